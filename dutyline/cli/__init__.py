@@ -1,0 +1,76 @@
+"""The `dutyline` command: composition root. Parses arguments, builds the database and services, runs.
+
+Each subcommand lives in its own module under `dutyline/cli/` exposing `register(subparsers)`; the module
+list below is the only place that knows them all. `--db` is global, so every command takes it first:
+`dutyline --db URL import FILE`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from dutyline import __version__
+
+#: Subcommand modules, in the order `--help` lists them.
+COMMANDS = (
+    "dutyline.cli.cmd_run",
+    "dutyline.cli.cmd_demo",
+    "dutyline.cli.cmd_import",
+    "dutyline.cli.cmd_search",
+    "dutyline.cli.cmd_case",
+    "dutyline.cli.cmd_route",
+    "dutyline.cli.cmd_callbacks",
+    "dutyline.cli.cmd_staff",
+    "dutyline.cli.cmd_audit",
+    "dutyline.cli.cmd_retention",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dutyline",
+        description=(
+            "dutyline: the SEND duty line desk. Find the child's case from whatever the caller says, "
+            "check who is calling, see the officer and the statutory clock, log the call, hand it to the "
+            "right team or book a callback that a duty officer claims and returns on time. "
+            "With no command, opens the app on the configured database."
+        ),
+        epilog=(
+            "Database: --db URL, else the DUTYLINE_DB environment variable, else a SQLite file in your "
+            "user data folder. URLs: sqlite:///PATH or postgresql://USER@HOST/DBNAME."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"dutyline {__version__}")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: $DUTYLINE_DB or the local SQLite file)")
+    parser.add_argument("--policy", metavar="FILE",
+                        help="council policy TOML (default: $DUTYLINE_POLICY or the built-in Hertfordshire policy)")
+    parser.add_argument("--mode", choices=("handler", "duty"), default=None,
+                        help="open the app in call-handler or duty-officer mode (default: handler)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # a command not built yet in this checkout
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from dutyline.cli import cmd_run
+
+        handler = cmd_run.run
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        print("Interrupted; nothing half-written was kept.", file=sys.stderr)
+        return 130
