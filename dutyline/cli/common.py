@@ -1,0 +1,78 @@
+"""Shared CLI plumbing: open the database (upgrading it), load the policy, identify the user.
+
+Errors become one clear line on stderr and exit code 2: never a traceback, never personal data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from dutyline.config import resolve_db_url, resolve_policy_path
+from dutyline.services.context import Context, PermissionDenied, ServiceError, os_login
+from dutyline.store import migrate
+from dutyline.store.engine import Database, DatabaseError
+
+
+class CliError(Exception):
+    """A failure to report as one line and exit 2."""
+
+
+def open_database(args: argparse.Namespace, *, url: str | None = None, quiet: bool = False) -> Database:
+    """Connect and bring the schema up to date, telling the user on stderr if it changed."""
+    db = Database(url or resolve_db_url(getattr(args, "db", None)))
+    try:
+        note = migrate.upgrade(db)
+    except OperationalError as exc:
+        raise CliError(f"cannot open the database {db.describe()}: {_reason(exc)}") from None
+    if note and not quiet:
+        print(note, file=sys.stderr)
+    return db
+
+
+def load_policy_for(args: argparse.Namespace) -> Any:
+    from dutyline.domain.policy import load_policy
+
+    return load_policy(resolve_policy_path(getattr(args, "policy", None)))
+
+
+def open_context(args: argparse.Namespace, *, url: str | None = None, quiet: bool = False) -> Context:
+    """Database + policy + the acting person, ready for services."""
+    from dutyline.services.staff import resolve_actor
+
+    policy = load_policy_for(args)
+    db = open_database(args, url=url, quiet=quiet)
+    from dutyline.services.teams import sync_teams
+
+    sync_teams(db, policy)
+    return Context(db=db, actor=resolve_actor(db, os_login()), policy=policy)
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's first line, which names the problem (host refused, no such file) without parameters."""
+    orig = getattr(exc, "orig", exc)
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+def cli_errors(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn expected failures into one line on stderr and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(args: argparse.Namespace) -> int:
+        from dutyline.domain.policy import PolicyError
+
+        try:
+            return fn(args)
+        except (CliError, ServiceError, PermissionDenied, DatabaseError, PolicyError) as exc:
+            print(f"dutyline: {exc}", file=sys.stderr)
+            return 2
+        except SQLAlchemyError as exc:
+            print(f"dutyline: database error: {_reason(exc)}", file=sys.stderr)
+            return 2
+
+    return wrapper
