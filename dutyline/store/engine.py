@@ -125,12 +125,10 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reads; rolled back at the end (it never writes)."""
+        """A session for reads. Closing it returns the connection (rolled back by the pool) without
+        expiring loaded objects, so they stay readable after the block."""
         with self._read() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
