@@ -72,7 +72,8 @@ class District(StrEnum):
 def parse_district(text: str) -> District | None:
     """Match a district name leniently (case, spacing, 'Herts' for 'Hertfordshire', 'St.' for 'St')."""
     key = " ".join(text.replace(".", " ").split()).casefold()
-    key = key.replace("herts", "hertfordshire").replace("hertfordshireordshire", "hertfordshire")
+    # Expand the word "herts" only ("Hertsmere" is a district in its own right).
+    key = " ".join("hertfordshire" if w == "herts" else w for w in key.split())
     for d in District:
         if d.value.casefold() == key:
             return d
