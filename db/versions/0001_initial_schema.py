@@ -55,6 +55,7 @@ def upgrade() -> None:
     sa.Column('roles', sa.String(length=200), nullable=False),
     sa.Column('teams', sa.String(length=400), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('pin_hash', sa.String(length=200), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff')),
     sa.UniqueConstraint('login', name=op.f('uq_staff_login'))

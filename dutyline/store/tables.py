@@ -151,6 +151,8 @@ class Staff(Base):
     roles: Mapped[str] = mapped_column(String(200), default="")  # comma-separated Role values
     teams: Mapped[str] = mapped_column(String(400), default="")  # comma-separated team codes
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: scrypt hash of the PIN that unlocks an idle-locked desk ('' = no PIN set yet).
+    pin_hash: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(TS, default=utcnow)
 
 
