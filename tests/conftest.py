@@ -104,3 +104,17 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DUTYLINE_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("DUTYLINE_DB", raising=False)
     monkeypatch.delenv("DUTYLINE_POLICY", raising=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI (DUTYLINE_REQUIRE_PG=1) a PostgreSQL test that skipped for any reason fails the run."""
+    if os.environ.get("DUTYLINE_REQUIRE_PG") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    pg_skips = [r for r in skipped if "[postgresql" in r.nodeid or "PostgreSQL" in str(r.longrepr)]
+    if pg_skips:
+        print(f"\nFAIL: {len(pg_skips)} PostgreSQL test(s) skipped but DUTYLINE_REQUIRE_PG=1:")
+        for r in pg_skips[:20]:
+            print(f"  {r.nodeid}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
