@@ -1,0 +1,106 @@
+"""`dutyline search QUERY`: find cases from the command line, for scripts and the phone system.
+
+Standard output carries results only (a table, one JSON array, or one JSON array per input line in batch
+mode); notes such as schema upgrades go to standard error, so a script can parse stdout blindly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from dutyline.cli.common import cli_errors, open_context
+from dutyline.domain.search import SearchHit
+from dutyline.domain.text import sanitize
+
+HELP = "find cases by name, nickname, date of birth, phone, postcode, reference or school"
+DESCRIPTION = """\
+Search cases the way a handler would while on a call. QUERY may mix any of: the child's names (typos,
+sound-alikes, nicknames and surname-first are fine), a parent or carer's name, a date of birth
+(03/07/2014, 3/7/14, 3 July 2014, 2014-07-03), a birth year next to a name, a phone number in any format,
+a postcode with or without the space, a case reference or its last digits, a school name.
+
+With QUERY "-" (batch mode) one query is read per line from standard input and exactly one JSON array is
+printed per line, in order ([] when nothing matches); the database is opened and the index built once.
+Every search is recorded in the audit trail (the number of results, never the query text); a batch is
+recorded once, with its number of queries."""
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("search", help=HELP, description=DESCRIPTION,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("query", metavar="QUERY", help='what the caller said, or "-" to read queries from stdin')
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="most results per query (default 10)")
+    p.add_argument("--json", action="store_true",
+                   help="print a JSON array (best first) instead of a table; batch mode always prints JSON")
+    p.set_defaults(handler=run)
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    """The stable JSON shape for one result (documented in --help and used by the phone system)."""
+    return {
+        "case_ref": hit.case_ref,
+        "score": round(hit.score, 4),
+        "first_name": hit.first_name,
+        "last_name": hit.last_name,
+        "known_as": hit.known_as,
+        "date_of_birth": hit.date_of_birth.isoformat() if hit.date_of_birth else None,
+        "age": hit.age,
+        "postcode": hit.postcode,
+        "school": hit.school,
+        "stage": hit.stage,
+        "named_officer": hit.named_officer,
+        "matched": list(hit.matched_fields),
+    }
+
+
+def _table(hits: list[SearchHit]) -> str:
+    if not hits:
+        return "No matching cases."
+    head = ("REF", "NAME", "BORN", "AGE", "POSTCODE", "SCHOOL", "MATCHED")
+    rows = [
+        (
+            h.case_ref,
+            h.display_name,
+            h.date_of_birth.strftime("%d/%m/%Y") if h.date_of_birth else "",
+            "" if h.age is None else str(h.age),
+            h.postcode,
+            h.school[:28],
+            ",".join(h.matched_fields),
+        )
+        for h in hits
+    ]
+    rows = [tuple(sanitize(c) for c in r) for r in rows]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                     for r in [head, *rows])
+
+
+@cli_errors
+def run(args: argparse.Namespace) -> int:
+    from dutyline.services.search import SearchService
+
+    limit = max(1, min(int(args.limit), 200))
+    ctx = open_context(args, quiet=True)
+    try:
+        service = SearchService(ctx.db)
+        service.build()
+        if args.query == "-":
+            queries = [line.rstrip("\r\n") for line in sys.stdin]
+            results = service.search_batch(ctx, queries, limit=limit)
+            out = sys.stdout
+            for hits in results:
+                out.write(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
+                out.write("\n")
+            out.flush()
+            return 0
+        hits = service.search(ctx, args.query, limit=limit)
+        if args.json:
+            print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
+        else:
+            print(_table(hits))
+        return 0
+    finally:
+        ctx.db.dispose()

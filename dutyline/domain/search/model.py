@@ -1,0 +1,79 @@
+"""What a search returns: ranked hits the UI and CLI can show without another database round trip.
+
+Why a separate model: the index is columnar (numpy arrays), but callers want one small, immutable object per
+result carrying the disambiguators a handler reads out to the caller (date of birth and age, postcode,
+school, stage, named officer) and which parts of the query matched which fields (for highlighting).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from dutyline.domain.model import Frozen
+
+#: Fields a query can match. Contacts are numbered by position (1-based) in `MatchedField.contact`.
+FieldName = Literal[
+    "first_name",
+    "last_name",
+    "known_as",
+    "contact_name",
+    "date_of_birth",
+    "birth_year",
+    "phone",
+    "postcode",
+    "case_ref",
+    "school",
+]
+
+#: How a name token matched: spelling exactly, a nickname, a sound-alike, a typo, or the start of a word.
+MatchKind = Literal["exact", "nickname", "phonetic", "typo", "prefix"]
+
+
+class MatchedField(Frozen):
+    """One field that matched, and the query words (as typed, already sanitised) that matched it."""
+
+    field: FieldName
+    query_terms: tuple[str, ...]
+    kind: MatchKind = "exact"
+    #: For `contact_name` / `phone`: the contact's position on the case (1 = first listed), else None.
+    contact: int | None = None
+
+
+class SearchHit(Frozen):
+    """One ranked case. `score` is higher-is-better and only comparable within one search."""
+
+    case_id: int
+    case_ref: str
+    score: float
+    first_name: str
+    last_name: str
+    known_as: str = ""
+    date_of_birth: dt.date | None = None
+    age: int | None = None
+    postcode: str = ""
+    school: str = ""
+    stage: str = ""
+    named_officer: str = ""
+    matched: tuple[MatchedField, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        known = f" ({self.known_as})" if self.known_as and self.known_as != self.first_name else ""
+        return f"{self.first_name}{known} {self.last_name}"
+
+    @property
+    def matched_fields(self) -> tuple[str, ...]:
+        """Distinct field names that matched, in match order (for highlighting and the CLI)."""
+        seen: dict[str, None] = {}
+        for m in self.matched:
+            seen.setdefault(m.field, None)
+        return tuple(seen)
+
+
+def age_on(born: dt.date, today: dt.date) -> int:
+    """Whole years between `born` and `today` (birthday on 29 Feb counts from 1 Mar in other years)."""
+    years = today.year - born.year
+    if (today.month, today.day) < (born.month, born.day):
+        years -= 1
+    return years

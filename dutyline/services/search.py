@@ -1,0 +1,143 @@
+"""Case search use case: an in-memory index fed from the database, kept fresh, every search audited.
+
+Why in memory: a handler types while the caller talks; results must come back in milliseconds, which no
+per-keystroke database query gives for fuzzy and sound-alike names. The index is built once (or loaded from
+a snapshot, see `dutyline.services.search_snapshot`) and then refreshed incrementally from
+`case.updated_at`.
+
+Freshness (issue 3, "a change at one desk is findable at another within a few seconds"): the UI calls
+`refresh()` every ~2 s. Each call re-reads cases whose `updated_at` falls after the newest one seen minus an
+overlap window, because `updated_at` comes from each desk's clock and a PostgreSQL transaction can commit
+after another that stamped a later time. Rows already applied (same id and stamp) are skipped, so when
+nothing changed a refresh costs one indexed range query returning nothing. Erased cases do not bump any
+timestamp, so every `deletion_check_s` a refresh also compares the case count and drops vanished ids.
+
+Audit: every `search()` writes one audit row (action `search`) whose detail is the number of results, never
+the query text (it holds a child's name). The batch API used by the CLI writes one row per batch, with the
+number of queries and of results, because a batch comes from a script (phone system), not a person typing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from dutyline.domain.permissions import Action
+from dutyline.domain.search import IndexBuilder, SearchHit, SearchIndex
+from dutyline.services.context import Context
+from dutyline.store import search_source as source
+from dutyline.store.engine import Database
+
+#: Re-read window behind the newest `updated_at` seen (clock skew between desks + late commits).
+OVERLAP = dt.timedelta(seconds=30)
+#: Seconds between checks for erased cases (a COUNT over the case table).
+DELETION_CHECK_S = 30.0
+
+
+class SearchService:
+    """Holds the search index for one database. Thread-safe: the UI refreshes and searches from workers."""
+
+    def __init__(self, db: Database, *, snapshot_dir: Path | None = None,
+                 deletion_check_s: float = DELETION_CHECK_S,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.db = db
+        self.snapshot_dir = snapshot_dir
+        self.deletion_check_s = deletion_check_s
+        self._monotonic = monotonic
+        self._lock = threading.RLock()
+        self._index: SearchIndex | None = None
+        self._watermark: dt.datetime | None = None
+        self._applied: dict[int, dt.datetime] = {}  # id -> updated_at, for rows inside the overlap window
+        self._last_deletion_check = 0.0
+
+    # ----------------------------------------------------------------------------------------- building
+    @property
+    def ready(self) -> bool:
+        return self._index is not None
+
+    def __len__(self) -> int:
+        return len(self._index) if self._index is not None else 0
+
+    def build(self) -> None:
+        """First load: read every case and contact and build the index (replaces any previous one)."""
+        builder = IndexBuilder()
+        newest: dt.datetime | None = None
+        for chunk in source.iter_cases(self.db):
+            builder.add_cases(chunk)
+            stamp = max((source.as_utc(r[-1]) for r in chunk if r[-1] is not None), default=None)
+            if stamp is not None and (newest is None or stamp > newest):
+                newest = stamp
+        for chunk in source.iter_contacts(self.db):
+            builder.add_contacts(chunk)
+        index = builder.build()
+        with self._lock:
+            self._index = index
+            self._watermark = newest
+            self._applied = {}
+            self._last_deletion_check = self._monotonic()
+
+    def _ensure(self) -> SearchIndex:
+        if self._index is None:
+            self.build()
+        assert self._index is not None
+        return self._index
+
+    def refresh(self) -> int:
+        """Apply cases changed (or erased) since the last look. Returns how many cases were updated."""
+        if self._index is None:
+            self.build()
+            return len(self)
+        with self._lock:
+            since = (self._watermark - OVERLAP) if self._watermark else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+            rows = source.cases_changed_since(self.db, since)
+            fresh = [r for r in rows if self._applied.get(int(r[0])) != source.as_utc(r[-1])]
+            deleted: list[int] = []
+            if self._monotonic() - self._last_deletion_check >= self.deletion_check_s:
+                deleted = self._vanished_ids()
+            if fresh or deleted:
+                contacts = source.contacts_for(self.db, [int(r[0]) for r in fresh]) if fresh else []
+                self._index.apply(fresh, contacts, deleted_ids=deleted)
+            for r in rows:
+                stamp = source.as_utc(r[-1])
+                assert stamp is not None
+                self._applied[int(r[0])] = stamp
+                if self._watermark is None or stamp > self._watermark:
+                    self._watermark = stamp
+            if self._watermark is not None:  # forget rows that have left the overlap window
+                horizon = self._watermark - OVERLAP
+                self._applied = {k: v for k, v in self._applied.items() if v > horizon}
+            return len(fresh) + len(deleted)
+
+    def _vanished_ids(self) -> list[int]:
+        """Ids in the index but no longer in the database (retention erasure). Cheap unless counts differ."""
+        assert self._index is not None
+        self._last_deletion_check = self._monotonic()
+        fp = source.fingerprint(self.db)
+        if fp.count >= len(self._index):
+            return []
+        live = set(source.all_case_ids(self.db))
+        return [int(i) for i in self._index.case_ids() if int(i) not in live]
+
+    # ----------------------------------------------------------------------------------------- searching
+    def search(self, ctx: Context, query: str, limit: int = 20) -> list[SearchHit]:
+        """Ranked cases for one query typed by a person. Audited (result count only, never the query)."""
+        ctx.require(Action.SEARCH)
+        index = self._ensure()
+        with self._lock:
+            hits = index.search(query, limit=limit, today=ctx.today())
+        ctx.audited_read(Action.SEARCH, detail=f"results={len(hits)}")
+        return hits
+
+    def search_batch(self, ctx: Context, queries: Sequence[str], limit: int = 20) -> list[list[SearchHit]]:
+        """Ranked cases for many queries (CLI batch mode): one audit row for the whole batch."""
+        ctx.require(Action.SEARCH)
+        index = self._ensure()
+        today = ctx.today()
+        with self._lock:
+            results = [index.search(q, limit=limit, today=today) for q in queries]
+        found = sum(len(r) for r in results)
+        ctx.audited_read(Action.SEARCH, detail=f"batch queries={len(queries)} results={found}")
+        return results
