@@ -27,7 +27,7 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 def ensure_venv(extras: str) -> None:
     """Create the venv and install dutyline (editable) with `extras`, only when something changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 the machine has
         sys.exit(f"dutyline needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PY.exists():
         print("Creating .venv …", file=sys.stderr)

@@ -33,10 +33,10 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 def child(kind: str, url: str, path: str) -> None:
     """Run one import in this (child) process and print a JSON line with seconds and peak RSS."""
     from dutyline.domain.model import Role
+    from dutyline.domain.policy import load_policy
     from dutyline.services.context import Actor, Context
     from dutyline.services.importer import import_cases
     from dutyline.services.teams import sync_teams
-    from dutyline.domain.policy import load_policy
     from dutyline.store import migrate
     from dutyline.store.engine import Database
 

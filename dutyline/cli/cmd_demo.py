@@ -1,0 +1,77 @@
+"""`dutyline demo`: build (or reuse) a demo database of synthetic Hertfordshire cases, then open the app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dutyline.cli.common import cli_errors, load_policy_for, open_database
+from dutyline.cli.progress import ProgressBar
+from dutyline.config import demo_db_url
+from dutyline.services.context import Context, os_login
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "demo",
+        help="build a demo database of synthetic cases and open the app on it",
+        description=(
+            "Build a demo database of realistic synthetic Hertfordshire SEND cases (about 60 officers across "
+            "the teams, diverse names, siblings and twins, stages consistent with their dates, some open "
+            "callbacks and hand-offs), make you a demo user with every role, then open the app. "
+            "An existing demo database is reused unless --rebuild is given. The demo lives in its own file "
+            "(demo.db in your data folder) unless --db is given, so it never mixes with real data. "
+            "Same --seed, same data."
+        ),
+    )
+    p.add_argument("--cases", type=int, default=15_000, metavar="N", help="number of cases (default 15000)")
+    p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    p.add_argument("--rebuild", action="store_true", help="throw away an existing demo database first")
+    p.add_argument("--no-open", action="store_true", help="build the database only; do not open the app")
+    p.set_defaults(handler=run)
+
+
+@cli_errors
+def run(args: argparse.Namespace) -> int:
+    from dutyline.services import demo
+    from dutyline.services.staff import ensure_demo_staff, resolve_actor
+    from dutyline.services.teams import sync_teams
+
+    if args.cases < 1:
+        print("dutyline: --cases must be at least 1", file=sys.stderr)
+        return 2
+    policy = load_policy_for(args)
+    url = args.db or demo_db_url()
+    if args.rebuild and url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    db = open_database(args, url=url)
+    sync_teams(db, policy)
+    login = os_login()
+    ensure_demo_staff(db, login)
+    ctx = Context(db=db, actor=resolve_actor(db, login), policy=policy)
+    existing = demo.case_count(db)
+    if existing and not args.rebuild:
+        print(f"Reusing the demo database ({existing:,} cases) at {db.describe()}; --rebuild to start again.",
+              file=sys.stderr)
+    elif existing:
+        print("dutyline: --rebuild only removes SQLite demo files; this database already has cases.",
+              file=sys.stderr)
+        return 2
+    else:
+        print(f"Building a demo database of {args.cases:,} synthetic cases at {db.describe()} …", file=sys.stderr)
+        demo.seed_officers(ctx)
+        bar = ProgressBar("cases")
+        try:
+            counts = demo.seed_cases(ctx, args.cases, args.seed, progress=bar)
+        finally:
+            bar.close()
+        made = demo.seed_activity(ctx, policy, args.seed)
+        print(f"Demo ready: {counts.added:,} cases, {made} open callbacks and hand-offs.", file=sys.stderr)
+    if args.no_open:
+        return 0
+    from dutyline.cli.cmd_run import launch
+
+    return launch(ctx, mode=args.mode or "handler")
