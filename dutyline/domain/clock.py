@@ -97,7 +97,8 @@ class Clock(Frozen):
     #: Week of the 20-week assessment the case is in (1 = the first 7 days), else None.
     week: int | None = None
     deadlines: tuple[Deadline, ...] = ()
-    #: The first deadline not yet met (overdue ones first, as they are earliest).
+    #: The first deadline not yet met (overdue ones first, as they are earliest); a family's
+    #: window that has closed is skipped.
     next: Deadline | None = None
     #: 31 August of the school year in which the young person turns 25, when a plan is in place.
     plan_ends: dt.date | None = None
@@ -158,7 +159,9 @@ def compute_clock(case: CaseInfo, as_of: dt.date, exceptions: Sequence[RecordedE
         add("appeal", appeal_due(case.stage_since), owner="family")
 
     out.sort(key=lambda d: (d.due, d.key))
-    pending = [d for d in out if d.status != DeadlineStatus.MET]
+    # A family's window that has closed is history, not something to chase: `next` skips it.
+    pending = [d for d in out if d.status != DeadlineStatus.MET
+               and not (d.owner == "family" and d.status == DeadlineStatus.OVERDUE)]
     has_plan = stage in PLAN_IN_PLACE or (case.plan_issued_date is not None and stage != Stage.CEASED)
     rights_from = decision_rights_from(case.date_of_birth)
     return Clock(
