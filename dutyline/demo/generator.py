@@ -32,6 +32,7 @@ from dutyline.demo.phones import (
     mobile_digits,
 )
 from dutyline.demo.places import DISTRICT_WEIGHTS, random_postcode, school_for
+from dutyline.demo.rand import between, pick, weighted_index
 from dutyline.demo.stages import iso, pick_age_days, pick_stage, stage_dates
 from dutyline.domain.model import Stage
 
@@ -74,7 +75,7 @@ def _family_rows(rng: random.Random, family: int, today: int,
     bank = name_bank()
     culture = bank.pick_culture(rng)
     surname = family_surname(rng, bank, culture)
-    district = rng.choices(_DISTRICTS, cum_weights=_DISTRICT_CUM)[0]
+    district = _DISTRICTS[weighted_index(rng, _DISTRICT_CUM)]
     postcode = random_postcode(rng, district)
     if rng.random() < 0.15:  # exports are not tidy: some postcodes arrive lower-case or unspaced
         postcode = postcode.lower() if rng.random() < 0.5 else postcode.replace(" ", "")
@@ -109,7 +110,7 @@ def _family_rows(rng: random.Random, family: int, today: int,
             if child == 1 and twins:
                 age = age0
             else:
-                gap = rng.randint(400, 2600)  # siblings are 1-7 years apart, mostly younger
+                gap = between(rng, 400, 2600)  # siblings are 1-7 years apart, mostly younger
                 younger, older = age0 - gap, age0 + gap
                 if younger >= 60 and (older > _MAX_AGE_DAYS or rng.random() < 0.7):
                     age = younger
@@ -130,10 +131,10 @@ def _family_rows(rng: random.Random, family: int, today: int,
         else:
             school = school_for(rng, district, years)
             last_school = (school, phase)
-        team = team_for(stage, district, rng.choice(_TEAMS))
+        team = team_for(stage, district, pick(rng, _TEAMS))
         officer = officers.get(team)
         if officer is None:
-            officer = officers[team] = rng.choice(teams[team])
+            officer = officers[team] = pick(rng, teams[team])
         rows.append({
             "case_ref": "",
             "first_name": given,

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from dutyline.demo.rand import weighted_index
+
 #: Lists every culture section may hold; mums/dads/grans/grandads fall back to children's lists.
 _LISTS = ("boys", "girls", "mums", "dads", "grans", "grandads", "surnames")
 _FALLBACK = {"mums": "girls", "dads": "boys", "grans": "mums", "grandads": "dads"}
@@ -26,7 +28,7 @@ class Pool:
     cum_weights: tuple[float, ...]
 
     def pick(self, rng: random.Random) -> str:
-        return rng.choices(self.names, cum_weights=self.cum_weights)[0]
+        return self.names[weighted_index(rng, self.cum_weights)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,7 @@ class NameBank:
     nicknames: dict[str, tuple[str, ...]]
 
     def pick_culture(self, rng: random.Random) -> Culture:
-        return rng.choices(self.cultures, cum_weights=self.culture_cum)[0]
+        return self.cultures[weighted_index(rng, self.culture_cum)]
 
     def by_code(self, code: str) -> Culture:
         for c in self.cultures:

@@ -12,8 +12,8 @@ import random
 from functools import lru_cache
 
 from dutyline.demo.namebank import name_bank
+from dutyline.demo.people import ascii_key
 from dutyline.domain.model import District, Stage
-from dutyline.domain.text import fold
 
 #: The fixed day the demo is "set" on, so output is identical on every machine and every day.
 DEMO_TODAY = dt.date(2026, 11, 23)
@@ -55,10 +55,6 @@ def team_for(stage: Stage, district: District, any_team: str) -> str:
     return "annual_review_east" if district in EAST_DISTRICTS else "annual_review_west"
 
 
-def _email_local(first: str, last: str) -> str:
-    return "".join(ch for ch in f"{fold(first)}.{fold(last)}" if ch.isalnum() or ch == ".")
-
-
 @lru_cache(maxsize=8)
 def _officers(seed: int) -> tuple[tuple[tuple[str, str], ...], ...]:
     bank = name_bank()
@@ -76,7 +72,7 @@ def _officers(seed: int) -> tuple[tuple[tuple[str, str], ...], ...]:
                 if name not in used_names:
                     break
             used_names.add(name)
-            local = _email_local(first, last)
+            local = f"{ascii_key(first)}.{ascii_key(last)}"
             email, n = f"{local}@{STAFF_DOMAIN}", 2
             while email in used_emails:
                 email, n = f"{local}{n}@{STAFF_DOMAIN}", n + 1

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dutyline.demo.namebank import Culture, NameBank
+from dutyline.demo.rand import between, pick
 from dutyline.domain.text import fold
 
 #: Chance a mother kept her own surname, by culture (Somali and Vietnamese naming rarely share one).
@@ -62,31 +64,35 @@ def known_as(rng: random.Random, bank: NameBank, given: str) -> str:
     """A nickname the child goes by ('Alex' for Alexander), for about a third of those who have one."""
     options = bank.nicknames.get(given)
     if options and rng.random() < 0.35:
-        return rng.choice(options)
+        return pick(rng, options)
     return ""
 
 
+@lru_cache(maxsize=4096)
+def ascii_key(name: str) -> str:
+    """'Seán O'Brien-Łukasz' -> 'seanobrienlukasz': email-safe letters (cached: names repeat a lot)."""
+    return "".join(ch for ch in fold(name) if ch.isascii() and ch.isalnum())
+
+
 def _email(rng: random.Random, first: str, last: str) -> str:
-    f, surname = fold(first), fold(last)
-    f = "".join(ch for ch in f if ch.isalnum())
-    surname = "".join(ch for ch in surname if ch.isalnum())
+    f, surname = ascii_key(first), ascii_key(last)
     r = rng.random()
     if r < 0.4:
         local = f"{f}.{surname}"
     elif r < 0.6:
-        local = f"{f}{surname}{rng.randint(1, 99)}"
+        local = f"{f}{surname}{between(rng, 1, 99)}"
     elif r < 0.8:
-        local = f"{f[:1]}{surname}{rng.randint(70, 99)}"
+        local = f"{f[:1]}{surname}{between(rng, 70, 99)}"
     else:
-        local = f"{f}_{surname}{rng.randint(1970, 2005)}"
-    return f"{local}@{rng.choice(_EMAIL_DOMAINS)}"
+        local = f"{f}_{surname}{between(rng, 1970, 2005)}"
+    return f"{local}@{pick(rng, _EMAIL_DOMAINS)}"
 
 
 def _with_title(rng: random.Random, name: str, female: bool) -> str:
     """A few case systems export the title with the name ('Mrs Sarah Smith')."""
     if rng.random() >= 0.04:
         return name
-    return f"{rng.choice(('Mrs', 'Ms', 'Miss')) if female else 'Mr'} {name}"
+    return f"{pick(rng, ('Mrs', 'Ms', 'Miss')) if female else 'Mr'} {name}"
 
 
 def _adult(rng: random.Random, culture: Culture, kind: str, surname: str, relationship: str,
@@ -107,7 +113,7 @@ def family_adults(rng: random.Random, bank: NameBank, culture: Culture, surname:
     mother_culture = culture if rng.random() < 0.9 else bank.pick_culture(rng)
     own = rng.random() < _MOTHER_OWN_SURNAME.get(culture.code, 0.2)
     if own and culture.code in ("pakistani", "bangladeshi") and rng.random() < 0.5:
-        mother_surname = rng.choice(("Begum", "Bibi"))
+        mother_surname = pick(rng, ("Begum", "Bibi"))
     elif own or mother_culture is not culture:
         mother_surname = gendered_surname(mother_culture.pool("surnames").pick(rng), mother_culture, True, True)
     else:

@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dutyline.demo.rand import pick, weighted_index
 from dutyline.domain.model import District
 
 #: Outward codes per district (weights: bigger towns get more children) and its main towns.
@@ -133,9 +134,10 @@ _OUTWARD_CUM: dict[District, tuple[tuple[str, ...], tuple[int, ...]]] = {
 def random_postcode(rng: random.Random, district: District) -> str:
     """A valid-format postcode in one of the district's real outward codes ('AL10 9XQ')."""
     codes, cum = _OUTWARD_CUM[district]
-    outward = rng.choices(codes, cum_weights=cum)[0]
+    outward = codes[weighted_index(rng, cum)]
+    n = int(rng.random() * 4000)  # one draw for digit and two letters: 10 * 20 * 20 combinations
     letters = _INWARD_LETTERS
-    return f"{outward} {rng.randrange(10)}{letters[rng.randrange(20)]}{letters[rng.randrange(20)]}"
+    return f"{outward} {n // 400}{letters[n // 20 % 20]}{letters[n % 20]}"
 
 
 def school_for(rng: random.Random, district: District, age: int) -> str:
@@ -146,19 +148,19 @@ def school_for(rng: random.Random, district: District, age: int) -> str:
     s = SCHOOLS[district]
     r = rng.random()
     if age < 3:
-        return "" if r < 0.8 else rng.choice(s.nurseries)
+        return "" if r < 0.8 else pick(rng, s.nurseries)
     if age < 4:
-        return rng.choice(s.nurseries) if r < 0.7 else rng.choice(s.primaries)
+        return pick(rng, s.nurseries) if r < 0.7 else pick(rng, s.primaries)
     if age < 11:
-        return rng.choice(s.specials) if r < 0.15 else rng.choice(s.primaries)
+        return pick(rng, s.specials) if r < 0.15 else pick(rng, s.primaries)
     if age < 16:
-        return rng.choice(s.specials) if r < 0.2 else rng.choice(s.secondaries)
+        return pick(rng, s.specials) if r < 0.2 else pick(rng, s.secondaries)
     if age < 19:
         if r < 0.35:
-            return rng.choice(s.secondaries)
+            return pick(rng, s.secondaries)
         if r < 0.8:
-            return rng.choice(s.colleges)
-        return rng.choice(s.specials) if r < 0.95 else ""
+            return pick(rng, s.colleges)
+        return pick(rng, s.specials) if r < 0.95 else ""
     if r < 0.5:
-        return rng.choice(s.colleges)
-    return rng.choice(s.specials) if r < 0.6 else ""
+        return pick(rng, s.colleges)
+    return pick(rng, s.specials) if r < 0.6 else ""

@@ -16,6 +16,7 @@ import itertools
 import random
 from functools import lru_cache
 
+from dutyline.demo.rand import between, weighted_index
 from dutyline.domain.model import Stage
 
 _YEAR = 365
@@ -46,7 +47,6 @@ _AGE_CUM = tuple(itertools.accumulate(_AGE_WEIGHTS))
 _CEASED_AGE_WEIGHTS = (0, 0, 0.2, 0.2, 0.3, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.6, 0.6, 0.8, 1, 3, 5, 6, 6,
                        5, 4, 4, 3, 3, 2)
 _CEASED_AGE_CUM = tuple(itertools.accumulate(_CEASED_AGE_WEIGHTS))
-_YEARS = tuple(range(26))
 
 Dates = tuple[int, int | None, int | None, int | None]  # stage_since, request, plan_issued, last_review
 
@@ -54,7 +54,7 @@ Dates = tuple[int, int | None, int | None, int | None]  # stage_since, request, 
 def pick_stage(rng: random.Random, age_days: int) -> Stage:
     """A stage from the county mix that is possible at this age (a baby cannot be at annual review)."""
     for _ in range(8):
-        stage = rng.choices(_STAGES, cum_weights=_STAGE_CUM)[0]
+        stage = _STAGES[weighted_index(rng, _STAGE_CUM)]
         if age_days >= MIN_AGE_DAYS[stage]:
             return stage
     return Stage.REQUEST_RECEIVED
@@ -63,8 +63,8 @@ def pick_stage(rng: random.Random, age_days: int) -> Stage:
 def pick_age_days(rng: random.Random, stage: Stage) -> int:
     """Age today in days for the first child of a family, given the stage drawn for them."""
     cum = _CEASED_AGE_CUM if stage is Stage.CEASED else _AGE_CUM
-    years = rng.choices(_YEARS, cum_weights=cum)[0]
-    return max(MIN_AGE_DAYS[stage], years * _YEAR + rng.randrange(_YEAR))
+    years = weighted_index(rng, cum)
+    return max(MIN_AGE_DAYS[stage], years * _YEAR + int(rng.random() * _YEAR))
 
 
 def _old_plan(rng: random.Random, dob: int, before: int, min_gap: int) -> int:
@@ -73,68 +73,67 @@ def _old_plan(rng: random.Random, dob: int, before: int, min_gap: int) -> int:
     latest = before - min_gap
     if latest <= earliest:
         return earliest
-    return latest - rng.randrange(min(latest - earliest, 12 * _YEAR) + 1)
+    return latest - between(rng, 0, min(latest - earliest, 12 * _YEAR))
 
 
 def _request_before(rng: random.Random, dob: int, plan: int) -> int | None:
     """The request that led to a plan: about 20 weeks earlier, or unknown (older records lack it)."""
     if rng.random() < 0.6:
         return None
-    req = plan - rng.randint(110, 140)
+    req = plan - between(rng, 110, 140)
     return req if req > dob + 30 else None
 
 
 def stage_dates(rng: random.Random, stage: Stage, dob: int, today: int) -> Dates:
     """Dates for a case at `stage`, as ordinals (see the module docstring for the guarantees)."""
-    r = rng.randint
     age = today - dob
     young = age - 31  # the request is at least a month after birth
     if stage is Stage.REQUEST_RECEIVED:
-        req = today - r(0, min(41, young))
+        req = today - between(rng, 0, min(41, young))
         return req, req, None, None
     if stage is Stage.ASSESSMENT:
-        req = today - r(42, max(42, min(111, young)))
-        return req + r(28, 42), req, None, None
+        req = today - between(rng, 42, max(42, min(111, young)))
+        return req + between(rng, 28, 42), req, None, None
     if stage is Stage.DRAFT_PLAN:
         latest = 139 if rng.random() < 0.85 else 200  # a few drafts are past the 20-week deadline
-        elapsed = r(98, max(98, min(latest, young)))
+        elapsed = between(rng, 98, max(98, min(latest, young)))
         req = today - elapsed
-        return req + r(91, elapsed), req, None, None
+        return req + between(rng, 91, elapsed), req, None, None
     if stage is Stage.NOT_ASSESSING:
-        req = today - r(42, max(42, min(230, young)))
-        return req + r(28, 42), req, None, None
+        req = today - between(rng, 42, max(42, min(230, young)))
+        return req + between(rng, 28, 42), req, None, None
     if stage is Stage.NOT_ISSUING:
-        req = today - r(112, max(112, min(300, young)))
-        return req + r(98, 112), req, None, None
+        req = today - between(rng, 112, max(112, min(300, young)))
+        return req + between(rng, 98, 112), req, None, None
     if stage is Stage.PLAN_ISSUED:
         if age < 545 or rng.random() < 0.45:  # issued within the last year, no review yet
-            plan = today - r(0, min(364, age - 180))
+            plan = today - between(rng, 0, min(364, age - 180))
             return plan, _request_before(rng, dob, plan), plan, None
         plan = _old_plan(rng, dob, today, 365)
         if rng.random() < 0.1:  # review overdue: nothing recorded since the plan
             return plan, _request_before(rng, dob, plan), plan, None
-        review = min(today, max(today - r(200, 420), plan + 300))
-        since = min(today, review + r(14, 28))  # the decision to maintain the plan
+        review = min(today, max(today - between(rng, 200, 420), plan + 300))
+        since = min(today, review + between(rng, 14, 28))  # the decision to maintain the plan
         return since, _request_before(rng, dob, plan), plan, review
     if stage is Stage.ANNUAL_REVIEW:
         plan = _old_plan(rng, dob, today, 365)
-        review = today - r(0, 56)
+        review = today - between(rng, 0, 56)
         return review, _request_before(rng, dob, plan), plan, review
     if stage is Stage.AMENDMENT:
         plan = _old_plan(rng, dob, today, 365)
-        review = today - r(28, 150)
-        return review + r(14, 28), _request_before(rng, dob, plan), plan, review
+        review = today - between(rng, 28, 150)
+        return review + between(rng, 14, 28), _request_before(rng, dob, plan), plan, review
     if stage in (Stage.MEDIATION, Stage.TRIBUNAL):
-        since = today - (r(0, 90) if stage is Stage.MEDIATION else r(30, 330))
+        since = today - (between(rng, 0, 90) if stage is Stage.MEDIATION else between(rng, 30, 330))
         if rng.random() < 0.4:  # appealing a refusal to assess or to issue: no plan yet
-            return since, since - r(50, min(200, since - dob - 31)), None, None
+            return since, since - between(rng, 50, min(200, since - dob - 31)), None, None
         plan = _old_plan(rng, dob, since, 60)
-        review = since - r(20, 100) if since - plan >= 420 else None
+        review = since - between(rng, 20, 100) if since - plan >= 420 else None
         return since, _request_before(rng, dob, plan), plan, review
     # CEASED: the plan ended some time in the last three years, at least a year after it was issued.
-    since = today - r(0, min(3 * _YEAR, age - 2 * _YEAR))
+    since = today - between(rng, 0, min(3 * _YEAR, age - 2 * _YEAR))
     plan = _old_plan(rng, dob, since, 365)
-    review = max(since - r(30, 200), plan + 300) if rng.random() < 0.7 else None
+    review = max(since - between(rng, 30, 200), plan + 300) if rng.random() < 0.7 else None
     return since, _request_before(rng, dob, plan), plan, review
 
 
