@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
 from typing import Any
 
 from dutyline.cli.common import CliError, cli_errors, open_context
@@ -17,6 +18,11 @@ from dutyline.domain.routing import RoutingDecision
 from dutyline.services.routing import decide
 
 HELP = "show which team a call goes to, and why"
+_CODES = "\n".join(
+    textwrap.fill(f"{title}: {', '.join(codes)}", width=100, subsequent_indent="  ")
+    for title, codes in (("Reasons", [r.value for r in Reason]), ("Stages", [s.value for s in Stage]),
+                         ("Districts", [d.value for d in District]))
+)
 DESCRIPTION = f"""\
 Apply the council policy's routing rules (first match wins) to a call and print the team, the reason in
 plain English, the priority and when the callback is due (working days, England and Wales bank holidays).
@@ -25,9 +31,7 @@ With --case, the stage, district and acting officer (the named officer, or their
 from the case; otherwise from --stage and --district. With no case and no stage, the call is about no
 known case.
 
-Reasons: {", ".join(r.value for r in Reason)}
-Stages:  {", ".join(s.value for s in Stage)}
-Districts: {", ".join(d.value for d in District)}
+{_CODES}
 Urgent reasons: the [urgent_reasons] codes of the policy (built-in: out_of_education, placement_breakdown,
 risk_of_exclusion, part_time_timetable, moving_county, change_of_address, missed_deadline_appeal,
 medical_change, officer_missed_meeting).

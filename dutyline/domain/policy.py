@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from dutyline.domain.calendar import end_of_working_day, working_hours_between
 from dutyline.domain.model import District, Reason, Stage, parse_district
 from dutyline.domain.tomlpos import find_key_line
 
@@ -47,6 +48,14 @@ class WorkingHours(_Strict):
         if self.closes <= self.opens:
             raise ValueError("closes must be later than opens")
         return self
+
+    def hours_between(self, start: dt.datetime, end: dt.datetime) -> float:
+        """Office hours from `start` to `end` (negative when `end` is earlier): "time left" in queues."""
+        return working_hours_between(start, end, opens=self.opens, closes=self.closes)
+
+    def close_of(self, day: dt.date) -> dt.datetime:
+        """Closing time on `day` in England, UTC-aware."""
+        return end_of_working_day(day, self.closes)
 
 
 class TeamPolicy(_Strict):

@@ -159,3 +159,13 @@ def test_stage_and_reason_codes_are_validated_in_rules() -> None:
     message = _error(text)
     assert "routing.rules.2.stages.0" in message
     assert Stage.MEDIATION.value in message
+
+
+def test_working_hours_from_policy() -> None:
+    import datetime as dt
+
+    text = BUILTIN.replace('opens = "09:00"', 'opens = "08:00"').replace('closes = "17:00"', 'closes = "18:00"')
+    hours = parse_policy(text, "x").working_hours
+    monday = dt.datetime(2026, 1, 12, 0, tzinfo=dt.UTC)
+    assert hours.hours_between(monday, monday + dt.timedelta(days=1)) == 10.0
+    assert hours.close_of(dt.date(2026, 6, 1)) == dt.datetime(2026, 6, 1, 17, tzinfo=dt.UTC)   # 18:00 BST
