@@ -7,6 +7,7 @@ the column and the reason only, never the value, because values are children's p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import unicodedata
 from dataclasses import dataclass
@@ -94,7 +95,17 @@ def check_header(header: list[str]) -> list[RowProblem]:
 
 
 def _text(value: str) -> str:
+    """NFC, no controls, single spaces. Fast path for the common plain-ASCII, already-tidy value."""
+    if not value:
+        return ""
+    if value.isascii() and value.isprintable() and "  " not in value and value == value.strip():
+        return value
     return unicodedata.normalize("NFC", one_line(value))
+
+
+@functools.lru_cache(maxsize=256)
+def _district(value: str) -> District | None:
+    return parse_district(value)
 
 
 def _date(value: str) -> dt.date:
@@ -145,7 +156,7 @@ def validate_row(row: dict[str, str], today: dt.date) -> CaseRow | list[RowProbl
     postcode = format_postcode(v["postcode"]) if v["postcode"] else None
     if v["postcode"] and postcode is None:
         problems.append(RowProblem("postcode", "not a valid UK postcode"))
-    district = parse_district(v["district"]) if v["district"] else None
+    district = _district(v["district"]) if v["district"] else None
     if v["district"] and district is None:
         problems.append(RowProblem("district", "not one of Hertfordshire's ten districts"))
     stage: Stage | None = None

@@ -23,6 +23,8 @@ def sanitize(text: str, *, multiline: bool = False) -> str:
     Idempotent: sanitize(sanitize(x)) == sanitize(x). Whole ANSI/OSC sequences are removed first so their
     printable tails ("]0;title") do not survive as junk.
     """
+    if text.isprintable():  # fast path (nearly every value): no controls, no format characters, no ESC
+        return text
     text = _ANSI.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _UNSAFE.sub("", text)

@@ -81,7 +81,7 @@ def _case_values(row: CaseRow, officer_id: int) -> dict[str, object]:
 
 def _contact_values(case_id: int, c: object) -> dict[str, object]:
     return {
-        "case_id": case_id, "position": c.position, "name": c.name, "relation": c.relationship,  # type: ignore[attr-defined]
+        "case_id": case_id, "position": c.position, "name": c.name, "relationship": c.relationship,  # type: ignore[attr-defined]
         "phone": c.phone, "phone_key": c.phone_key, "email": c.email,  # type: ignore[attr-defined]
         "parental_responsibility": c.parental_responsibility,  # type: ignore[attr-defined]
     }
@@ -101,13 +101,13 @@ def upsert_batch(session: Session, rows: Sequence[CaseRow], officers: OfficerRes
     if new_rows:
         values = [_case_values(r, officers.resolve(r)) | {"created_at": now, "updated_at": now, "version": 1}
                   for r in new_rows]
-        session.execute(insert(Case), values)
+        session.execute(Case.__table__.insert(), values)  # Core executemany: no ORM overhead
         ids = dict(session.execute(
             select(Case.case_ref, Case.id).where(Case.case_ref.in_([r.case_ref for r in new_rows]))
         ).all())
         contacts = [_contact_values(ids[r.case_ref], c) | {"version": 1} for r in new_rows for c in r.contacts]
         if contacts:
-            session.execute(insert(Contact), contacts)
+            session.execute(Contact.__table__.insert(), contacts)
         counts.added += len(new_rows)
     for r in rows:
         if r.case_ref not in existing:
@@ -131,6 +131,7 @@ def _replace_contacts(session: Session, case_id: int, row: CaseRow) -> None:
     ).all())
     for c in row.contacts:
         values = _contact_values(case_id, c)
+        values["relation"] = values.pop("relationship")  # ORM statements use the attribute name
         if c.position in current:
             session.execute(
                 update(Contact).where(Contact.id == current.pop(c.position))
