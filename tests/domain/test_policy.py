@@ -32,7 +32,7 @@ def test_builtin_policy() -> None:
     assert p.safeguarding.children_line == "0300 123 4043" and p.safeguarding.adult_line == "0300 123 4042"
     assert "999" in p.safeguarding.emergency
     assert p.routing.rules[0].id == "safeguarding"
-    assert p.retention == {}
+    assert p.retention == {"case_years_after_birth": 31, "call_without_case_years": 2, "draft_days": 30}
     assert load_policy(None) is p  # parsed once
 
 
@@ -42,13 +42,14 @@ def test_custom_policy_file_changes_routing(tmp_path: Path) -> None:
             .replace('districts = ["Dacorum", "Hertsmere", "St Albans", "Three Rivers", "Watford"]',
                      'districts = ["Dacorum", "Hertsmere", "St Albans", "Three Rivers"]')
             .replace('"Welwyn Hatfield"]', '"Welwyn Hatfield", "Watford"]')
-            .replace("standard_working_days = 3", "standard_working_days = 5"))
+            .replace("standard_working_days = 3", "standard_working_days = 5")
+            .replace("case_years_after_birth = 31", "case_years_after_birth = 35"))
     path = tmp_path / "council.toml"
-    path.write_text(text + "\n[retention]\ncase_years = 31\n")
+    path.write_text(text)
     p = load_policy(path)
     assert p.teams["annual_review_west"].name == "SEND Team South West"
     assert p.service_standards.standard_working_days == 5
-    assert p.retention == {"case_years": 31}
+    assert p.retention["case_years_after_birth"] == 35
     assert p.source == str(path)
     d = route(p, Reason.REVIEW_ARRANGEMENTS, None, district=District.WATFORD)
     assert d.team == "annual_review_east"
