@@ -25,6 +25,7 @@ from dutyline.store.case_writer import Counts, OfficerResolver, upsert_batch
 BATCH = 2000
 MAX_FIELD = 100_000  # csv module limit; real limits per column are far lower (import_row.MAX_LEN)
 MAX_PROBLEMS_SHOWN = 200
+KEEP_ROWS = 100_000  # above this, pass 2 re-reads the file instead of holding rows (flat memory at 1M)
 
 Progress = Callable[[int, int], None]  # (bytes read, total bytes)
 
@@ -50,6 +51,8 @@ class ImportReport:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
+    #: Validated rows kept from pass 1 for files up to KEEP_ROWS rows, so pass 2 need not re-read them.
+    kept: list[CaseRow] | None = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -143,6 +146,10 @@ def validate_file(path: Path, today: dt.date, progress: Progress | None = None) 
                 add(Problem(row_no, line, "case_ref", f"duplicate of the case_ref in row {seen[key]}"))
             else:
                 seen[key] = row_no
+                if report.kept is not None:
+                    report.kept.append(result)
+                    if len(report.kept) > KEEP_ROWS:
+                        report.kept = None
     except UnicodeDecodeError:
         bad = _first_bad_utf8_line(path)
         add(Problem(0, bad, "(file)", "is not UTF-8 text; save the export as CSV UTF-8 and try again"))
@@ -179,7 +186,9 @@ def import_cases(ctx: Context, path: Path, *, progress: Progress | None = None,
     with ctx.db.write() as session:
         officers = OfficerResolver(session)
         batch: list[CaseRow] = []
-        for row in _valid_rows(path, today, write_progress):
+        rows = report.kept if report.kept is not None else _valid_rows(path, today, write_progress)
+        report.kept = None
+        for row in rows:
             batch.append(row)
             if len(batch) >= BATCH:
                 upsert_batch(session, batch, officers, counts)
