@@ -104,12 +104,15 @@ def _family_rows(rng: random.Random, family: int, today: int,
     last_school = ("", -1)
     rows: list[dict[str, str]] = []
     for child in range(size):
+        child_surname = surname
         if child == 0:
             age, stage = age0, first_stage
         else:
             if child == 1 and twins:
                 age = age0
             else:
+                if rng.random() < 0.12:  # a half-sibling with their own father's surname
+                    child_surname = culture.pool("surnames").pick(rng)
                 gap = between(rng, 400, 2600)  # siblings are 1-7 years apart, mostly younger
                 younger, older = age0 - gap, age0 + gap
                 if younger >= 60 and (older > _MAX_AGE_DAYS or rng.random() < 0.7):
@@ -138,7 +141,7 @@ def _family_rows(rng: random.Random, family: int, today: int,
         rows.append({
             "case_ref": "",
             "first_name": given,
-            "last_name": gendered_surname(surname, culture, girl),
+            "last_name": gendered_surname(child_surname, culture, girl),
             "known_as": known_as(rng, bank, given),
             "date_of_birth": iso(dob),
             "postcode": postcode,
