@@ -182,6 +182,8 @@ def year_group_label(group: int) -> str:
         return "Reception"
     if group < 0:
         return "Pre-school"
+    if group > 13:  # school years end at Year 13; beyond that say so rather than "Year 21"
+        return "post-school age"
     return f"Year {group}"
 
 
