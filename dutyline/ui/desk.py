@@ -1,0 +1,94 @@
+"""The one façade the screens talk to: the services for the person at this desk (style.md lesson 2).
+
+Why a façade: screens never see a database session, a `Database` or SQLAlchemy (a test enforces it); they
+call plain methods here from worker threads and get domain values back. Swapping the person at the desk
+(idle-lock unlock by someone else) replaces the `Context` in one place. Every method may block, so call
+them from thread workers only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from dutyline.domain.call_form import CallForm
+from dutyline.domain.call_record import CaseActivity, LoggedCall
+from dutyline.domain.model import Reason
+from dutyline.domain.policy import Policy, load_policy
+from dutyline.domain.routing import RoutingDecision
+from dutyline.domain.search import SearchHit
+from dutyline.domain.summary import CaseSummary
+from dutyline.services import calls, cases, routing
+from dutyline.services.context import Actor, Context
+from dutyline.services.search import SearchService
+
+#: (login, pin) -> Actor, raising PermissionDenied (NotAuthorised) when refused.
+Authenticator = Callable[[str, str], Actor]
+
+
+class Desk:
+    """Services bound to the current person at this desk."""
+
+    def __init__(self, ctx: Context, search: SearchService, *, authenticate: Authenticator | None = None) -> None:
+        self.ctx = ctx
+        self.search_service = search
+        self._authenticate = authenticate
+
+    # --- who and when ---------------------------------------------------------------------------------
+    @property
+    def actor(self) -> Actor:
+        return self.ctx.actor
+
+    @property
+    def policy(self) -> Policy:
+        return self.ctx.policy if isinstance(self.ctx.policy, Policy) else load_policy(None)
+
+    def now(self) -> dt.datetime:
+        return self.ctx.now()
+
+    def switch_actor(self, actor: Actor) -> None:
+        """A different person unlocked the desk: everything from now on is done (and audited) as them."""
+        self.ctx = Context(db=self.ctx.db, actor=actor, policy=self.ctx.policy, clock=self.ctx.clock)
+
+    def authenticate(self, login: str, pin: str) -> Actor:
+        if self._authenticate is not None:
+            return self._authenticate(login, pin)
+        from dutyline.services.staff import verify_pin
+
+        return verify_pin(self.ctx.db, login, pin, now=self.ctx.now())
+
+    # --- search ---------------------------------------------------------------------------------------
+    def build_index(self) -> int:
+        if not self.search_service.ready:
+            self.search_service.build()
+        return len(self.search_service)
+
+    def refresh_index(self) -> int:
+        return self.search_service.refresh()
+
+    def search(self, query: str, limit: int = 30) -> list[SearchHit]:
+        return self.search_service.search(self.ctx, query, limit)
+
+    # --- the case -------------------------------------------------------------------------------------
+    def case_summary(self, case_id: int) -> CaseSummary:
+        return cases.case_summary(self.ctx, case_id=case_id)
+
+    def case_activity(self, case_id: int) -> CaseActivity:
+        return calls.case_activity(self.ctx, case_id)
+
+    def decide(self, reason: Reason, case_id: int | None, urgent_reason: str | None) -> RoutingDecision:
+        return routing.decide(self.ctx, reason, case_id=case_id, urgent_reason=urgent_reason)
+
+    # --- the call -------------------------------------------------------------------------------------
+    def log_call(self, form: CallForm) -> LoggedCall:
+        return calls.log_call(self.ctx, form)
+
+    def save_draft(self, payload: dict[str, Any]) -> None:
+        calls.save_draft(self.ctx, payload)
+
+    def load_draft(self) -> dict[str, Any] | None:
+        return calls.load_draft(self.ctx)
+
+    def discard_draft(self) -> None:
+        calls.discard_draft(self.ctx)

@@ -1,0 +1,141 @@
+"""A call about a case: check who is calling, then the case at a glance, then log the call.
+
+The case is loaded in a thread worker (audited as a view by the service). Until the caller is verified
+only the verification panel is on screen; the case card is mounted after, so nothing else about the
+child is rendered before then, not even off-screen.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
+from dutyline.domain.call_record import CaseActivity
+from dutyline.domain.summary import CaseSummary
+from dutyline.ui.safe import duration, join, plain
+from dutyline.ui.screens.base import DeskScreen
+from dutyline.ui.widgets.case_card import CaseCard
+from dutyline.ui.widgets.verify import VerifyPanel
+
+
+class CallScreen(DeskScreen[None]):
+    """Verification, then the case view, for the call in progress."""
+
+    BINDINGS = [
+        Binding("f2", "log_call", "Log call", tooltip="Open the call form"),
+        Binding("f6", "skip_verify", "Go on unverified", tooltip="Log the call without showing case details"),
+        Binding("f5", "reload", "Refresh", tooltip="Reload the case"),
+        Binding("escape", "end_call", "End call", tooltip="Go back to search"),
+    ]
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.summary: CaseSummary | None = None
+        self.activity: CaseActivity | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Loading the case…"), id="call-header", markup=False)
+        yield Vertical(id="call-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        state = self.desk_app.call
+        if state is None or self.summary is None:
+            return
+        secs = (self.desk_app.desk.now() - state.started_at).total_seconds()
+        verified = ("caller verified" if state.may_see_case
+                    else "caller NOT VERIFIED" if state.verify_skipped else "checking who is calling")
+        self.query_one("#call-header", Static).update(join(
+            "Call about ", plain(self.summary.case.display_name, style="bold"), f" ({self.summary.case.case_ref})",
+            f" · on the call {duration(secs)} · {verified}"))
+
+    @work(thread=True, exclusive=True, group="case-load", exit_on_error=False)
+    def load(self) -> None:
+        desk = self.desk_app.desk
+        summary = desk.case_summary(self.case_id)
+        activity = desk.case_activity(self.case_id)
+        self.app.call_from_thread(self._loaded, summary, activity)
+
+    def _loaded(self, summary: CaseSummary, activity: CaseActivity) -> None:
+        self.summary, self.activity = summary, activity
+        state = self.desk_app.call
+        if state is not None and not state.case_ref:
+            state.case_ref, state.case_name = summary.case.case_ref, summary.case.display_name
+        self._tick()
+        self._render_body()
+
+    def _render_body(self) -> None:
+        state = self.desk_app.call
+        if self.summary is None or self.activity is None or state is None:
+            return
+        body = self.query_one("#call-body", Vertical)
+        if state.may_see_case:
+            card = body.query(CaseCard)
+            if not card:
+                body.remove_children()
+                new = CaseCard(id="case-card")
+                body.mount(new)
+                self.call_after_refresh(self._fill_card)
+            else:
+                self._fill_card()
+        elif state.verify_skipped:
+            body.remove_children()
+            body.mount(Static(Text("The caller was not verified, so the case details stay hidden. F2 logs the call; "
+                                   "F9 raises a safeguarding concern."), classes="banner -warning", markup=False))
+        elif not body.query(VerifyPanel):
+            body.remove_children()
+            body.mount(VerifyPanel(self.summary.case, state, id="verify"))
+            self.call_after_refresh(lambda: self.query_one("#verify-caller").focus())
+        self.refresh_bindings()
+
+    def _fill_card(self) -> None:
+        state = self.desk_app.call
+        if self.summary is None or self.activity is None or state is None:
+            return
+        names = {code: team.name for code, team in self.desk_app.desk.policy.teams.items()}
+        self.query_one(CaseCard).show(self.summary, self.activity, state, names)
+
+    @on(VerifyPanel.Changed)
+    def _verify_changed(self) -> None:
+        self.desk_app.call_changed()
+        state = self.desk_app.call
+        if state is not None and state.may_see_case:
+            self._render_body()
+        self._tick()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.desk_app.call
+        if action == "skip_verify":
+            return state is not None and not state.verified and not state.verify_skipped
+        return True
+
+    # --- actions ------------------------------------------------------------------------------------------
+    def action_log_call(self) -> None:
+        self.desk_app.open_log_form()
+
+    def action_skip_verify(self) -> None:
+        state = self.desk_app.call
+        if state is not None:
+            state.verify_skipped = True
+            self.desk_app.call_changed()
+            self._render_body()
+            self._tick()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_end_call(self) -> None:
+        self.desk_app.end_call_asking()
+
+    def on_screen_resume(self) -> None:
+        if self.summary is not None:
+            self._render_body()

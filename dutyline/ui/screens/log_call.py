@@ -1,0 +1,233 @@
+"""Log the call: caller (for calls with no case), reason in plain words, urgent reason, notes, outcome.
+
+Ctrl+S saves. If the outcome needs a hand-off or a callback that is not chosen yet, saving opens that
+dialog first (Enter accepts the proposed team), so the usual call is: type notes, Ctrl+S, Enter. Every
+keystroke lands in the call state at once, so the autosave always has the latest notes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+
+from dutyline.domain.call_form import OUTCOME_LABELS, FormProblems, build_call_form
+from dutyline.domain.model import REASON_LABELS, CallerKind, Outcome, Reason
+from dutyline.domain.routing import RoutingDecision
+from dutyline.ui.call_state import CallState
+from dutyline.ui.safe import join, plain, when
+from dutyline.ui.screens.base import DeskScreen
+from dutyline.ui.screens.callback import CallbackScreen
+from dutyline.ui.screens.handoff import HandoffScreen
+
+_NO_CASE_CALLERS = [("The young person", CallerKind.YOUNG_PERSON.value),
+                    ("A parent, carer or someone else", CallerKind.OTHER.value),
+                    ("A professional (school, health…)", CallerKind.PROFESSIONAL.value)]
+
+
+def _value(select: Select[str]) -> str | None:
+    return select.value if isinstance(select.value, str) else None
+
+
+class LogCallScreen(DeskScreen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save call", priority=True, tooltip="Check and save the call"),
+        Binding("f3", "handoff", "Hand off", tooltip="Choose the team to hand the call to"),
+        Binding("f4", "callback", "Callback", tooltip="Book a callback"),
+        Binding("escape", "back", "Back", tooltip="Back to the case (nothing is lost)"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        state = self.state
+        policy = self.desk_app.desk.policy
+        yield Static(id="log-header", markup=False)
+        with VerticalScroll(id="log-form"):
+            if state.case_id is None:
+                with Horizontal(classes="row"):
+                    yield Label("Caller", classes="field-label")
+                    yield Select(_NO_CASE_CALLERS, prompt="Who is calling?", id="no-case-kind",
+                                 value=state.caller_kind if state.caller_kind else Select.NULL)
+                with Horizontal(classes="row"):
+                    yield Label("Name, number", classes="field-label")
+                    yield Input(state.caller_name, placeholder="Caller's name", id="no-case-name")
+                    yield Input(state.caller_phone, placeholder="Number", id="no-case-phone")
+            with Horizontal(classes="row"):
+                yield Label("Reason", classes="field-label")
+                yield Select([(label, r.value) for r, label in REASON_LABELS.items()], prompt="Why are they calling?",
+                             id="reason", value=state.reason or Select.NULL)
+            with Horizontal(classes="row"):
+                yield Label("Urgent?", classes="field-label")
+                yield Select([(u.label, code) for code, u in policy.urgent_reasons.items()], prompt="Not urgent",
+                             id="urgent", value=state.urgent_reason or Select.NULL)
+            yield Label("Notes (what the caller said, what you told them)", classes="field-title")
+            yield TextArea(state.notes, id="notes", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+            with Horizontal(classes="row"):
+                yield Label("Outcome", classes="field-label")
+                yield Select([(label, o.value) for o, label in OUTCOME_LABELS.items()], prompt="How did it end?",
+                             id="outcome", value=state.outcome or Select.NULL)
+            yield Static(id="log-extras", markup=False)
+            yield Static(id="log-problems", classes="problems", markup=False)
+        yield Footer()
+
+    @property
+    def state(self) -> CallState:
+        state = self.desk_app.call
+        assert state is not None, "the log form is only open during a call"
+        return state
+
+    def on_mount(self) -> None:
+        self.state.screen = "log"
+        self._refresh_header()
+        self.query_one("#notes", TextArea).focus() if self.state.reason else self.query_one("#reason").focus()
+
+    def _refresh_header(self) -> None:
+        s = self.state
+        about = join("Call about ", plain(s.case_name, style="bold"), f" ({s.case_ref})") if s.case_id \
+            else Text("Call not about a known case", style="bold")
+        self.query_one("#log-header", Static).update(about)
+        lines: list[Text] = []
+        if s.handoff:
+            extra = " (changed from the proposed team)" if s.handoff["team"] != s.handoff["proposed_team"] else ""
+            lines.append(join("Hand-off: ", plain(self.desk_app.desk.policy.team_name(s.handoff["team"])), extra))
+        if s.callback:
+            lines.append(join("Callback: ", plain(s.callback.get("phone", "")), " · due by ",
+                              when(_parse(s.callback.get("due_at"))), " · ",
+                              plain(self.desk_app.desk.policy.team_name(s.callback.get("team", "")))))
+        if s.safeguarding:
+            lines.append(Text("! SAFEGUARDING concern recorded on this call (F9 to view or change)", style="bold"))
+        self.query_one("#log-extras", Static).update(Text("\n").join(lines) if lines else Text(
+            "No hand-off or callback yet (F3, F4; Ctrl+S asks when the outcome needs one)", style="italic"))
+
+    # --- keeping the state current --------------------------------------------------------------------
+    @on(Select.Changed)
+    def _selected(self, event: Select.Changed) -> None:
+        value = event.value if isinstance(event.value, str) else None
+        s = self.state
+        key = event.select.id
+        if key in ("reason", "urgent") and s.handoff and value != getattr(s, "reason" if key == "reason"
+                                                                          else "urgent_reason"):
+            s.handoff = None  # routing depends on these: propose again
+        if key == "reason":
+            s.reason = value
+        elif key == "urgent":
+            s.urgent_reason = value
+        elif key == "outcome":
+            s.outcome = value
+        elif key == "no-case-kind":
+            s.caller_kind = value
+        self.desk_app.call_changed()
+        self._refresh_header()
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        if event.input.id == "no-case-name":
+            self.state.caller_name = event.value
+        elif event.input.id == "no-case-phone":
+            self.state.caller_phone = event.value
+        self.desk_app.call_changed()
+
+    @on(TextArea.Changed, "#notes")
+    def _notes(self, event: TextArea.Changed) -> None:
+        self.state.notes = event.text_area.text
+        self.desk_app.call_changed()
+
+    def show_problems(self, problems: list[str]) -> None:
+        self.query_one("#log-problems", Static).update(
+            Text("\n".join(f"! {p}" for p in problems), end="") if problems else Text(""))
+
+    # --- actions --------------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.state.screen = "case"
+        self.desk_app.call_changed()
+        if self.state.case_id is None:
+            self.desk_app.end_call_asking()
+        else:
+            self.app.pop_screen()
+
+    def action_save(self) -> None:
+        self.save()
+
+    def action_handoff(self) -> None:
+        self.choose_handoff_then()
+
+    def action_callback(self) -> None:
+        self.choose_callback_then()
+
+    @work(exclusive=True, group="call-dialog", exit_on_error=False)
+    async def choose_handoff_then(self) -> None:
+        await self._choose_handoff()
+
+    @work(exclusive=True, group="call-dialog", exit_on_error=False)
+    async def choose_callback_then(self) -> None:
+        await self._choose_callback()
+
+    async def _decision(self) -> RoutingDecision | None:
+        s = self.state
+        if not s.reason:
+            self.show_problems(["Choose the reason for the call first: the team depends on it."])
+            self.query_one("#reason").focus()
+            return None
+        return await asyncio.to_thread(self.desk_app.desk.decide, Reason(s.reason), s.case_id, s.urgent_reason)
+
+    async def _choose_handoff(self) -> bool:
+        decision = await self._decision()
+        if decision is None:
+            return False
+        choice = await self.app.push_screen_wait(HandoffScreen(decision, self.desk_app.desk.policy, self.state.handoff))
+        if choice is not None:
+            self.state.handoff = choice
+            if self.state.outcome is None:
+                self.state.outcome = Outcome.HANDED_OFF.value
+                self._set_select("outcome", self.state.outcome)
+            self.desk_app.call_changed()
+        self._refresh_header()
+        return choice is not None
+
+    async def _choose_callback(self) -> bool:
+        decision = await self._decision()
+        if decision is None:
+            return False
+        screen = CallbackScreen(decision, self.desk_app.desk.policy, self.desk_app.current_contacts(), self.state)
+        choice = await self.app.push_screen_wait(screen)
+        if choice is not None:
+            self.state.callback = choice
+            if self.state.outcome is None:
+                self.state.outcome = Outcome.CALLBACK_BOOKED.value
+                self._set_select("outcome", self.state.outcome)
+            self.desk_app.call_changed()
+        self._refresh_header()
+        return choice is not None
+
+    def _set_select(self, select_id: str, value: str) -> None:
+        select = self.query_one(f"#{select_id}", Select)
+        with select.prevent(Select.Changed):
+            select.value = value
+
+    @work(exclusive=True, group="call-dialog", exit_on_error=False)
+    async def save(self) -> None:
+        s = self.state
+        self.show_problems([])
+        if s.outcome == Outcome.HANDED_OFF.value and s.handoff is None and not await self._choose_handoff():
+            return
+        if s.outcome == Outcome.CALLBACK_BOOKED.value and s.callback is None and not await self._choose_callback():
+            return
+        try:
+            form = build_call_form(s.form_data())
+        except FormProblems as exc:
+            self.show_problems(exc.problems)
+            return
+        logged = await asyncio.to_thread(self.desk_app.desk.log_call, form)
+        self.desk_app.call_logged(logged, form)
+
+
+def _parse(value: object) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None

@@ -1,0 +1,100 @@
+"""Safeguarding: one key (F9) from anywhere in a call. Shows the script first (999 for immediate danger,
+then the Children's Services and adult lines from the council policy), then records the time, a short
+summary and any referral reference. Ctrl+S records it on the call; the duty officer is alerted when the
+call is saved (an urgent hand-off due at once, written in the same transaction as the call).
+
+What is typed here is kept in the call state as it is typed (so it is autosaved even before Ctrl+S).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Input, Label, Static, TextArea
+
+from dutyline.domain.policy import Policy
+from dutyline.ui.call_state import CallState
+from dutyline.ui.safe import local_time
+from dutyline.ui.screens.base import DeskModal
+
+DRAFT_KEY = "safeguarding_draft"
+
+
+class SafeguardingScreen(DeskModal[dict[str, Any] | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "record", "Record concern", priority=True),
+        Binding("escape", "cancel", "Back"),
+    ]
+
+    def __init__(self, policy: Policy, state: CallState, now: dt.datetime) -> None:
+        super().__init__()
+        self.policy = policy
+        self.state = state
+        self.now = now
+        self.values: dict[str, Any] = dict(state.safeguarding or state.extra.get(DRAFT_KEY) or {})
+        self.values.setdefault("raised_at", now.isoformat())
+
+    def compose(self) -> ComposeResult:
+        sg = self.policy.safeguarding
+        raised = local_time(dt.datetime.fromisoformat(self.values["raised_at"]))
+        with VerticalScroll(id="sg-dialog", classes="dialog"):
+            yield Static(Text("SAFEGUARDING CONCERN", style="bold"), classes="banner -error", markup=False)
+            yield Static(Text(f"1. {sg.emergency}", style="bold"), markup=False)
+            yield Static(Text(f"2. {sg.children_script}"), markup=False)
+            yield Static(Text(f"3. {sg.adult_script}"), markup=False)
+            yield Static(Text("4. Record it below. The duty officer is alerted when the call is saved.",
+                              style="italic"), markup=False)
+            with Horizontal(classes="row"):
+                yield Label("Time raised", classes="field-label")
+                yield Input(f"{raised:%H:%M}", id="sg-time", max_length=5)
+                yield Label("Referral ref", classes="field-label")
+                yield Input(self.values.get("referral_ref", ""), placeholder="if referred", id="sg-ref")
+            yield Label("What was said (brief summary)", classes="field-title")
+            yield TextArea(self.values.get("summary", ""), id="sg-summary", soft_wrap=True, tab_behavior="focus")
+            yield Static(id="sg-problem", classes="problems", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sg-summary").focus()
+
+    @on(TextArea.Changed, "#sg-summary")
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.values["summary"] = self.query_one("#sg-summary", TextArea).text
+        self.values["referral_ref"] = self.query_one("#sg-ref", Input).value
+        if self.state.safeguarding is None:
+            self.state.extra[DRAFT_KEY] = dict(self.values)
+        self.desk_app.call_changed()
+
+    def _raised_at(self) -> dt.datetime | None:
+        text = self.query_one("#sg-time", Input).value.strip()
+        try:
+            hour, minute = (int(p) for p in text.split(":"))
+            local = local_time(self.now).replace(hour=hour, minute=minute, second=0, microsecond=0)
+        except ValueError:
+            return None
+        return local.astimezone(dt.UTC)
+
+    def action_record(self) -> None:
+        raised = self._raised_at()
+        summary = self.query_one("#sg-summary", TextArea).text.strip()
+        if raised is None:
+            self._problem("Type the time as HH:MM (24-hour), for example 14:05.")
+            self.query_one("#sg-time").focus()
+            return
+        if not summary:
+            self._problem("Write a short summary of the concern.")
+            self.query_one("#sg-summary").focus()
+            return
+        self.state.extra.pop(DRAFT_KEY, None)
+        self.dismiss({"raised_at": raised.isoformat(), "summary": summary,
+                      "referral_ref": self.query_one("#sg-ref", Input).value.strip()})
+
+    def _problem(self, text: str) -> None:
+        self.query_one("#sg-problem", Static).update(Text(f"! {text}"))

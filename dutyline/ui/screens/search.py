@@ -1,0 +1,128 @@
+"""Find the case: the screen the app opens on, with the search box focused.
+
+Typing starts an exclusive worker that waits a moment (the debounce: a newer keystroke cancels it) and then
+searches the in-memory index in a thread, so typing never waits for a search. A result that arrives for a
+query the handler has already changed is dropped (thread workers cannot be stopped, only ignored).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import get_current_worker
+
+from dutyline.domain.search import SearchHit
+from dutyline.ui.safe import static
+from dutyline.ui.screens.base import DeskScreen
+from dutyline.ui.widgets.results import NO_CASE_KEY, ResultsTable
+
+DEBOUNCE_S = 0.12
+
+
+class SearchScreen(DeskScreen[None]):
+    """Search box, results, and the way into a call."""
+
+    BINDINGS = [
+        Binding("escape", "clear", "Clear", tooltip="Clear the search box"),
+        Binding("down", "cursor(1)", "Next", show=False),
+        Binding("up", "cursor(-1)", "Previous", show=False),
+        Binding("pagedown", "cursor(10)", show=False),
+        Binding("pageup", "cursor(-10)", show=False),
+        Binding("enter", "open", "Open", tooltip="Open the highlighted case", show=True),
+        Binding("ctrl+n", "no_case", "No case", tooltip="Start a call that is not about a known case"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="search-bar"):
+            yield Static(Text("Find"), id="search-label", markup=False)
+            yield Input(placeholder="Loading cases…", id="search", disabled=False)
+        yield static("", id="search-status")
+        yield ResultsTable(id="results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).focus()
+        self.set_status("Loading the case list…")
+
+    # --- status -----------------------------------------------------------------------------------------
+    def set_status(self, text: str) -> None:
+        self.query_one("#search-status", Static).update(Text(text))
+
+    def index_ready(self, count: int) -> None:
+        """Called by the app once the search index is built."""
+        box = self.query_one("#search", Input)
+        box.placeholder = "Name, date of birth, postcode, phone, school or case ref"
+        actor = self.desk_app.desk.actor
+        who = actor.display_name or actor.login
+        self.set_status(f"{count:,} cases · signed in as {who} · type to search, ↑↓ to choose, Enter to open")
+        if box.value.strip():
+            self.run_search(box.value)
+
+    # --- searching --------------------------------------------------------------------------------------
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def run_search(self, query: str) -> None:
+        await asyncio.sleep(DEBOUNCE_S)
+        if not query.strip():
+            self.show_hits([], query)
+            return
+        hits = await asyncio.to_thread(self.desk_app.desk.search, query)
+        if get_current_worker().is_cancelled or query != self.query_one("#search", Input).value:
+            return  # the handler has typed on; a newer search is coming
+        self.show_hits(hits, query)
+
+    def show_hits(self, hits: list[SearchHit], query: str) -> None:
+        self.query_one(ResultsTable).show_hits(hits)
+        if query.strip():
+            found = f"{len(hits)} case{'s' if len(hits) != 1 else ''} found" if hits else "No case found"
+            self.set_status(f"{found} · ↑↓ choose · Enter open · Ctrl+N no case · Esc clear")
+
+    # --- choosing ---------------------------------------------------------------------------------------
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(ResultsTable)
+        if table.row_count:
+            row = max(0, min(table.row_count - 1, table.cursor_row + step))
+            table.move_cursor(row=row)
+
+    def action_clear(self) -> None:
+        box = self.query_one("#search", Input)
+        box.value = ""
+        box.focus()
+
+    def action_open(self) -> None:
+        key = self.query_one(ResultsTable).chosen_key
+        if key is not None:
+            self._choose(key)
+
+    def action_no_case(self) -> None:
+        self._choose(NO_CASE_KEY)
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self) -> None:
+        self.action_open()
+
+    @on(DataTable.RowSelected, "#results")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self._choose(event.row_key.value)
+
+    def _choose(self, key: str) -> None:
+        self.desk_app.begin_call(None if key == NO_CASE_KEY else int(key))
+
+    def reset(self) -> None:
+        """Back to an empty search (after a call is logged, or when someone else unlocks the desk)."""
+        box = self.query_one("#search", Input)
+        with box.prevent(Input.Changed):
+            box.value = ""
+        self.query_one(ResultsTable).show_hits([])
+        box.focus()

@@ -1,0 +1,153 @@
+"""The case at a glance: who the child is, who acts for them today, where the case is, the statutory clock,
+what is still promised, the last calls, and what the handler can safely say now.
+
+State that matters is never shown by colour alone: an overdue deadline says "OVERDUE", a due-soon one
+"DUE SOON", an overdue promise "OVERDUE", and the repeat-caller and consent banners start with "!".
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from dutyline.domain.call_record import CaseActivity
+from dutyline.domain.clock import DeadlineStatus
+from dutyline.domain.model import CallerKind
+from dutyline.domain.summary import CaseSummary
+from dutyline.ui.call_state import CallState
+from dutyline.ui.safe import day, join, plain, when
+
+_STATUS_MARK = {DeadlineStatus.OVERDUE: "OVERDUE", DeadlineStatus.DUE_SOON: "DUE SOON"}
+
+
+def consent_needed(summary: CaseSummary, state: CallState) -> str:
+    """Why the handler must check consent before discussing the case, or '' when no check is needed."""
+    reasons = []
+    if summary.decision_rights_young_person:
+        reasons.append(f"the young person ({summary.age}) makes their own decisions")
+    if state.caller_kind in (CallerKind.PROFESSIONAL.value, CallerKind.OTHER.value) or (
+            state.caller_kind == CallerKind.CONTACT.value and not state.caller_has_pr):
+        reasons.append("the caller does not hold parental responsibility")
+    if not reasons:
+        return ""
+    return "! Check consent before sharing details: " + " and ".join(reasons) + "."
+
+
+def officer_line(summary: CaseSummary) -> Text:
+    named, acting = summary.named_officer, summary.acting_officer
+    if named is None:
+        return Text("Officer: none named yet — the case's team owns it.", end="")
+    team = summary.acting_officer_team if summary.acting_is_cover else summary.named_officer_team
+    contact = join(" · ", plain(team.name), " · ", plain(team.inbox)) if team else Text("", end="")
+    if summary.acting_is_cover and acting is not None:
+        until = f" until {day(named.absent_until)}" if named.absent_until else ""
+        return join("Officer: ", plain(named.name), f" is away{until}; covering today: ", plain(acting.name),
+                    contact)
+    return join("Officer: ", plain(named.name), contact)
+
+
+def caller_line(state: CallState, summary: CaseSummary) -> Text:
+    who = state.caller_name or "not chosen"
+    if state.caller_kind == CallerKind.CONTACT.value:
+        for c in summary.case.contacts:
+            if c.id == state.caller_contact_id:
+                who = f"{c.name} ({c.relationship})" if c.relationship else c.name
+    elif state.caller_kind == CallerKind.YOUNG_PERSON.value:
+        who = "the young person"
+    checks = [("DOB", state.verified_dob), ("postcode", state.verified_postcode)]
+    marks = " ".join(f"[{'x' if ok else ' '}] {name}" for name, ok in checks)
+    return join("Caller: ", plain(who), f"   {marks}")
+
+
+class CaseCard(VerticalScroll):
+    """Read-only view of one case; `show()` fills it from values loaded by the screen's worker."""
+
+    DEFAULT_CSS = """
+    CaseCard { height: 1fr; }
+    CaseCard > Static { width: 1fr; }
+    CaseCard DataTable { height: auto; max-height: 8; margin-bottom: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="case-title", markup=False)
+        yield Static(id="case-consent", classes="banner -warning", markup=False)
+        yield Static(id="case-repeat", classes="banner -warning", markup=False)
+        yield Static(id="case-stage", markup=False)
+        yield Static(id="case-clock", markup=False)
+        yield Static(id="case-tell", classes="tell", markup=False)
+        yield Static(id="case-officer", markup=False)
+        yield Static(id="case-caller", markup=False)
+        yield Static(Text("Open callbacks and hand-offs"), classes="section", markup=False)
+        yield DataTable(id="case-items", cursor_type="row", show_cursor=False)
+        yield Static(Text("Last calls"), classes="section", markup=False)
+        yield DataTable(id="case-calls", cursor_type="row", show_cursor=False)
+
+    def _columns(self) -> None:
+        """Columns are added on first use: `show` can run before this widget's own mount handler."""
+        items = self.query_one("#case-items", DataTable)
+        if not items.columns:
+            items.add_columns("Due", "What", "Team", "Status")
+        calls = self.query_one("#case-calls", DataTable)
+        if not calls.columns:
+            calls.add_columns("When", "Caller", "Why", "Outcome", "Notes")
+
+    def show(self, summary: CaseSummary, activity: CaseActivity, state: CallState, team_name: dict[str, str]
+             ) -> None:
+        self._columns()
+        case = summary.case
+        self.query_one("#case-title", Static).update(join(
+            plain(case.display_name, style="bold"), f"  {case.case_ref} · born {day(case.date_of_birth)} "
+            f"(age {summary.age}, {summary.year_group_label}) · ", plain(case.postcode), " · ", plain(case.school)))
+        consent = consent_needed(summary, state)
+        self._banner("#case-consent", consent)
+        repeat = (f"! Repeat caller: {activity.calls_in_window} calls about this child in the last 14 days."
+                  if activity.repeat_caller else "")
+        self._banner("#case-repeat", repeat)
+        self.query_one("#case-stage", Static).update(Text(
+            f"Stage: {case.stage.label}, since {day(case.stage_since)}", end=""))
+        nxt = summary.clock.next
+        clock = self.query_one("#case-clock", Static)
+        mark = _STATUS_MARK.get(nxt.status) if nxt else None
+        clock.set_class(mark == "OVERDUE", "-overdue")
+        clock.set_class(mark == "DUE SOON", "-due-soon")
+        clock.update(Text(f"Clock: {summary.headline}" + (f"   [{mark}]" if mark else ""), end=""))
+        self.query_one("#case-tell", Static).update(Text(f"Tell the family: {summary.tell_family}", end=""))
+        self.query_one("#case-officer", Static).update(officer_line(summary))
+        self.query_one("#case-caller", Static).update(caller_line(state, summary))
+        self._items(activity, team_name)
+        self._calls(activity)
+
+    def _banner(self, selector: str, text: str) -> None:
+        banner = self.query_one(selector, Static)
+        banner.display = bool(text)
+        banner.update(Text(text, end=""))
+
+    def _items(self, activity: CaseActivity, team_name: dict[str, str]) -> None:
+        table = self.query_one("#case-items", DataTable)
+        table.clear()
+        for item in activity.open_items:
+            status = "OVERDUE" if item.overdue else item.status
+            if item.claimed_by:
+                status += f" (with {item.claimed_by})"
+            what = "Callback" if item.kind == "callback" else "Hand-off"
+            if item.priority.value == "urgent":
+                what += " (urgent)"
+            table.add_row(Text(when(item.due_at), style="bold" if item.overdue else "", end=""), Text(what),
+                          plain(team_name.get(item.team_code, item.team_code)),
+                          Text(status, style="bold reverse" if item.overdue else "", end=""))
+        if not activity.open_items:
+            table.add_row(Text("None"), Text(""), Text(""), Text(""))
+
+    def _calls(self, activity: CaseActivity) -> None:
+        table = self.query_one("#case-calls", DataTable)
+        table.clear()
+        for call in activity.recent:
+            why = call.reason.label + (" · SAFEGUARDING" if call.safeguarding else "")
+            table.add_row(Text(when(call.started_at)), plain(call.caller_name or call.caller_kind.value),
+                          Text(why[:34]), Text(call.outcome.value.replace("_", " ")),
+                          plain(call.notes[:40] + ("…" if len(call.notes) > 40 else "")))
+        if not activity.recent:
+            table.add_row(Text("No calls logged yet"), Text(""), Text(""), Text(""), Text(""))
+

@@ -1,0 +1,111 @@
+"""The search results table: one row per case with the details a caller can confirm, matched parts marked.
+
+Cells are rich `Text` (never `str`, which DataTable parses as markup). The matched part of a cell is shown
+bold and underlined, and a "Matched on" column says it in words, so the highlight does not rely on colour.
+"No case" is always the last row: new requests and general enquiries are normal calls, not failures.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from dutyline.domain.model import Stage
+from dutyline.domain.search import SearchHit
+from dutyline.domain.text import one_line
+from dutyline.ui.safe import day, plain
+
+NO_CASE_KEY = "none"
+NAME_WIDTH = 30
+HIGHLIGHT = "bold underline"
+
+_FIELD_WORDS = {
+    "first_name": "name", "last_name": "name", "known_as": "known as", "contact_name": "contact's name",
+    "date_of_birth": "date of birth", "birth_year": "birth year", "phone": "phone", "postcode": "postcode",
+    "case_ref": "case ref", "school": "school",
+}
+_KIND_WORDS = {"nickname": "nickname", "phonetic": "sounds like", "typo": "close spelling", "prefix": "start"}
+
+
+def highlighted(value: str, terms: tuple[str, ...], *, whole: bool, limit: int = 0) -> Text:
+    """`value` as literal text with each query term found in it marked; the whole cell if none is found
+    but the field matched (a sound-alike or a typo has no exact substring)."""
+    clean = one_line(value)
+    if limit and len(clean) > limit:
+        clean = clean[: limit - 1] + "…"
+    text = Text(clean, end="")
+    lowered = clean.casefold()
+    found = False
+    for term in terms:
+        needle = one_line(term).casefold()
+        if len(needle) < 1:
+            continue
+        start = lowered.find(needle)
+        while start >= 0:
+            text.stylize(HIGHLIGHT, start, start + len(needle))
+            found = True
+            start = lowered.find(needle, start + len(needle))
+    if whole and not found and clean:
+        text.stylize("underline")
+    return text
+
+
+def _stage(code: str) -> str:
+    try:
+        return Stage(code).label
+    except ValueError:
+        return code
+
+
+def hit_row(hit: SearchHit) -> list[Text]:
+    by_field: dict[str, tuple[str, ...]] = {}
+    for m in hit.matched:
+        by_field[m.field] = by_field.get(m.field, ()) + m.query_terms
+    name_terms = sum((by_field.get(f, ()) for f in ("first_name", "last_name", "known_as")), ())
+    name_hit = any(f in by_field for f in ("first_name", "last_name", "known_as"))
+    born_hit = "date_of_birth" in by_field or "birth_year" in by_field
+    born = f"{day(hit.date_of_birth)} ({hit.age})" if hit.age is not None else day(hit.date_of_birth)
+    born_cell = Text(born, style="bold underline" if born_hit else "", end="")
+    matched = ", ".join(dict.fromkeys(
+        _FIELD_WORDS.get(m.field, m.field) + (f" ({_KIND_WORDS[m.kind]})" if m.kind in _KIND_WORDS else "")
+        for m in hit.matched))
+    return [
+        highlighted(hit.display_name, name_terms, whole=name_hit, limit=NAME_WIDTH),
+        born_cell,
+        highlighted(hit.postcode, by_field.get("postcode", ()), whole="postcode" in by_field),
+        highlighted(hit.school, by_field.get("school", ()), whole="school" in by_field, limit=24),
+        plain(_stage(hit.stage)[:26]),
+        plain(hit.named_officer[:18]),
+        Text(matched, style="italic", end=""),
+    ]
+
+
+class ResultsTable(DataTable[Text]):
+    """Cases found, then "No case". Row keys are case ids as text, or NO_CASE_KEY."""
+
+    DEFAULT_CSS = """
+    ResultsTable { height: 1fr; }
+    """
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self.add_column("Name", width=NAME_WIDTH)
+        self.add_columns("Born (age)", "Postcode", "School", "Stage", "Officer", "Matched on")
+        self.show_hits([])
+
+    def show_hits(self, hits: list[SearchHit]) -> None:
+        """Replace the rows in one go (clear + add), keeping the cursor on the best match."""
+        self.clear()
+        for hit in hits:
+            self.add_row(*hit_row(hit), key=str(hit.case_id))
+        none = Text("No case (new request, enquiry…)", style="italic", end="")
+        self.add_row(none, *[Text("", end="")] * 6, key=NO_CASE_KEY)
+        self.move_cursor(row=0)
+
+    @property
+    def chosen_key(self) -> str | None:
+        if self.row_count == 0:
+            return None
+        key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return key.value
