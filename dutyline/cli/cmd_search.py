@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
                 out.write("\n")
             out.flush()
             return 0
-        hits = service.search(ctx, args.query, limit=limit)
+        hits = service.search(ctx, args.query, limit=limit, complete=True)
         if args.json:
             print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
         else:

@@ -2,8 +2,13 @@
 
 Why in memory: a handler types while the caller talks; results must come back in milliseconds, which no
 per-keystroke database query gives for fuzzy and sound-alike names. The index is built once (or loaded from
-a snapshot, see `dutyline.services.search_snapshot`) and then refreshed incrementally from
-`case.updated_at`.
+a snapshot) and then refreshed incrementally from `case.updated_at`.
+
+Snapshot: after a full build the index is written to `<data folder>/search/<db hash>.npz` (folder 0700,
+file 0600: it holds children's personal data) with the database fingerprint (count, newest updated_at,
+max id, schema revision). On the next start it is loaded in well under a second and brought up to date
+by an ordinary refresh; if the fingerprint is identical nothing else is read. A damaged, foreign-format
+or other-schema snapshot is ignored and rebuilt.
 
 Freshness (issue 3, "a change at one desk is findable at another within a few seconds"): the UI calls
 `refresh()` every ~2 s. Each call re-reads cases whose `updated_at` falls after the newest one seen minus an
@@ -20,13 +25,15 @@ number of queries and of results, because a batch comes from a script (phone sys
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dutyline.domain.permissions import Action
-from dutyline.domain.search import IndexBuilder, SearchHit, SearchIndex
+from dutyline.domain.search import IndexBuilder, SearchHit, SearchIndex, snapshot
 from dutyline.services.context import Context
 from dutyline.store import search_source as source
 from dutyline.store.engine import Database
@@ -35,15 +42,21 @@ from dutyline.store.engine import Database
 OVERLAP = dt.timedelta(seconds=30)
 #: Seconds between checks for erased cases (a COUNT over the case table).
 DELETION_CHECK_S = 30.0
+#: `snapshot_dir` default: the per-user data folder's `search/` (None disables snapshots).
+AUTO = Path("<auto>")
 
 
 class SearchService:
     """Holds the search index for one database. Thread-safe: the UI refreshes and searches from workers."""
 
-    def __init__(self, db: Database, *, snapshot_dir: Path | None = None,
+    def __init__(self, db: Database, *, snapshot_dir: Path | None = AUTO,
                  deletion_check_s: float = DELETION_CHECK_S,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.db = db
+        if snapshot_dir == AUTO:
+            from dutyline.config import data_dir
+
+            snapshot_dir = data_dir() / "search"
         self.snapshot_dir = snapshot_dir
         self.deletion_check_s = deletion_check_s
         self._monotonic = monotonic
@@ -62,7 +75,15 @@ class SearchService:
         return len(self._index) if self._index is not None else 0
 
     def build(self) -> None:
-        """First load: read every case and contact and build the index (replaces any previous one)."""
+        """First load: from the snapshot when it is usable, else read every case and contact."""
+        fp = source.fingerprint(self.db)
+        if self._load_snapshot(fp):
+            return
+        self.rebuild(fp)
+
+    def rebuild(self, fp: source.Fingerprint | None = None) -> None:
+        """Read every case and contact, build the index (replacing any previous one), save a snapshot."""
+        fp = fp or source.fingerprint(self.db)
         builder = IndexBuilder()
         newest: dt.datetime | None = None
         for chunk in source.iter_cases(self.db):
@@ -78,6 +99,54 @@ class SearchService:
             self._watermark = newest
             self._applied = {}
             self._last_deletion_check = self._monotonic()
+        self._save_snapshot(index, fp, newest)
+
+    # ----------------------------------------------------------------------------------------- snapshot
+    def _snapshot_path(self) -> Path | None:
+        if self.snapshot_dir is None or (self.db.is_sqlite and self.db.path is None):
+            return None
+        digest = hashlib.sha256(self.db.describe().encode()).hexdigest()[:20]
+        return self.snapshot_dir / f"index-{digest}.npz"
+
+    def _load_snapshot(self, fp: source.Fingerprint) -> bool:
+        path = self._snapshot_path()
+        if path is None or not path.exists():
+            return False
+        try:
+            with open(path, "rb") as fh:
+                index, meta = snapshot.load(fh)
+        except (OSError, ValueError, KeyError, EOFError):
+            return False  # damaged or older format: rebuild (and overwrite it)
+        if meta.get("schema") != fp.schema or meta.get("db") != self.db.describe():
+            return False
+        stamp = meta.get("watermark")
+        with self._lock:
+            self._index = index
+            self._watermark = dt.datetime.fromisoformat(stamp) if stamp else None
+            self._applied = {}
+            # Same fingerprint: nothing changed. Otherwise catch up now, including erased cases.
+            self._last_deletion_check = self._monotonic() if meta.get("fingerprint") == fp.key() else -1e18
+        if meta.get("fingerprint") != fp.key():
+            self.refresh()
+        return True
+
+    def _save_snapshot(self, index: SearchIndex, fp: source.Fingerprint, newest: dt.datetime | None) -> None:
+        path = self._snapshot_path()
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path.parent, 0o700)
+        tmp = path.with_name(path.name + ".tmp")
+        meta = {"fingerprint": fp.key(), "schema": fp.schema, "db": self.db.describe(),
+                "watermark": newest.isoformat() if newest else None}
+        try:
+            fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                snapshot.save(index, fh, meta)
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a snapshot is an optimisation: never fail the search for it
 
     def _ensure(self) -> SearchIndex:
         if self._index is None:
@@ -122,12 +191,16 @@ class SearchService:
         return [int(i) for i in self._index.case_ids() if int(i) not in live]
 
     # ----------------------------------------------------------------------------------------- searching
-    def search(self, ctx: Context, query: str, limit: int = 20) -> list[SearchHit]:
-        """Ranked cases for one query typed by a person. Audited (result count only, never the query)."""
+    def search(self, ctx: Context, query: str, limit: int = 20, *, complete: bool = False) -> list[SearchHit]:
+        """Ranked cases for one query typed by a person. Audited (result count only, never the query).
+
+        `complete=False` (the search box, as the person types) lets the last word match names it begins;
+        pass True for a finished query (CLI).
+        """
         ctx.require(Action.SEARCH)
         index = self._ensure()
         with self._lock:
-            hits = index.search(query, limit=limit, today=ctx.today())
+            hits = index.search(query, limit=limit, today=ctx.today(), complete=complete)
         ctx.audited_read(Action.SEARCH, detail=f"results={len(hits)}")
         return hits
 
@@ -137,7 +210,7 @@ class SearchService:
         index = self._ensure()
         today = ctx.today()
         with self._lock:
-            results = [index.search(q, limit=limit, today=today) for q in queries]
+            results = [index.search(q, limit=limit, today=today, complete=True) for q in queries]
         found = sum(len(r) for r in results)
         ctx.audited_read(Action.SEARCH, detail=f"batch queries={len(queries)} results={found}")
         return results

@@ -1,85 +1,180 @@
-"""Interim simple index (replaced by the columnar engine): keeps the public API stable for callers."""
+"""The live index: a large immutable base plus a small delta of changed cases, searched together.
+
+Why base + delta: the base's arrays are sorted once (about a second at 1M cases); re-sorting them for every
+new contact would make `refresh()` slow. Changed or new cases go into a delta rebuilt in milliseconds, and
+their old base rows are masked out. When the delta outgrows a few percent of the base the two are merged.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from rapidfuzz import fuzz, process, utils
+import numpy as np
 
+from dutyline.domain.search.columns import EPOCH, NO_DATE, ColumnBuilder, Columns, concat
+from dutyline.domain.search.index import CaseIndex
 from dutyline.domain.search.model import MatchedField, SearchHit, age_on
-from dutyline.domain.text import fold, one_line
+from dutyline.domain.search.query import parse_query
+from dutyline.domain.search.scoring import Match, rank
 
-
-def _date(value: object) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
+Row = Sequence[object]
+#: Delta size (cases) that triggers merging into the base, as a floor and as a share of the base.
+COMPACT_MIN = 5_000
+COMPACT_SHARE = 0.05
 
 
 class IndexBuilder:
-    """Accumulates case and contact rows (CASE_COLUMNS / CONTACT_COLUMNS tuples), then builds."""
+    """Streams CASE_COLUMNS / CONTACT_COLUMNS chunks into a new SearchIndex."""
 
     def __init__(self) -> None:
-        self._cases: list[Sequence[object]] = []
-        self._contacts: list[Sequence[object]] = []
+        self._cols = ColumnBuilder()
 
-    def add_cases(self, rows: Iterable[Sequence[object]]) -> None:
-        self._cases.extend(rows)
+    def add_cases(self, rows: Sequence[Row]) -> None:
+        self._cols.add_cases(rows)
 
-    def add_contacts(self, rows: Iterable[Sequence[object]]) -> None:
-        self._contacts.extend(rows)
+    def add_contacts(self, rows: Sequence[Row]) -> None:
+        self._cols.add_contacts(rows)
+
+    def columns(self) -> Columns:
+        return self._cols.build()
 
     def build(self) -> SearchIndex:
-        index = SearchIndex()
-        index.apply(self._cases, self._contacts)
-        return index
+        return SearchIndex(CaseIndex(self._cols.build()))
 
 
 class SearchIndex:
-    """All searchable cases in memory."""
+    """Every searchable case. Not thread-safe by itself: the service serialises apply() and search()."""
 
-    def __init__(self) -> None:
-        self._rows: dict[int, Sequence[object]] = {}
+    def __init__(self, base: CaseIndex) -> None:
+        self.base = base
+        self._alive = np.ones(len(base), dtype=bool)
+        order = np.argsort(base.cols.case_id, kind="stable")
+        self._base_ids = base.cols.case_id[order]
+        self._base_order = order
+        self._delta: CaseIndex | None = None
+        self._delta_cases: dict[int, Row] = {}
+        self._delta_contacts: dict[int, list[Row]] = {}
 
     @classmethod
-    def from_rows(cls, cases: Iterable[Sequence[object]], contacts: Iterable[Sequence[object]]) -> SearchIndex:
+    def from_rows(cls, cases: Iterable[Row], contacts: Iterable[Row]) -> SearchIndex:
         builder = IndexBuilder()
-        builder.add_cases(cases)
-        builder.add_contacts(contacts)
+        builder.add_cases(list(cases))
+        builder.add_contacts(list(contacts))
         return builder.build()
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return int(self._alive.sum()) + len(self._delta_cases)
 
-    def apply(self, cases: Iterable[Sequence[object]], contacts: Iterable[Sequence[object]],
-              deleted_ids: Iterable[int] = ()) -> None:
-        """Insert or replace cases (and their contacts); drop `deleted_ids`."""
+    @property
+    def delta_size(self) -> int:
+        return len(self._delta_cases)
+
+    def case_ids(self) -> np.ndarray:
+        """Ids of every searchable case."""
+        delta = np.fromiter(self._delta_cases, dtype=np.int64, count=len(self._delta_cases))
+        return np.concatenate([self.base.cols.case_id[self._alive], delta])
+
+    # ------------------------------------------------------------------------------------------ changes
+    def _kill_base(self, ids: Iterable[int]) -> None:
+        wanted = np.fromiter(ids, dtype=np.int64)
+        if not len(wanted) or not len(self._base_ids):
+            return
+        pos = np.minimum(np.searchsorted(self._base_ids, wanted), len(self._base_ids) - 1)
+        hit = self._base_ids[pos] == wanted
+        self._alive[self._base_order[pos[hit]]] = False
+
+    def apply(self, cases: Iterable[Row], contacts: Iterable[Row], deleted_ids: Iterable[int] = ()) -> None:
+        """Insert or replace `cases` (with *all* their current `contacts`) and drop `deleted_ids`."""
+        cases = list(cases)
+        changed = [int(r[0]) for r in cases]  # type: ignore[call-overload]
+        gone = [int(i) for i in deleted_ids]
+        if not changed and not gone:
+            return
+        self._kill_base(changed + gone)
+        for cid in gone:
+            self._delta_cases.pop(cid, None)
+            self._delta_contacts.pop(cid, None)
         for row in cases:
-            self._rows[int(row[0])] = row  # type: ignore[call-overload]
-        for case_id in deleted_ids:
-            self._rows.pop(case_id, None)
+            cid = int(row[0])  # type: ignore[call-overload]
+            self._delta_cases[cid] = row
+            self._delta_contacts[cid] = []
+        for c in contacts:
+            cid = int(c[0])  # type: ignore[call-overload]
+            if cid in self._delta_contacts:
+                self._delta_contacts[cid].append(c)
+        if len(self._delta_cases) > max(COMPACT_MIN, COMPACT_SHARE * len(self.base)):
+            self.compact()
+        else:
+            self._rebuild_delta()
 
-    def search(self, query: str, *, limit: int = 20, today: dt.date | None = None) -> list[SearchHit]:
-        text = fold(one_line(query))[:200]
-        if not text.strip():
-            return []
-        ids = list(self._rows)
-        choices = [fold(f"{self._rows[i][2]} {self._rows[i][3]}") for i in ids]
-        found = process.extract(text, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit)
+    def _delta_columns(self) -> Columns:
+        b = ColumnBuilder()
+        b.add_cases(list(self._delta_cases.values()))
+        b.add_contacts([c for cs in self._delta_contacts.values() for c in cs])
+        return b.build()
+
+    def _rebuild_delta(self) -> None:
+        self._delta = CaseIndex(self._delta_columns()) if self._delta_cases else None
+
+    def compact(self) -> None:
+        """Merge the delta into a new base (a full numpy re-index; about a second at 1M cases)."""
+        cols = self.base.cols.take(self._alive)
+        if self._delta_cases:
+            cols = concat(cols, self._delta_columns())
+        self.__init__(CaseIndex(cols))  # type: ignore[misc]
+
+    # ------------------------------------------------------------------------------------------ search
+    def search(self, query: str, *, limit: int = 20, today: dt.date | None = None,
+               complete: bool = False) -> list[SearchHit]:
+        """Ranked cases for one free-text query (empty or unreadable queries give []).
+
+        While a person is typing (`complete` False) the last word may be unfinished, so it also matches
+        names it begins ('moh' -> Mohammed) unless the query ends with a space. Scripts pass complete=True.
+        """
         today = today or dt.date.today()
-        hits = []
-        for _choice, score, pos in found:
-            r = self._rows[ids[pos]]
-            dob = _date(r[5])
-            hits.append(SearchHit(
-                case_id=int(r[0]), case_ref=str(r[1]), score=float(score), first_name=str(r[2]),  # type: ignore[call-overload]
-                last_name=str(r[3]), known_as=str(r[4] or ""), date_of_birth=dob,
-                age=age_on(dob, today) if dob else None, postcode=str(r[6] or ""), school=str(r[7] or ""),
-                stage=str(r[8] or ""), named_officer=str(r[9] or ""),
-                matched=(MatchedField(field="first_name", query_terms=(text,), kind="typo"),),
-            ))
-        return hits
+        limit = max(1, min(int(limit), 500))
+        prefixes = self.base.ref_prefixes | (self._delta.ref_prefixes if self._delta else frozenset())
+        parsed = parse_query(query, today=today, ref_prefixes=prefixes)
+        if parsed.empty:
+            return []
+        prefix_last = not complete and not (query or "").endswith((" ", "\t"))
+        found: list[tuple[float, int, CaseIndex, int, list[Match]]] = []
+        parts = [(self.base, self._alive)] + ([(self._delta, None)] if self._delta is not None else [])
+        for index, alive in parts:
+            if not len(index):
+                continue
+            r = rank(index, parsed, limit=limit, prefix_last=prefix_last, alive=alive)
+            for row, score in zip(r.rows.tolist(), r.scores.tolist(), strict=True):
+                found.append((score, int(index.cols.case_id[row]), index, row, r.matches.get(row, [])))
+        found.sort(key=lambda f: (-f[0], f[1]))
+        return [_hit(index, row, score, matches, today) for score, _, index, row, matches in found[:limit]]
+
+
+def _hit(index: CaseIndex, row: int, score: float, matches: list[Match], today: dt.date) -> SearchHit:
+    cols = index.cols
+    days = int(cols.dob[row])
+    dob = EPOCH + dt.timedelta(days=days) if days != NO_DATE else None
+    grouped: dict[tuple[str, int | None], tuple[list[str], str]] = {}
+    for m in matches:
+        terms, _kind = grouped.setdefault((m.field, m.contact), ([], m.kind))
+        terms.append(m.term)
+    matched = tuple(
+        MatchedField(field=f, query_terms=tuple(terms), kind=kind, contact=contact)  # type: ignore[arg-type]
+        for (f, contact), (terms, kind) in grouped.items()
+    )
+    return SearchHit(
+        case_id=int(cols.case_id[row]),
+        case_ref=cols.ref[row].decode(),
+        score=round(float(score), 4),
+        first_name=cols.names[cols.first[row]],
+        last_name=cols.names[cols.last[row]],
+        known_as=cols.names[cols.known[row]],
+        date_of_birth=dob,
+        age=age_on(dob, today) if dob else None,
+        postcode=cols.postcodes[cols.postcode[row]],
+        school=cols.schools[cols.school[row]],
+        stage=cols.stages[cols.stage[row]],
+        named_officer=cols.officers[cols.officer[row]],
+        matched=matched,
+    )

@@ -1,0 +1,262 @@
+"""Case search benchmark: accuracy per query kind, latency, build time and memory, against a naive baseline.
+
+  .venv/bin/python bench/search.py --sizes 20000,100000,1000000
+
+For each size: generate demo cases (dutyline.demo.generator), build the index in memory, run query sets
+with known unique answers (bench/search_queries.py) through the engine and, in the same run, through the
+naive baseline `rapidfuzz.process.extract(query, ["first last", ...], scorer=WRatio, limit=10)`.
+For --db-sizes it also writes a SQLite file and measures, in a child process (so RSS is the service's
+own), opening the database and building the index cold (no snapshot) and warm (snapshot + refresh); at
+20k it runs 600 queries through the real CLI batch mode, process start-up included.
+Results: stdout and bench/out/search.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from search_queries import KINDS, Truth, make_queries, rows_to_tuples  # noqa: E402
+
+from dutyline.demo.generator import iter_case_rows  # noqa: E402
+from dutyline.domain.search import IndexBuilder  # noqa: E402
+
+TODAY = dt.date(2026, 11, 23)
+CHUNK = 50_000
+
+
+def rss_mb() -> float:
+    return psutil.Process().memory_info().rss / 1e6
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def score_run(kinds: list[str], expected: list[str], got: list[list[str]]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for kind in [*KINDS, "all"]:
+        idx = [i for i, k in enumerate(kinds) if kind in ("all", k)]
+        if not idx:
+            continue
+        top1 = sum(1 for i in idx if got[i][:1] == [expected[i]]) / len(idx)
+        top5 = sum(1 for i in idx if expected[i] in got[i][:5]) / len(idx)
+        out[kind] = {"n": len(idx), "top1": round(top1, 4), "top5": round(top5, 4)}
+    return out
+
+
+def in_memory(n: int, per_kind: int, baseline_n: int, seed: int) -> dict:
+    truth = Truth()
+    cases, contacts = rows_to_tuples(iter_case_rows(n, seed), on_row=truth.add)
+    rng = random.Random(seed)
+    queries = make_queries(iter_case_rows(n, seed), truth, rng, per_kind)
+    before = rss_mb()
+    t0 = time.perf_counter()
+    builder = IndexBuilder()
+    for i in range(0, len(cases), CHUNK):
+        builder.add_cases(cases[i:i + CHUNK])
+    for i in range(0, len(contacts), CHUNK):
+        builder.add_contacts(contacts[i:i + CHUNK])
+    index = builder.build()
+    build_s = time.perf_counter() - t0
+    index_mb = rss_mb() - before
+    kinds = [q[0] for q in queries]
+    expected = [q[2] for q in queries]
+    lat: list[float] = []
+    got: list[list[str]] = []
+    for _, text, _ in queries:
+        t = time.perf_counter()
+        hits = index.search(text, limit=10, today=TODAY, complete=True)
+        lat.append((time.perf_counter() - t) * 1000)
+        got.append([h.case_ref for h in hits])
+    misses = [(k, q, e, g[:3]) for (k, q, e), g in zip(queries, got, strict=True) if g[:1] != [e]][:40]
+
+    from rapidfuzz import fuzz, process, utils
+
+    choices = [f"{c[2]} {c[3]}" for c in cases]
+    refs = [c[1] for c in cases]
+    sample = rng.sample(range(len(queries)), min(baseline_n, len(queries)))
+    b_lat: list[float] = []
+    b_got: list[list[str]] = []
+    for i in sample:
+        t = time.perf_counter()
+        res = process.extract(queries[i][1], choices, scorer=fuzz.WRatio, processor=utils.default_process,
+                              limit=10)
+        b_lat.append((time.perf_counter() - t) * 1000)
+        b_got.append([refs[r[2]] for r in res])
+    e_sample = [expected[i] for i in sample]
+    k_sample = [kinds[i] for i in sample]
+    return {
+        "cases": n, "queries": len(queries), "build_s": round(build_s, 3), "index_rss_mb": round(index_mb, 1),
+        "process_rss_mb": round(rss_mb(), 1),
+        "engine": {"p50_ms": round(pct(lat, 50), 3), "p95_ms": round(pct(lat, 95), 3),
+                   "max_ms": round(max(lat), 3), "accuracy": score_run(kinds, expected, got)},
+        "baseline": {"queries": len(sample), "p50_ms": round(pct(b_lat, 50), 3),
+                     "p95_ms": round(pct(b_lat, 95), 3), "accuracy": score_run(k_sample, e_sample, b_got)},
+        "engine_on_baseline_sample": score_run(k_sample, e_sample, [got[i] for i in sample]),
+        "speedup_p95": round(pct(b_lat, 95) / pct(lat, 95), 1),
+        "speedup_p50": round(pct(b_lat, 50) / pct(lat, 50), 1),
+        "misses": misses,
+        "batch_queries": [q[1] for q in queries],
+    }
+
+
+def write_sqlite(path: Path, n: int, seed: int) -> None:
+    """A migrated SQLite file holding `n` demo cases (raw executemany: this is set-up, not measured)."""
+    from dutyline.domain.text import phone_digits, postcode_key
+    from dutyline.store import migrate
+    from dutyline.store.engine import Database
+
+    db = Database(f"sqlite:///{path}")
+    migrate.upgrade(db)
+    db.dispose()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA synchronous=OFF")
+    stamp = "2026-11-23 09:00:00.000000"
+    officers: dict[str, int] = {}
+    case_rows, contact_rows = [], []
+    for i, r in enumerate(iter_case_rows(n, seed), 1):
+        oid = officers.setdefault(r["named_officer"], len(officers) + 1)
+        case_rows.append((i, r["case_ref"], r["first_name"], r["last_name"], r["known_as"], r["date_of_birth"],
+                          r["postcode"], postcode_key(r["postcode"]), r["district"], r["school"], r["stage"],
+                          r["stage_since"], oid, "", stamp, stamp, 1))
+        for k in (1, 2):
+            if r[f"contact{k}_name"]:
+                contact_rows.append((i, k, r[f"contact{k}_name"], r[f"contact{k}_relationship"],
+                                     r[f"contact{k}_phone"], phone_digits(r[f"contact{k}_phone"]), "", "", "",
+                                     0, 1))
+    con.executemany("INSERT INTO officer (id, name, email, active) VALUES (?, ?, ?, 1)",
+                    [(oid, name, f"officer{oid}@example.org") for name, oid in officers.items()])
+    con.executemany(
+        'INSERT INTO "case" (id, case_ref, first_name, last_name, known_as, date_of_birth, postcode, '
+        "postcode_key, district, school, stage, stage_since, named_officer_id, import_digest, created_at, "
+        "updated_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", case_rows)
+    con.executemany(
+        "INSERT INTO contact (case_id, position, name, relationship, phone, phone_key, alt_phone, "
+        "alt_phone_key, email, parental_responsibility, version) VALUES (?,?,?,?,?,?,?,?,?,?,?)", contact_rows)
+    con.commit()
+    con.close()
+    os.chmod(path, 0o600)
+
+
+def startup_child(url: str, home: str) -> None:
+    """Child process: open the database and make the index ready; print seconds and RSS as JSON."""
+    os.environ["DUTYLINE_HOME"] = home
+    t0 = time.perf_counter()
+    from dutyline.services.search import SearchService
+    from dutyline.store.engine import Database
+
+    imported = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    db = Database(url)
+    service = SearchService(db)
+    service.build()
+    ready = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    service.refresh()
+    refresh_ms = (time.perf_counter() - t2) * 1000
+    print(json.dumps({"ready_s": round(ready, 3), "import_s": round(imported, 3), "cases": len(service),
+                      "rss_mb": round(rss_mb(), 1), "noop_refresh_ms": round(refresh_ms, 2)}))
+
+
+def run_child(url: str, home: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--startup-child", url, "--home", home], check=True,
+                         capture_output=True, text=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def db_path_run(n: int, seed: int, batch_queries: list[str] | None) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        t = time.perf_counter()
+        write_sqlite(path, n, seed)
+        result: dict = {"cases": n, "setup_s": round(time.perf_counter() - t, 1)}
+        url = f"sqlite:///{path}"
+        result["cold"] = run_child(url, tmp)  # no snapshot yet: full read + build, then writes it
+        result["warm"] = run_child(url, tmp)  # snapshot loaded, fingerprint unchanged
+        snaps = list((Path(tmp) / "search").glob("*.npz"))
+        result["snapshot_mode"] = oct(snaps[0].stat().st_mode & 0o777) if snaps else None
+        result["snapshot_dir_mode"] = oct((Path(tmp) / "search").stat().st_mode & 0o777) if snaps else None
+        if batch_queries:
+            queries = (batch_queries * (600 // max(1, len(batch_queries)) + 1))[:600]
+            env = {**os.environ, "DUTYLINE_HOME": tmp}
+            t = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "dutyline", "--db", url, "search", "-"], cwd=ROOT,
+                                  input="\n".join(queries) + "\n", capture_output=True, text=True, env=env)
+            total = time.perf_counter() - t
+            lines = proc.stdout.splitlines()
+            result["batch"] = {"queries": len(queries), "exit": proc.returncode, "lines": len(lines),
+                               "total_s": round(total, 3), "ms_per_query": round(total * 1000 / len(queries), 2),
+                               "all_json": all(line.startswith("[") for line in lines)}
+        return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="20000,100000,1000000")
+    ap.add_argument("--db-sizes", default="20000,100000,1000000",
+                    help="sizes for the SQLite start-up and batch measurements ('' to skip)")
+    ap.add_argument("--per-kind", type=int, default=60, help="queries per kind and size")
+    ap.add_argument("--baseline-queries", type=int, default=200, help="queries given to the slow baseline")
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--startup-child", help=argparse.SUPPRESS)
+    ap.add_argument("--home", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.startup_child:
+        startup_child(args.startup_child, args.home)
+        return
+    report: dict = {"date": dt.datetime.now(dt.UTC).isoformat(), "in_memory": [], "database": []}
+    batch: list[str] | None = None
+    for n in [int(s) for s in args.sizes.split(",") if s]:
+        r = in_memory(n, args.per_kind, args.baseline_queries if n < 500_000 else args.baseline_queries // 2,
+                      args.seed)
+        queries = r.pop("batch_queries")
+        if batch is None:
+            batch = queries
+        report["in_memory"].append(r)
+        e, b = r["engine"], r["baseline"]
+        print(f"\n== {n:,} cases: build {r['build_s']} s, index +{r['index_rss_mb']} MB "
+              f"(bench process {r['process_rss_mb']} MB), {r['queries']} queries")
+        print(f"engine   p50 {e['p50_ms']:.2f} ms  p95 {e['p95_ms']:.2f} ms  max {e['max_ms']:.1f} ms")
+        print(f"baseline p50 {b['p50_ms']:.2f} ms  p95 {b['p95_ms']:.2f} ms  ({b['queries']} queries)  "
+              f"speed-up p95 {r['speedup_p95']}x, p50 {r['speedup_p50']}x")
+        print(f"{'kind':14} {'n':>4} {'top1':>6} {'top5':>6} | baseline {'top1':>6} {'top5':>6}")
+        for kind, acc in e["accuracy"].items():
+            ba = b["accuracy"].get(kind, {})
+            print(f"{kind:14} {acc['n']:>4} {acc['top1']:>6.3f} {acc['top5']:>6.3f} | {'':8} "
+                  f"{ba.get('top1', float('nan')):>6.3f} {ba.get('top5', float('nan')):>6.3f}")
+        sys.stdout.flush()
+    for n in [int(s) for s in args.db_sizes.split(",") if s]:
+        r = db_path_run(n, args.seed, batch if n == 20000 else None)
+        report["database"].append(r)
+        print(f"\n== SQLite {n:,} cases (set-up {r['setup_s']} s): cold build {r['cold']['ready_s']} s "
+              f"({r['cold']['rss_mb']} MB), warm start {r['warm']['ready_s']} s ({r['warm']['rss_mb']} MB), "
+              f"no-op refresh {r['warm']['noop_refresh_ms']} ms, snapshot {r['snapshot_mode']} in "
+              f"{r['snapshot_dir_mode']}")
+        if "batch" in r:
+            print(f"   CLI batch: {r['batch']}")
+        sys.stdout.flush()
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "search.json").write_text(json.dumps(report, indent=2))
+    print(f"\nwritten {out / 'search.json'}")
+
+
+if __name__ == "__main__":
+    main()
