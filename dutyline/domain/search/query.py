@@ -31,7 +31,7 @@ _DMY_TEXT = re.compile(rf"(?<!\d)(\d{{1,2}}){_ORD}\s*(?:of\s+)?{_MONTH_RE}\.?,?\
 _MDY_TEXT = re.compile(rf"\b{_MONTH_RE}\.?\s+(\d{{1,2}}){_ORD},?\s+(\d{{4}}|\d{{2}})(?!\d)")
 _DMY = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d/.\-])")
 _PHONE = re.compile(r"(?<![\w+])(\+?\(?\d[\d ()\-.]{7,18}\d)(?!\w)")
-_POSTCODE = re.compile(r"\b([a-z]{1,2}\d[a-z\d]?)\s*(\d[abd-hjlnp-uw-z]{2})\b")
+_POSTCODE = re.compile(r"\b([a-z]{1,2}\d[a-z\d]?)\s*(\d[a-z]{2})\b")
 _REF_PREFIXED = re.compile(r"\b([a-z]{2,6})[\s\-/]*(\d{2,12})\b")
 _DIGITS = re.compile(r"(?<![\w])(\d+)(?![\w])")
 
@@ -106,11 +106,13 @@ def parse_query(query: str, *, today: dt.date, ref_prefixes: frozenset[str] = fr
         return cut(m)
 
     def phone(m: re.Match[str]) -> str:
-        digits = phone_digits(m[1])
-        if valid_uk_phone(digits) or (len(digits) >= 10 and digits.startswith("00")):
-            out.phones.append(digits)
-            return cut(m)
-        return m[0]
+        text = m[0]  # '2015 07700 900123': a year may run into the number, so try each group's start
+        for start in [0, *(i + 1 for i, ch in enumerate(text) if ch == " ")]:
+            digits = phone_digits(text[start:])
+            if valid_uk_phone(digits) or (len(digits) >= 10 and digits.startswith("00")):
+                out.phones.append(digits)
+                return text[:start] + " " * (len(text) - start)
+        return text
 
     def postcode(m: re.Match[str]) -> str:
         out.postcodes.append(postcode_key(m[1] + m[2]))

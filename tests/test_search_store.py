@@ -1,0 +1,213 @@
+"""Search fed from the database, on SQLite and PostgreSQL: build, refresh, snapshots, audit, CLI.
+
+Cases are inserted with the ORM tables directly (a small helper below) so these tests do not depend on
+the importer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select
+
+from dutyline.domain.model import Role
+from dutyline.services.context import Actor, Context, PermissionDenied
+from dutyline.services.search import SearchService
+from dutyline.store import search_source
+from dutyline.store.engine import Database
+from dutyline.store.tables import AuditEvent, Case, Contact, Officer
+
+NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+
+
+def add_case(db: Database, ref: str, first: str, last: str, dob: str, postcode: str = "AL1 3AB",
+             contacts: tuple[tuple[str, str], ...] = (), officer: str | None = None,
+             updated_at: dt.datetime | None = None, known_as: str = "") -> int:
+    """Insert one case (and its contacts) the way the importer would; returns the case id."""
+    with db.write() as s:
+        officer_id = None
+        if officer:
+            o = Officer(name=officer, email=f"{officer.split()[0].lower()}@example.org")
+            s.add(o)
+            s.flush()
+            officer_id = o.id
+        case = Case(case_ref=ref, first_name=first, last_name=last, known_as=known_as,
+                    date_of_birth=dt.date.fromisoformat(dob), postcode=postcode,
+                    postcode_key=postcode.replace(" ", "").upper(), district="Dacorum", school="Oakwood Primary",
+                    stage="assessment", stage_since=dt.date(2026, 1, 5), named_officer_id=officer_id,
+                    updated_at=updated_at or dt.datetime.now(dt.UTC),
+                    contacts=[Contact(position=i, name=n, phone=p, phone_key="".join(c for c in p if c.isdigit()))
+                              for i, (n, p) in enumerate(contacts, 1)])
+        s.add(case)
+        s.flush()
+        return case.id
+
+
+def seed(db: Database) -> None:
+    add_case(db, "EHC-004217", "Niamh", "O'Brien", "2014-07-03", contacts=(("Mary O'Brien", "07700900123"),),
+             officer="Ann Officer")
+    add_case(db, "EHC-004218", "Mohammed", "Khan", "2015-01-02", "WD17 1AA", known_as="Mo")
+    add_case(db, "EHC-001111", "Oliver", "Smith", "2012-09-09", "EN6 9PQ")
+
+
+def ctx_for(db: Database, role: Role = Role.CALL_HANDLER) -> Context:
+    return Context(db=db, actor=Actor(login="tester", roles=frozenset({role}), desk="desk1"))
+
+
+def audit_rows(db: Database) -> list[AuditEvent]:
+    with db.read() as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.action == "search").order_by(AuditEvent.id)))
+
+
+def test_index_built_from_database_with_disambiguators_and_audit(db: Database, tmp_path: Path) -> None:
+    seed(db)
+    service = SearchService(db, snapshot_dir=tmp_path / "snap")
+    service.build()
+    assert len(service) == 3
+    hits = service.search(ctx_for(db), "neve obrien", complete=True)
+    assert hits[0].case_ref == "EHC-004217"
+    assert (hits[0].named_officer, hits[0].postcode, hits[0].date_of_birth) == (
+        "Ann Officer", "AL1 3AB", dt.date(2014, 7, 3))
+    assert service.search(ctx_for(db), "+44 7700 900123")[0].case_ref == "EHC-004217"
+    rows = audit_rows(db)
+    assert [r.detail for r in rows] == ["results=1", "results=1"]
+    assert all("neve" not in r.detail.lower() and "7700" not in r.detail for r in rows)
+    assert rows[0].login == "tester"
+
+
+def test_search_refused_without_permission_is_audited(db: Database, tmp_path: Path) -> None:
+    seed(db)
+    service = SearchService(db, snapshot_dir=None)
+    nobody = Context(db=db, actor=Actor(login="ghost", roles=frozenset(), active=False))
+    with pytest.raises(PermissionDenied):
+        service.search(nobody, "niamh")
+    assert [r.outcome for r in audit_rows(db)] == ["refused"]
+
+
+def test_refresh_sees_new_case_and_new_contact(db: Database) -> None:
+    seed(db)
+    service = SearchService(db, snapshot_dir=None)
+    service.build()
+    ctx = ctx_for(db)
+    service.refresh()  # first refresh may re-read the overlap window
+    assert service.refresh() == 0  # nothing changed: nothing re-applied
+    assert service.search(ctx, "eilidh campbell", complete=True) == []
+    add_case(db, "EHC-009999", "Eilidh", "Campbell", "2016-05-05")
+    assert service.refresh() == 1
+    assert service.search(ctx, "eilidh campbell", complete=True)[0].case_ref == "EHC-009999"
+    with db.write() as s:  # a contact added; the writer bumps the case's updated_at (schema rule)
+        case = s.scalar(select(Case).where(Case.case_ref == "EHC-001111"))
+        assert case is not None
+        s.add(Contact(case_id=case.id, position=1, name="Precious Adebayo", phone="01442 453300",
+                      phone_key="01442453300"))
+        case.updated_at = dt.datetime.now(dt.UTC)
+    assert service.refresh() == 1
+    assert service.search(ctx, "precious adebayo", complete=True)[0].case_ref == "EHC-001111"
+    assert service.search(ctx, "(01442) 453300", complete=True)[0].case_ref == "EHC-001111"
+
+
+def test_refresh_catches_a_late_commit_inside_the_overlap_window(db: Database) -> None:
+    seed(db)
+    service = SearchService(db, snapshot_dir=None)
+    service.build()
+    service.refresh()
+    # Another desk stamped its change 10 s ago but committed only now (or its clock is 10 s behind).
+    add_case(db, "EHC-007777", "Aoife", "Kowalski", "2016-04-04",
+             updated_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=10))
+    assert service.refresh() == 1
+    assert service.search(ctx_for(db), "eefa kowalski", complete=True)[0].case_ref == "EHC-007777"
+
+
+def test_refresh_drops_erased_cases(db: Database) -> None:
+    seed(db)
+    service = SearchService(db, snapshot_dir=None, deletion_check_s=0)
+    service.build()
+    with db.write() as s:
+        s.execute(delete(Case).where(Case.case_ref == "EHC-004218"))
+    service.refresh()
+    assert [h.case_ref for h in service.search(ctx_for(db), "mohammed khan", complete=True)] == []
+    assert len(service) == 2
+
+
+def test_snapshot_is_private_reused_and_caught_up(db: Database, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    seed(db)
+    folder = tmp_path / "snap"
+    SearchService(db, snapshot_dir=folder).build()
+    files = list(folder.glob("*.npz"))
+    assert len(files) == 1
+    assert files[0].stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o777 == 0o700
+    add_case(db, "EHC-009998", "Siobhan", "Murphy", "2013-08-08")  # changed after the snapshot
+
+    def no_full_read(*_a: object, **_k: object) -> None:
+        raise AssertionError("the snapshot should have been used")
+
+    monkeypatch.setattr(search_source, "iter_cases", no_full_read)
+    second = SearchService(db, snapshot_dir=folder)
+    second.build()
+    assert len(second) == 4
+    assert second.search(ctx_for(db), "shivaun murphy", complete=True)[0].case_ref == "EHC-009998"
+    assert second.search(ctx_for(db), "niamh", complete=True)[0].case_ref == "EHC-004217"
+
+
+def test_damaged_snapshot_is_rebuilt(db: Database, tmp_path: Path) -> None:
+    seed(db)
+    folder = tmp_path / "snap"
+    SearchService(db, snapshot_dir=folder).build()
+    for f in folder.glob("*.npz"):
+        f.write_bytes(b"not a snapshot")
+    service = SearchService(db, snapshot_dir=folder)
+    service.build()
+    assert len(service) == 3
+
+
+def test_batch_is_audited_once(db: Database) -> None:
+    seed(db)
+    service = SearchService(db, snapshot_dir=None)
+    results = service.search_batch(ctx_for(db), ["niamh", "", "4218"])
+    assert [[h.case_ref for h in r][:1] for r in results] == [["EHC-004217"], [], ["EHC-004218"]]
+    assert [r.detail for r in audit_rows(db)] == ["batch queries=3 results=2"]
+
+
+# ------------------------------------------------------------------------------------------------- CLI
+def dutyline(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, DUTYLINE_HOME=str(home))
+    return subprocess.run([sys.executable, "-m", "dutyline", *args], capture_output=True, text=True, env=env,
+                          input=stdin, timeout=300)
+
+
+def test_cli_single_query_table_and_json(db: Database, tmp_path: Path) -> None:
+    seed(db)
+    table = dutyline("--db", db.url, "search", "niamh obrien", home=tmp_path)
+    assert table.returncode == 0, table.stderr
+    assert "EHC-004217" in table.stdout and "Niamh O'Brien" in table.stdout
+    out = dutyline("--db", db.url, "search", "mo khan 2015", "--json", "--limit", "2", home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data[0]["case_ref"] == "EHC-004218" and data[0]["known_as"] == "Mo"
+    assert {"case_ref", "score", "first_name", "last_name", "known_as", "date_of_birth", "matched"} <= set(data[0])
+    assert data[0]["date_of_birth"] == "2015-01-02" and "birth_year" in data[0]["matched"]
+    assert len(data) <= 2 and all(a["score"] >= b["score"] for a, b in zip(data, data[1:], strict=False))
+    none = dutyline("--db", db.url, "search", "zzqx", "--json", home=tmp_path)
+    assert none.returncode == 0 and json.loads(none.stdout) == []
+
+
+def test_cli_batch_mode_one_array_per_line(db: Database, tmp_path: Path) -> None:
+    seed(db)
+    queries = ["niamh obrien", "", "xqzv", "07700 900123", "[bold]mo[/bold] khan", "x" * 10_000, "4217"]
+    out = dutyline("--db", db.url, "search", "-", home=tmp_path, stdin="\n".join(queries) + "\n")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == len(queries)
+    parsed = [json.loads(line) for line in lines]
+    assert [p[0]["case_ref"] if p else None for p in parsed] == [
+        "EHC-004217", None, None, "EHC-004217", "EHC-004218", None, "EHC-004217"]
+    assert [r.detail for r in audit_rows(db)] == [f"batch queries={len(queries)} results="
+                                                  f"{sum(len(p) for p in parsed)}"]
