@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from dutyline.domain.model import Role
+from dutyline.services import queue
 from dutyline.services.context import Actor, Context
 from dutyline.store.engine import Database
 from dutyline.store.tables import Call, Callback, Case, Handoff, Officer, Team
@@ -101,3 +105,66 @@ def seed_callbacks(db: Database, n: int, *, team: str = "front_door") -> list[in
             s.flush()
             ids.append(cb.id)
     return ids
+
+
+# --- race workers (run in spawned processes: keep this module free of pytest) ---------------------
+
+def warm_up(db: Database) -> None:
+    """Open the pooled connection before the start line, so the race measures claims, not connects."""
+    with db.read() as s:
+        s.execute(select(1))
+
+
+def guarded_desk(url: str, login: str, start: Any) -> tuple[str, list[int], list[str]]:
+    """A duty officer's desk claiming until the team's queue is empty (the real code path)."""
+    db = Database(url)
+    ctx = Context(db=db, actor=Actor(login=login, roles=frozenset({Role.DUTY_OFFICER}), teams=("front_door",)))
+    claimed: list[int] = []
+    errors: list[str] = []
+    warm_up(db)
+    start.wait()
+    while True:
+        try:
+            ticket = queue.claim_next(ctx, "front_door")
+        except Exception as exc:  # noqa: BLE001 - any error reaching the desk is what we count
+            errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+            if len(errors) > 50:
+                break
+            continue
+        if ticket is None:
+            break
+        claimed.append(ticket.id)
+    db.dispose()
+    return login, claimed, errors
+
+
+def naive_desk(url: str, login: str, start: Any) -> tuple[str, list[int], list[str]]:
+    """The bug, kept on purpose: read the first free id, then update it in a second statement."""
+    db = Database(url)
+    claimed: list[int] = []
+    warm_up(db)
+    start.wait()
+    while True:
+        with db.write() as s:
+            if db.is_postgres:  # only makes the control quicker; the race is the same
+                s.execute(text("SET LOCAL synchronous_commit = off"))
+            row = s.execute(select(Callback.id).where(Callback.team_code == "resolution",
+                                                      Callback.claimed_by.is_(None))
+                            .order_by(Callback.due_at, Callback.id).limit(1)).first()
+            if row is None:
+                break
+            s.execute(update(Callback).where(Callback.id == row[0])
+                      .values(claimed_by=login, status="claimed").execution_options(synchronize_session=False))
+        claimed.append(int(row[0]))
+    db.dispose()
+    return login, claimed, []
+
+
+def lease_holder(url: str, item_id: int, lease_s: float, out: Any) -> None:
+    """Claim one callback, report the ticket, then hang until killed (a desk that froze or crashed)."""
+    db = Database(url)
+    ctx = Context(db=db, actor=Actor(login="dead", roles=frozenset({Role.DUTY_OFFICER}), teams=("front_door",)))
+    ticket = queue.claim(ctx, "callback", item_id, lease=dt.timedelta(seconds=lease_s))
+    out.put(ticket.token)
+    while True:
+        time.sleep(1)
