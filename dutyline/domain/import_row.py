@@ -103,6 +103,11 @@ def _text(value: str) -> str:
     return unicodedata.normalize("NFC", one_line(value))
 
 
+def normalise_ref(value: str) -> str:
+    """A case reference as stored and compared: tidy text, upper case."""
+    return _text(value).upper()
+
+
 @functools.lru_cache(maxsize=256)
 def _district(value: str) -> District | None:
     return parse_district(value)
@@ -190,7 +195,7 @@ def validate_row(row: dict[str, str], today: dt.date) -> CaseRow | list[RowProbl
     assert stage_since is not None
     digest = hashlib.sha256("\x1f".join(v[c] for c in COLUMNS).encode()).hexdigest()
     return CaseRow(
-        case_ref=v["case_ref"].upper(), first_name=v["first_name"], last_name=v["last_name"],
+        case_ref=normalise_ref(v["case_ref"]), first_name=v["first_name"], last_name=v["last_name"],
         known_as=v["known_as"], date_of_birth=dob, postcode=postcode, postcode_key=postcode.replace(" ", ""),
         district=district, school=v["school"], stage=stage, stage_since=stage_since,
         request_date=dates["request_date"], plan_issued_date=dates["plan_issued_date"],

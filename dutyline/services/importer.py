@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dutyline.domain.import_row import CaseRow, check_header, validate_row
+from dutyline.domain.import_row import CaseRow, check_header, normalise_ref, validate_row
 from dutyline.domain.permissions import Action
 from dutyline.services.context import Context, ServiceError
 from dutyline.store.case_writer import Counts, OfficerResolver, upsert_batch
@@ -25,7 +25,7 @@ from dutyline.store.case_writer import Counts, OfficerResolver, upsert_batch
 BATCH = 2000
 MAX_FIELD = 100_000  # csv module limit; real limits per column are far lower (import_row.MAX_LEN)
 MAX_PROBLEMS_SHOWN = 200
-KEEP_ROWS = 100_000  # above this, pass 2 re-reads the file instead of holding rows (flat memory at 1M)
+KEEP_ROWS = 50_000  # above this, pass 2 re-reads the file instead of holding rows (flat memory at 1M)
 
 Progress = Callable[[int, int], None]  # (bytes read, total bytes)
 
@@ -121,7 +121,11 @@ def validate_file(path: Path, today: dt.date, progress: Progress | None = None) 
 
     reader = _Reader(path, progress)
     rows = reader.rows()
-    seen: dict[bytes, int] = {}
+    # 64-bit hashes of case refs seen so far: ~60 bytes each instead of the refs themselves, so a
+    # million-row file stays small. Suspected duplicates are confirmed (and their first row found) by a
+    # second, cheap scan at the end, which also rules out hash collisions.
+    seen: set[int] = set()
+    suspects: list[tuple[int, int, str]] = []
     try:
         first = next(rows, None)  # reads the header too
         if not reader.header:
@@ -141,11 +145,11 @@ def validate_file(path: Path, today: dt.date, progress: Progress | None = None) 
                 for rp in result:
                     add(Problem(row_no, line, rp.column, rp.reason))
                 continue
-            key = hashlib.blake2b(result.case_ref.encode(), digest_size=12).digest()
+            key = _ref_hash(result.case_ref)
             if key in seen:
-                add(Problem(row_no, line, "case_ref", f"duplicate of the case_ref in row {seen[key]}"))
+                suspects.append((row_no, line, result.case_ref))
             else:
-                seen[key] = row_no
+                seen.add(key)
                 if report.kept is not None:
                     report.kept.append(result)
                     if len(report.kept) > KEEP_ROWS:
@@ -155,7 +159,27 @@ def validate_file(path: Path, today: dt.date, progress: Progress | None = None) 
         add(Problem(0, bad, "(file)", "is not UTF-8 text; save the export as CSV UTF-8 and try again"))
     except csv.Error as exc:
         add(Problem(0, 0, "(file)", f"is not a readable CSV file ({str(exc).split(':')[0]})"))
+    if suspects:
+        first = _first_rows(path, {ref for _r, _l, ref in suspects})
+        for row_no, line, ref in suspects:
+            if first.get(ref, row_no) < row_no:
+                add(Problem(row_no, line, "case_ref", f"duplicate of the case_ref in row {first[ref]}"))
+        report.problems.sort(key=lambda p: (p.row, p.line))
     return report
+
+
+def _ref_hash(case_ref: str) -> int:
+    return int.from_bytes(hashlib.blake2b(case_ref.encode(), digest_size=8).digest(), "little")
+
+
+def _first_rows(path: Path, refs: set[str]) -> dict[str, int]:
+    """Row number of the first occurrence of each of `refs` (normalised as validate_row does)."""
+    found: dict[str, int] = {}
+    for row_no, _line, values in _Reader(path, None).rows():
+        ref = normalise_ref(values.get("case_ref") or "")
+        if ref in refs and ref not in found:
+            found[ref] = row_no
+    return found
 
 
 def _valid_rows(path: Path, today: dt.date, progress: Progress | None) -> Iterator[CaseRow]:
