@@ -58,7 +58,8 @@ class DutyDetail(VerticalScroll):
         self._set("dd-title", join(Text(f"{item.kind.label} {item.id}", style="bold"), " · due ",
                                    when(item.due_at), " · ", plain(item.team_code)))
         flags = flag_text(item)
-        self._set("dd-flag", Text(f"{time_left_text(item)}" + (f" · {flags}" if flags else ""),
+        escalated = " · escalated to the team manager" if item.escalated and item.is_open_state else ""
+        self._set("dd-flag", Text(f"{time_left_text(item)}" + (f" · {flags}" if flags else "") + escalated,
                                   style=row_style(item), end=""))
         if item.kind is ItemKind.CALLBACK:
             contact = join("Ring: ", plain(item.contact_name or "(no name)"), " on ",

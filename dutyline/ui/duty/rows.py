@@ -30,8 +30,6 @@ def flag_text(item: QueueItem) -> str:
         parts.append("DUE SOON")
     if item.urgent:
         parts.append("URGENT")
-    if item.escalated and item.is_open_state:
-        parts.append("ESC")
     return " ".join(parts)
 
 

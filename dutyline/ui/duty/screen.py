@@ -23,17 +23,15 @@ from textual.widgets import DataTable, Footer, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from dutyline.domain.permissions import Action
-from dutyline.domain.queue import ClaimTicket, ItemKind, QueueItem, StatusFilter
+from dutyline.domain.queue import ClaimTicket, QueueItem, StatusFilter
 from dutyline.services import live, queue
 from dutyline.services.context import Context
 from dutyline.services.queue_guard import lease_duration
+from dutyline.ui.duty.actions import ALL_TEAMS, DutyActions
 from dutyline.ui.duty.detail import DutyDetail
-from dutyline.ui.duty.forms import AttemptForm, CompleteForm, ReassignForm
-from dutyline.ui.duty.manager import ManagerScreen
 from dutyline.ui.duty.rows import COLUMNS, counts_line, row_cells
 from dutyline.ui.errors import describe
 
-ALL_TEAMS = "__all__"
 STATUS_LABELS = {
     StatusFilter.AVAILABLE: "Available to me", StatusFilter.OPEN: "Open (unclaimed)",
     StatusFilter.MINE: "Claimed by me", StatusFilter.CLAIMED: "Claimed by anyone", StatusFilter.DONE: "Done",
@@ -46,7 +44,7 @@ ESCALATE_EVERY_S = 60.0
 NARROW_BELOW = 150
 
 
-class DutyScreen(Screen[None]):
+class DutyScreen(DutyActions, Screen[None]):
     """The queue of callbacks and hand-offs for the officer's teams."""
 
     class QueueChanged(Message):
@@ -237,131 +235,6 @@ class DutyScreen(Screen[None]):
     def _case_failed(self, key: str, message: str) -> None:
         if key == self.selected_key:
             self.query_one(DutyDetail).case_unavailable(message)
-
-    # --- actions --------------------------------------------------------------------------------------------
-    def _need_item(self) -> QueueItem | None:
-        item = self.selected
-        if item is None:
-            self.notify("Choose an item in the queue first.", markup=False)
-        return item
-
-    def _held(self, item: QueueItem, verb: str) -> bool:
-        if item.claimed_by == self.ctx.actor.login and item.as_of and item.lease_live(item.as_of):
-            return True
-        self.notify(f"Claim it first (C), then {verb}.", markup=False)
-        return False
-
-    def token_for(self, item: QueueItem) -> str | None:
-        """This desk's lease token, or None (same login, live lease: e.g. claimed from the CLI)."""
-        ticket = self.tickets.get(item.key)
-        return ticket.token if ticket else None
-
-    def action_claim(self) -> None:
-        if (item := self._need_item()) is not None:
-            self.run_action("claim", item)
-
-    def action_claim_next(self) -> None:
-        ctx = self.ctx
-        team = self.team_filter if self.team_filter != ALL_TEAMS else (ctx.actor.teams[0] if ctx.actor.teams else "")
-        if not team:
-            self.notify("Choose a team in the filter first.", markup=False)
-            return
-        self.run_action("claim_next", None, team=team)
-
-    def action_release(self) -> None:
-        if (item := self._need_item()) is not None and self._held(item, "release it"):
-            self.run_action("release", item)
-
-    def action_complete(self) -> None:
-        if (item := self._need_item()) is not None and self._held(item, "complete it"):
-            self.app.push_screen(CompleteForm(item), lambda res: res and self.run_action("complete", item, res=res))
-
-    def action_attempt(self) -> None:
-        item = self._need_item()
-        if item is None:
-            return
-        if item.kind is not ItemKind.CALLBACK:
-            self.notify("Failed attempts are for callbacks; a hand-off is accepted (A) or completed (D).",
-                        markup=False)
-            return
-        if self._held(item, "record the attempt"):
-            self.app.push_screen(AttemptForm(item), lambda res: res and self.run_action("attempt", item, res=res))
-
-    def action_accept(self) -> None:
-        item = self._need_item()
-        if item is None:
-            return
-        if item.kind is not ItemKind.HANDOFF:
-            self.notify("Only hand-offs are accepted; return a callback and complete it (D).", markup=False)
-            return
-        self.run_action("accept", item)
-
-    def action_reassign(self) -> None:
-        if (item := self._need_item()) is not None:
-            self.open_reassign(item)
-
-    @work(thread=True, group="duty-act", exit_on_error=False)
-    def open_reassign(self, item: QueueItem) -> None:
-        teams = queue.team_choices(self.ctx)
-        self.app.call_from_thread(
-            self.app.push_screen, ReassignForm(item, teams),
-            lambda res: res and self.run_action("reassign", item, res=res))
-
-    def action_manager(self) -> None:
-        ctx = self.ctx
-        if not ctx.actor.may(Action.TEAM_REPORT):
-            self.notify("The team report is for team managers.", markup=False)
-            return
-        team = self.team_filter if self.team_filter != ALL_TEAMS else (ctx.actor.teams[0] if ctx.actor.teams else "")
-        if not team:
-            self.notify("Choose a team in the filter first.", markup=False)
-            return
-        self.app.push_screen(ManagerScreen(ctx, team))
-
-    @work(thread=True, group="duty-act", exit_on_error=False)
-    def run_action(self, what: str, item: QueueItem | None, *, res: tuple[str, str] | None = None,
-                   team: str = "") -> None:
-        """Run one queue use case; refusals come back as worker errors and are shown in plain words."""
-        ctx = self.ctx
-        message = ""
-        if what == "claim" and item is not None:
-            ticket = queue.claim(ctx, item.kind, item.id)
-            self.tickets[item.key] = ticket
-            message = f"Claimed {item.kind.label.lower()} {item.id}. It is yours while this screen is open."
-        elif what == "claim_next":
-            got = queue.claim_next(ctx, team)
-            if got is None:
-                message = "Nothing free to claim in that team's queue."
-            else:
-                self.tickets[got.key] = got
-                self.selected_key = got.key
-                message = f"Claimed {got.kind.label.lower()} {got.id}."
-        elif item is not None:
-            token = self.token_for(item)
-            if what == "release":
-                queue.release(ctx, item.kind, item.id, token)
-                message = "Released: it is back in the queue."
-            elif what == "complete" and res is not None:
-                queue.complete(ctx, item.kind, item.id, token, res[0], res[1])
-                message = "Completed" + (" and logged as a call on the case." if item.kind is ItemKind.CALLBACK
-                                         else ".")
-            elif what == "attempt" and res is not None:
-                n = queue.record_attempt(ctx, item.id, token, res[0], res[1])
-                message = f"Attempt {n} recorded; the callback is back in the queue."
-            elif what == "reassign" and res is not None:
-                queue.reassign(ctx, item.kind, item.id, res[0], res[1])
-                message = f"Passed to {res[0]}."
-            elif what == "accept":
-                queue.accept_handoff(ctx, item.id, token)
-                message = "Hand-off accepted into your team's work."
-            if what in ("release", "complete", "attempt", "reassign", "accept"):
-                self.tickets.pop(item.key, None)
-        self.app.call_from_thread(self._acted, message)
-
-    def _acted(self, message: str) -> None:
-        if message:
-            self.notify(message, markup=False)
-        self.load()
 
     # --- background upkeep ------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="duty-renew", exit_on_error=False)

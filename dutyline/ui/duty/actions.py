@@ -1,0 +1,163 @@
+"""The duty screen's actions: one method per key, each running its queue use case in a thread worker.
+
+Kept apart from the screen's layout and loading (screen.py) so each file does one job. Refusals raised by
+the services (claimed elsewhere, lease lapsed, not your team) come back as worker errors, which the
+screen shows in plain words.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from dutyline.domain.permissions import Action
+from dutyline.domain.queue import ClaimTicket, ItemKind, QueueItem
+from dutyline.services import queue
+from dutyline.ui.duty.forms import AttemptForm, CompleteForm, ReassignForm
+from dutyline.ui.duty.manager import ManagerScreen
+
+if TYPE_CHECKING:
+    from dutyline.services.context import Context
+
+ALL_TEAMS = "__all__"
+
+
+class DutyActions:
+    """Mixed into DutyScreen (a textual Screen): needs its ctx, items, tickets, filters and load()."""
+
+    tickets: dict[str, ClaimTicket]
+    selected_key: str | None
+    team_filter: str
+    ctx: Context
+    app: Any
+    selected: QueueItem | None
+
+    if TYPE_CHECKING:  # provided by Screen / DutyScreen; declared for type checkers only
+        def notify(self, *args: Any, **kwargs: Any) -> None: ...
+        def load(self, record_view: bool = False) -> Any: ...
+
+    # --- actions --------------------------------------------------------------------------------------------
+    def _need_item(self) -> QueueItem | None:
+        item = self.selected
+        if item is None:
+            self.notify("Choose an item in the queue first.", markup=False)
+        return item
+
+    def _held(self, item: QueueItem, verb: str) -> bool:
+        if item.claimed_by == self.ctx.actor.login and item.as_of and item.lease_live(item.as_of):
+            return True
+        self.notify(f"Claim it first (C), then {verb}.", markup=False)
+        return False
+
+    def token_for(self, item: QueueItem) -> str | None:
+        """This desk's lease token, or None (same login, live lease: e.g. claimed from the CLI)."""
+        ticket = self.tickets.get(item.key)
+        return ticket.token if ticket else None
+
+    def action_claim(self) -> None:
+        if (item := self._need_item()) is not None:
+            self.run_action("claim", item)
+
+    def action_claim_next(self) -> None:
+        ctx = self.ctx
+        team = self.team_filter if self.team_filter != ALL_TEAMS else (ctx.actor.teams[0] if ctx.actor.teams else "")
+        if not team:
+            self.notify("Choose a team in the filter first.", markup=False)
+            return
+        self.run_action("claim_next", None, team=team)
+
+    def action_release(self) -> None:
+        if (item := self._need_item()) is not None and self._held(item, "release it"):
+            self.run_action("release", item)
+
+    def action_complete(self) -> None:
+        if (item := self._need_item()) is not None and self._held(item, "complete it"):
+            self.app.push_screen(CompleteForm(item), lambda res: res and self.run_action("complete", item, res=res))
+
+    def action_attempt(self) -> None:
+        item = self._need_item()
+        if item is None:
+            return
+        if item.kind is not ItemKind.CALLBACK:
+            self.notify("Failed attempts are for callbacks; a hand-off is accepted (A) or completed (D).",
+                        markup=False)
+            return
+        if self._held(item, "record the attempt"):
+            self.app.push_screen(AttemptForm(item), lambda res: res and self.run_action("attempt", item, res=res))
+
+    def action_accept(self) -> None:
+        item = self._need_item()
+        if item is None:
+            return
+        if item.kind is not ItemKind.HANDOFF:
+            self.notify("Only hand-offs are accepted; return a callback and complete it (D).", markup=False)
+            return
+        self.run_action("accept", item)
+
+    def action_reassign(self) -> None:
+        if (item := self._need_item()) is not None:
+            self.open_reassign(item)
+
+    @work(thread=True, group="duty-act", exit_on_error=False)
+    def open_reassign(self, item: QueueItem) -> None:
+        teams = queue.team_choices(self.ctx)
+        self.app.call_from_thread(
+            self.app.push_screen, ReassignForm(item, teams),
+            lambda res: res and self.run_action("reassign", item, res=res))
+
+    def action_manager(self) -> None:
+        ctx = self.ctx
+        if not ctx.actor.may(Action.TEAM_REPORT):
+            self.notify("The team report is for team managers.", markup=False)
+            return
+        team = self.team_filter if self.team_filter != ALL_TEAMS else (ctx.actor.teams[0] if ctx.actor.teams else "")
+        if not team:
+            self.notify("Choose a team in the filter first.", markup=False)
+            return
+        self.app.push_screen(ManagerScreen(ctx, team))
+
+    @work(thread=True, group="duty-act", exit_on_error=False)
+    def run_action(self, what: str, item: QueueItem | None, *, res: tuple[str, str] | None = None,
+                   team: str = "") -> None:
+        """Run one queue use case; refusals come back as worker errors and are shown in plain words."""
+        ctx = self.ctx
+        message = ""
+        if what == "claim" and item is not None:
+            ticket = queue.claim(ctx, item.kind, item.id)
+            self.tickets[item.key] = ticket
+            message = f"Claimed {item.kind.label.lower()} {item.id}. It is yours while this screen is open."
+        elif what == "claim_next":
+            got = queue.claim_next(ctx, team)
+            if got is None:
+                message = "Nothing free to claim in that team's queue."
+            else:
+                self.tickets[got.key] = got
+                self.selected_key = got.key
+                message = f"Claimed {got.kind.label.lower()} {got.id}."
+        elif item is not None:
+            token = self.token_for(item)
+            if what == "release":
+                queue.release(ctx, item.kind, item.id, token)
+                message = "Released: it is back in the queue."
+            elif what == "complete" and res is not None:
+                queue.complete(ctx, item.kind, item.id, token, res[0], res[1])
+                message = "Completed" + (" and logged as a call on the case." if item.kind is ItemKind.CALLBACK
+                                         else ".")
+            elif what == "attempt" and res is not None:
+                n = queue.record_attempt(ctx, item.id, token, res[0], res[1])
+                message = f"Attempt {n} recorded; the callback is back in the queue."
+            elif what == "reassign" and res is not None:
+                queue.reassign(ctx, item.kind, item.id, res[0], res[1])
+                message = f"Passed to {res[0]}."
+            elif what == "accept":
+                queue.accept_handoff(ctx, item.id, token)
+                message = "Hand-off accepted into your team's work."
+            if what in ("release", "complete", "attempt", "reassign", "accept"):
+                self.tickets.pop(item.key, None)
+        self.app.call_from_thread(self._acted, message)
+
+    def _acted(self, message: str) -> None:
+        if message:
+            self.notify(message, markup=False)
+        self.load()
