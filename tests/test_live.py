@@ -171,3 +171,35 @@ def test_watch_requires_queue_permission(db: Database) -> None:
 
     with pytest.raises(PermissionDenied):
         watch_queue(context(db, "hana", Role.CALL_HANDLER), lambda keys: None)
+
+
+@pytest.mark.pg
+def test_a_logged_call_notifies_its_new_items(db: Database) -> None:
+    """A handler's new callback and hand-off appear at the duty desks at once, not at the next backstop."""
+    if not db.is_postgres:
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL")
+    from dutyline.domain.call_form import build_call_form
+    from dutyline.domain.model import Outcome, Priority
+    from dutyline.services import calls
+    from tests.test_calls_service import calls_decide, form
+    from tests.ui.seed import handler_ctx, seed
+
+    s = seed(db)
+    ctx = handler_ctx(db)
+    decision = calls_decide(ctx, s)
+    watcher, events = start_watcher(db)
+    try:
+        logged = calls.log_call(ctx, build_call_form(form(
+            s, outcome=Outcome.HANDED_OFF,
+            handoff=dict(team="resolution", proposed_team=decision.team, explanation=decision.explanation,
+                         override_reason="disputing", priority=Priority.STANDARD),
+            callback=dict(phone="07700 900123", contact_name="Sarah Smith", due_at=decision.callback_due,
+                          team="resolution"))))
+        seen: set[str] = set()
+        want = {f"handoff:{logged.handoff_id}", f"callback:{logged.callback_id}"}
+        deadline = time.monotonic() + 2.0
+        while not want <= seen:
+            got = events.get(timeout=max(0.01, deadline - time.monotonic()))
+            seen |= got or set()
+    finally:
+        watcher.stop()

@@ -31,11 +31,12 @@ from dutyline.domain.call_record import (
 )
 from dutyline.domain.model import ContactInfo, Priority, Reason
 from dutyline.domain.permissions import Action
+from dutyline.domain.queue import ItemKind
 from dutyline.domain.routing import callback_due, route
 from dutyline.domain.text import one_line
 from dutyline.services.cases import policy_of
 from dutyline.services.context import Conflict, Context, ServiceError
-from dutyline.store import calls_repo
+from dutyline.store import calls_repo, queue_repo
 
 #: How many past calls the case view lists.
 RECENT_LIMIT = 5
@@ -96,6 +97,11 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
                 session, team=alert_team, proposed_team=alert_team, priority=Priority.URGENT, due_at=now,
                 explanation=_alert_text(when, draft.safeguarding.referral_ref if draft.safeguarding else ""),
                 override_reason="", **{**common, "reason": Reason.SAFEGUARDING.value})
+        # Live queues: tell every duty desk (ids only, sent only if this transaction commits).
+        for kind, item_id in ((ItemKind.HANDOFF, handoff_id), (ItemKind.CALLBACK, callback_id),
+                              (ItemKind.HANDOFF, alert_id)):
+            if item_id is not None:
+                queue_repo.notify(session, kind, item_id)
         ctx.audit(session, Action.LOG_CALL, case_id=draft.case_id, detail=_detail(
             call_id, draft, handoff_id, callback_id, alert_id))
         return LoggedCall(call_id=call_id, handoff_id=handoff_id, callback_id=callback_id,
