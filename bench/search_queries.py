@@ -70,11 +70,12 @@ class Truth:
                   key("fly", first, last, year), key("f+pc", first, postcode_key(r["postcode"])),
                   key("frag", _digits(r["case_ref"])[-4:]), key("frag", _digits(r["case_ref"])[-5:]),
                   ))
-        for w in set(r["school"].split()):
-            c[key("school", w, first)] += 1
+        for w in set(r["school"].split()):  # the school word with any of the child's names
+            for name in {first, known, *re.split(r"[\s\-]+", last)} - {""}:
+                c[key("school", w, name)] += 1
         if known:
             c[key("fl", known, last)] += 1
-        for part in re.split(r"[\s\-]+", last):  # anyone called <given> <part of a surname>
+        for part in {last, *re.split(r"[\s\-]+", last)}:  # anyone called <given> <(part of a) surname>
             for given in {first, known} - {""}:
                 c[key("part", given, part)] += 1
         for n in ("1", "2"):
@@ -82,7 +83,7 @@ class Truth:
             if name:
                 pf, pl = person_name(name)
                 c[key("person", pf, pl)] += 1
-                for part in re.split(r"[\s\-]+", pl):
+                for part in {pl, *re.split(r"[\s\-]+", pl)}:
                     c[key("part", pf, part)] += 1
                 c[key("phone", phone_digits(r[f"contact{n}_phone"]))] += 1
         for w in re.split(r"[\s\-']+", fold(f"{first} {last} {known}")):

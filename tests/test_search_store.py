@@ -112,6 +112,15 @@ def test_refresh_sees_new_case_and_new_contact(db: Database) -> None:
     assert service.search(ctx, "(01442) 453300", complete=True)[0].case_ref == "EHC-001111"
 
 
+def test_refresh_after_a_finished_bulk_load_reads_nothing(db: Database) -> None:
+    hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    for i in range(30):
+        add_case(db, f"EHC-1{i:05d}", "Ruby", f"Ashworth{i}", "2015-01-01", updated_at=hour_ago)
+    service = SearchService(db, snapshot_dir=None)
+    service.build()
+    assert service.refresh() == 0 and service.refresh() == 0
+
+
 def test_refresh_catches_a_late_commit_inside_the_overlap_window(db: Database) -> None:
     seed(db)
     service = SearchService(db, snapshot_dir=None)

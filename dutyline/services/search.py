@@ -11,11 +11,13 @@ by an ordinary refresh; if the fingerprint is identical nothing else is read. A 
 or other-schema snapshot is ignored and rebuilt.
 
 Freshness (issue 3, "a change at one desk is findable at another within a few seconds"): the UI calls
-`refresh()` every ~2 s. Each call re-reads cases whose `updated_at` falls after the newest one seen minus an
-overlap window, because `updated_at` comes from each desk's clock and a PostgreSQL transaction can commit
-after another that stamped a later time. Rows already applied (same id and stamp) are skipped, so when
-nothing changed a refresh costs one indexed range query returning nothing. Erased cases do not bump any
-timestamp, so every `deletion_check_s` a refresh also compares the case count and drops vanished ids.
+`refresh()` every ~2 s. Each call reads cases whose `updated_at` is after the moment the previous read
+began (database clock) minus an OVERLAP window: `updated_at` is stamped by each desk's clock when the
+change is made, and on PostgreSQL a transaction stamped earlier can commit after our last read. Rows
+already applied (same id and stamp) are skipped, so when nothing changed a refresh is one indexed range
+query returning nothing (a bulk import long finished is not re-read: the window follows the clock, not
+the newest stamp). Erased cases bump nothing, so every `deletion_check_s` a refresh also compares the case
+count and drops vanished ids.
 
 Audit: every `search()` writes one audit row (action `search`) whose detail is the number of results, never
 the query text (it holds a child's name). The batch API used by the CLI writes one row per batch, with the
@@ -38,7 +40,7 @@ from dutyline.services.context import Context
 from dutyline.store import search_source as source
 from dutyline.store.engine import Database
 
-#: Re-read window behind the newest `updated_at` seen (clock skew between desks + late commits).
+#: Re-read window before the previous read began (late commits + clock skew between desks).
 OVERLAP = dt.timedelta(seconds=30)
 #: Seconds between checks for erased cases (a COUNT over the case table).
 DELETION_CHECK_S = 30.0
@@ -62,7 +64,7 @@ class SearchService:
         self._monotonic = monotonic
         self._lock = threading.RLock()
         self._index: SearchIndex | None = None
-        self._watermark: dt.datetime | None = None
+        self._checked_at: dt.datetime | None = None  # database time when the last read began
         self._applied: dict[int, dt.datetime] = {}  # id -> updated_at, for rows inside the overlap window
         self._last_deletion_check = 0.0
 
@@ -84,22 +86,19 @@ class SearchService:
     def rebuild(self, fp: source.Fingerprint | None = None) -> None:
         """Read every case and contact, build the index (replacing any previous one), save a snapshot."""
         fp = fp or source.fingerprint(self.db)
+        started = source.db_now(self.db)
         builder = IndexBuilder()
-        newest: dt.datetime | None = None
         for chunk in source.iter_cases(self.db):
             builder.add_cases(chunk)
-            stamp = max((source.as_utc(r[-1]) for r in chunk if r[-1] is not None), default=None)
-            if stamp is not None and (newest is None or stamp > newest):
-                newest = stamp
         for chunk in source.iter_contacts(self.db):
             builder.add_contacts(chunk)
         index = builder.build()
         with self._lock:
             self._index = index
-            self._watermark = newest
+            self._checked_at = started
             self._applied = {}
             self._last_deletion_check = self._monotonic()
-        self._save_snapshot(index, fp, newest)
+        self._save_snapshot(index, fp, started)
 
     # ----------------------------------------------------------------------------------------- snapshot
     def _snapshot_path(self) -> Path | None:
@@ -119,18 +118,19 @@ class SearchService:
             return False  # damaged or older format: rebuild (and overwrite it)
         if meta.get("schema") != fp.schema or meta.get("db") != self.db.describe():
             return False
-        stamp = meta.get("watermark")
+        stamp = meta.get("checked_at")
+        if not stamp:
+            return False
         with self._lock:
             self._index = index
-            self._watermark = dt.datetime.fromisoformat(stamp) if stamp else None
+            self._checked_at = dt.datetime.fromisoformat(stamp)
             self._applied = {}
             # Same fingerprint: nothing changed. Otherwise catch up now, including erased cases.
             self._last_deletion_check = self._monotonic() if meta.get("fingerprint") == fp.key() else -1e18
-        if meta.get("fingerprint") != fp.key():
-            self.refresh()
+        self.refresh()  # whatever changed since the snapshot's read began (nothing, if the fingerprint held)
         return True
 
-    def _save_snapshot(self, index: SearchIndex, fp: source.Fingerprint, newest: dt.datetime | None) -> None:
+    def _save_snapshot(self, index: SearchIndex, fp: source.Fingerprint, started: dt.datetime) -> None:
         path = self._snapshot_path()
         if path is None:
             return
@@ -138,7 +138,7 @@ class SearchService:
         os.chmod(path.parent, 0o700)
         tmp = path.with_name(path.name + ".tmp")
         meta = {"fingerprint": fp.key(), "schema": fp.schema, "db": self.db.describe(),
-                "watermark": newest.isoformat() if newest else None}
+                "checked_at": started.isoformat()}
         try:
             fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as fh:
@@ -160,8 +160,9 @@ class SearchService:
             self.build()
             return len(self)
         with self._lock:
-            since = (self._watermark - OVERLAP) if self._watermark else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-            rows = source.cases_changed_since(self.db, since)
+            assert self._checked_at is not None
+            now = source.db_now(self.db)
+            rows = source.cases_changed_since(self.db, self._checked_at - OVERLAP)
             fresh = [r for r in rows if self._applied.get(int(r[0])) != source.as_utc(r[-1])]
             deleted: list[int] = []
             if self._monotonic() - self._last_deletion_check >= self.deletion_check_s:
@@ -169,15 +170,15 @@ class SearchService:
             if fresh or deleted:
                 contacts = source.contacts_for(self.db, [int(r[0]) for r in fresh]) if fresh else []
                 self._index.apply(fresh, contacts, deleted_ids=deleted)
+            # Remember what was applied while it can still come back in the next window.
+            horizon = now - OVERLAP
+            applied = {k: v for k, v in self._applied.items() if v > horizon}
             for r in rows:
                 stamp = source.as_utc(r[-1])
-                assert stamp is not None
-                self._applied[int(r[0])] = stamp
-                if self._watermark is None or stamp > self._watermark:
-                    self._watermark = stamp
-            if self._watermark is not None:  # forget rows that have left the overlap window
-                horizon = self._watermark - OVERLAP
-                self._applied = {k: v for k, v in self._applied.items() if v > horizon}
+                if stamp is not None and stamp > horizon:
+                    applied[int(r[0])] = stamp
+            self._applied = applied
+            self._checked_at = now
             return len(fresh) + len(deleted)
 
     def _vanished_ids(self) -> list[int]:

@@ -86,6 +86,18 @@ def fingerprint(db: Database) -> Fingerprint:
     return Fingerprint(int(count or 0), _utc(newest) if newest else None, int(max_id or 0), str(schema))
 
 
+def db_now(db: Database) -> dt.datetime:
+    """The database's clock (PostgreSQL) or this machine's (SQLite, a local file), aware UTC.
+
+    Refresh windows follow this clock so every desk measures "since" against the same time.
+    """
+    if db.is_postgres:
+        with db.engine.connect() as conn:
+            value = conn.execute(select(func.now())).scalar_one()
+        return _utc(value)
+    return dt.datetime.now(dt.UTC)
+
+
 def iter_cases(db: Database, *, chunk: int = CHUNK) -> Iterator[list[tuple]]:
     """Every case as CASE_COLUMNS tuples plus a trailing `updated_at`, in id order, in partitions."""
     with db.engine.connect() as conn:

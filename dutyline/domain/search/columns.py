@@ -119,68 +119,89 @@ class _Table:
         return out
 
 
+def _phone_int(value: object) -> int:
+    """Fast path for stored phone keys (digits already); anything else goes through phone_number."""
+    if isinstance(value, str) and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return phone_number(value) if value else 0
+
+
+def _ref_bytes(value: object) -> bytes:
+    text = str(value)
+    return (text if text.isascii() and text.isprintable() else one_line(text)).encode()
+
+
 class ColumnBuilder:
-    """Accumulates CASE_COLUMNS / CONTACT_COLUMNS tuples chunk by chunk, then produces `Columns`."""
+    """Accumulates CASE_COLUMNS / CONTACT_COLUMNS tuples chunk by chunk, then produces `Columns`.
+
+    Each chunk becomes numpy arrays at once (4-8 bytes a value), so a million rows never exist as
+    Python ints or tuples at the same time.
+    """
+
+    _CASE = ("first", "known", "last", "dob", "postcode", "school", "stage", "officer")
 
     def __init__(self) -> None:
         self._names, self._postcodes, self._schools = _Table(), _Table(_postcode), _Table()
         self._stages, self._officers, self._cnames = _Table(), _Table(), _Table()
         self._dobs = _Table(None)
-        self._ids: list[int] = []
-        self._refs: list[bytes] = []
-        self._cols: dict[str, list[int]] = {k: [] for k in (
-            "first", "known", "last", "dob", "postcode", "school", "stage", "officer")}
-        self._contact_case: list[int] = []
-        self._contact_pos: list[int] = []
-        self._contact_name: list[int] = []
-        self._phones = _Table(None)
-        self._contact_phone: list[int] = []
-        self._contact_alt: list[int] = []
+        self._parts: dict[str, list[np.ndarray]] = {k: [] for k in (
+            "id", "ref", *self._CASE, "c_case", "c_pos", "c_name", "c_phone", "c_alt")}
+
+    def _codes(self, name: str, table: _Table, values: Iterable[object]) -> None:
+        self._parts[name].append(np.asarray(table.encode(values), dtype=np.int32))
 
     def add_cases(self, rows: Sequence[Sequence[object]]) -> None:
         if not isinstance(rows, list | tuple):
             rows = list(rows)
-        self._ids.extend(int(r[0]) for r in rows)  # type: ignore[call-overload]
-        self._refs.extend(one_line(str(r[1])).encode() for r in rows)
-        c = self._cols
-        c["first"].extend(self._names.encode(r[2] for r in rows))
-        c["last"].extend(self._names.encode(r[3] for r in rows))
-        c["known"].extend(self._names.encode(r[4] for r in rows))
-        c["dob"].extend(self._dobs.encode(r[5] for r in rows))
-        c["postcode"].extend(self._postcodes.encode(r[6] for r in rows))
-        c["school"].extend(self._schools.encode(r[7] for r in rows))
-        c["stage"].extend(self._stages.encode(r[8] for r in rows))
-        c["officer"].extend(self._officers.encode(r[9] for r in rows))
+        if not rows:
+            return
+        p = self._parts
+        p["id"].append(np.fromiter((r[0] for r in rows), np.int64, len(rows)))
+        p["ref"].append(np.asarray([_ref_bytes(r[1]) for r in rows], dtype=bytes))
+        for name, table, col in (("first", self._names, 2), ("last", self._names, 3),
+                                 ("known", self._names, 4), ("dob", self._dobs, 5),
+                                 ("postcode", self._postcodes, 6), ("school", self._schools, 7),
+                                 ("stage", self._stages, 8), ("officer", self._officers, 9)):
+            self._codes(name, table, (r[col] for r in rows))
 
     def add_contacts(self, rows: Sequence[Sequence[object]]) -> None:
         if not isinstance(rows, list | tuple):
             rows = list(rows)
-        self._contact_case.extend(int(r[0]) for r in rows)  # type: ignore[call-overload]
-        self._contact_pos.extend(int(r[1] or 1) for r in rows)  # type: ignore[call-overload]
-        self._contact_name.extend(self._cnames.encode(r[2] for r in rows))
-        self._contact_phone.extend(self._phones.encode(r[3] for r in rows))
-        self._contact_alt.extend(self._phones.encode(r[4] for r in rows))
+        if not rows:
+            return
+        p = self._parts
+        p["c_case"].append(np.fromiter((r[0] for r in rows), np.int64, len(rows)))
+        p["c_pos"].append(np.fromiter((r[1] or 1 for r in rows), np.int64, len(rows)))
+        self._codes("c_name", self._cnames, (r[2] for r in rows))
+        p["c_phone"].append(np.fromiter((_phone_int(r[3]) for r in rows), np.int64, len(rows)))
+        p["c_alt"].append(np.fromiter((_phone_int(r[4]) for r in rows), np.int64, len(rows)))
+
+    def _cat(self, name: str, dtype: type | str) -> np.ndarray:
+        parts = self._parts.pop(name)
+        if not parts:
+            return np.zeros(0, dtype=dtype)
+        if dtype is bytes:
+            width = max(a.dtype.itemsize for a in parts)
+            return np.concatenate([a.astype(f"S{width}") for a in parts])
+        return np.concatenate(parts).astype(dtype, copy=False)
 
     def build(self) -> Columns:
-        ids = np.asarray(self._ids, dtype=np.int64)
+        ids = self._cat("id", np.int64)
+        refs = self._cat("ref", bytes) if len(ids) else np.zeros(0, dtype="S1")
+        col = {k: self._cat(k, np.int32) for k in self._CASE}
         dob_lut = np.asarray([date_days(v) for v in self._dobs.values], dtype=np.int32)
         dob_lut[0] = NO_DATE
-        phone_lut = np.asarray([phone_number(v) for v in self._phones.values], dtype=np.int64)
-        contact_case = np.asarray(self._contact_case, dtype=np.int64)
+        contact_case = self._cat("c_case", np.int64)
         order = np.argsort(ids, kind="stable")
-        pos = np.searchsorted(ids[order], contact_case)
-        pos = np.minimum(pos, max(len(ids) - 1, 0))
+        pos = np.minimum(np.searchsorted(ids[order], contact_case), max(len(ids) - 1, 0))
         found = (ids[order][pos] == contact_case) if len(ids) else np.zeros(len(contact_case), bool)
         c_row = order[pos][found].astype(np.int32) if len(ids) else np.zeros(0, np.int32)
-        col = {k: np.asarray(v, dtype=np.int32) for k, v in self._cols.items()}
-        refs = np.asarray(self._refs, dtype=bytes) if self._refs else np.zeros(0, dtype="S1")
         return Columns(
-            ids, refs, col["first"], col["known"], col["last"], dob_lut[col["dob"]] if len(ids) else
-            np.zeros(0, np.int32), col["postcode"], col["school"], col["stage"], col["officer"],
-            c_row, np.clip(np.asarray(self._contact_pos, dtype=np.int64)[found], 1, 100).astype(np.int16),
-            np.asarray(self._contact_name, dtype=np.int32)[found],
-            phone_lut[np.asarray(self._contact_phone, dtype=np.int64)][found],
-            phone_lut[np.asarray(self._contact_alt, dtype=np.int64)][found],
+            ids, refs, col["first"], col["known"], col["last"], dob_lut[col["dob"]], col["postcode"],
+            col["school"], col["stage"], col["officer"], c_row,
+            np.clip(self._cat("c_pos", np.int64)[found], 1, 100).astype(np.int16),
+            self._cat("c_name", np.int32)[found], self._cat("c_phone", np.int64)[found],
+            self._cat("c_alt", np.int64)[found],
             self._names.values, self._postcodes.values, self._schools.values, self._stages.values,
             self._officers.values, self._cnames.values,
         )

@@ -47,6 +47,9 @@ class SearchIndex:
     """Every searchable case. Not thread-safe by itself: the service serialises apply() and search()."""
 
     def __init__(self, base: CaseIndex) -> None:
+        self._reset(base)
+
+    def _reset(self, base: CaseIndex) -> None:
         self.base = base
         self._alive = np.ones(len(base), dtype=bool)
         order = np.argsort(base.cols.case_id, kind="stable")
@@ -122,7 +125,7 @@ class SearchIndex:
         cols = self.base.cols.take(self._alive)
         if self._delta_cases:
             cols = concat(cols, self._delta_columns())
-        self.__init__(CaseIndex(cols))  # type: ignore[misc]
+        self._reset(CaseIndex(cols))
 
     # ------------------------------------------------------------------------------------------ search
     def search(self, query: str, *, limit: int = 20, today: dt.date | None = None,

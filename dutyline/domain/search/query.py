@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from dutyline.domain.search.names import TITLES, words
+from dutyline.domain.search.names import TITLES, query_words
 from dutyline.domain.text import fold, phone_digits, postcode_key, sanitize, valid_uk_phone
 
 #: Longest query considered (characters) and most name words used: a query is what a person types.
@@ -139,6 +139,6 @@ def parse_query(query: str, *, today: dt.date, ref_prefixes: frozenset[str] = fr
             out.years.append(int(digits))
         if 3 <= len(digits) <= 12:
             out.fragments.append(digits)
-    found = [w for w in words(s) if w not in ref_prefixes and w not in TITLES]
+    found = [w for w in query_words(s) if w not in ref_prefixes and w not in TITLES]
     out.words = list(dict.fromkeys(found))[:MAX_WORDS]
     return out

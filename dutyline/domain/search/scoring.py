@@ -84,10 +84,18 @@ class _Entries:
 
 
 def merge_words(index: CaseIndex, words: list[str]) -> list[str]:
-    """Join 'o brien' -> 'obrien', 'mc donald' -> 'mcdonald' when only the joined form is a name."""
+    """Split 'asante-sei' (+ joined 'asantesei'); join 'o brien' -> 'obrien', 'mc donald' -> 'mcdonald'."""
+    vocab = index.vocab
+    split: list[str] = []
+    for w in words:  # 'asante-sei': both halves, plus the joined form when it meets an indexed name
+        if "-" in w:
+            joined = w.replace("-", "")
+            split.extend(w.split("-") + ([joined] if vocab.match(joined) else []))
+        else:
+            split.append(w)
+    words = split
     out: list[str] = []
     i = 0
-    vocab = index.vocab
     while i < len(words):
         if i + 1 < len(words):
             a, b = words[i], words[i + 1]
@@ -125,7 +133,8 @@ def collect(index: CaseIndex, q: ParsedQuery, words: list[str], prefix_last: boo
             e.add(d.post_row[idx], d.post_pos[idx], ti, _FIELD_W[fields] * np.repeat(sims, lens), fields,
                   np.repeat(kinds, lens))
         for code in index.school_words.get(w, ()):
-            e.add(index.rows_school(code), 0, ti, W_SCHOOL * float(index.school_weight[code]), F_SCHOOL)
+            weight = W_SCHOOL * (0.6 + 0.4 * float(index.school_weight[code]))  # 'Ware' for "Chauncy, Ware"
+            e.add(index.rows_school(code), 0, ti, weight, F_SCHOOL)
     for day in q.dates:
         terms.append(day.isoformat())
         e.add(index.rows_born((day - EPOCH).days), 0, len(terms) - 1, W_DOB, F_DOB)
@@ -161,11 +170,12 @@ def rank(index: CaseIndex, q: ParsedQuery, *, limit: int, prefix_last: bool,
         return Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
     rows, person, term, score, fields, kinds = e.arrays()
     person = np.minimum(person, MAX_PERSON).astype(np.int64)
-    uniq, inv = np.unique(rows, return_inverse=True)
+    uniq, inv = index.compact_rows(rows)
     n_person = int(person.max()) + 1
     # (person, term, row) with rows last, so every reduction below is a vector operation over rows.
     grid = np.zeros((n_person, len(terms), len(uniq)), dtype=np.float32)
-    np.maximum.at(grid, (person, term.astype(np.int64), inv), score)
+    flat = (person * len(terms) + term) * len(uniq) + inv
+    np.maximum.at(grid.reshape(-1), flat, score)
     best = grid.sum(axis=1).max(axis=0)
     total = best + GAMMA * (grid.max(axis=0).sum(axis=0) - best)
     if q.years:
