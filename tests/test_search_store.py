@@ -220,3 +220,34 @@ def test_cli_batch_mode_one_array_per_line(db: Database, tmp_path: Path) -> None
         "EHC-004217", None, None, "EHC-004217", "EHC-004218", None, "EHC-004217"]
     assert [r.detail for r in audit_rows(db)] == [f"batch queries={len(queries)} results="
                                                   f"{sum(len(p) for p in parsed)}"]
+
+
+def test_searches_keep_working_while_another_thread_refreshes(db: Database) -> None:
+    import threading
+
+    seed(db)
+    service = SearchService(db, snapshot_dir=None)
+    service.build()
+    ctx = ctx_for(db)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def typist() -> None:
+        try:
+            while not stop.is_set():
+                assert service.search(ctx, "niamh obrien", complete=True)[0].case_ref == "EHC-004217"
+        except BaseException as exc:  # noqa: BLE001 - reported to the main thread below
+            errors.append(exc)
+
+    worker = threading.Thread(target=typist)
+    worker.start()
+    try:
+        for i in range(5):
+            add_case(db, f"EHC-0088{i:02d}", "Tadhg", ("Quinn", "Byrne", "Walsh", "Doyle", "Nolan")[i],
+                     "2015-02-02")
+            service.refresh()
+    finally:
+        stop.set()
+        worker.join()
+    assert errors == []
+    assert service.search(ctx, "tadhg nolan", complete=True)[0].case_ref == "EHC-008804"

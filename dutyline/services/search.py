@@ -62,7 +62,8 @@ class SearchService:
         self.snapshot_dir = snapshot_dir
         self.deletion_check_s = deletion_check_s
         self._monotonic = monotonic
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # guards the index while searching or applying changes
+        self._refresh_lock = threading.Lock()  # one refresh at a time
         self._index: SearchIndex | None = None
         self._checked_at: dt.datetime | None = None  # database time when the last read began
         self._applied: dict[int, dt.datetime] = {}  # id -> updated_at, for rows inside the overlap window
@@ -159,7 +160,7 @@ class SearchService:
         if self._index is None:
             self.build()
             return len(self)
-        with self._lock:
+        with self._refresh_lock:  # database reads happen outside `_lock`: searches are not held up
             assert self._checked_at is not None
             now = source.db_now(self.db)
             rows = source.cases_changed_since(self.db, self._checked_at - OVERLAP)
@@ -169,7 +170,8 @@ class SearchService:
                 deleted = self._vanished_ids()
             if fresh or deleted:
                 contacts = source.contacts_for(self.db, [int(r[0]) for r in fresh]) if fresh else []
-                self._index.apply(fresh, contacts, deleted_ids=deleted)
+                with self._lock:
+                    self._index.apply(fresh, contacts, deleted_ids=deleted)
             # Remember what was applied while it can still come back in the next window.
             horizon = now - OVERLAP
             applied = {k: v for k, v in self._applied.items() if v > horizon}
