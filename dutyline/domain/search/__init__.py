@@ -4,7 +4,7 @@ Public API: `SearchIndex` (build from rows, apply changes, search), `IndexBuilde
 `SearchHit` / `MatchedField` (results), `CASE_COLUMNS` / `CONTACT_COLUMNS` (the row layout fed in).
 """
 
-from dutyline.domain.search import snapshot  # noqa: E402  (after live: it imports SearchIndex)
+from dutyline.domain.search import snapshot
 from dutyline.domain.search.live import IndexBuilder, SearchIndex
 from dutyline.domain.search.model import MatchedField, SearchHit, age_on
 from dutyline.domain.search.rows import CASE_COLUMNS, CONTACT_COLUMNS
