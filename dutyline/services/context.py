@@ -8,12 +8,14 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dutyline.domain.model import Role
 from dutyline.domain.permissions import Action, allowed
 from dutyline.store import audit
 from dutyline.store.engine import Database
+from dutyline.store.tables import Staff
 
 
 class PermissionDenied(Exception):
@@ -87,12 +89,25 @@ class Context:
                      action=str(action), case_id=case_id, outcome=outcome, detail=detail, ts=self.now())
 
     def require(self, action: Action, *, case_id: int | None = None) -> None:
-        """Refuse (and audit the refusal) unless the actor may do `action`."""
-        if self.actor.may(action):
+        """Refuse (and audit the refusal) unless the actor may do `action`, now.
+
+        The staff record is read again on every check, so a leaver disabled (or a mover whose role was
+        removed) while their app is open is refused at their next action, not at their next start.
+        """
+        if self.actor.may(action) and self._still_allowed(action):
             return
         with self.db.write() as session:
             self.audit(session, action, case_id=case_id, outcome="refused")
         raise PermissionDenied(f"Your account is not allowed to {action.value.replace('_', ' ')}.")
+
+    def _still_allowed(self, action: Action) -> bool:
+        """The current staff record also allows `action`. An actor with no staff record (bootstrap, or one
+        built by a tool or test) keeps the rights it was built with."""
+        with self.db.read() as session:
+            row = session.execute(select(Staff.roles, Staff.active).where(Staff.login == self.actor.login)).first()
+        if row is None:
+            return True
+        return bool(row.active) and allowed({Role(r) for r in row.roles.split(",") if r}, action)
 
     def audited_read(self, action: Action, *, case_id: int | None = None, detail: str = "") -> None:
         """Check and record a read (search, view): reads of a child's record leave a trace too."""
