@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -74,3 +75,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; nothing half-written was kept.", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - last line of defence for personal data (reliability.md C4)
+        # A traceback prints exception messages, and a driver's or validator's message can quote a child's
+        # details. Show the type only, unless the person debugging asks for more.
+        if os.environ.get("DUTYLINE_DEBUG") == "1":
+            raise
+        print(f"dutyline: unexpected error ({type(exc).__name__}); nothing half-written was kept. "
+              "Set DUTYLINE_DEBUG=1 to see the details.", file=sys.stderr)
+        return 70

@@ -74,5 +74,9 @@ def cli_errors(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
         except SQLAlchemyError as exc:
             print(f"dutyline: database error: {_reason(exc)}", file=sys.stderr)
             return 2
+        except OSError as exc:  # a file or folder problem: name the file and the reason, never its contents
+            where = f" ({exc.filename})" if exc.filename else ""
+            print(f"dutyline: {exc.strerror or type(exc).__name__}{where}", file=sys.stderr)
+            return 2
 
     return wrapper
