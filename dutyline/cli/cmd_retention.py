@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable
 
 from dutyline.cli.common import cli_errors, open_context
+from dutyline.config import data_dir
 from dutyline.domain.text import one_line
 from dutyline.services import retention
 
@@ -63,4 +64,20 @@ def run(args: argparse.Namespace) -> int:
             print(f"  calls with an open hand-off or callback: {result.kept_calls_open_work}")
     if not args.apply and result.total:
         print("Nothing was changed (dry run). Run 'dutyline retention --apply' to do this.", file=sys.stderr)
+    if args.apply and result.cases:
+        dropped = drop_search_snapshots()
+        if dropped:
+            print(f"Removed {dropped} search index snapshot(s) that held erased cases; the next search rebuilds "
+                  "it. Other desks: remove the 'search' folder in their dutyline data folder too.", file=sys.stderr)
     return 0
+
+
+def drop_search_snapshots() -> int:
+    """Delete this desk's search index snapshots: they copy names from the database, so an erased child
+    would otherwise survive in them until the next full rebuild. A snapshot is only a start-up speed-up."""
+    folder = data_dir() / "search"
+    count = 0
+    for path in folder.glob("index-*.npz*") if folder.is_dir() else ():
+        path.unlink(missing_ok=True)
+        count += 1
+    return count
