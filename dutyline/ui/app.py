@@ -59,8 +59,7 @@ class DutylineApp(App[int]):
 
     def __init__(self, ctx: Context, search_service: SearchService, *, mode: str = "handler",
                  authenticate: Authenticator | None = None, monotonic: Callable[[], float] = time.monotonic,
-                 idle_lock_s: float | None = None, autosave_s: float = 3.0, idle_check_s: float = 1.0,
-                 on_draft_saved: Callable[[dict[str, Any]], None] | None = None) -> None:
+                 idle_lock_s: float | None = None, autosave_s: float = 3.0, idle_check_s: float = 1.0) -> None:
         super().__init__()
         self.desk = Desk(ctx, search_service, authenticate=authenticate)
         self.start_mode = mode
@@ -70,7 +69,6 @@ class DutylineApp(App[int]):
         self.index_count: int | None = None
         self._autosave_s = autosave_s
         self._idle_check_s = idle_check_s
-        self._on_draft_saved = on_draft_saved
         self._save_lock = threading.Lock()
         self._save_seq = 0
         self._saved_seq = 0
@@ -222,8 +220,6 @@ class DutylineApp(App[int]):
                 return  # a newer save already happened
             self.desk.save_draft(payload)
             self._saved_seq = seq
-        if self._on_draft_saved is not None:
-            self._on_draft_saved(payload)
 
     # --- safeguarding ----------------------------------------------------------------------------------------
     def action_safeguarding(self) -> None:

@@ -21,6 +21,8 @@ from dutyline.ui.screens.base import DeskModal
 
 
 class HandoffScreen(DeskModal[dict[str, Any] | None]):
+    #: Nothing is focused at first, so Enter reaches the screen's "accept" binding.
+    AUTO_FOCUS = None
     BINDINGS = [
         Binding("enter", "accept", "Accept team"),
         Binding("f7", "other", "Other team"),
@@ -45,26 +47,28 @@ class HandoffScreen(DeskModal[dict[str, Any] | None]):
                 yield Static(join("Inbox: ", plain(d.inbox)), markup=False)
             if d.callback_due is not None:
                 yield Static(Text(f"If they need a callback, it is due by {when(d.callback_due)}."), markup=False)
-            with Vertical(id="handoff-other"):
-                teams = [(t.name, code) for code, t in self.policy.teams.items() if code != d.team]
-                chosen = self.current["team"] if self.current and self.current["team"] != d.team else Select.NULL
-                yield Select(teams, prompt="Choose another team", id="other-team", value=chosen)
-                yield Input(self.current.get("override_reason", "") if self.current else "",
-                            placeholder="Why this team instead? (recorded for the duty officer)", id="other-reason")
+            yield Vertical(id="handoff-other")  # filled on F7, so until then Enter can only mean "accept"
             yield Static(id="handoff-problem", classes="problems", markup=False)
             yield Static(Text("Enter: accept the proposed team · F7: choose another team · Esc: back",
                               style="italic"), markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#handoff-other").display = self.choosing_other
         if self.choosing_other:
-            self.query_one("#other-team").focus()
+            self.action_other()
 
     def action_other(self) -> None:
         self.choosing_other = True
-        self.query_one("#handoff-other").display = True
-        self.query_one("#other-team").focus()
+        box = self.query_one("#handoff-other", Vertical)
+        if not box.children:
+            d = self.decision
+            teams = [(t.name, code) for code, t in self.policy.teams.items() if code != d.team]
+            chosen = self.current["team"] if self.current and self.current["team"] != d.team else Select.NULL
+            reason = self.current.get("override_reason", "") if self.current else ""
+            box.mount(Select(teams, prompt="Choose another team", id="other-team", value=chosen),
+                      Input(reason, placeholder="Why this team instead? (recorded for the duty officer)",
+                            id="other-reason"))
+        self.call_after_refresh(lambda: self.query_one("#other-team").focus())
 
     def action_accept(self) -> None:
         d = self.decision

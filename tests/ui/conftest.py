@@ -1,0 +1,116 @@
+"""Fixtures for the app tests: a seeded SQLite file, a frozen clock, no cursor blink, one app factory.
+
+UI flow tests run on SQLite only (the services they call are tested on both backends in
+tests/test_calls_service.py). Cursor blink is off so screenshots do not depend on timing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from dutyline.services.context import Actor
+from dutyline.services.search import SearchService
+from dutyline.services.staff import NotAuthorised
+from dutyline.store.engine import Database
+from dutyline.ui.app import DutylineApp
+from tests.ui.seed import Seeded, handler_ctx, seed
+
+
+@pytest.fixture(autouse=True)
+def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    monkeypatch.setattr(TextArea, "cursor_blink", False)
+
+
+@pytest.fixture
+def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    target = tmp_path / "ui.db"
+    shutil.copyfile(sqlite_template, target)
+    os.chmod(target, 0o600)
+    database = Database(f"sqlite:///{target}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def seeded(sqlite_db: Database) -> Seeded:
+    return seed(sqlite_db)
+
+
+class FakeClock:
+    """Monotonic seconds the test moves by hand (idle lock)."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+PINS = {"hana": "1111", "omar": "2222"}
+
+
+def fake_authenticate(login: str, pin: str) -> Actor:
+    from dutyline.domain.model import Role
+
+    if PINS.get(login) != pin:
+        raise NotAuthorised("That PIN is not right for this login.")
+    return Actor(login=login, display_name=login.title(), roles=frozenset({Role.CALL_HANDLER}), desk="desk-1")
+
+
+AppFactory = Callable[..., DutylineApp]
+
+
+@pytest.fixture
+def make_app(sqlite_db: Database) -> AppFactory:
+    def factory(login: str = "hana", **kw: Any) -> DutylineApp:
+        kw.setdefault("idle_lock_s", 3600)
+        kw.setdefault("idle_check_s", 3600)  # tests call app.idle_tick() themselves
+        kw.setdefault("autosave_s", 3600)  # tests call app.autosave() or rely on screen changes
+        kw.setdefault("authenticate", fake_authenticate)
+        return DutylineApp(handler_ctx(sqlite_db, login), SearchService(sqlite_db), **kw)
+
+    return factory
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
+    """Let workers finish and the screen catch up (screen switches have a deliberate short delay).
+
+    Workers in the "call-dialog" group may be waiting for a dialog the test has yet to answer, so they get
+    a short grace period instead of being waited for (which would wait forever).
+    """
+    app = pilot.app
+    for _ in range(rounds):
+        await pilot.pause(0.05)
+        busy = [w for w in app.workers if w.is_running and w.group != "call-dialog"]
+        if busy:  # (an empty list would mean "every worker", including one waiting for a dialog)
+            await app.workers.wait_for_complete(busy)
+        if any(w.is_running and w.group == "call-dialog" for w in app.workers):
+            await pilot.pause(0.2)  # never await it: cancelling that wait would cancel the worker itself
+    await pilot.pause(0.1)
+
+
+def screen_text(app: DutylineApp) -> str:
+    """Everything the compositor would send to the terminal, as plain text (one line per row)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+def screen_actions(app: DutylineApp) -> list[str]:
+    """Any click actions attached to rendered text (hostile markup must never create one)."""
+    found = []
+    for strip in app.screen._compositor.render_strips():
+        for seg in strip:
+            meta = seg.style.meta if seg.style is not None else {}
+            if meta and "@click" in meta:
+                found.append(str(meta["@click"]))
+    return found
