@@ -35,10 +35,27 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=run)
 
 
-def _listing(label: str, items: Iterable[object]) -> None:
+def _listing(label: str, items: Iterable[object]) -> list[str]:
     values = [one_line(str(i)) for i in items]
-    if values:
-        print(f"  {label}: {', '.join(values)}")
+    return [f"  {label}: {', '.join(values)}"] if values else []
+
+
+def report_lines(result: retention.RetentionPlan, *, applied: bool) -> list[str]:
+    """What is (or was) due and what is kept: counts, ids and case references only."""
+    verb = "Erased/anonymised" if applied else "Due"
+    lines = [f"{verb}: {len(result.cases)} case(s) (with {len(result.case_calls)} call(s) anonymised), "
+             f"{len(result.calls)} call(s) without a case, {len(result.drafts)} draft(s)."]
+    lines += _listing("cases", (ref for _id, ref in result.cases))
+    lines += _listing("calls without a case (ids)", result.calls)
+    lines += _listing("drafts (ids)", result.drafts)
+    kept = len(result.kept_disagreement) + len(result.kept_open_work) + result.kept_calls_open_work
+    if kept:
+        lines.append(f"Kept although past the period: {kept}.")
+        lines += _listing("in mediation or tribunal", (ref for _id, ref in result.kept_disagreement))
+        lines += _listing("cases with an open hand-off or callback", (ref for _id, ref in result.kept_open_work))
+        if result.kept_calls_open_work:
+            lines.append(f"  calls with an open hand-off or callback: {result.kept_calls_open_work}")
+    return lines
 
 
 @cli_errors
@@ -49,19 +66,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"Retention on {result.today.isoformat()}: cases {per.case_years_after_birth} years after birth "
           f"(confirm with the council's schedule), calls without a case {per.call_without_case_years} years, "
           f"drafts {per.draft_days} days.", file=sys.stderr)
-    verb = "Erased/anonymised" if args.apply else "Due"
-    print(f"{verb}: {len(result.cases)} case(s) (with {len(result.case_calls)} call(s) anonymised), "
-          f"{len(result.calls)} call(s) without a case, {len(result.drafts)} draft(s).")
-    _listing("cases", (ref for _id, ref in result.cases))
-    _listing("calls without a case (ids)", result.calls)
-    _listing("drafts (ids)", result.drafts)
-    kept = len(result.kept_disagreement) + len(result.kept_open_work) + result.kept_calls_open_work
-    if kept:
-        print(f"Kept although past the period: {kept}.")
-        _listing("in mediation or tribunal", (ref for _id, ref in result.kept_disagreement))
-        _listing("cases with an open hand-off or callback", (ref for _id, ref in result.kept_open_work))
-        if result.kept_calls_open_work:
-            print(f"  calls with an open hand-off or callback: {result.kept_calls_open_work}")
+    print("\n".join(report_lines(result, applied=args.apply)))
     if not args.apply and result.total:
         print("Nothing was changed (dry run). Run 'dutyline retention --apply' to do this.", file=sys.stderr)
     if args.apply and result.cases:

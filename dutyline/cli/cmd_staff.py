@@ -93,24 +93,27 @@ def run_add(args: argparse.Namespace) -> int:
 
 @cli_errors
 def run_list(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    people = staff.list_staff(ctx)
-    if args.json:
-        print(json.dumps([{"login": s.login, "name": one_line(s.display_name), "roles": list(s.roles),
-                           "teams": list(s.teams), "active": s.active, "pin_set": s.has_pin} for s in people],
-                         indent=2))
-        return 0
+    print(format_staff(staff.list_staff(open_context(args)), as_json=args.json))
+    return 0
+
+
+def format_staff(people: list[staff.StaffInfo], *, as_json: bool) -> str:
+    """The list as a table or JSON. Names are re-sanitised here too: output goes to a terminal."""
+    if as_json:
+        return json.dumps([{"login": s.login, "name": one_line(s.display_name), "roles": list(s.roles),
+                            "teams": list(s.teams), "active": s.active, "pin_set": s.has_pin} for s in people],
+                          indent=2)
     if not people:
-        print("No staff yet: whoever runs dutyline acts as admin until the first admin is added "
-              "(dutyline staff add LOGIN --name NAME --role admin).")
-        return 0
+        return ("No staff yet: whoever runs dutyline acts as admin until the first admin is added "
+                "(dutyline staff add LOGIN --name NAME --role admin).")
     width = max(len(s.login) for s in people)
+    lines = []
     for s in people:
         state = "active  " if s.active else "DISABLED"
         pin = "pin" if s.has_pin else "no pin"
-        print(f"{s.login:<{width}}  {state}  {one_line(s.display_name)[:40]:<40}  {','.join(s.roles):<30}  "
-              f"{','.join(s.teams) or '-'}  ({pin})")
-    return 0
+        lines.append(f"{s.login:<{width}}  {state}  {one_line(s.display_name)[:40]:<40}  {','.join(s.roles):<30}  "
+                     f"{','.join(s.teams) or '-'}  ({pin})")
+    return "\n".join(lines)
 
 
 @cli_errors

@@ -21,16 +21,17 @@ GUARD = "'"
 
 
 def safe_cell(value: object) -> str:
-    """The cell text for `value`: None is empty, formulas are neutralised, NUL bytes are dropped.
+    """The cell text for `value`: None is empty, NUL bytes are dropped, formulas are neutralised.
 
-    NUL is removed after the guard is added: the csv module cannot write it, and no real value needs it.
+    NUL goes first (the csv module cannot write it and no real value needs it), so a NUL cannot hide a
+    formula behind it: "\\0=1" is exported as "'=1".
     """
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
+    text = (value if isinstance(value, str) else str(value)).replace("\0", "")
     if text.startswith(FORMULA_TRIGGERS):
         text = GUARD + text
-    return text.replace("\0", "")
+    return text
 
 
 def unguard_cell(text: str) -> str:
