@@ -254,6 +254,8 @@ class DutylineApp(App[int]):
             self.idle.touch()
             if isinstance(self.screen, IdleWarning):
                 self.screen.dismiss(None)
+                if isinstance(event, events.Key):
+                    return  # the key that keeps the desk open is not typed into the form underneath
         await super().on_event(event)
 
     def idle_tick(self) -> None:

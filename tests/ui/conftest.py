@@ -6,7 +6,6 @@ tests/test_calls_service.py). Cursor blink is off so screenshots do not depend o
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 from collections.abc import Callable, Iterator

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical
+from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from dutyline.services.context import Actor
@@ -28,10 +28,10 @@ class LockScreen(DeskScreen[Actor]):
     BINDINGS = [Binding("escape", "noop", show=False)]
 
     def compose(self) -> ComposeResult:
-        with Center(), Vertical(id="lock-box", classes="dialog"):
+        with Vertical(id="lock-box", classes="dialog"):
             yield Static(Text("dutyline is locked", style="bold"), markup=False)
-            yield Static(Text("The screen locked after a period with no typing, to protect children's data. "
-                              "Sign in with your login and PIN to carry on."), markup=False)
+            yield Static(Text("Locked after a while with no typing, to protect children's data. "
+                              "Sign in with your login and PIN."), markup=False)
             yield Input(placeholder="Login", id="lock-login")
             yield Input(placeholder="PIN", password=True, id="lock-pin")
             yield Static(id="lock-problem", classes="problems", markup=False)

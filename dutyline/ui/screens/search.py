@@ -38,6 +38,11 @@ class SearchScreen(DeskScreen[None]):
         Binding("ctrl+n", "no_case", "No case", tooltip="Start a call that is not about a known case"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown_query = ""
+        self._open_when_ready = False
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-bar"):
             yield Static(Text("Find"), id="search-label", markup=False)
@@ -82,6 +87,11 @@ class SearchScreen(DeskScreen[None]):
 
     def show_hits(self, hits: list[SearchHit], query: str) -> None:
         self.query_one(ResultsTable).show_hits(hits)
+        self._shown_query = query
+        if self._open_when_ready:
+            self._open_when_ready = False
+            if hits:  # nothing found: stay, so "No case" is a choice the handler makes, not a fallback
+                self.call_after_refresh(self.action_open)
         if query.strip():
             found = f"{len(hits)} case{'s' if len(hits) != 1 else ''} found" if hits else "No case found"
             self.set_status(f"{found} · ↑↓ choose · Enter open · Ctrl+N no case · Esc clear")
@@ -94,6 +104,7 @@ class SearchScreen(DeskScreen[None]):
             table.move_cursor(row=row)
 
     def action_clear(self) -> None:
+        self._open_when_ready = False
         box = self.query_one("#search", Input)
         box.value = ""
         box.focus()
@@ -108,6 +119,9 @@ class SearchScreen(DeskScreen[None]):
 
     @on(Input.Submitted, "#search")
     def _submitted(self) -> None:
+        if self._shown_query != self.query_one("#search", Input).value:
+            self._open_when_ready = True  # Enter typed before the results: open the best one when it lands
+            return
         self.action_open()
 
     @on(DataTable.RowSelected, "#results")
@@ -124,5 +138,7 @@ class SearchScreen(DeskScreen[None]):
         box = self.query_one("#search", Input)
         with box.prevent(Input.Changed):
             box.value = ""
+        self._open_when_ready = False
+        self._shown_query = ""
         self.query_one(ResultsTable).show_hits([])
         box.focus()
