@@ -252,6 +252,15 @@ def p_audit_verify(ctx: Context, w: World) -> object:
     return verify(ctx)
 
 
+def p_edit_case(ctx: Context, w: World) -> object:
+    from dutyline.services.case_edit import edit_case
+    from dutyline.store.tables import Case
+
+    with w.db.read() as s:
+        version = s.scalar(select(Case.version).where(Case.id == w.case_id)) or 1
+    return edit_case(ctx, w.case_id, version, {"stage_since": "2026-01-06"})
+
+
 def require(action: Action) -> Callable[[Context, World], object]:
     """For actions with no use case of their own yet: the gate every use case passes through."""
     return lambda ctx, _w: ctx.require(action)
@@ -274,7 +283,7 @@ PROBES: dict[Action, Callable[[Context, World], object]] = {
     Action.RELEASE: p_release,
     Action.REASSIGN: p_reassign,
     Action.ACCEPT_HANDOFF: p_accept,
-    Action.EDIT_CASE: require(Action.EDIT_CASE),
+    Action.EDIT_CASE: p_edit_case,
     Action.TEAM_REPORT: p_team_report,
     Action.REASSIGN_ACROSS_TEAM: p_across,
     Action.IMPORT: p_import,
