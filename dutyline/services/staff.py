@@ -140,7 +140,7 @@ def _check_pin(pin: str) -> None:
 def _get(session: Session, login: str) -> Staff:
     row = session.scalar(select(Staff).where(Staff.login == login))
     if row is None:
-        raise ServiceError(f"no staff member with login '{login}' (see dutyline staff list)")
+        raise ServiceError(f"no staff member with login '{one_line(login)[:100]}' (see dutyline staff list)")
     return row
 
 
