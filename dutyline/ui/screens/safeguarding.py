@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from dutyline.domain.policy import Policy
@@ -43,13 +43,13 @@ class SafeguardingScreen(DeskModal[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         sg = self.policy.safeguarding
         raised = local_time(dt.datetime.fromisoformat(self.values["raised_at"]))
-        with VerticalScroll(id="sg-dialog", classes="dialog"):
-            yield Static(Text("SAFEGUARDING CONCERN", style="bold"), classes="banner -error", markup=False)
-            yield Static(Text(f"1. {sg.emergency}", style="bold"), markup=False)
+        with Vertical(id="sg-dialog", classes="dialog"):
+            yield Static(Text(f"SAFEGUARDING · 1. {sg.emergency}", style="bold"), classes="banner -error",
+                         markup=False)
             yield Static(Text(f"2. {sg.children_script}"), markup=False)
             yield Static(Text(f"3. {sg.adult_script}"), markup=False)
-            yield Static(Text("4. Record it below. The duty officer is alerted when the call is saved.",
-                              style="italic"), markup=False)
+            yield Static(Text("4. Record it here; saving the call alerts the duty officer.", style="italic"),
+                         markup=False)
             with Horizontal(classes="row"):
                 yield Label("Time raised", classes="field-label")
                 yield Input(f"{raised:%H:%M}", id="sg-time", max_length=5)

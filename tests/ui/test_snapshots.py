@@ -1,0 +1,68 @@
+"""SVG snapshots of the main states at 80x24 and 120x40 (syrupy on `export_screenshot`, no plugin).
+
+Deterministic by construction: frozen clock (ages, "on the call 0:00", due dates), fixed seed data, no
+cursor blink, notifications off. Review changes with `pytest tests/ui/test_snapshots.py --snapshot-update`
+and look at the .svg files under tests/ui/__snapshots__/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.image import SVGImageSnapshotExtension
+from textual.widgets import Select
+
+from dutyline.ui.app import DutylineApp
+from tests.ui.conftest import AppFactory, settle
+from tests.ui.seed import Seeded
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+STATES = ["empty_search", "results", "case", "log_form", "handoff", "safeguarding"]
+
+
+def svg(app: DutylineApp) -> str:
+    """The screenshot with anything run-dependent removed (none is expected; this guards against it)."""
+    return re.sub(r"terminal-\d+", "terminal", app.export_screenshot(title="dutyline"))
+
+
+async def drive_to(pilot, state: str) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await settle(pilot)
+    if state == "empty_search":
+        return
+    await pilot.press(*"olivia smith")
+    await settle(pilot)
+    if state == "results":
+        return
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("enter", "tab", "space", "tab", "space")
+    await settle(pilot)
+    if state == "case":
+        return
+    if state == "safeguarding":
+        await pilot.press("f9", *"Child said he is scared to go home")
+        await settle(pilot)
+        return
+    await pilot.press("f2")
+    await settle(pilot)
+    app.screen.query_one("#reason", Select).value = "assessment_progress"
+    app.screen.query_one("#notes").focus()
+    await pilot.press(*"Mum asked when the decision is due.")
+    await settle(pilot)
+    if state == "log_form":
+        return
+    await pilot.press("f3")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("state", STATES)
+async def test_snapshot(state: str, size: tuple[int, int], make_app: AppFactory, seeded: Seeded,
+                        snapshot: SnapshotAssertion) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await drive_to(pilot, state)
+        assert svg(app) == snapshot(extension_class=SVGImageSnapshotExtension)
