@@ -79,12 +79,9 @@ class CallScreen(DeskScreen[None]):
             return
         body = self.query_one("#call-body", Vertical)
         if state.may_see_case:
-            card = body.query(CaseCard)
-            if not card:
+            if not body.query(CaseCard):
                 body.remove_children()
-                new = CaseCard(id="case-card")
-                body.mount(new)
-                self.call_after_refresh(self._fill_card)
+                body.mount(CaseCard((self.summary, self.activity, state, self._team_names()), id="case-card"))
             else:
                 self._fill_card()
         elif state.verify_skipped:
@@ -101,8 +98,10 @@ class CallScreen(DeskScreen[None]):
         state = self.desk_app.call
         if self.summary is None or self.activity is None or state is None:
             return
-        names = {code: team.name for code, team in self.desk_app.desk.policy.teams.items()}
-        self.query_one(CaseCard).show(self.summary, self.activity, state, names)
+        self.query_one(CaseCard).show(self.summary, self.activity, state, self._team_names())
+
+    def _team_names(self) -> dict[str, str]:
+        return {code: team.name for code, team in self.desk_app.desk.policy.teams.items()}
 
     @on(VerifyPanel.Changed)
     def _verify_changed(self) -> None:

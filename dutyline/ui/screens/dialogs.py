@@ -31,7 +31,7 @@ class DraftOffer(DeskModal[bool]):
         with Vertical(id="draft-box", classes="dialog"):
             yield Static(Text("Unfinished call found", style="bold"), markup=False)
             yield Static(join(f"A call started {when(s.started_at)}, ", about, f", with {notes}",
-                              ", and a safeguarding concern" if s.safeguarding else "", " was not saved."),
+                              ", and a safeguarding concern" if s.safeguarding else "", ". It was not saved."),
                          markup=False)
             yield Static(Text("R: restore it exactly as it was · D: discard it"), markup=False)
         yield Footer()

@@ -141,4 +141,6 @@ class SearchScreen(DeskScreen[None]):
         self._open_when_ready = False
         self._shown_query = ""
         self.query_one(ResultsTable).show_hits([])
+        if self.desk_app.index_count is not None:
+            self.index_ready(self.desk_app.index_count)  # back to the "N cases · signed in as" line
         box.focus()

@@ -61,8 +61,24 @@ def caller_line(state: CallState, summary: CaseSummary) -> Text:
     return join("Caller: ", plain(who), f"   {marks}")
 
 
+ShowArgs = tuple[CaseSummary, CaseActivity, CallState, dict[str, str]]
+
+
 class CaseCard(VerticalScroll):
-    """Read-only view of one case; `show()` fills it from values loaded by the screen's worker."""
+    """Read-only view of one case; `show()` fills it from values loaded by the screen's worker.
+
+    Values given to the constructor are shown once the card's children exist (on mount): showing them
+    earlier would look for widgets that are not composed yet.
+    """
+
+    def __init__(self, initial: ShowArgs | None = None, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._initial = initial
+
+    def on_mount(self) -> None:
+        if self._initial is not None:
+            self.show(*self._initial)
+            self._initial = None
 
     DEFAULT_CSS = """
     CaseCard { height: 1fr; }
@@ -95,11 +111,15 @@ class CaseCard(VerticalScroll):
 
     def show(self, summary: CaseSummary, activity: CaseActivity, state: CallState, team_name: dict[str, str]
              ) -> None:
+        if not self.query("#case-items"):  # not composed yet: on_mount shows the latest values
+            self._initial = (summary, activity, state, team_name)
+            return
         self._columns()
         case = summary.case
         self.query_one("#case-title", Static).update(join(
             plain(case.display_name, style="bold"), f"  {case.case_ref} · born {day(case.date_of_birth)} "
-            f"(age {summary.age}, {summary.year_group_label}) · ", plain(case.postcode), " · ", plain(case.school)))
+            f"(age {summary.age}, {summary.year_group_label}) · ", plain(case.postcode),
+            *((" · ", plain(case.school)) if case.school.strip() else ())))
         consent = consent_needed(summary, state)
         self._banner("#case-consent", consent)
         repeat = (f"! Repeat caller: {activity.calls_in_window} calls about this child in the last 14 days."

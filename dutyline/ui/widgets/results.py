@@ -13,7 +13,7 @@ from textual.widgets import DataTable
 from dutyline.domain.model import Stage
 from dutyline.domain.search import SearchHit
 from dutyline.domain.text import one_line
-from dutyline.ui.safe import day, plain
+from dutyline.ui.safe import plain
 
 NO_CASE_KEY = "none"
 NAME_WIDTH = 30
@@ -64,7 +64,9 @@ def hit_row(hit: SearchHit) -> list[Text]:
     name_terms = sum((by_field.get(f, ()) for f in ("first_name", "last_name", "known_as")), ())
     name_hit = any(f in by_field for f in ("first_name", "last_name", "known_as"))
     born_hit = "date_of_birth" in by_field or "birth_year" in by_field
-    born = f"{day(hit.date_of_birth)} ({hit.age})" if hit.age is not None else day(hit.date_of_birth)
+    dob = hit.date_of_birth
+    short = f"{dob.day} {dob:%b %Y}" if dob else "not recorded"  # no weekday: the column must fit 80 wide
+    born = f"{short} ({hit.age})" if hit.age is not None else short
     born_cell = Text(born, style="bold underline" if born_hit else "", end="")
     matched = ", ".join(dict.fromkeys(
         _FIELD_WORDS.get(m.field, m.field) + (f" ({_KIND_WORDS[m.kind]})" if m.kind in _KIND_WORDS else "")
