@@ -112,7 +112,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
-    pg_skips = [r for r in skipped if "[postgresql" in r.nodeid or "PostgreSQL" in str(r.longrepr)]
+    pg_skips = [r for r in skipped if "[postgresql" in r.nodeid or "PostgreSQL not reachable" in str(r.longrepr)]
     if pg_skips:
         print(f"\nFAIL: {len(pg_skips)} PostgreSQL test(s) skipped but DUTYLINE_REQUIRE_PG=1:")
         for r in pg_skips[:20]:
