@@ -22,6 +22,7 @@ import datetime as dt
 import enum
 import logging
 import os
+import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -31,9 +32,22 @@ MAX_BYTES = 1_000_000
 BACKUPS = 3
 
 
+class Code(str):
+    """A fixed identifier chosen by the code (a command name, an exception class), safe to log.
+
+    Kept only while it looks like an identifier, so a Code built from user text by mistake still
+    cannot carry a name or a note into the file.
+    """
+
+
+_CODE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
 def _safe(value: object) -> object:
     if value is None or isinstance(value, bool | int | float):
         return value
+    if isinstance(value, Code) and _CODE.fullmatch(value):
+        return str(value)
     if isinstance(value, enum.Enum):
         return str(value.value) if isinstance(value.value, str | int) else type(value).__name__
     if isinstance(value, dt.date | dt.datetime):

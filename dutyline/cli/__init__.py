@@ -8,6 +8,7 @@ list below is the only place that knows them all. `--db` is global, so every com
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -52,12 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the app in call-handler or duty-officer mode (default: handler)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # a command not built yet in this checkout
-                continue
-            raise
+        module = importlib.import_module(name)
         module.register(sub)
     return parser
 
@@ -70,8 +66,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         from dutyline.cli import cmd_run
 
         handler = cmd_run.run
+    from dutyline.logs import Code as _code
+    from dutyline.logs import get_logger, setup_file_log
+
+    with contextlib.suppress(OSError):  # a read-only home must not stop a call; the log is for support only
+        setup_file_log()
+    log = get_logger("dutyline.cli")
+    command = getattr(args, "command", None) or "run"
+    log.info("command started: %s", _code(command))
     try:
-        return int(handler(args) or 0)
+        code = int(handler(args) or 0)
+        log.info("command finished: %s exit=%d", _code(command), code)
+        return code
+    except BrokenPipeError:  # `dutyline staff list | head`: the reader left; not an error worth a traceback
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stops the interpreter's flush error at exit
+        return 0
     except KeyboardInterrupt:
         print("Interrupted; nothing half-written was kept.", file=sys.stderr)
         return 130
@@ -80,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # details. Show the type only, unless the person debugging asks for more.
         if os.environ.get("DUTYLINE_DEBUG") == "1":
             raise
+        log.error("command failed: %s %s", _code(command), _code(type(exc).__name__))
         print(f"dutyline: unexpected error ({type(exc).__name__}); nothing half-written was kept. "
               "Set DUTYLINE_DEBUG=1 to see the details.", file=sys.stderr)
         return 70
+
