@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from textual import events, work
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -26,16 +26,18 @@ from dutyline.domain.call_form import CallForm
 from dutyline.domain.call_record import LoggedCall
 from dutyline.domain.model import ContactInfo, Outcome, Reason
 from dutyline.domain.permissions import Action
-from dutyline.services.context import Actor, Context
+from dutyline.services.context import Context
 from dutyline.services.search import SearchService
 from dutyline.ui.call_state import CallState
 from dutyline.ui.commands import DeskCommands
 from dutyline.ui.desk import Authenticator, Desk
 from dutyline.ui.errors import describe
-from dutyline.ui.idle import IdleState, IdleWatch
+from dutyline.ui.idle import IdleWatch
+from dutyline.ui.locking import LockMixin
+from dutyline.ui.palette import PaletteMixin
 from dutyline.ui.screens.call import CallScreen
 from dutyline.ui.screens.dialogs import ConfirmEnd, DraftOffer, HelpScreen
-from dutyline.ui.screens.lock import IdleWarning, LockScreen
+from dutyline.ui.screens.lock import LockScreen
 from dutyline.ui.screens.log_call import LogCallScreen
 from dutyline.ui.screens.safeguarding import SafeguardingScreen
 from dutyline.ui.screens.search import SearchScreen
@@ -43,7 +45,7 @@ from dutyline.ui.screens.search import SearchScreen
 DUTY_MISSING = "Duty officer mode is not available in this build."
 
 
-class DutylineApp(App[int]):
+class DutylineApp(LockMixin, PaletteMixin, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "dutyline"
     MODES = {"handler": SearchScreen}
@@ -246,100 +248,6 @@ class DutylineApp(App[int]):
         if isinstance(self.screen, LogCallScreen):
             self.pop_screen()  # rebuild the form so it shows the new reason and outcome
         self.push_screen(LogCallScreen())
-
-    # --- idle lock -------------------------------------------------------------------------------------------
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
-                      | events.Paste):
-            self.idle.touch()
-            if isinstance(self.screen, IdleWarning):
-                self.screen.dismiss(None)
-                if isinstance(event, events.Key):
-                    return  # the key that keeps the desk open is not typed into the form underneath
-        await super().on_event(event)
-
-    def idle_tick(self) -> None:
-        if self.locked:
-            return
-        state = self.idle.state()
-        if state == IdleState.LOCK:
-            self.action_lock()
-        elif state == IdleState.WARN and not isinstance(self.screen, IdleWarning):
-            self.push_screen(IdleWarning(int(round(self.idle.remaining()))))
-
-    def action_lock(self) -> None:
-        if self.locked:
-            return
-        self.autosave()
-        self.locked = True
-        if isinstance(self.screen, IdleWarning):
-            self.pop_screen()
-        self.push_screen(LockScreen(), self._unlocked)
-
-    def _unlocked(self, actor: Actor | None) -> None:
-        self.locked = False
-        self.idle.touch()
-        if actor is None or actor.login == self.desk.actor.login:
-            return
-        self.switch_person(actor)
-
-    def switch_person(self, actor: Actor) -> None:
-        """Someone else unlocked: start fresh as them. The previous person's call stays in their draft."""
-        self.desk.switch_actor(actor)
-        self.call = None
-        self._last_payload = None
-        if "duty" in self._modes and self.current_mode != "duty":
-            self.remove_mode("duty")
-        if self.current_mode == "duty":
-            self.switch_mode("handler")
-            self.call_after_refresh(self._drop_duty_mode)
-        self._back_to_search()
-        self.check_draft()
-        if self.index_count is not None:
-            for screen in self._handler_stack():
-                if isinstance(screen, SearchScreen):
-                    screen.index_ready(self.index_count)
-
-    def _drop_duty_mode(self) -> None:
-        if "duty" in self._modes:
-            self.remove_mode("duty")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (self.locked and action != "quit")
-
-    # --- command palette -------------------------------------------------------------------------------------
-    def palette_action(self, action: str) -> None:
-        """Run an action chosen in the command palette (each checks that it makes sense now)."""
-        in_call = self.call is not None
-        if action in ("log_call", "handoff", "callback", "end_call") and not in_call:
-            self.notify("There is no call in progress: find the case first.", markup=False)
-        elif action in ("search", "no_case") and in_call:
-            self.notify("Finish this call first (save it, or Esc to end it).", markup=False)
-        elif action == "search":
-            self._back_to_search()
-        elif action == "no_case":
-            self.begin_call(None)
-        elif action == "log_call":
-            self.open_log_form()
-        elif action in ("handoff", "callback"):
-            self.open_log_form()
-            self.call_after_refresh(self._form_action, action)
-        elif action == "end_call":
-            self.end_call_asking()
-        else:
-            getattr(self, f"action_{action}")()
-
-    def _form_action(self, action: str) -> None:
-        if isinstance(self.screen, LogCallScreen):
-            getattr(self.screen, f"action_{action}")()
-
-    def open_case_from_palette(self, case_id: int) -> None:
-        if self.call is not None:
-            self.notify("Finish this call first (save it, or Esc to end it).", markup=False)
-            return
-        if self.current_mode != "handler":
-            self.action_toggle_mode()
-        self.begin_call(case_id)
 
     # --- modes and help ----------------------------------------------------------------------------------------
     def action_toggle_mode(self) -> None:
