@@ -30,6 +30,7 @@ from dutyline.services.context import Context
 from dutyline.services.search import SearchService
 from dutyline.ui.call_state import CallState
 from dutyline.ui.commands import DeskCommands
+from dutyline.ui.crash import SafeCrashMixin
 from dutyline.ui.desk import Authenticator, Desk
 from dutyline.ui.errors import describe
 from dutyline.ui.idle import IdleWatch
@@ -45,7 +46,7 @@ from dutyline.ui.screens.search import SearchScreen
 DUTY_MISSING = "Duty officer mode is not available in this build."
 
 
-class DutylineApp(LockMixin, PaletteMixin, App[int]):
+class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "dutyline"
     MODES = {"handler": SearchScreen}
