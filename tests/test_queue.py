@@ -324,3 +324,20 @@ def test_audit_rows_hold_ids_only(seeded: Database, clock: FakeClock) -> None:
     with seeded.read() as s:
         details = [d for (d,) in s.execute(select(AuditEvent.detail))]
     assert details and not any("zzcanary" in d.lower() or "900999" in d for d in details)
+
+
+def test_safeguarding_alerts_top_every_duty_officers_queue(seeded: Database, clock: FakeClock) -> None:
+    """A concern is queued for Children's Services routing, but every duty officer sees and can take it."""
+    with seeded.write() as s:
+        from dutyline.store.tables import Team
+
+        s.add(Team(code="safeguarding", name="Children's Services", inbox=""))
+        s.flush()
+        own = add_handoff(s, team="front_door", due=T0 - dt.timedelta(hours=3)).id
+        alert = add_handoff(s, team="safeguarding", due=T0, urgent=True).id
+        add_handoff(s, team="resolution")  # still not theirs
+    officer = context(seeded, clock=clock)  # a front-door duty officer, no policy: default alert team
+    items = queue.list_items(officer)
+    assert [(i.kind, i.id) for i in items] == [(ItemKind.HANDOFF, alert), (ItemKind.HANDOFF, own)]
+    ticket = queue.claim(officer, ItemKind.HANDOFF, alert)
+    assert ticket.id == alert

@@ -29,7 +29,6 @@ from dutyline.domain.queue import AttemptResult, ClaimTicket, ItemKind, QueueIte
 from dutyline.services.context import Context, ServiceError
 from dutyline.services.queue_guard import (
     QueueRefused,
-    across_teams,
     clean_notes,
     explain,
     in_scope,
@@ -38,6 +37,7 @@ from dutyline.services.queue_guard import (
     refuse_scope,
     run_guarded,
     scope_teams,
+    work_teams,
 )
 from dutyline.services.queue_team import (
     accept_handoff,
@@ -95,7 +95,7 @@ def claim(ctx: Context, kind: ItemKind | str, item_id: int, *, lease: dt.timedel
     kind = ItemKind(kind)
     token, now = new_token(), ctx.now()
     until = now + (lease or lease_duration())
-    teams = None if across_teams(ctx) else list(ctx.actor.teams)
+    teams = work_teams(ctx)
 
     def change(session: Session) -> tuple[int | None] | None:
         row = repo.claim(session, kind, item_id, login=ctx.actor.login, token=token, now=now, until=until,

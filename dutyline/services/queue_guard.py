@@ -51,15 +51,34 @@ def across_teams(ctx: Context) -> bool:
     return ctx.actor.may(Action.REASSIGN_ACROSS_TEAM)
 
 
+def alert_team(ctx: Context) -> str:
+    """The team safeguarding alerts are queued for. Every duty officer sees and may act on them,
+    whatever their own teams: a concern must top every duty queue, not wait for one team's desk."""
+    from dutyline.domain.model import Reason
+    from dutyline.domain.routing import route
+
+    policy = ctx.policy
+    if policy is None:
+        return "safeguarding"
+    return route(policy, Reason.SAFEGUARDING).team  # type: ignore[arg-type]
+
+
+def work_teams(ctx: Context) -> list[str] | None:
+    """The teams whose items this actor may act on (None = every team): their own plus alerts."""
+    if across_teams(ctx):
+        return None
+    return list(dict.fromkeys([*ctx.actor.teams, alert_team(ctx)]))
+
+
 def in_scope(ctx: Context, team: str) -> bool:
-    return across_teams(ctx) or team in ctx.actor.teams
+    return across_teams(ctx) or team in ctx.actor.teams or team == alert_team(ctx)
 
 
 def scope_teams(ctx: Context, action: Action, requested: Sequence[str] | None) -> list[str] | None:
     """The teams this actor may see for `action` (None = every team), refusing teams outside their scope."""
     if across_teams(ctx):
         return None if requested is None else list(requested)
-    own = list(ctx.actor.teams)
+    own = work_teams(ctx) or []
     if requested is None:
         return own
     outside = [t for t in requested if t not in own]

@@ -19,7 +19,7 @@ from dutyline.domain.permissions import Action
 from dutyline.domain.queue import ItemKind, QueueItem, StatusFilter, TeamReport, as_utc, percentile, sort_key
 from dutyline.domain.text import one_line
 from dutyline.services.context import Context, ServiceError
-from dutyline.services.queue_guard import across_teams, clean_notes, in_scope, refuse_scope, run_guarded
+from dutyline.services.queue_guard import clean_notes, in_scope, refuse_scope, run_guarded, work_teams
 from dutyline.store import queue_repo as repo
 
 REPORT_WINDOW = dt.timedelta(days=28)
@@ -47,7 +47,7 @@ def reassign(ctx: Context, kind: ItemKind | str, item_id: int, team: str, reason
         raise ServiceError(f"There is no team '{one_line(team)[:64]}'.")
     now = ctx.now()
     line = f"{now.astimezone(LONDON):%d %b %H:%M} reassigned to {team} by {ctx.actor.login}: {reason}"
-    from_teams = None if across_teams(ctx) else list(ctx.actor.teams)
+    from_teams = work_teams(ctx)
 
     def change(session: Session) -> object:
         row = repo.reassign(session, kind, item_id, to_team=team, line=line, now=now, login=ctx.actor.login,
@@ -63,7 +63,7 @@ def accept_handoff(ctx: Context, item_id: int, token: str | None = None, notes: 
     """Accept a hand-off into the team's work (done, outcome 'accepted'): free, or held by the caller."""
     ctx.require(Action.ACCEPT_HANDOFF)
     notes = clean_notes(notes)
-    teams = None if across_teams(ctx) else list(ctx.actor.teams)
+    teams = work_teams(ctx)
 
     def change(session: Session) -> object:
         row = repo.accept_handoff(session, item_id, login=ctx.actor.login, token=token, now=ctx.now(),
