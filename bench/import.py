@@ -24,7 +24,9 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Running this file puts bench/ first on sys.path, where bench/queue.py would shadow the standard library's
+# `queue` (which psycopg and multiprocessing import): drop it, and make the repository importable instead.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 TODAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
