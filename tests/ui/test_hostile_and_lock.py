@@ -30,7 +30,7 @@ async def test_hostile_names_and_notes_show_literally(make_app: AppFactory, seed
         await pilot.press(*"Evil Smyth")
         await settle(pilot)
         text = screen_text(app)
-        assert "[bold]Evil[/] [@click=app." in text  # (the name column is cut at 30 characters)
+        assert "[bold]Evil[/] [@click=" in text  # (the name column is cut at 26 characters)
         assert "[red]School[/]" in text and "\x1b" not in text
         await pilot.press("enter")
         await settle(pilot)

@@ -16,11 +16,11 @@ from dutyline.domain.text import one_line
 from dutyline.ui.safe import plain
 
 NO_CASE_KEY = "none"
-NAME_WIDTH = 30
+NAME_WIDTH = 26
 HIGHLIGHT = "bold underline"
 
 _FIELD_WORDS = {
-    "first_name": "name", "last_name": "name", "known_as": "known as", "contact_name": "contact's name",
+    "first_name": "name", "last_name": "name", "known_as": "known as", "contact_name": "contact",
     "date_of_birth": "date of birth", "birth_year": "birth year", "phone": "phone", "postcode": "postcode",
     "case_ref": "case ref", "school": "school",
 }
@@ -50,10 +50,20 @@ def highlighted(value: str, terms: tuple[str, ...], *, whole: bool, limit: int =
     return text
 
 
+#: Short stage words for the results table, so name, date of birth, postcode, school, stage and what
+#: matched all fit at 120 columns (the case view uses the full labels).
+_STAGE_SHORT = {
+    Stage.REQUEST_RECEIVED: "Request received", Stage.ASSESSMENT: "Assessing", Stage.DRAFT_PLAN: "Draft plan",
+    Stage.PLAN_ISSUED: "Plan in place", Stage.ANNUAL_REVIEW: "Review held", Stage.AMENDMENT: "Amending plan",
+    Stage.NOT_ASSESSING: "Not assessing", Stage.NOT_ISSUING: "Not issuing", Stage.MEDIATION: "Mediation",
+    Stage.TRIBUNAL: "Tribunal", Stage.CEASED: "Plan ceased",
+}
+
+
 def _stage(code: str) -> str:
     try:
-        return Stage(code).label
-    except ValueError:
+        return _STAGE_SHORT[Stage(code)]
+    except (ValueError, KeyError):
         return code
 
 
@@ -75,10 +85,10 @@ def hit_row(hit: SearchHit) -> list[Text]:
         highlighted(hit.display_name, name_terms, whole=name_hit, limit=NAME_WIDTH),
         born_cell,
         highlighted(hit.postcode, by_field.get("postcode", ()), whole="postcode" in by_field),
-        highlighted(hit.school, by_field.get("school", ()), whole="school" in by_field, limit=24),
-        plain(_stage(hit.stage)[:26]),
+        highlighted(hit.school, by_field.get("school", ()), whole="school" in by_field, limit=20),
+        plain(_stage(hit.stage)),
+        Text(matched if len(matched) <= 24 else matched[:23] + "…", style="italic", end=""),
         plain(hit.named_officer[:18]),
-        Text(matched, style="italic", end=""),
     ]
 
 
@@ -93,7 +103,7 @@ class ResultsTable(DataTable[Text]):
         self.cursor_type = "row"
         self.zebra_stripes = True
         self.add_column("Name", width=NAME_WIDTH)
-        self.add_columns("Born (age)", "Postcode", "School", "Stage", "Officer", "Matched on")
+        self.add_columns("Born (age)", "Postcode", "School", "Stage", "Matched on", "Officer")
         self.show_hits([])
 
     def show_hits(self, hits: list[SearchHit]) -> None:
