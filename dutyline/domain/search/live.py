@@ -12,8 +12,10 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from dutyline.domain.search.columns import EPOCH, NO_DATE, ColumnBuilder, Columns, concat
+from dutyline.domain.search.batch import CaseBatch, ContactBatch
+from dutyline.domain.search.columns import EPOCH, NO_DATE, ColumnBuilder, Columns
 from dutyline.domain.search.index import CaseIndex
+from dutyline.domain.search.merge import concat, prune
 from dutyline.domain.search.model import MatchedField, SearchHit, age_on
 from dutyline.domain.search.query import parse_query
 from dutyline.domain.search.scoring import Match, rank
@@ -35,6 +37,12 @@ class IndexBuilder:
 
     def add_contacts(self, rows: Sequence[Row]) -> None:
         self._cols.add_contacts(rows)
+
+    def add_case_batch(self, batch: CaseBatch) -> None:
+        self._cols.add_case_batch(batch)
+
+    def add_contact_batch(self, batch: ContactBatch) -> None:
+        self._cols.add_contact_batch(batch)
 
     def columns(self) -> Columns:
         return self._cols.build()
@@ -78,6 +86,18 @@ class SearchIndex:
         delta = np.fromiter(self._delta_cases, dtype=np.int64, count=len(self._delta_cases))
         return np.concatenate([self.base.cols.case_id[self._alive], delta])
 
+    def has(self, ids: np.ndarray) -> np.ndarray:
+        """For each id, whether that case is searchable now (binary search, no pass over the index)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        found = np.zeros(len(ids), dtype=bool)
+        if len(self._base_ids) and len(ids):
+            pos = np.minimum(np.searchsorted(self._base_ids, ids), len(self._base_ids) - 1)
+            hit = self._base_ids[pos] == ids
+            found[hit] = self._alive[self._base_order[pos[hit]]]
+        if self._delta_cases:
+            found |= np.fromiter((int(i) in self._delta_cases for i in ids), bool, len(ids))
+        return found
+
     # ------------------------------------------------------------------------------------------ changes
     def _kill_base(self, ids: Iterable[int]) -> None:
         wanted = np.fromiter(ids, dtype=np.int64)
@@ -120,12 +140,25 @@ class SearchIndex:
     def _rebuild_delta(self) -> None:
         self._delta = CaseIndex(self._delta_columns()) if self._delta_cases else None
 
-    def compact(self) -> None:
-        """Merge the delta into a new base (a full numpy re-index; about a second at 1M cases)."""
+    def compacted(self) -> SearchIndex:
+        """A new index holding the same cases with no delta and no dead rows; `self` is not changed.
+
+        String tables are pruned, so nothing of a deleted case survives (names, postcode, vocabulary).
+        A full numpy re-index: about a second at 1M cases.
+        """
         cols = self.base.cols.take(self._alive)
         if self._delta_cases:
             cols = concat(cols, self._delta_columns())
-        self._reset(CaseIndex(cols))
+        return SearchIndex(CaseIndex(prune(cols)))
+
+    def compact(self) -> None:
+        """Merge the delta into a new base, in place (see `compacted`)."""
+        self._reset(self.compacted().base)
+
+    @property
+    def is_compact(self) -> bool:
+        """True when the base holds every case and nothing else (what a snapshot stores)."""
+        return not self._delta_cases and bool(self._alive.all())
 
     # ------------------------------------------------------------------------------------------ search
     def search(self, query: str, *, limit: int = 20, today: dt.date | None = None,

@@ -66,6 +66,8 @@ def name_tokens(text: str) -> list[str]:
     "O'Brien", 'O Brien', 'Smith Jones' and 'Smith-Jones' all meet on a shared token. Two ordinary words
     ('Tom White') are not joined: 'tomwhite' is nobody's name.
     """
+    if text.isascii() and text.replace(" ", "").isalpha():  # plain letters and spaces: most names
+        return _plain_name_tokens(text.lower().split())
     folded = text.lower() if text.isascii() else fold(text)  # ASCII: casefold is lower(), and 5x faster
     parts = _APOSTROPHES.sub("", folded).split()
     if len(parts) > 1 and _NON_LETTER.sub("", parts[0]) in TITLES:
@@ -80,6 +82,21 @@ def name_tokens(text: str) -> list[str]:
         if prev and pieces and prev in PARTICLES:  # o brien, mc donald, de la cruz, van der berg
             out.append(prev + pieces[0])
         prev = pieces[-1] if pieces else ""
+    return list(dict.fromkeys(out))
+
+
+def _plain_name_tokens(parts: list[str]) -> list[str]:
+    """`name_tokens` for words of letters only (same tokens, same order), without the regular expressions:
+    a cold build tokenises every distinct contact name (~100k at 1M cases)."""
+    if len(parts) > 1 and parts[0] in TITLES:
+        parts = parts[1:]
+    out: list[str] = []
+    prev = ""
+    for part in parts:
+        out.append(part)
+        if prev in PARTICLES:
+            out.append(prev + part)
+        prev = part
     return list(dict.fromkeys(out))
 
 

@@ -31,11 +31,16 @@ def _unpack(blob: np.ndarray) -> list[str]:
     return blob.tobytes().decode().split("\x00")
 
 
-def save(index: SearchIndex, out: IO[bytes], meta: dict[str, Any]) -> None:
-    """Write `index` (its delta merged first) and `meta` (JSON-able) to the binary stream `out`."""
-    if index.delta_size or index.base.cols.case_id.size != len(index):
-        index.compact()
-    cols, derived = index.base.cols, index.base.d
+def save(index: SearchIndex | CaseIndex, out: IO[bytes], meta: dict[str, Any]) -> None:
+    """Write `index` (a live index's delta merged first) and `meta` (JSON-able) to the stream `out`.
+
+    A `CaseIndex` is immutable, so it can be written from another thread while searches go on.
+    """
+    if isinstance(index, SearchIndex):
+        if not index.is_compact:
+            index.compact()
+        index = index.base
+    cols, derived = index.cols, index.d
     arrays: dict[str, np.ndarray] = {}
     for f in fields(Columns):
         value = getattr(cols, f.name)

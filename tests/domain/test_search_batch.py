@@ -1,0 +1,128 @@
+"""The cold-build fast path: whole-column batches must give exactly the index the row path gives, the
+numpy helpers must equal the plain versions they replace, and compaction must drop erased cases' text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dutyline.domain.search import SearchIndex
+from dutyline.domain.search.batch import SEP, CaseBatch, ContactBatch, encode_joined
+from dutyline.domain.search.columns import ColumnBuilder, Columns, _postcode, phone_number
+from dutyline.domain.search.index import stable_order
+from dutyline.domain.search.live import IndexBuilder
+from dutyline.domain.text import format_postcode, one_line
+from tests.domain.test_search import CASES, CONTACTS, TODAY
+
+OFFICERS = {1: "Ann Officer", 2: "Bob Officer"}
+
+
+def as_batches(cases: list[tuple], contacts: list[tuple]) -> tuple[CaseBatch, ContactBatch]:
+    """The test caseload as the database's joined columns would deliver it."""
+    by_name = {v: k for k, v in OFFICERS.items()}
+
+    def join(i: int, rows: list[tuple]) -> str:
+        return SEP.join(str(r[i]) for r in rows)
+
+    cb = CaseBatch(np.array([c[0] for c in cases]), join(1, cases), join(2, cases), join(3, cases),
+                   join(4, cases), join(5, cases), join(6, cases), join(7, cases), join(8, cases),
+                   np.array([by_name.get(c[9], 0) for c in cases]), OFFICERS)
+    kb = ContactBatch(np.array([c[0] for c in contacts]), np.array([c[1] for c in contacts]), join(2, contacts),
+                      np.array([phone_number(c[3]) for c in contacts]),
+                      np.array([phone_number(c[4]) for c in contacts]))
+    return cb, kb
+
+
+def decoded(cols: Columns) -> dict[str, list[object]]:
+    """Every field as values (codes depend on first-seen order, values must not)."""
+    def names(codes: np.ndarray, table: list[str]) -> list[str]:
+        return [table[c] for c in codes.tolist()]
+
+    return {"id": cols.case_id.tolist(), "ref": cols.ref.tolist(), "first": names(cols.first, cols.names),
+            "last": names(cols.last, cols.names), "known": names(cols.known, cols.names), "dob": cols.dob.tolist(),
+            "postcode": names(cols.postcode, cols.postcodes), "school": names(cols.school, cols.schools),
+            "stage": names(cols.stage, cols.stages), "officer": names(cols.officer, cols.officers),
+            "c_row": cols.c_row.tolist(), "c_pos": cols.c_pos.tolist(),
+            "c_name": names(cols.c_name, cols.contact_names), "c_phone": cols.c_phone.tolist(),
+            "c_alt": cols.c_alt.tolist()}
+
+
+def test_batches_build_the_same_columns_as_rows() -> None:
+    rows = ColumnBuilder()
+    rows.add_cases(CASES)
+    rows.add_contacts(CONTACTS)
+    cb, kb = as_batches(CASES, CONTACTS)
+    batch = ColumnBuilder()
+    batch.add_case_batch(cb)
+    batch.add_contact_batch(kb)
+    assert decoded(batch.build()) == decoded(rows.build())
+
+
+def test_batch_index_answers_like_the_row_index() -> None:
+    builder = IndexBuilder()
+    cb, kb = as_batches(CASES[:8], CONTACTS)
+    builder.add_case_batch(cb)
+    builder.add_cases(CASES[8:])  # a batch read as rows (odd text) mixes with column batches
+    builder.add_contact_batch(kb)
+    fast, slow = builder.build(), SearchIndex.from_rows(CASES, CONTACTS)
+    for q in ("neve obrien", "07700 900123", "4217", "3/7/14", "sarah khan", "SG1 2AB", "billy macdonald",
+              "(01442) 453300", "zoe nyugen", "oakwood niamh"):
+        assert [h.case_ref for h in fast.search(q, today=TODAY, complete=True)] == \
+               [h.case_ref for h in slow.search(q, today=TODAY, complete=True)], q
+
+
+def test_a_value_holding_the_separator_is_refused_before_anything_is_added() -> None:
+    builder = ColumnBuilder()
+    cb, _ = as_batches(CASES[:2], [])
+    bad = CaseBatch(cb.ids, cb.case_ref, cb.first_name, "O" + SEP + "Brien" + SEP + "Khan", cb.known_as,
+                    cb.date_of_birth, cb.postcode, cb.school, cb.stage, cb.officer, OFFICERS)
+    with pytest.raises(ValueError):
+        builder.add_case_batch(bad)
+    with pytest.raises(ValueError):
+        encode_joined(lambda items: [0 for _ in items], "a" + SEP + "b", 3)
+    assert len(builder.build()) == 0
+
+
+def test_compacted_index_keeps_no_text_of_deleted_cases() -> None:
+    idx = SearchIndex.from_rows(CASES, CONTACTS)
+    idx.apply([], [], deleted_ids=[1, 12])  # Niamh O'Brien (mother Mary) and Aoife Kowalski (Katarzyna)
+    assert idx.has(np.array([1, 2, 12, 99])).tolist() == [False, True, False, False]
+    compact = idx.compacted()
+    cols, vocab = compact.base.cols, compact.base.d.vocab
+    text = " ".join(cols.names + cols.contact_names + cols.postcodes + vocab)
+    for gone in ("Niamh", "O'Brien", "obrien", "Mary", "Aoife", "Kowalski", "kowalska", "katarzyna", "AL1 3AB"):
+        assert gone not in text
+    assert b"EHC-004217" not in cols.ref.tolist()
+    assert len(compact) == len(CASES) - 2
+    assert [h.case_ref for h in compact.search("mohammed khan", today=TODAY)][:1] == ["EHC-004218"]
+    assert "EHC-004217" not in [h.case_ref for h in compact.search("niamh obrien", today=TODAY, complete=True)]
+
+
+@pytest.mark.parametrize(("dtype", "low", "high"), [
+    (np.int32, 0, 20_000), (np.int32, -5, 300_000), (np.int64, 0, 10**11), (np.int64, -(2**62), 2**62),
+    (np.int16, -50, 100), (np.int32, 0, 1)])
+@pytest.mark.parametrize("n", [0, 1, 7, 5_000])
+def test_stable_order_is_a_stable_argsort(dtype: type, low: int, high: int, n: int) -> None:
+    keys = np.random.default_rng(n).integers(low, high, n).astype(dtype)
+    assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
+
+
+_postcodeish = st.text(alphabet="ABCDEFGHJKLMNPRSTUWXYZabcdefghkmnrstwx0123456789 \t\x1fë", max_size=10)
+
+
+@given(st.one_of(_postcodeish, st.from_regex(r"[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}", fullmatch=True)))
+def test_postcode_fast_paths_clean_like_the_slow_path(value: str) -> None:
+    text = one_line(value)
+    assert _postcode(value) == (format_postcode(text) or text.upper())
+
+
+def test_dates_in_batches_are_iso_text() -> None:
+    cb, _ = as_batches(CASES[:1], [])
+    builder = ColumnBuilder()
+    builder.add_case_batch(cb)
+    days = int(builder.build().dob[0])
+    assert dt.date(1970, 1, 1) + dt.timedelta(days=days) == dt.date(2014, 7, 3)
