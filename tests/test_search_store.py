@@ -148,7 +148,9 @@ def test_snapshot_is_private_reused_and_caught_up(db: Database, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     seed(db)
     folder = tmp_path / "snap"
-    SearchService(db, snapshot_dir=folder).build()
+    first = SearchService(db, snapshot_dir=folder)
+    first.build()
+    first.wait_saved()  # written in the background once the index is searchable
     files = list(folder.glob("*.npz"))
     assert len(files) == 1
     assert files[0].stat().st_mode & 0o777 == 0o600
@@ -158,7 +160,7 @@ def test_snapshot_is_private_reused_and_caught_up(db: Database, tmp_path: Path,
     def no_full_read(*_a: object, **_k: object) -> None:
         raise AssertionError("the snapshot should have been used")
 
-    monkeypatch.setattr(search_source, "iter_cases", no_full_read)
+    monkeypatch.setattr(search_source, "iter_case_batches", no_full_read)
     second = SearchService(db, snapshot_dir=folder)
     second.build()
     assert len(second) == 4
@@ -169,7 +171,10 @@ def test_snapshot_is_private_reused_and_caught_up(db: Database, tmp_path: Path,
 def test_damaged_snapshot_is_rebuilt(db: Database, tmp_path: Path) -> None:
     seed(db)
     folder = tmp_path / "snap"
-    SearchService(db, snapshot_dir=folder).build()
+    first = SearchService(db, snapshot_dir=folder)
+    first.build()
+    first.wait_saved()
+    assert list(folder.glob("*.npz"))
     for f in folder.glob("*.npz"):
         f.write_bytes(b"not a snapshot")
     service = SearchService(db, snapshot_dir=folder)
@@ -251,3 +256,109 @@ def test_searches_keep_working_while_another_thread_refreshes(db: Database) -> N
         worker.join()
     assert errors == []
     assert service.search(ctx, "tadhg nolan", complete=True)[0].case_ref == "EHC-008804"
+
+
+# ------------------------------------------------------------------------------ cold build and erasure
+def test_bulk_read_matches_every_field_and_falls_back_to_rows_for_odd_text(db: Database, tmp_path: Path) -> None:
+    """The joined-column read gives the same hits as the rows it replaces, and a value holding the
+    separator (written by something other than dutyline) sends its batch down the row path intact."""
+    seed(db)
+    odd = add_case(db, "EHC-005555", "Ann\x1fMarie", "Odd\x1fName", "2016-06-06", postcode="sg2 4rr",
+                   contacts=(("Kim\x1fOdd", "07700 900444"),))
+    service = SearchService(db, snapshot_dir=None)
+    service.build()
+    assert len(service) == 4
+    ctx = ctx_for(db)
+    hit = service.search(ctx, "EHC-005555", complete=True)[0]
+    assert (hit.case_id, hit.first_name, hit.postcode) == (odd, "AnnMarie", "SG2 4RR")  # control char cleaned
+    assert service.search(ctx, "07700 900444", complete=True)[0].case_ref == "EHC-005555"
+    first = service.search(ctx, "niamh obrien", complete=True)[0]
+    assert (first.named_officer, first.date_of_birth, first.school) == (
+        "Ann Officer", dt.date(2014, 7, 3), "Oakwood Primary")
+    assert service.search(ctx, "mary obrien 07700900123", complete=True)[0].case_ref == "EHC-004217"
+
+
+def test_bulk_read_pages_through_every_case_and_contact(db: Database) -> None:
+    seed(db)
+    for i in range(7):
+        add_case(db, f"EHC-06{i:04d}", "Tadhg", f"Page{i}", "2015-02-02", contacts=((f"Carer{i} Page", ""),))
+    cases = list(search_source.iter_case_batches(db, size=3))
+    contacts = list(search_source.iter_contact_batches(db, size=2))
+    assert [len(b) for b in cases] == [3, 3, 3, 1]
+    assert sum(len(b) for b in contacts) == 8
+    ids = [int(i) for b in cases for i in b.ids]  # type: ignore[union-attr]
+    assert ids == sorted(ids) and len(set(ids)) == 10
+
+
+def test_erased_child_leaves_this_desks_snapshot_file(db: Database, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retention erases a case at another desk: one refresh later this desk's snapshot no longer holds
+    any of the child's text (names, carer, reference), and what replaces it still loads and works."""
+    seed(db)
+    add_case(db, "EHC-007001", "Zebulon", "Quartermaine", "2015-06-06", postcode="SG9 9ZZ",
+             contacts=(("Philippa Wolstenholme", "07700 900321"),))
+    folder = tmp_path / "snap"
+    service = SearchService(db, snapshot_dir=folder)
+    service.build()
+    service.wait_saved()
+    [path] = folder.glob("*.npz")
+    secrets = (b"Zebulon", b"zebulon", b"Quartermaine", b"quartermaine", b"Wolstenholme", b"wolstenholme",
+               b"EHC-007001", b"SG9 9ZZ")
+    assert all(s in path.read_bytes() for s in secrets)  # the check below can fail
+    service.refresh()  # the first refresh may re-read the overlap window
+    with db.write() as s:
+        s.execute(delete(Case).where(Case.case_ref == "EHC-007001"))
+    assert service.refresh() == 1  # the erased case, noticed on the very next refresh
+    assert not path.exists() or not any(s in path.read_bytes() for s in secrets)  # gone at once ...
+    service.wait_saved()
+    data = path.read_bytes()  # ... and a fresh snapshot written without the child
+    assert not any(s in data for s in secrets)
+    assert b"O'Brien" in data and path.stat().st_mode & 0o777 == 0o600
+    assert service.search(ctx_for(db), "zebulon quartermaine", complete=True) == []
+
+    def no_full_read(*_a: object, **_k: object) -> None:
+        raise AssertionError("the re-saved snapshot should have been used")
+
+    monkeypatch.setattr(search_source, "iter_case_batches", no_full_read)
+    again = SearchService(db, snapshot_dir=folder)
+    again.build()
+    assert len(again) == 3
+    assert again.search(ctx_for(db), "neve obrien", complete=True)[0].case_ref == "EHC-004217"
+
+
+def test_a_save_in_flight_cannot_bring_an_erased_child_back(db: Database, tmp_path: Path) -> None:
+    seed(db)
+    service = SearchService(db, snapshot_dir=tmp_path / "snap")
+    service.build()
+    service.wait_saved()
+    path = service.snapshots.path
+    assert path is not None and path.exists()
+    index = service._index
+    assert index is not None
+    service.snapshots.save_async(index.base, {"schema": "", "db": db.describe(), "checked_at": ""})
+    service.snapshots.forget()  # erasure noticed while that save was (or was not yet) being written
+    service.wait_saved()
+    assert not path.exists()
+
+
+def test_removal_check_costs_two_small_queries_when_nothing_was_erased(db: Database,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    seed(db)
+    service = SearchService(db, snapshot_dir=None)
+    service.build()
+    calls: list[str] = []
+    real = search_source.all_case_ids
+
+    def counted(db: Database) -> object:
+        calls.append("all")
+        return real(db)
+
+    monkeypatch.setattr(search_source, "all_case_ids", counted)
+    for _ in range(3):
+        assert service.refresh() in (0, 3)  # the first refresh may re-read the overlap window
+    add_case(db, "EHC-009997", "Eilidh", "Campbell", "2016-05-05")  # a new case is not an erasure
+    assert service.refresh() == 1 and service.refresh() == 0
+    assert calls == []  # every check answered by the count and newest id alone
+    with db.write() as s:
+        s.execute(delete(Case).where(Case.case_ref == "EHC-004218"))
+    assert service.refresh() == 1 and calls == ["all"] and len(service) == 3

@@ -4,11 +4,14 @@ Why in memory: a handler types while the caller talks; results must come back in
 per-keystroke database query gives for fuzzy and sound-alike names. The index is built once (or loaded from
 a snapshot) and then refreshed incrementally from `case.updated_at`.
 
-Snapshot: after a full build the index is written to `<data folder>/search/<db hash>.npz` (folder 0700,
-file 0600: it holds children's personal data) with the database fingerprint (count, newest updated_at,
-max id, schema revision). On the next start it is loaded in well under a second and brought up to date
-by an ordinary refresh; if the fingerprint is identical nothing else is read. A damaged, foreign-format
-or other-schema snapshot is ignored and rebuilt.
+Cold build (no snapshot): the database joins each column of a batch into one string (see
+`store.search_source.iter_case_batches`), two worker threads read cases and contacts while this thread
+encodes, and the snapshot is written in the background once the index is searchable.
+
+Snapshot (`search_snapshot.SnapshotFile`): `<data folder>/search/index-<db hash>.npz`, 0600 in a 0700 folder
+(it holds children's personal data), with the schema revision and the database time the read began. On the
+next start it is loaded in well under a second and brought up to date by an ordinary refresh. A damaged,
+foreign-format or other-schema snapshot is ignored and rebuilt.
 
 Freshness (issue 3, "a change at one desk is findable at another within a few seconds"): the UI calls
 `refresh()` every ~2 s. Each call reads cases whose `updated_at` is after the moment the previous read
@@ -16,8 +19,13 @@ began (database clock) minus an OVERLAP window: `updated_at` is stamped by each 
 change is made, and on PostgreSQL a transaction stamped earlier can commit after our last read. Rows
 already applied (same id and stamp) are skipped, so when nothing changed a refresh is one indexed range
 query returning nothing (a bulk import long finished is not re-read: the window follows the clock, not
-the newest stamp). Erased cases bump nothing, so every `deletion_check_s` a refresh also compares the case
-count and drops vanished ids.
+the newest stamp).
+
+Erasure: deleted cases bump nothing, so each refresh (every `deletion_check_s`, default every refresh)
+compares the live case count and newest id with the index's (two indexed aggregates) and, only when they
+differ, reads every live id to drop the vanished ones. When any are dropped the snapshot file is deleted at
+once and rewritten from a compacted, pruned copy, so an erased child leaves every desk's file within one
+refresh of the erasure, not at the next full rebuild.
 
 Audit: every `search()` writes one audit row (action `search`) whose detail is the number of results, never
 the query text (it holds a child's name). The batch API used by the CLI writes one row per batch, with the
@@ -26,26 +34,34 @@ number of queries and of results, because a batch comes from a script (phone sys
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
-import hashlib
-import os
+import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
 
 from dutyline.domain.permissions import Action
-from dutyline.domain.search import IndexBuilder, SearchHit, SearchIndex, snapshot
+from dutyline.domain.search import IndexBuilder, SearchHit, SearchIndex
+from dutyline.domain.search.batch import CaseBatch, ContactBatch
 from dutyline.services.context import Context
+from dutyline.services.search_snapshot import SnapshotFile
 from dutyline.store import search_source as source
 from dutyline.store.engine import Database
 
 #: Re-read window before the previous read began (late commits + clock skew between desks).
 OVERLAP = dt.timedelta(seconds=30)
-#: Seconds between checks for erased cases (a COUNT over the case table).
-DELETION_CHECK_S = 30.0
+#: Seconds between checks for erased cases (a count and a max over the case table: cheap, so every refresh).
+DELETION_CHECK_S = 0.0
 #: `snapshot_dir` default: the per-user data folder's `search/` (None disables snapshots).
 AUTO = Path("<auto>")
+T = TypeVar("T")
+_DONE = object()
 
 
 class SearchService:
@@ -60,14 +76,17 @@ class SearchService:
 
             snapshot_dir = data_dir() / "search"
         self.snapshot_dir = snapshot_dir
+        in_memory = db.is_sqlite and db.path is None  # nothing to come back to
+        self.snapshots = SnapshotFile(None if in_memory else snapshot_dir, db.describe())
         self.deletion_check_s = deletion_check_s
         self._monotonic = monotonic
         self._lock = threading.RLock()  # guards the index while searching or applying changes
-        self._refresh_lock = threading.Lock()  # one refresh at a time
+        self._refresh_lock = threading.Lock()  # one refresh (or compaction for a re-save) at a time
         self._index: SearchIndex | None = None
         self._checked_at: dt.datetime | None = None  # database time when the last read began
         self._applied: dict[int, dt.datetime] = {}  # id -> updated_at, for rows inside the overlap window
         self._last_deletion_check = 0.0
+        self._schema = ""  # schema revision the index was read under (stored in snapshots)
 
     # ----------------------------------------------------------------------------------------- building
     @property
@@ -79,45 +98,51 @@ class SearchService:
 
     def build(self) -> None:
         """First load: from the snapshot when it is usable, else read every case and contact."""
-        fp = source.fingerprint(self.db)
-        if self._load_snapshot(fp):
+        self._schema = source.schema_revision(self.db)
+        if self._load_snapshot():
             return
-        self.rebuild(fp)
+        self.rebuild()
 
-    def rebuild(self, fp: source.Fingerprint | None = None) -> None:
-        """Read every case and contact, build the index (replacing any previous one), save a snapshot."""
-        fp = fp or source.fingerprint(self.db)
+    def rebuild(self) -> None:
+        """Read every case and contact, build the index (replacing any previous one), save a snapshot.
+
+        Cases and contacts are read by two worker threads while this thread encodes whichever batch has
+        arrived: the database's work (SQLite aggregates with the GIL released; PostgreSQL works in its own
+        process) overlaps the numpy encoding. The snapshot is written in the background.
+        """
+        self._schema = source.schema_revision(self.db)
         started = source.db_now(self.db)
         builder = IndexBuilder()
-        for chunk in source.iter_cases(self.db):
-            builder.add_cases(chunk)
-        for chunk in source.iter_contacts(self.db):
-            builder.add_contacts(chunk)
+        for kind, item in _prefetch({"case": source.iter_case_batches(self.db),
+                                     "contact": source.iter_contact_batches(self.db)}):
+            if isinstance(item, CaseBatch):
+                builder.add_case_batch(item)
+            elif isinstance(item, ContactBatch):
+                builder.add_contact_batch(item)
+            elif kind == "case":
+                builder.add_cases(item)
+            else:
+                builder.add_contacts(item)
+        _return_freed_memory()  # the batches' text is garbage now; the index build needs the room
         index = builder.build()
+        _return_freed_memory()
         with self._lock:
             self._index = index
             self._checked_at = started
             self._applied = {}
             self._last_deletion_check = self._monotonic()
-        self._save_snapshot(index, fp, started)
+        self._save(index, started)
 
-    # ----------------------------------------------------------------------------------------- snapshot
-    def _snapshot_path(self) -> Path | None:
-        if self.snapshot_dir is None or (self.db.is_sqlite and self.db.path is None):
-            return None
-        digest = hashlib.sha256(self.db.describe().encode()).hexdigest()[:20]
-        return self.snapshot_dir / f"index-{digest}.npz"
+    def _save(self, index: SearchIndex, checked_at: dt.datetime) -> None:
+        meta = {"schema": self._schema, "db": self.db.describe(), "checked_at": checked_at.isoformat()}
+        self.snapshots.save_async(index.base, meta)  # base: immutable, safe to write from another thread
 
-    def _load_snapshot(self, fp: source.Fingerprint) -> bool:
-        path = self._snapshot_path()
-        if path is None or not path.exists():
+    def _load_snapshot(self) -> bool:
+        loaded = self.snapshots.load()
+        if loaded is None:
             return False
-        try:
-            with open(path, "rb") as fh:
-                index, meta = snapshot.load(fh)
-        except (OSError, ValueError, KeyError, EOFError):
-            return False  # damaged or older format: rebuild (and overwrite it)
-        if meta.get("schema") != fp.schema or meta.get("db") != self.db.describe():
+        index, meta = loaded
+        if meta.get("schema") != self._schema or meta.get("db") != self.db.describe():
             return False
         stamp = meta.get("checked_at")
         if not stamp:
@@ -126,28 +151,24 @@ class SearchService:
             self._index = index
             self._checked_at = dt.datetime.fromisoformat(stamp)
             self._applied = {}
-            # Same fingerprint: nothing changed. Otherwise catch up now, including erased cases.
-            self._last_deletion_check = self._monotonic() if meta.get("fingerprint") == fp.key() else -1e18
-        self.refresh()  # whatever changed since the snapshot's read began (nothing, if the fingerprint held)
+            self._last_deletion_check = -1e18  # cases erased since the snapshot: dropped by this refresh
+        self.refresh()  # whatever changed since the snapshot's read began
         return True
 
-    def _save_snapshot(self, index: SearchIndex, fp: source.Fingerprint, started: dt.datetime) -> None:
-        path = self._snapshot_path()
-        if path is None:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(path.parent, 0o700)
-        tmp = path.with_name(path.name + ".tmp")
-        meta = {"fingerprint": fp.key(), "schema": fp.schema, "db": self.db.describe(),
-                "checked_at": started.isoformat()}
-        try:
-            fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                snapshot.save(index, fh, meta)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
-        except OSError:
-            tmp.unlink(missing_ok=True)  # a snapshot is an optimisation: never fail the search for it
+    def wait_saved(self, timeout: float | None = None) -> None:
+        """Block until background snapshot work has finished (tests, benchmarks, orderly shutdown)."""
+        self.snapshots.wait(timeout)
+
+    def _resave_without_erased(self) -> None:
+        """Worker: swap in a compacted, pruned copy of the index and write it as the new snapshot."""
+        with self._refresh_lock:  # no refresh applies changes while the copy is made
+            index, checked = self._index, self._checked_at
+            if index is None or checked is None:
+                return
+            fresh = index.compacted()
+            with self._lock:
+                self._index = fresh
+        self._save(fresh, checked)
 
     def _ensure(self) -> SearchIndex:
         if self._index is None:
@@ -155,6 +176,7 @@ class SearchService:
         assert self._index is not None
         return self._index
 
+    # ----------------------------------------------------------------------------------------- refresh
     def refresh(self) -> int:
         """Apply cases changed (or erased) since the last look. Returns how many cases were updated."""
         if self._index is None:
@@ -167,7 +189,7 @@ class SearchService:
             fresh = [r for r in rows if self._applied.get(int(r[0])) != source.as_utc(r[-1])]
             deleted: list[int] = []
             if self._monotonic() - self._last_deletion_check >= self.deletion_check_s:
-                deleted = self._vanished_ids()
+                deleted = self._vanished_ids([int(r[0]) for r in rows])
             if fresh or deleted:
                 contacts = source.contacts_for(self.db, [int(r[0]) for r in fresh]) if fresh else []
                 with self._lock:
@@ -181,17 +203,30 @@ class SearchService:
                     applied[int(r[0])] = stamp
             self._applied = applied
             self._checked_at = now
-            return len(fresh) + len(deleted)
+        if deleted and self.snapshots.path is not None:
+            self.snapshots.forget()  # the erased children leave this desk's file now ...
+            self.snapshots.run_async(self._resave_without_erased)  # ... and a file without them follows
+        return len(fresh) + len(deleted)
 
-    def _vanished_ids(self) -> list[int]:
-        """Ids in the index but no longer in the database (retention erasure). Cheap unless counts differ."""
-        assert self._index is not None
+    def _vanished_ids(self, just_read: Sequence[int]) -> list[int]:
+        """Ids in the index but no longer in the database (retention erasure).
+
+        Cheap when nothing was erased: the live count and newest id (indexed aggregates, ~10 ms at 1M
+        cases on SQLite) equal those of the index plus the rows this refresh just read, so no indexed id
+        can be missing. Only otherwise is every live id read (one joined column) and compared with numpy.
+        """
+        index = self._index
+        assert index is not None
         self._last_deletion_check = self._monotonic()
-        fp = source.fingerprint(self.db)
-        if fp.count >= len(self._index):
+        fresh = np.unique(np.asarray(just_read, dtype=np.int64))
+        fresh = fresh[~index.has(fresh)]
+        ids = index.case_ids()
+        expected = len(ids) + len(fresh)
+        newest = max(int(ids.max()) if len(ids) else 0, int(fresh.max()) if len(fresh) else 0)
+        if source.count_and_max_id(self.db) == (expected, newest):
             return []
-        live = set(source.all_case_ids(self.db))
-        return [int(i) for i in self._index.case_ids() if int(i) not in live]
+        live = source.all_case_ids(self.db)
+        return [int(i) for i in ids[~np.isin(ids, live)]]
 
     # ----------------------------------------------------------------------------------------- searching
     def search(self, ctx: Context, query: str, limit: int = 20, *, complete: bool = False) -> list[SearchHit]:
@@ -217,3 +252,71 @@ class SearchService:
         found = sum(len(r) for r in results)
         ctx.audited_read(Action.SEARCH, detail=f"batch queries={len(queries)} results={found}")
         return results
+
+
+def _return_freed_memory() -> None:
+    """Ask glibc to hand freed heap pages back to the system (no-op where there is no malloc_trim).
+
+    Why: the read phase allocates and frees a few hundred MB of batch text, much of it in the worker
+    threads' malloc arenas, which glibc keeps mapped; without this a cold build at 1M cases peaked near
+    750 MB resident instead of ~600 (issue 3 target: under 600 MB).
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+class _Failed:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+def _prefetch(sources: dict[str, Iterator[T]], depth: int = 2) -> Iterator[tuple[str, T]]:
+    """Items of every iterator, each run in its own worker thread, tagged with its key, as they arrive.
+
+    At most `depth` items wait unconsumed (bounded memory). If the consumer stops early the workers
+    are told to stop, and a worker's exception is re-raised here.
+    """
+    out: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: tuple[str, object]) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work(key: str, it: Iterator[T]) -> None:
+        try:
+            for item in it:
+                if not put((key, item)):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            put((key, _Failed(exc)))
+            return
+        finally:
+            close = getattr(it, "close", None)
+            if close is not None:
+                close()
+        put((key, _DONE))
+
+    workers = [threading.Thread(target=work, args=(k, it), name=f"search-read-{k}", daemon=True)
+               for k, it in sources.items()]
+    for w in workers:
+        w.start()
+    try:
+        running = len(workers)
+        while running:
+            key, item = out.get()
+            if item is _DONE:
+                running -= 1
+            elif isinstance(item, _Failed):
+                raise item.exc
+            else:
+                yield key, item  # type: ignore[misc]
+    finally:
+        stop.set()
+        for w in workers:
+            w.join()
