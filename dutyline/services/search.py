@@ -4,9 +4,9 @@ Why in memory: a handler types while the caller talks; results must come back in
 per-keystroke database query gives for fuzzy and sound-alike names. The index is built once (or loaded from
 a snapshot) and then refreshed incrementally from `case.updated_at`.
 
-Cold build (no snapshot): the database joins each column of a batch into one string (see
-`store.search_source.iter_case_batches`), two worker threads read cases and contacts while this thread
-encodes, and the snapshot is written in the background once the index is searchable.
+Cold build (no snapshot, `search_build`): the database joins each column of a batch into one string, two
+worker threads read cases and contacts while this thread encodes, and the snapshot is written in the
+background once the index is searchable.
 
 Snapshot (`search_snapshot.SnapshotFile`): `<data folder>/search/index-<db hash>.npz`, 0600 in a 0700 folder
 (it holds children's personal data), with the schema revision and the database time the read began. On the
@@ -34,22 +34,18 @@ number of queries and of results, because a batch comes from a script (phone sys
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import datetime as dt
-import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 
 from dutyline.domain.permissions import Action
-from dutyline.domain.search import IndexBuilder, SearchHit, SearchIndex
-from dutyline.domain.search.batch import CaseBatch, ContactBatch
+from dutyline.domain.search import SearchHit, SearchIndex
 from dutyline.services.context import Context
+from dutyline.services.search_build import build_from_database
 from dutyline.services.search_snapshot import SnapshotFile
 from dutyline.store import search_source as source
 from dutyline.store.engine import Database
@@ -60,8 +56,6 @@ OVERLAP = dt.timedelta(seconds=30)
 DELETION_CHECK_S = 0.0
 #: `snapshot_dir` default: the per-user data folder's `search/` (None disables snapshots).
 AUTO = Path("<auto>")
-T = TypeVar("T")
-_DONE = object()
 
 
 class SearchService:
@@ -106,26 +100,11 @@ class SearchService:
     def rebuild(self) -> None:
         """Read every case and contact, build the index (replacing any previous one), save a snapshot.
 
-        Cases and contacts are read by two worker threads while this thread encodes whichever batch has
-        arrived: the database's work (SQLite aggregates with the GIL released; PostgreSQL works in its own
-        process) overlaps the numpy encoding. The snapshot is written in the background.
+        See `search_build` for how the read is made fast; the snapshot is written in the background.
         """
         self._schema = source.schema_revision(self.db)
         started = source.db_now(self.db)
-        builder = IndexBuilder()
-        for kind, item in _prefetch({"case": source.iter_case_batches(self.db),
-                                     "contact": source.iter_contact_batches(self.db)}):
-            if isinstance(item, CaseBatch):
-                builder.add_case_batch(item)
-            elif isinstance(item, ContactBatch):
-                builder.add_contact_batch(item)
-            elif kind == "case":
-                builder.add_cases(item)
-            else:
-                builder.add_contacts(item)
-        _return_freed_memory()  # the batches' text is garbage now; the index build needs the room
-        index = builder.build()
-        _return_freed_memory()
+        index = build_from_database(self.db)
         with self._lock:
             self._index = index
             self._checked_at = started
@@ -253,70 +232,3 @@ class SearchService:
         ctx.audited_read(Action.SEARCH, detail=f"batch queries={len(queries)} results={found}")
         return results
 
-
-def _return_freed_memory() -> None:
-    """Ask glibc to hand freed heap pages back to the system (no-op where there is no malloc_trim).
-
-    Why: the read phase allocates and frees a few hundred MB of batch text, much of it in the worker
-    threads' malloc arenas, which glibc keeps mapped; without this a cold build at 1M cases peaked near
-    750 MB resident instead of ~600 (issue 3 target: under 600 MB).
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)
-
-
-class _Failed:
-    def __init__(self, exc: BaseException) -> None:
-        self.exc = exc
-
-
-def _prefetch(sources: dict[str, Iterator[T]], depth: int = 2) -> Iterator[tuple[str, T]]:
-    """Items of every iterator, each run in its own worker thread, tagged with its key, as they arrive.
-
-    At most `depth` items wait unconsumed (bounded memory). If the consumer stops early the workers
-    are told to stop, and a worker's exception is re-raised here.
-    """
-    out: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(item: tuple[str, object]) -> bool:
-        while not stop.is_set():
-            try:
-                out.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work(key: str, it: Iterator[T]) -> None:
-        try:
-            for item in it:
-                if not put((key, item)):
-                    return
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-            put((key, _Failed(exc)))
-            return
-        finally:
-            close = getattr(it, "close", None)
-            if close is not None:
-                close()
-        put((key, _DONE))
-
-    workers = [threading.Thread(target=work, args=(k, it), name=f"search-read-{k}", daemon=True)
-               for k, it in sources.items()]
-    for w in workers:
-        w.start()
-    try:
-        running = len(workers)
-        while running:
-            key, item = out.get()
-            if item is _DONE:
-                running -= 1
-            elif isinstance(item, _Failed):
-                raise item.exc
-            else:
-                yield key, item  # type: ignore[misc]
-    finally:
-        stop.set()
-        for w in workers:
-            w.join()

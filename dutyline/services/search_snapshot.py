@@ -18,6 +18,7 @@ import hashlib
 import os
 import threading
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,8 @@ class SnapshotFile:
         try:
             with open(self.path, "rb") as fh:
                 return snapshot.load(fh)
-        except (OSError, ValueError, KeyError, EOFError):
-            return None  # rebuilt (and overwritten) by the caller
+        except (OSError, ValueError, KeyError, EOFError, TypeError, zipfile.BadZipFile):
+            return None  # damaged, truncated or another format: rebuilt (and overwritten) by the caller
 
     def save_async(self, index: SearchIndex, meta: dict[str, Any]) -> None:
         """Write `index` from a worker thread. `index` must not change meanwhile: pass a compact index
