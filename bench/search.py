@@ -159,6 +159,7 @@ def startup_child(url: str, home: str) -> None:
     print(json.dumps({"ready_s": round(ready, 3), "snapshot_s": round(saved, 3), "import_s": round(imported, 3),
                       "cases": len(service), "rss_mb": round(ready_rss, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
                       "noop_refresh_ms": round(refresh_ms, 2)}))
+    db.dispose()
 
 
 def run_child(url: str, home: str) -> dict:

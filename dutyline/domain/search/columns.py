@@ -128,6 +128,11 @@ class _Table:
         self.values: list[str] = [""]
         self.clean = clean
 
+    def release(self) -> None:
+        """Drop the look-up dicts (the table's strings stay in `values`); no encoding after this."""
+        self.codes = {}
+        self.by_text = {}
+
     def encode(self, items: Iterable[object]) -> list[int]:
         """Codes for `items`. Values seen before are looked up by one C-level `map`; new values are
         cleaned once each and registered with C-level dict updates (a cold build meets ~270k distinct
@@ -250,6 +255,8 @@ class ColumnBuilder:
         return np.concatenate(parts).astype(dtype, copy=False)
 
     def build(self) -> Columns:
+        """The Columns (once per builder). The look-up dicts behind the string tables are released here:
+        at 1M cases they hold ~50 MB the index build that follows needs more (peak memory)."""
         ids = self._cat("id", np.int64)
         refs = self._cat("ref", bytes) if len(ids) else np.zeros(0, dtype="S1")
         col = {k: self._cat(k, np.int32) for k in self._CASE}
@@ -260,6 +267,9 @@ class ColumnBuilder:
         pos = np.minimum(np.searchsorted(ids[order], contact_case), max(len(ids) - 1, 0))
         found = (ids[order][pos] == contact_case) if len(ids) else np.zeros(len(contact_case), bool)
         c_row = order[pos][found].astype(np.int32) if len(ids) else np.zeros(0, np.int32)
+        for table in (self._names, self._postcodes, self._schools, self._stages, self._officers, self._cnames,
+                      self._dobs):
+            table.release()
         return Columns(
             ids, refs, col["first"], col["known"], col["last"], dob_lut[col["dob"]], col["postcode"],
             col["school"], col["stage"], col["officer"], c_row,
