@@ -180,6 +180,9 @@ class ContactInfo(Frozen):
     alt_phone: str = ""
     email: str = ""
     parental_responsibility: bool = False
+    #: The stored row's version when this was read: an edit sends it back so a later save by someone
+    #: else is detected instead of overwritten.
+    version: int = 1
 
 
 class OfficerInfo(Frozen):

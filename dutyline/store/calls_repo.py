@@ -191,4 +191,4 @@ def update_contact_guarded(session: Session, contact_id: int, expected_version: 
 def contact_info(row: Contact) -> ContactInfo:
     return ContactInfo(id=row.id, name=row.name, relationship=row.relation, phone=row.phone,
                        alt_phone=row.alt_phone, email=row.email,
-                       parental_responsibility=row.parental_responsibility)
+                       parental_responsibility=row.parental_responsibility, version=row.version)

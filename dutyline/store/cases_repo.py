@@ -28,7 +28,7 @@ def officer_info(row: Officer) -> OfficerInfo:
 def contact_info(row: Contact) -> ContactInfo:
     return ContactInfo(
         id=row.id, name=row.name, relationship=row.relation, phone=row.phone, alt_phone=row.alt_phone,
-        email=row.email, parental_responsibility=row.parental_responsibility,
+        email=row.email, parental_responsibility=row.parental_responsibility, version=row.version,
     )
 
 
