@@ -14,7 +14,7 @@ from typing import Any
 
 from dutyline.domain.call_form import CallForm
 from dutyline.domain.call_record import CaseActivity, LoggedCall
-from dutyline.domain.model import Reason
+from dutyline.domain.model import ContactInfo, Reason
 from dutyline.domain.policy import Policy, load_policy
 from dutyline.domain.routing import RoutingDecision
 from dutyline.domain.search import SearchHit
@@ -76,6 +76,10 @@ class Desk:
 
     def case_activity(self, case_id: int) -> CaseActivity:
         return calls.case_activity(self.ctx, case_id)
+
+    def update_contact(self, contact_id: int, expected_version: int, changes: dict[str, str]) -> ContactInfo:
+        """Raises `Conflict` when someone else saved the contact after `expected_version` was read."""
+        return calls.update_contact(self.ctx, contact_id, expected_version, changes)
 
     def decide(self, reason: Reason, case_id: int | None, urgent_reason: str | None) -> RoutingDecision:
         return routing.decide(self.ctx, reason, case_id=case_id, urgent_reason=urgent_reason)

@@ -15,9 +15,11 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
 from dutyline.domain.call_record import CaseActivity
+from dutyline.domain.model import CallerKind
 from dutyline.domain.summary import CaseSummary
 from dutyline.ui.safe import duration, join, plain
 from dutyline.ui.screens.base import DeskScreen
+from dutyline.ui.screens.contact_edit import ContactEditScreen
 from dutyline.ui.widgets.case_card import CaseCard
 from dutyline.ui.widgets.verify import VerifyPanel
 
@@ -28,7 +30,8 @@ class CallScreen(DeskScreen[None]):
     BINDINGS = [
         Binding("f2", "log_call", "Log call", tooltip="Open the call form"),
         Binding("f6", "skip_verify", "Go on unverified", tooltip="Log the call without showing case details"),
-        Binding("f5", "reload", "Refresh", tooltip="Reload the case"),
+        Binding("f5", "reload", "Refresh", show=False, tooltip="Reload the case"),
+        Binding("f8", "edit_contact", "Contact", tooltip="Change a contact's phone, email or name"),
         Binding("escape", "end_call", "End call", tooltip="Go back to search"),
     ]
 
@@ -115,6 +118,8 @@ class CallScreen(DeskScreen[None]):
         state = self.desk_app.call
         if action == "skip_verify":
             return state is not None and not state.verified and not state.verify_skipped
+        if action == "edit_contact":  # contact details are case details: only for a verified caller
+            return state is not None and state.may_see_case and self.summary is not None
         return True
 
     # --- actions ------------------------------------------------------------------------------------------
@@ -131,6 +136,18 @@ class CallScreen(DeskScreen[None]):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_edit_contact(self) -> None:
+        state = self.desk_app.call
+        if self.summary is None or state is None or not state.may_see_case:
+            return
+        contacts = tuple(c for c in self.summary.case.contacts if c.id is not None)
+        if not contacts:
+            self.notify("This case has no listed contacts to change.", markup=False)
+            return
+        caller = state.caller_contact_id if state.caller_kind == CallerKind.CONTACT.value else None
+        self.app.push_screen(ContactEditScreen(self.case_id, contacts, caller),
+                             lambda changed: self.load() if changed else None)
 
     def action_end_call(self) -> None:
         self.desk_app.end_call_asking()

@@ -78,6 +78,7 @@ FIND THE CASE
 DURING A CALL
   Check who is calling: pick the caller, tick date of birth and postcode. The case opens when both are ticked.
   F6 goes on without verifying (case details stay hidden).
+  F8 changes a contact's name, phone or email once the caller is verified (Ctrl+S saves, Esc backs out).
   F2 opens the call form. Ctrl+S saves the call; if it needs a hand-off or callback you are asked first.
   F3 hand off (Enter accepts the proposed team, F7 chooses another with a reason).
   F4 book a callback.   F9 SAFEGUARDING, from anywhere in a call.
