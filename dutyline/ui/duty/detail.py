@@ -54,9 +54,10 @@ class DutyDetail(VerticalScroll):
         for wid in ("dd-flag", "dd-contact", "dd-why", "dd-status", "dd-notes", "dd-case"):
             self._set(wid, Text(""))
 
-    def show_item(self, item: QueueItem, login: str) -> None:
+    def show_item(self, item: QueueItem, login: str, team: str = "") -> None:
+        """`team` is the team's name (the screen looks it up in the policy); its code when empty."""
         self._set("dd-title", join(Text(f"{item.kind.label} {item.id}", style="bold"), " · due ",
-                                   when(item.due_at), " · ", plain(item.team_code)))
+                                   when(item.due_at), " · ", plain(team or item.team_code)))
         flags = flag_text(item)
         escalated = " · escalated to the team manager" if item.escalated and item.is_open_state else ""
         self._set("dd-flag", Text(f"{time_left_text(item)}" + (f" · {flags}" if flags else "") + escalated,

@@ -12,9 +12,10 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from dutyline.domain.queue import TeamReport
+from dutyline.domain.text import one_line
 from dutyline.services import queue
 from dutyline.services.context import Context
-from dutyline.ui.duty.rows import OVERDUE_STYLE, row_cells
+from dutyline.ui.duty.rows import OVERDUE_STYLE, row_cells, team_name
 from dutyline.ui.errors import describe
 from dutyline.ui.safe import plain, when
 
@@ -23,10 +24,11 @@ def _hours(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} wh"
 
 
-def report_lines(report: TeamReport) -> Text:
+def report_lines(report: TeamReport, team: str = "") -> Text:
+    """The summary above the overdue list; `team` is the team's name (its code when empty)."""
     kept = report.kept_ratio
     out = Text(end="")
-    out.append(f"Team {report.team_code} · as of {when(report.as_of)} · last 28 days\n", style="bold")
+    out.append(f"Team {one_line(team or report.team_code)} · as of {when(report.as_of)} · last 28 days\n", style="bold")
     out.append(f"Completed on time: {report.completed_on_time}   Completed late: {report.completed_late}"
                + (f"   Kept: {kept:.0%}" if kept is not None else "") + "\n")
     out.append(f"Open, not yet due: {report.open_on_time}   ")
@@ -80,11 +82,12 @@ class ManagerScreen(ModalScreen[None]):
 
     def show(self, report: TeamReport) -> None:
         self.report = report
-        self.query_one("#mgr-summary", Static).update(report_lines(report))
+        self.query_one("#mgr-summary", Static).update(report_lines(report, team_name(self.ctx.policy,
+                                                                                   report.team_code)))
         table = self.query_one(DataTable)
         table.clear()
         for item in report.overdue_items:
-            table.add_row(*row_cells(item, self.ctx.actor.login), key=item.key)
+            table.add_row(*row_cells(item, self.ctx.actor.login, self.ctx.policy), key=item.key)
         if not report.overdue_items:
             table.add_row(Text("None overdue"), *(plain("") for _ in range(7)))
 

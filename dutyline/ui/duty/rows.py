@@ -8,6 +8,7 @@ import datetime as dt
 
 from rich.text import Text
 
+from dutyline.domain.policy import Policy
 from dutyline.domain.queue import QueueItem, time_left_text
 from dutyline.ui.safe import local_time, plain
 
@@ -17,8 +18,19 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("kind", "What"), ("due", "Due"), ("team", "Team"),
 )
 CHILD_WIDTH = 18
+#: Team names are long ("Provision, Outcomes and Placement"); the column shows the start, the pane the rest.
+TEAM_WIDTH = 22
 OVERDUE_STYLE = "bold red"
 DUE_SOON_STYLE = "bold dark_orange"
+
+
+def team_name(policy: object | None, code: str) -> str:
+    """The policy's name for a team, else the code (an old item's team may have left the policy file)."""
+    return policy.team_name(code) if isinstance(policy, Policy) else code
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
 def flag_text(item: QueueItem) -> str:
@@ -61,8 +73,11 @@ def status_text(item: QueueItem, login: str) -> str:
     return f"{item.status.value}{by}"
 
 
-def row_cells(item: QueueItem, login: str) -> tuple[Text, ...]:
-    """One row: every cell a Text; names and codes from the database go through `plain` (sanitised)."""
+def row_cells(item: QueueItem, login: str, policy: object | None = None) -> tuple[Text, ...]:
+    """One row: every cell a Text; names and codes from the database go through `plain` (sanitised).
+
+    `policy` (the Context's) names the teams; without one the team's code is shown.
+    """
     style = row_style(item)
     now = item.as_of or dt.datetime.now(dt.UTC)
     kind = item.kind.label
@@ -77,7 +92,7 @@ def row_cells(item: QueueItem, login: str) -> tuple[Text, ...]:
         plain(status_text(item, login), style="italic" if item.claimed_by == login else ""),
         Text(kind, style="bold" if item.urgent else "", end=""),
         Text(due_text(item.due_at, now), end=""),
-        plain(item.team_code),
+        plain(clip(team_name(policy, item.team_code), TEAM_WIDTH)),
     )
 
 

@@ -29,7 +29,7 @@ from dutyline.services.context import Context
 from dutyline.services.queue_guard import lease_duration
 from dutyline.ui.duty.actions import ALL_TEAMS, DutyActions
 from dutyline.ui.duty.detail import DutyDetail
-from dutyline.ui.duty.rows import COLUMNS, counts_line, row_cells
+from dutyline.ui.duty.rows import COLUMNS, counts_line, row_cells, team_name
 from dutyline.ui.errors import describe
 
 STATUS_LABELS = {
@@ -164,7 +164,7 @@ class DutyScreen(DutyActions, Screen[None]):
         table.clear()
         login = self.ctx.actor.login
         for item in items:
-            table.add_row(*row_cells(item, login), key=item.key)
+            table.add_row(*row_cells(item, login, self.ctx.policy), key=item.key)
         self.query_one("#duty-counts", Static).update(counts_line(items))
         self.loads += 1
         if keep in self.items:
@@ -204,7 +204,7 @@ class DutyScreen(DutyActions, Screen[None]):
             return
         self.selected_key = key
         detail = self.query_one(DutyDetail)
-        detail.show_item(item, self.ctx.actor.login)
+        detail.show_item(item, self.ctx.actor.login, team_name(self.ctx.policy, item.team_code))
         if item.case_id is None:
             return
         if self._case_cache is not None and self._case_cache[0] == item.case_id:
