@@ -204,3 +204,35 @@ async def test_esc_backs_out_and_asks_before_discarding(make_app: AppFactory, se
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen) and app.call is None
+
+
+async def test_notes_typed_in_one_burst_with_the_save_are_stored_whole(make_app: AppFactory, seeded: Seeded,
+                                                                       sqlite_db: Database) -> None:
+    """A fast typist (or a paste) delivers the last words of the notes and Ctrl+S in one terminal read; the
+    save must see every character (a priority Ctrl+S binding would run before the notes box took them)."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#no-case-kind", Select).value = "other"
+        screen.query_one("#reason", Select).value = "general_enquiry"
+        screen.query_one("#outcome", Select).value = "signposted"
+        screen.query_one("#no-case-name").focus()
+        await pilot.press(*"Pat Jones")
+        screen.query_one("#notes").focus()
+        await settle(pilot)
+        driver = app._driver
+        assert driver is not None
+        note = "Asked about SENDIASS and the local offer"
+        for key, char in [*((c if c != " " else "space", c) for c in note), ("ctrl+s", None)]:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            driver.send_message(event)  # one read from the terminal: nothing awaited in between
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen), screen_text(app)
+    [call] = calls(sqlite_db)
+    assert call.notes == note

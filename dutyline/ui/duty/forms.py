@@ -32,7 +32,7 @@ OUTCOME_LABELS = {
 class DutyForm(ModalScreen[R]):
     """Esc cancels; Ctrl+S saves; a problem line says what is missing."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save", priority=True)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
     DEFAULT_CSS = """
     DutyForm { align: center middle; }
     DutyForm .duty-dialog { background: $panel; border: thick $accent; padding: 0 1; width: 90%; max-width: 90;

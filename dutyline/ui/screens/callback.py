@@ -25,7 +25,7 @@ from dutyline.ui.screens.base import DeskModal
 
 class CallbackScreen(DeskModal[dict[str, Any] | None]):
     BINDINGS = [
-        Binding("ctrl+s", "book", "Book callback", priority=True),
+        Binding("ctrl+s", "book", "Book callback"),
         Binding("escape", "cancel", "Back"),
     ]
 

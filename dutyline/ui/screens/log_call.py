@@ -37,7 +37,7 @@ def _value(select: Select[str]) -> str | None:
 
 class LogCallScreen(DeskScreen[None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save call", priority=True, tooltip="Check and save the call"),
+        Binding("ctrl+s", "save", "Save call", tooltip="Check and save the call"),
         Binding("f3", "handoff", "Hand off", tooltip="Choose the team to hand the call to"),
         Binding("f4", "callback", "Callback", tooltip="Book a callback"),
         Binding("escape", "back", "Back", tooltip="Back to the case (nothing is lost)"),

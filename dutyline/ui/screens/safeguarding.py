@@ -28,7 +28,7 @@ DRAFT_KEY = "safeguarding_draft"
 
 class SafeguardingScreen(DeskModal[dict[str, Any] | None]):
     BINDINGS = [
-        Binding("ctrl+s", "record", "Record concern", priority=True),
+        Binding("ctrl+s", "record", "Record concern"),
         Binding("escape", "cancel", "Back"),
     ]
 
