@@ -28,6 +28,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Log the call", "Open the call form for the call in progress", "log_call"),
     ("Hand off the call", "Choose the team (the proposed team is explained)", "handoff"),
     ("Book a callback", "Number, best time, owning team; due by the service standard", "callback"),
+    ("Change a contact's details", "Phone, email, name or relationship (caller verified first)", "edit_contact"),
     ("Raise a safeguarding concern", "999 script, Children's Services numbers, record and alert duty", "safeguarding"),
     ("End the call", "Back to search (asks before throwing anything away)", "end_call"),
     ("Lock the screen", "Lock now; sign in with login and PIN to come back", "lock"),

@@ -20,7 +20,7 @@ class PaletteMixin(_Base):
     def palette_action(self, action: str) -> None:
         """Run an action chosen in the command palette (each checks that it makes sense now)."""
         in_call = self.call is not None
-        if action in ("log_call", "handoff", "callback", "end_call") and not in_call:
+        if action in ("log_call", "handoff", "callback", "end_call", "edit_contact") and not in_call:
             self.notify("There is no call in progress: find the case first.", markup=False)
         elif action in ("search", "no_case") and in_call:
             self.notify("Finish this call first (save it, or Esc to end it).", markup=False)
@@ -35,6 +35,13 @@ class PaletteMixin(_Base):
             self.call_after_refresh(self._form_action, action)
         elif action == "end_call":
             self.end_call_asking()
+        elif action == "edit_contact":
+            from dutyline.ui.screens.call import CallScreen
+
+            if isinstance(self.screen, CallScreen):
+                self.screen.action_edit_contact()
+            else:
+                self.notify("Go back to the case view (Esc) to change a contact.", markup=False)
         else:
             getattr(self, f"action_{action}")()
 

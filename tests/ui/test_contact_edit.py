@@ -207,3 +207,16 @@ def test_problems_in_plain_words() -> None:
     assert contact_problems(ok | {"phone": "0" * 41}) == [
         "Phone: this is not a UK number we can ring. Type 10 or 11 digits starting 0 (or +44 / +country "
         "code), or leave it empty.", "Phone: too long (40 characters at most)."]
+
+
+async def test_palette_opens_the_contact_form(make_app: AppFactory, seeded: Seeded) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_and_verify(pilot, seeded)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"change a contact")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactEditScreen), screen_text(app)
