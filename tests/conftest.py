@@ -93,6 +93,18 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
+def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    """A fresh SQLite database, for the few checks that only mean something on SQLite (file bytes,
+    polling). Use `db` for everything else so it runs on both backends."""
+    target = tmp_path / "sqlite-only.db"
+    shutil.copyfile(sqlite_template, target)
+    os.chmod(target, 0o600)
+    database = Database(f"sqlite:///{target}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
 def db_url(db: Database) -> str:
     """The URL of the fresh database, for CLI tests that open it themselves."""
     return db.url

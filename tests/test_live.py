@@ -149,9 +149,8 @@ def test_reconnect_triggers_full_refresh(db: Database) -> None:
     assert not watcher.running
 
 
-def test_sqlite_poll_sees_a_claim_within_2s(db: Database) -> None:
-    if not db.is_sqlite:
-        pytest.skip("SQLite polls; PostgreSQL listens")
+def test_sqlite_poll_sees_a_claim_within_2s(sqlite_db: Database) -> None:
+    db = sqlite_db  # SQLite only: PostgreSQL desks listen instead of polling
     seed_teams(db)
     with db.write() as s:
         cb = add_callback(s).id

@@ -197,9 +197,8 @@ def test_leap_day_birthday_is_due_on_first_of_march() -> None:
     assert retention.case_due_date(dt.date(2008, 2, 29), 32) == dt.date(2040, 2, 29)
 
 
-def test_erased_text_is_not_left_in_the_sqlite_file(db: Database) -> None:
-    if not db.is_sqlite:
-        pytest.skip("a byte-level check of the database file is SQLite only")
+def test_erased_text_is_not_left_in_the_sqlite_file(sqlite_db: Database) -> None:
+    db = sqlite_db  # SQLite only: a byte-level check of the database file
     case_id = add_case(db, "EHC-GONE", OLD_DOB)
     add_call(db, case_id, NOW - dt.timedelta(days=3))
     path = Path(str(db.path))

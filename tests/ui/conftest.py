@@ -6,10 +6,7 @@ tests/test_calls_service.py). Cursor blink is off so screenshots do not depend o
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,16 +25,6 @@ from tests.ui.seed import Seeded, handler_ctx, seed
 def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "cursor_blink", False)
     monkeypatch.setattr(TextArea, "cursor_blink", False)
-
-
-@pytest.fixture
-def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
-    target = tmp_path / "ui.db"
-    shutil.copyfile(sqlite_template, target)
-    os.chmod(target, 0o600)
-    database = Database(f"sqlite:///{target}")
-    yield database
-    database.dispose()
 
 
 @pytest.fixture
