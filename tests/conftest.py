@@ -73,15 +73,18 @@ def drop_pg_db(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def copy_sqlite(template: Path, target: Path) -> Database:
+    """A fresh migrated SQLite database: a private copy of the session's template file."""
+    shutil.copyfile(template, target)
+    os.chmod(target, 0o600)
+    return Database(f"sqlite:///{target}")
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A fresh, migrated, empty database on each backend."""
     if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        target = tmp_path / "dutyline.db"
-        shutil.copyfile(template, target)
-        os.chmod(target, 0o600)
-        database = Database(f"sqlite:///{target}")
+        database = copy_sqlite(request.getfixturevalue("sqlite_template"), tmp_path / "dutyline.db")
         yield database
         database.dispose()
     else:
@@ -96,10 +99,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     """A fresh SQLite database, for the few checks that only mean something on SQLite (file bytes,
     polling). Use `db` for everything else so it runs on both backends."""
-    target = tmp_path / "sqlite-only.db"
-    shutil.copyfile(sqlite_template, target)
-    os.chmod(target, 0o600)
-    database = Database(f"sqlite:///{target}")
+    database = copy_sqlite(sqlite_template, tmp_path / "sqlite-only.db")
     yield database
     database.dispose()
 

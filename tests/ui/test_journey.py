@@ -161,20 +161,27 @@ async def test_safeguarding_cannot_be_signposted(make_app: AppFactory, seeded: S
     assert calls(sqlite_db) == []
 
 
+async def start_no_case_call(pilot) -> LogCallScreen:  # type: ignore[no-untyped-def]
+    """Ctrl+N, fill a signposted general enquiry from "Pat Jones", and leave the cursor in the notes."""
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, LogCallScreen)
+    screen.query_one("#no-case-kind", Select).value = "other"
+    screen.query_one("#reason", Select).value = "general_enquiry"
+    screen.query_one("#outcome", Select).value = "signposted"
+    screen.query_one("#no-case-name").focus()
+    await pilot.press(*"Pat Jones")
+    screen.query_one("#notes").focus()
+    return screen
+
+
 async def test_no_case_call(make_app: AppFactory, seeded: Seeded, sqlite_db: Database) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        assert isinstance(app.screen, LogCallScreen)
-        screen = app.screen
-        screen.query_one("#no-case-kind", Select).value = "other"
-        screen.query_one("#reason", Select).value = "general_enquiry"
-        screen.query_one("#outcome", Select).value = "signposted"
-        screen.query_one("#no-case-name").focus()
-        await pilot.press(*"Pat Jones")
-        screen.query_one("#notes").focus()
+        await start_no_case_call(pilot)
         await pilot.press(*"Asked about SENDIASS.")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -214,16 +221,7 @@ async def test_notes_typed_in_one_burst_with_the_save_are_stored_whole(make_app:
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        screen = app.screen
-        screen.query_one("#no-case-kind", Select).value = "other"
-        screen.query_one("#reason", Select).value = "general_enquiry"
-        screen.query_one("#outcome", Select).value = "signposted"
-        screen.query_one("#no-case-name").focus()
-        await pilot.press(*"Pat Jones")
-        screen.query_one("#notes").focus()
+        await start_no_case_call(pilot)
         await settle(pilot)
         driver = app._driver
         assert driver is not None
