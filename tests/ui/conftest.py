@@ -100,3 +100,16 @@ def screen_actions(app: DutylineApp) -> list[str]:
             if meta and "@click" in meta:
                 found.append(str(meta["@click"]))
     return found
+
+
+def send_burst(app: DutylineApp, text: str, *, then: str = "ctrl+s") -> None:
+    """Deliver `text` and then the key `then` as one read from the terminal would: all queued at once,
+    nothing awaited in between (a fast typist or a paste). Catches bindings that run ahead of typing."""
+    from textual import events
+
+    driver = app._driver
+    assert driver is not None
+    for key, char in [*((c if c != " " else "space", c) for c in text), (then, None)]:
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)

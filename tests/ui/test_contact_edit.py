@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
-from textual import events
 from textual.widgets import Input, Select
 
 from dutyline.services import calls as call_service
@@ -18,7 +17,7 @@ from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Case, Contact
 from dutyline.ui.screens.call import CallScreen
 from dutyline.ui.screens.contact_edit import ContactEditScreen, contact_problems
-from tests.ui.conftest import AppFactory, screen_actions, screen_text, settle
+from tests.ui.conftest import AppFactory, screen_actions, screen_text, send_burst, settle
 from tests.ui.seed import NOW, Seeded, handler_ctx
 from tests.ui.test_journey import open_and_verify
 
@@ -39,6 +38,16 @@ def case_updated(db: Database, case_id: int) -> dt.datetime:
 
 def phone_box(app) -> Input:  # type: ignore[no-untyped-def]
     return app.screen.query_one("#ce-phone", Input)
+
+
+async def open_contact_form(pilot, seeded: Seeded) -> ContactEditScreen:  # type: ignore[no-untyped-def]
+    """Open Olivia's case, verify her mother as the caller, press F8."""
+    await open_and_verify(pilot, seeded)
+    await pilot.press("f8")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ContactEditScreen)
+    return screen
 
 
 async def test_f8_changes_the_callers_phone(make_app: AppFactory, seeded: Seeded, sqlite_db: Database) -> None:
@@ -87,10 +96,7 @@ async def test_someone_elses_save_is_shown_not_overwritten(make_app: AppFactory,
                                                           sqlite_db: Database) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_and_verify(pilot, seeded)
-        await pilot.press("f8")
-        await settle(pilot)
-        assert isinstance(app.screen, ContactEditScreen)
+        await open_contact_form(pilot, seeded)
         # Another desk saves Sarah's phone while this dialog is open.
         loaded = contact(sqlite_db, seeded.olivia_mum).version
         call_service.update_contact(handler_ctx(sqlite_db, "omar"), seeded.olivia_mum, loaded,
@@ -121,11 +127,7 @@ async def test_choose_another_contact_and_nothing_changed(make_app: AppFactory, 
                                                          sqlite_db: Database) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_and_verify(pilot, seeded)
-        await pilot.press("f8")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ContactEditScreen)
+        screen = await open_contact_form(pilot, seeded)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Nothing to save" in screen_text(app)
@@ -180,17 +182,8 @@ async def test_keys_arriving_in_one_burst_are_typed_before_the_save(make_app: Ap
     must see the whole number: a priority binding would run before the box had taken the keys."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_and_verify(pilot, seeded)
-        await pilot.press("f8")
-        await settle(pilot)
-        driver = app._driver
-        assert driver is not None
-        # (The old number is selected on focus, so the first key replaces it.)
-        typed = [*((c if c != " " else "space", c) for c in "01727 555099"), ("ctrl+s", None)]
-        for key, char in typed:  # as the terminal driver would deliver one read: nothing awaited in between
-            event = events.Key(key, char)
-            event.set_sender(app)
-            driver.send_message(event)
+        await open_contact_form(pilot, seeded)
+        send_burst(app, "01727 555099")  # (the old number is selected on focus: the first key replaces it)
         await settle(pilot)
         assert isinstance(app.screen, CallScreen), screen_text(app)
     assert contact(sqlite_db, seeded.olivia_mum).phone == "01727 555099"

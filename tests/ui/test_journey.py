@@ -21,7 +21,7 @@ from dutyline.ui.screens.safeguarding import SafeguardingScreen
 from dutyline.ui.screens.search import SearchScreen
 from dutyline.ui.widgets.case_card import CaseCard
 from dutyline.ui.widgets.results import ResultsTable
-from tests.ui.conftest import AppFactory, screen_text, settle
+from tests.ui.conftest import AppFactory, screen_text, send_burst, settle
 from tests.ui.seed import NOW, Seeded
 
 
@@ -217,19 +217,12 @@ async def test_notes_typed_in_one_burst_with_the_save_are_stored_whole(make_app:
                                                                        sqlite_db: Database) -> None:
     """A fast typist (or a paste) delivers the last words of the notes and Ctrl+S in one terminal read; the
     save must see every character (a priority Ctrl+S binding would run before the notes box took them)."""
-    from textual import events
-
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_no_case_call(pilot)
         await settle(pilot)
-        driver = app._driver
-        assert driver is not None
         note = "Asked about SENDIASS and the local offer"
-        for key, char in [*((c if c != " " else "space", c) for c in note), ("ctrl+s", None)]:
-            event = events.Key(key, char)
-            event.set_sender(app)
-            driver.send_message(event)  # one read from the terminal: nothing awaited in between
+        send_burst(app, note)
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen), screen_text(app)
     [call] = calls(sqlite_db)
