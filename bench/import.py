@@ -74,10 +74,17 @@ def naive_import(db, path: Path) -> dict[str, int]:  # type: ignore[no-untyped-d
                 officers[r["named_officer_email"]] = off
                 s.add(off)
             case = Case(
-                case_ref=r["case_ref"], first_name=r["first_name"], last_name=r["last_name"],
-                known_as=r["known_as"], date_of_birth=dt.date.fromisoformat(r["date_of_birth"]),
-                postcode=r["postcode"], postcode_key=r["postcode"].replace(" ", ""), district=r["district"],
-                school=r["school"], stage=r["stage"], stage_since=dt.date.fromisoformat(r["stage_since"]),
+                case_ref=r["case_ref"],
+                first_name=r["first_name"],
+                last_name=r["last_name"],
+                known_as=r["known_as"],
+                date_of_birth=dt.date.fromisoformat(r["date_of_birth"]),
+                postcode=r["postcode"],
+                postcode_key=r["postcode"].replace(" ", ""),
+                district=r["district"],
+                school=r["school"],
+                stage=r["stage"],
+                stage_since=dt.date.fromisoformat(r["stage_since"]),
                 named_officer=off,
             )
             case.contacts.append(Contact(name=r["contact1_name"], phone=r["contact1_phone"]))
@@ -87,8 +94,9 @@ def naive_import(db, path: Path) -> dict[str, int]:  # type: ignore[no-untyped-d
 
 
 def run_child(kind: str, url: str, path: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", kind, url, str(path)], capture_output=True,
-                         text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, url, str(path)], capture_output=True, text=True, cwd=ROOT
+    )
     if out.returncode:
         raise SystemExit(f"{kind} import failed: {out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -119,8 +127,12 @@ def main() -> None:
     ap.add_argument("--sizes", default="20000,1000000")
     ap.add_argument("--pg", default=PG_ADMIN, help="admin URL used to create throwaway databases")
     ap.add_argument("--no-pg", action="store_true")
-    ap.add_argument("--baseline-max", type=int, default=200_000,
-                    help="largest size the naive baseline is run at (it holds the whole file in memory)")
+    ap.add_argument(
+        "--baseline-max",
+        type=int,
+        default=200_000,
+        help="largest size the naive baseline is run at (it holds the whole file in memory)",
+    )
     args = ap.parse_args()
     from dutyline.demo.generator import write_csv
 
@@ -130,18 +142,26 @@ def main() -> None:
             csv_path = Path(tmp) / f"cases_{n}.csv"
             t0 = time.perf_counter()
             write_csv(csv_path, n)
-            print(f"\n== {n:,} rows (CSV {csv_path.stat().st_size / 1e6:.0f} MB, generated in "
-                  f"{time.perf_counter() - t0:.1f} s)")
+            print(
+                f"\n== {n:,} rows (CSV {csv_path.stat().st_size / 1e6:.0f} MB, generated in "
+                f"{time.perf_counter() - t0:.1f} s)"
+            )
             backends: list[tuple[str, str, str | None]] = [("sqlite", f"sqlite:///{tmp}/d_{n}.db", None)]
             if not args.no_pg and (pg := fresh_pg(args.pg)):
                 backends.append(("postgresql", pg[0], pg[1]))
             for backend, url, pg_name in backends:
                 first = run_child("dutyline", url, csv_path)
                 again = run_child("dutyline", url, csv_path)
-                row = {"rows": n, "backend": backend,
-                       "import_rows_per_s": n / first["seconds"], "import_s": first["seconds"],
-                       "import_peak_mb": first["peak_mb"], "reimport_rows_per_s": n / again["seconds"],
-                       "reimport_unchanged": again["unchanged"], "reimport_peak_mb": again["peak_mb"]}
+                row = {
+                    "rows": n,
+                    "backend": backend,
+                    "import_rows_per_s": n / first["seconds"],
+                    "import_s": first["seconds"],
+                    "import_peak_mb": first["peak_mb"],
+                    "reimport_rows_per_s": n / again["seconds"],
+                    "reimport_unchanged": again["unchanged"],
+                    "reimport_peak_mb": again["peak_mb"],
+                }
                 if n <= args.baseline_max:
                     base_url = url if backend == "sqlite" else None
                     if backend == "sqlite":
@@ -151,18 +171,26 @@ def main() -> None:
                         base_url = pg2[0] if pg2 else None
                     if base_url:
                         naive = run_child("naive", base_url, csv_path)
-                        row |= {"naive_rows_per_s": n / naive["seconds"], "naive_peak_mb": naive["peak_mb"],
-                                "speed_ratio": naive["seconds"] / first["seconds"]}
+                        row |= {
+                            "naive_rows_per_s": n / naive["seconds"],
+                            "naive_peak_mb": naive["peak_mb"],
+                            "speed_ratio": naive["seconds"] / first["seconds"],
+                        }
                         if backend == "postgresql" and pg2:
                             drop_pg(args.pg, pg2[1])
                 results.append(row)
-                print(f"  {backend:10} import {row['import_rows_per_s']:>9,.0f} rows/s "
-                      f"({row['import_s']:.1f} s, peak {row['import_peak_mb']:.0f} MB); "
-                      f"re-import {row['reimport_rows_per_s']:>9,.0f} rows/s, unchanged "
-                      f"{row['reimport_unchanged']:,}"
-                      + (f"; naive {row['naive_rows_per_s']:,.0f} rows/s, peak {row['naive_peak_mb']:.0f} MB, "
-                         f"dutyline/naive speed {row['speed_ratio']:.2f}x" if "naive_rows_per_s" in row else
-                         "; naive not run at this size"))
+                print(
+                    f"  {backend:10} import {row['import_rows_per_s']:>9,.0f} rows/s "
+                    f"({row['import_s']:.1f} s, peak {row['import_peak_mb']:.0f} MB); "
+                    f"re-import {row['reimport_rows_per_s']:>9,.0f} rows/s, unchanged "
+                    f"{row['reimport_unchanged']:,}"
+                    + (
+                        f"; naive {row['naive_rows_per_s']:,.0f} rows/s, peak {row['naive_peak_mb']:.0f} MB, "
+                        f"dutyline/naive speed {row['speed_ratio']:.2f}x"
+                        if "naive_rows_per_s" in row
+                        else "; naive not run at this size"
+                    )
+                )
                 if pg_name:
                     drop_pg(args.pg, pg_name)
     out = ROOT / "bench" / "out"

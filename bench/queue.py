@@ -65,19 +65,33 @@ def desk(url: str, login: str, claimer: str, start: Any) -> tuple[list[int], lis
     def guarded() -> int | None:
         now = ctx.now()
         with db.write() as s:
-            got = queue_repo.claim_next(s, ItemKind.CALLBACK, team="front_door", login=login, token=new_token(),
-                                        now=now, until=now + dt.timedelta(minutes=15))
+            got = queue_repo.claim_next(
+                s,
+                ItemKind.CALLBACK,
+                team="front_door",
+                login=login,
+                token=new_token(),
+                now=now,
+                until=now + dt.timedelta(minutes=15),
+            )
         return None if got is None else got[0]
 
     def naive() -> int | None:
         with db.write() as s:
-            row = s.execute(select(Callback.id).where(Callback.team_code == "front_door",
-                                                      Callback.claimed_by.is_(None))
-                            .order_by(Callback.due_at, Callback.id).limit(1)).first()
+            row = s.execute(
+                select(Callback.id)
+                .where(Callback.team_code == "front_door", Callback.claimed_by.is_(None))
+                .order_by(Callback.due_at, Callback.id)
+                .limit(1)
+            ).first()
             if row is None:
                 return None
-            s.execute(update(Callback).where(Callback.id == row[0]).values(claimed_by=login, status="claimed")
-                      .execution_options(synchronize_session=False))
+            s.execute(
+                update(Callback)
+                .where(Callback.id == row[0])
+                .values(claimed_by=login, status="claimed")
+                .execution_options(synchronize_session=False)
+            )
         return int(row[0])
 
     claim = {"service": service, "guarded": guarded, "naive": naive}[claimer]
@@ -106,9 +120,19 @@ def reset_queue(url: str, items: int) -> None:
     base = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
     with db.write() as s:
         s.execute(delete(Callback))
-        s.execute(insert(Callback), [{"team_code": "front_door", "reason": "general_enquiry", "phone": "",
-                                      "due_at": base + dt.timedelta(minutes=i), "created_at": base}
-                                     for i in range(items)])
+        s.execute(
+            insert(Callback),
+            [
+                {
+                    "team_code": "front_door",
+                    "reason": "general_enquiry",
+                    "phone": "",
+                    "due_at": base + dt.timedelta(minutes=i),
+                    "created_at": base,
+                }
+                for i in range(items)
+            ],
+        )
     db.dispose()
 
 
@@ -128,10 +152,18 @@ def run(pool: ProcessPoolExecutor, manager: Any, url: str, desks: int, claimer: 
     counts = Counter(i for ids, _ in results for i in ids)
     latencies = [x for _, lat in results for x in lat]
     claims = sum(counts.values())
-    return {"desks": desks, "claimer": claimer, "items": items, "claims": claims, "seconds": round(wall, 3),
-            "claims_per_s": round(claims / wall, 1), "p50_ms": round(percentile(latencies, 50) * 1000, 2),
-            "p95_ms": round(percentile(latencies, 95) * 1000, 2),
-            "double_claimed_items": sum(1 for c in counts.values() if c > 1), "lost_items": items - len(counts)}
+    return {
+        "desks": desks,
+        "claimer": claimer,
+        "items": items,
+        "claims": claims,
+        "seconds": round(wall, 3),
+        "claims_per_s": round(claims / wall, 1),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 2),
+        "p95_ms": round(percentile(latencies, 95) * 1000, 2),
+        "double_claimed_items": sum(1 for c in counts.values() if c > 1),
+        "lost_items": items - len(counts),
+    }
 
 
 def main() -> int:
@@ -163,26 +195,43 @@ def main() -> int:
                 for claimer in CLAIMERS:
                     rows.append(run(pool, manager, url, desks, claimer, args.items))
                     r = rows[-1]
-                    print(f"  {desks:>2} desks {claimer:<8} {r['claims_per_s']:>8.1f}/s  p95 {r['p95_ms']:>7.2f} ms",
-                          file=sys.stderr)
+                    print(
+                        f"  {desks:>2} desks {claimer:<8} {r['claims_per_s']:>8.1f}/s  p95 {r['p95_ms']:>7.2f} ms",
+                        file=sys.stderr,
+                    )
         manager.shutdown()
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    header = f"{'desks':>5}  {'claimer':<8} {'claims':>6} {'claims/s':>9} {'p50 ms':>8} {'p95 ms':>8} " \
-             f"{'double-claimed':>14} {'lost':>5}"
+    header = (
+        f"{'desks':>5}  {'claimer':<8} {'claims':>6} {'claims/s':>9} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'double-claimed':>14} {'lost':>5}"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r['desks']:>5}  {r['claimer']:<8} {r['claims']:>6} {r['claims_per_s']:>9.1f} {r['p50_ms']:>8.2f} "
-              f"{r['p95_ms']:>8.2f} {r['double_claimed_items']:>14} {r['lost_items']:>5}")
+        print(
+            f"{r['desks']:>5}  {r['claimer']:<8} {r['claims']:>6} {r['claims_per_s']:>9.1f} {r['p50_ms']:>8.2f} "
+            f"{r['p95_ms']:>8.2f} {r['double_claimed_items']:>14} {r['lost_items']:>5}"
+        )
     out = _HERE / "out" / "queue.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                           "load_avg_1m": os.getloadavg()[0]},
-                               "runs": rows}, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "machine": {
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "load_avg_1m": os.getloadavg()[0],
+                },
+                "runs": rows,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"\nwritten {out.relative_to(_HERE.parent)}")
     return 0
 

@@ -77,9 +77,9 @@ def in_memory(n: int, per_kind: int, baseline_n: int, seed: int) -> dict:
     t0 = time.perf_counter()
     builder = IndexBuilder()
     for i in range(0, len(cases), CHUNK):
-        builder.add_cases(cases[i:i + CHUNK])
+        builder.add_cases(cases[i : i + CHUNK])
     for i in range(0, len(contacts), CHUNK):
-        builder.add_contacts(contacts[i:i + CHUNK])
+        builder.add_contacts(contacts[i : i + CHUNK])
     index = builder.build()
     build_s = time.perf_counter() - t0
     index_mb = rss_mb() - before
@@ -103,19 +103,29 @@ def in_memory(n: int, per_kind: int, baseline_n: int, seed: int) -> dict:
     b_got: list[list[str]] = []
     for i in sample:
         t = time.perf_counter()
-        res = process.extract(queries[i][1], choices, scorer=fuzz.WRatio, processor=utils.default_process,
-                              limit=10)
+        res = process.extract(queries[i][1], choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=10)
         b_lat.append((time.perf_counter() - t) * 1000)
         b_got.append([refs[r[2]] for r in res])
     e_sample = [expected[i] for i in sample]
     k_sample = [kinds[i] for i in sample]
     return {
-        "cases": n, "queries": len(queries), "build_s": round(build_s, 3), "index_rss_mb": round(index_mb, 1),
+        "cases": n,
+        "queries": len(queries),
+        "build_s": round(build_s, 3),
+        "index_rss_mb": round(index_mb, 1),
         "process_rss_mb": round(rss_mb(), 1),
-        "engine": {"p50_ms": round(pct(lat, 50), 3), "p95_ms": round(pct(lat, 95), 3),
-                   "max_ms": round(max(lat), 3), "accuracy": score_run(kinds, expected, got)},
-        "baseline": {"queries": len(sample), "p50_ms": round(pct(b_lat, 50), 3),
-                     "p95_ms": round(pct(b_lat, 95), 3), "accuracy": score_run(k_sample, e_sample, b_got)},
+        "engine": {
+            "p50_ms": round(pct(lat, 50), 3),
+            "p95_ms": round(pct(lat, 95), 3),
+            "max_ms": round(max(lat), 3),
+            "accuracy": score_run(kinds, expected, got),
+        },
+        "baseline": {
+            "queries": len(sample),
+            "p50_ms": round(pct(b_lat, 50), 3),
+            "p95_ms": round(pct(b_lat, 95), 3),
+            "accuracy": score_run(k_sample, e_sample, b_got),
+        },
         "engine_on_baseline_sample": score_run(k_sample, e_sample, [got[i] for i in sample]),
         "speedup_p95": round(pct(b_lat, 95) / pct(lat, 95), 1),
         "speedup_p50": round(pct(b_lat, 50) / pct(lat, 50), 1),
@@ -157,15 +167,26 @@ def startup_child(url: str, home: str) -> None:
     service.refresh()
     refresh_ms = (time.perf_counter() - t3) * 1000
     peak = max(peak_rss_mb(), rss_mb())  # VmHWM is updated lazily: never report it below the current RSS
-    print(json.dumps({"ready_s": round(ready, 3), "snapshot_s": round(saved, 3), "import_s": round(imported, 3),
-                      "cases": len(service), "rss_mb": round(ready_rss, 1), "peak_rss_mb": round(peak, 1),
-                      "noop_refresh_ms": round(refresh_ms, 2)}))
+    print(
+        json.dumps(
+            {
+                "ready_s": round(ready, 3),
+                "snapshot_s": round(saved, 3),
+                "import_s": round(imported, 3),
+                "cases": len(service),
+                "rss_mb": round(ready_rss, 1),
+                "peak_rss_mb": round(peak, 1),
+                "noop_refresh_ms": round(refresh_ms, 2),
+            }
+        )
+    )
     db.dispose()
 
 
 def run_child(url: str, home: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--startup-child", url, "--home", home], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--startup-child", url, "--home", home], check=True, capture_output=True, text=True
+    )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
@@ -198,31 +219,48 @@ def db_path_run(n: int, seed: int, batch_queries: list[str] | None) -> dict:
             queries = (batch_queries * (600 // max(1, len(batch_queries)) + 1))[:600]
             env = {**os.environ, "DUTYLINE_HOME": tmp}
             t = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-m", "dutyline", "--db", url, "search", "-"], cwd=ROOT,
-                                  input="\n".join(queries) + "\n", capture_output=True, text=True, env=env)
+            proc = subprocess.run(
+                [sys.executable, "-m", "dutyline", "--db", url, "search", "-"],
+                cwd=ROOT,
+                input="\n".join(queries) + "\n",
+                capture_output=True,
+                text=True,
+                env=env,
+            )
             total = time.perf_counter() - t
             lines = proc.stdout.splitlines()
-            result["batch"] = {"queries": len(queries), "exit": proc.returncode, "lines": len(lines),
-                               "total_s": round(total, 3), "ms_per_query": round(total * 1000 / len(queries), 2),
-                               "all_json": all(line.startswith("[") for line in lines)}
+            result["batch"] = {
+                "queries": len(queries),
+                "exit": proc.returncode,
+                "lines": len(lines),
+                "total_s": round(total, 3),
+                "ms_per_query": round(total * 1000 / len(queries), 2),
+                "all_json": all(line.startswith("[") for line in lines),
+            }
         return result
 
 
 def startup_line(r: dict) -> str:
     c, w = r["cold"], r["warm"]
-    return (f"cold build ready {c['ready_s']} s (RSS {c['rss_mb']} MB, peak {c['peak_rss_mb']} MB, snapshot "
-            f"written {c['snapshot_s']} s later), warm start {w['ready_s']} s (RSS {w['rss_mb']} MB, peak "
-            f"{w['peak_rss_mb']} MB), no-op refresh {w['noop_refresh_ms']} ms")
+    return (
+        f"cold build ready {c['ready_s']} s (RSS {c['rss_mb']} MB, peak {c['peak_rss_mb']} MB, snapshot "
+        f"written {c['snapshot_s']} s later), warm start {w['ready_s']} s (RSS {w['rss_mb']} MB, peak "
+        f"{w['peak_rss_mb']} MB), no-op refresh {w['noop_refresh_ms']} ms"
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="20000,100000,1000000")
-    ap.add_argument("--db-sizes", default="20000,100000,1000000",
-                    help="sizes for the SQLite start-up and batch measurements ('' to skip)")
+    ap.add_argument(
+        "--db-sizes",
+        default="20000,100000,1000000",
+        help="sizes for the SQLite start-up and batch measurements ('' to skip)",
+    )
     ap.add_argument("--pg-sizes", default="", help="sizes for the PostgreSQL start-up measurements")
-    ap.add_argument("--pg-admin-url", default=os.environ.get("DUTYLINE_TEST_PG",
-                                                            "postgresql://postgres@127.0.0.1:5432/postgres"))
+    ap.add_argument(
+        "--pg-admin-url", default=os.environ.get("DUTYLINE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+    )
     ap.add_argument("--per-kind", type=int, default=60, help="queries per kind and size")
     ap.add_argument("--baseline-queries", type=int, default=200, help="queries given to the slow baseline")
     ap.add_argument("--seed", type=int, default=2026)
@@ -235,29 +273,36 @@ def main() -> None:
     report: dict = {"date": dt.datetime.now(dt.UTC).isoformat(), "in_memory": [], "database": []}
     batch: list[str] | None = None
     for n in [int(s) for s in args.sizes.split(",") if s]:
-        r = in_memory(n, args.per_kind, args.baseline_queries if n < 500_000 else args.baseline_queries // 2,
-                      args.seed)
+        r = in_memory(n, args.per_kind, args.baseline_queries if n < 500_000 else args.baseline_queries // 2, args.seed)
         queries = r.pop("batch_queries")
         if batch is None:
             batch = queries
         report["in_memory"].append(r)
         e, b = r["engine"], r["baseline"]
-        print(f"\n== {n:,} cases: build {r['build_s']} s, index +{r['index_rss_mb']} MB "
-              f"(bench process {r['process_rss_mb']} MB), {r['queries']} queries")
+        print(
+            f"\n== {n:,} cases: build {r['build_s']} s, index +{r['index_rss_mb']} MB "
+            f"(bench process {r['process_rss_mb']} MB), {r['queries']} queries"
+        )
         print(f"engine   p50 {e['p50_ms']:.2f} ms  p95 {e['p95_ms']:.2f} ms  max {e['max_ms']:.1f} ms")
-        print(f"baseline p50 {b['p50_ms']:.2f} ms  p95 {b['p95_ms']:.2f} ms  ({b['queries']} queries)  "
-              f"speed-up p95 {r['speedup_p95']}x, p50 {r['speedup_p50']}x")
+        print(
+            f"baseline p50 {b['p50_ms']:.2f} ms  p95 {b['p95_ms']:.2f} ms  ({b['queries']} queries)  "
+            f"speed-up p95 {r['speedup_p95']}x, p50 {r['speedup_p50']}x"
+        )
         print(f"{'kind':14} {'n':>4} {'top1':>6} {'top5':>6} | baseline {'top1':>6} {'top5':>6}")
         for kind, acc in e["accuracy"].items():
             ba = b["accuracy"].get(kind, {})
-            print(f"{kind:14} {acc['n']:>4} {acc['top1']:>6.3f} {acc['top5']:>6.3f} | {'':8} "
-                  f"{ba.get('top1', float('nan')):>6.3f} {ba.get('top5', float('nan')):>6.3f}")
+            print(
+                f"{kind:14} {acc['n']:>4} {acc['top1']:>6.3f} {acc['top5']:>6.3f} | {'':8} "
+                f"{ba.get('top1', float('nan')):>6.3f} {ba.get('top5', float('nan')):>6.3f}"
+            )
         sys.stdout.flush()
     for n in [int(s) for s in args.db_sizes.split(",") if s]:
         r = db_path_run(n, args.seed, batch if n == 20000 else None)
         report["database"].append(r)
-        print(f"\n== SQLite {n:,} cases (set-up {r['setup_s']} s): {startup_line(r)}, snapshot "
-              f"{r['snapshot_mode']} in {r['snapshot_dir_mode']}")
+        print(
+            f"\n== SQLite {n:,} cases (set-up {r['setup_s']} s): {startup_line(r)}, snapshot "
+            f"{r['snapshot_mode']} in {r['snapshot_dir_mode']}"
+        )
         if "batch" in r:
             print(f"   CLI batch: {r['batch']}")
         sys.stdout.flush()

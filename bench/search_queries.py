@@ -16,30 +16,110 @@ from collections.abc import Callable, Iterable
 
 from dutyline.domain.text import fold, phone_digits, postcode_key
 
-KINDS = ("typo", "typo2", "soundalike", "nickname", "surname_first", "accents", "punctuation", "dob",
-         "name_year", "phone", "postcode", "ref", "parent", "school")
+KINDS = (
+    "typo",
+    "typo2",
+    "soundalike",
+    "nickname",
+    "surname_first",
+    "accents",
+    "punctuation",
+    "dob",
+    "name_year",
+    "phone",
+    "postcode",
+    "ref",
+    "parent",
+    "school",
+)
 _TITLES = {"mr", "mrs", "miss", "ms", "mx", "dr"}
 #: Nicknames from everyday usage (independent of the engine's table, though overlapping by nature).
 BENCH_NICKNAMES = {
-    "alexander": "alex", "elizabeth": "lizzie", "william": "billy", "alfred": "alfie", "thomas": "tom",
-    "samuel": "sam", "benjamin": "ben", "charles": "charlie", "frederick": "freddie", "henry": "harry",
-    "joshua": "josh", "matthew": "matt", "daniel": "dan", "oliver": "ollie", "isabella": "izzy",
-    "jacob": "jake", "joseph": "joe", "edward": "ed", "theodore": "theo", "rebecca": "becky",
-    "katherine": "katie", "jessica": "jess", "abigail": "abi", "nicholas": "nick", "zachary": "zach",
+    "alexander": "alex",
+    "elizabeth": "lizzie",
+    "william": "billy",
+    "alfred": "alfie",
+    "thomas": "tom",
+    "samuel": "sam",
+    "benjamin": "ben",
+    "charles": "charlie",
+    "frederick": "freddie",
+    "henry": "harry",
+    "joshua": "josh",
+    "matthew": "matt",
+    "daniel": "dan",
+    "oliver": "ollie",
+    "isabella": "izzy",
+    "jacob": "jake",
+    "joseph": "joe",
+    "edward": "ed",
+    "theodore": "theo",
+    "rebecca": "becky",
+    "katherine": "katie",
+    "jessica": "jess",
+    "abigail": "abi",
+    "nicholas": "nick",
+    "zachary": "zach",
 }
 #: Spoken-alike rewrites a handler might produce (regex, replacement), tried in order.
 _SOUND_RULES = (
-    (r"^niamh$", "neve"), (r"^aoife$", "eefa"), (r"^siobhan$", "shivaun"), (r"^mohammed$", "muhammad"),
-    (r"^muhammad$", "mohamed"), (r"^jakub$", "yakub"), (r"^nguyen$", "nyugen"), (r"^stephen$", "steven"),
-    (r"^katie$", "katy"), (r"mps", "ms"), (r"ph", "f"), (r"ie$", "y"), (r"y$", "ie"), (r"ck", "k"),
-    (r"([bdfglmnprst])\1", r"\1"), (r"^mac", "mc"), (r"ies$", "is"), (r"c(?=[aou])", "k"), (r"ee", "ea"),
-    (r"ai", "ay"), (r"z", "s"), (r"th", "t"), (r"w", "v"), (r"ei", "ie"), (r"ou", "oo"), (r"son$", "sen"),
+    (r"^niamh$", "neve"),
+    (r"^aoife$", "eefa"),
+    (r"^siobhan$", "shivaun"),
+    (r"^mohammed$", "muhammad"),
+    (r"^muhammad$", "mohamed"),
+    (r"^jakub$", "yakub"),
+    (r"^nguyen$", "nyugen"),
+    (r"^stephen$", "steven"),
+    (r"^katie$", "katy"),
+    (r"mps", "ms"),
+    (r"ph", "f"),
+    (r"ie$", "y"),
+    (r"y$", "ie"),
+    (r"ck", "k"),
+    (r"([bdfglmnprst])\1", r"\1"),
+    (r"^mac", "mc"),
+    (r"ies$", "is"),
+    (r"c(?=[aou])", "k"),
+    (r"ee", "ea"),
+    (r"ai", "ay"),
+    (r"z", "s"),
+    (r"th", "t"),
+    (r"w", "v"),
+    (r"ei", "ie"),
+    (r"ou", "oo"),
+    (r"son$", "sen"),
 )
-_GENERIC_SCHOOL = {"primary", "school", "catholic", "academy", "junior", "infant", "infants", "nursery",
-                   "college", "church", "england", "special", "high", "community", "saint"}
+_GENERIC_SCHOOL = {
+    "primary",
+    "school",
+    "catholic",
+    "academy",
+    "junior",
+    "infant",
+    "infants",
+    "nursery",
+    "college",
+    "church",
+    "england",
+    "special",
+    "high",
+    "community",
+    "saint",
+}
 _MONTHS = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
 
 
@@ -66,10 +146,16 @@ class Truth:
         first, last, known = r["first_name"], r["last_name"], r["known_as"]
         year = r["date_of_birth"][:4]
         c = self.c
-        c.update((key("fl", first, last), key("l+dob", last, r["date_of_birth"]),
-                  key("fly", first, last, year), key("f+pc", first, postcode_key(r["postcode"])),
-                  key("frag", _digits(r["case_ref"])[-4:]), key("frag", _digits(r["case_ref"])[-5:]),
-                  ))
+        c.update(
+            (
+                key("fl", first, last),
+                key("l+dob", last, r["date_of_birth"]),
+                key("fly", first, last, year),
+                key("f+pc", first, postcode_key(r["postcode"])),
+                key("frag", _digits(r["case_ref"])[-4:]),
+                key("frag", _digits(r["case_ref"])[-5:]),
+            )
+        )
         for w in set(r["school"].split()):  # the school word with any of the child's names
             for name in {first, known, *re.split(r"[\s\-]+", last)} - {""}:
                 c[key("school", w, name)] += 1
@@ -125,9 +211,14 @@ def _sound(word: str) -> str | None:
 def _dob_form(rng: random.Random, iso: str) -> str:
     d = dt.date.fromisoformat(iso)
     suffix = "th" if 10 <= d.day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(d.day % 10, "th")
-    forms = (f"{d.day:02d}/{d.month:02d}/{d.year}", f"{d.day}/{d.month}/{d.year % 100:02d}",
-             f"{d.day}.{d.month}.{d.year % 100:02d}", f"{d.day} {_MONTHS[d.month - 1]} {d.year}",
-             f"{d.day}{suffix} {_MONTHS[d.month - 1]} {d.year}", d.isoformat())
+    forms = (
+        f"{d.day:02d}/{d.month:02d}/{d.year}",
+        f"{d.day}/{d.month}/{d.year % 100:02d}",
+        f"{d.day}.{d.month}.{d.year % 100:02d}",
+        f"{d.day} {_MONTHS[d.month - 1]} {d.year}",
+        f"{d.day}{suffix} {_MONTHS[d.month - 1]} {d.year}",
+        d.isoformat(),
+    )
     return rng.choice(forms)
 
 
@@ -136,8 +227,9 @@ def _phone_form(rng: random.Random, digits: str) -> str:
     return rng.choice((f"0{a} {b}", f"+44 {a} {b}", digits, f"(0{a}) {b[:3]} {b[3:]}", f"0{a}-{b}"))
 
 
-def make_queries(rows: Iterable[dict[str, str]], truth: Truth, rng: random.Random,
-                 per_kind: int) -> list[tuple[str, str, str]]:
+def make_queries(
+    rows: Iterable[dict[str, str]], truth: Truth, rng: random.Random, per_kind: int
+) -> list[tuple[str, str, str]]:
     """(kind, query, expected case_ref) triples, at most `per_kind` of each kind."""
     out: dict[str, list[tuple[str, str, str]]] = {k: [] for k in KINDS}
 
@@ -152,17 +244,26 @@ def make_queries(rows: Iterable[dict[str, str]], truth: Truth, rng: random.Rando
         if fl_unique and len(long_word) >= 5 and " " not in long_word:
             bad = _typo(rng, long_word, 1)
             other = last if long_word == first else first
-            put("typo", f"{bad} {other}" if long_word == first else f"{other} {bad}",
-                fold(bad) not in truth.tokens, ref)
+            put(
+                "typo", f"{bad} {other}" if long_word == first else f"{other} {bad}", fold(bad) not in truth.tokens, ref
+            )
         if fl_unique and len(long_word) >= 7:
             bad = _typo(rng, long_word, 2)
             other = last if long_word == first else first
-            put("typo2", f"{bad} {other}" if long_word == first else f"{other} {bad}",
-                fold(bad) not in truth.tokens, ref)
+            put(
+                "typo2",
+                f"{bad} {other}" if long_word == first else f"{other} {bad}",
+                fold(bad) not in truth.tokens,
+                ref,
+            )
         sf, sl = _sound(first), _sound(last)
         if fl_unique and (sf or sl):
-            put("soundalike", f"{sf or first} {sl or last}",
-                (sf is None or sf not in truth.tokens) and (sl is None or sl not in truth.tokens), ref)
+            put(
+                "soundalike",
+                f"{sf or first} {sl or last}",
+                (sf is None or sf not in truth.tokens) and (sl is None or sl not in truth.tokens),
+                ref,
+            )
         nick = BENCH_NICKNAMES.get(fold(first))
         if nick and fl_unique:
             put("nickname", f"{nick} {last}", truth.c[key("part", nick, last)] == 0, ref)
@@ -172,20 +273,27 @@ def make_queries(rows: Iterable[dict[str, str]], truth: Truth, rng: random.Rando
         if fold(first + last) != f"{first}{last}".lower():
             put("accents", f"{fold(first)} {fold(last)}", fl_unique, ref)
         if re.search(r"['\-]", last):
-            variant = rng.choice((last.replace("'", "").replace("-", " "), last.replace("'", " ")
-                                  .replace("-", ""), last.replace("'", "").replace("-", "")))
+            variant = rng.choice(
+                (
+                    last.replace("'", "").replace("-", " "),
+                    last.replace("'", " ").replace("-", ""),
+                    last.replace("'", "").replace("-", ""),
+                )
+            )
             put("punctuation", f"{first} {variant}", fl_unique, ref)
-        put("dob", f"{last} {_dob_form(rng, r['date_of_birth'])}", truth.unique("l+dob", last,
-                                                                                r["date_of_birth"]), ref)
+        put("dob", f"{last} {_dob_form(rng, r['date_of_birth'])}", truth.unique("l+dob", last, r["date_of_birth"]), ref)
         if not fl_unique:
-            put("name_year", f"{first} {last} {r['date_of_birth'][:4]}",
-                truth.unique("fly", first, last, r["date_of_birth"][:4]), ref)
+            put(
+                "name_year",
+                f"{first} {last} {r['date_of_birth'][:4]}",
+                truth.unique("fly", first, last, r["date_of_birth"][:4]),
+                ref,
+            )
         digits = phone_digits(r["contact1_phone"])
         if digits.startswith("07"):
             put("phone", _phone_form(rng, digits), truth.unique("phone", digits), ref)
         pc = postcode_key(r["postcode"])
-        put("postcode", f"{first} {rng.choice((pc, pc.lower(), r['postcode']))}",
-            truth.unique("f+pc", first, pc), ref)
+        put("postcode", f"{first} {rng.choice((pc, pc.lower(), r['postcode']))}", truth.unique("f+pc", first, pc), ref)
         digits_ref = _digits(ref)
         for k in (4, 5, 6):
             frag = digits_ref[-k:]
@@ -194,10 +302,15 @@ def make_queries(rows: Iterable[dict[str, str]], truth: Truth, rng: random.Rando
                 break
         pf, pl = person_name(r["contact1_name"])
         if pf and pl:
-            put("parent", f"{pf} {pl}", truth.unique("person", pf, pl) and truth.unique("part", pf, pl)
-                and truth.c[key("fl", pf, pl)] == 0, ref)
-        school_word = next((w for w in r["school"].split() if len(w) > 3 and w.isalpha()
-                            and w.lower() not in _GENERIC_SCHOOL), None)
+            put(
+                "parent",
+                f"{pf} {pl}",
+                truth.unique("person", pf, pl) and truth.unique("part", pf, pl) and truth.c[key("fl", pf, pl)] == 0,
+                ref,
+            )
+        school_word = next(
+            (w for w in r["school"].split() if len(w) > 3 and w.isalpha() and w.lower() not in _GENERIC_SCHOOL), None
+        )
         if school_word and r["school"]:
             put("school", f"{school_word} {first}", truth.unique("school", school_word, first), ref)
         if all(len(v) >= per_kind for v in out.values()):
@@ -205,17 +318,29 @@ def make_queries(rows: Iterable[dict[str, str]], truth: Truth, rng: random.Rando
     return [q for v in out.values() for q in v]
 
 
-def rows_to_tuples(rows: Iterable[dict[str, str]], start_id: int = 1,
-                   on_row: Callable[[dict[str, str]], None] | None = None
-                   ) -> tuple[list[tuple], list[tuple]]:
+def rows_to_tuples(
+    rows: Iterable[dict[str, str]], start_id: int = 1, on_row: Callable[[dict[str, str]], None] | None = None
+) -> tuple[list[tuple], list[tuple]]:
     """CASE_COLUMNS and CONTACT_COLUMNS tuples for the index (ids from start_id)."""
     cases: list[tuple] = []
     contacts: list[tuple] = []
     for i, r in enumerate(rows, start_id):
         if on_row:
             on_row(r)
-        cases.append((i, r["case_ref"], r["first_name"], r["last_name"], r["known_as"], r["date_of_birth"],
-                      r["postcode"], r["school"], r["stage"], r["named_officer"]))
+        cases.append(
+            (
+                i,
+                r["case_ref"],
+                r["first_name"],
+                r["last_name"],
+                r["known_as"],
+                r["date_of_birth"],
+                r["postcode"],
+                r["school"],
+                r["stage"],
+                r["named_officer"],
+            )
+        )
         for n in (1, 2):
             if r[f"contact{n}_name"]:
                 contacts.append((i, n, r[f"contact{n}_name"], r[f"contact{n}_phone"], ""))

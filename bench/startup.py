@@ -46,8 +46,7 @@ def app_child(url: str) -> None:
 
     async def wait_ready() -> None:
         async with app.run_test(headless=True, size=(120, 40)) as pilot:
-            while not (app.index_count is not None and isinstance(app.focused, Input)
-                       and app.focused.id == "search"):
+            while not (app.index_count is not None and isinstance(app.focused, Input) and app.focused.id == "search"):
                 await pilot.pause(0.005)
             print(f"READY {app.index_count}", flush=True)
 
@@ -65,8 +64,11 @@ def naive_child(url: str) -> None:
 
     db = Database(url)
     with db.read() as session:
-        rows = session.scalars(select(Case).options(selectinload(Case.contacts),
-                                                    selectinload(Case.named_officer).selectinload(Officer.team)))
+        rows = session.scalars(
+            select(Case).options(
+                selectinload(Case.contacts), selectinload(Case.named_officer).selectinload(Officer.team)
+            )
+        )
         cases = [case_info(r) for r in rows]
     print(f"READY {len(cases)}", flush=True)
 
@@ -75,8 +77,14 @@ def timed(kind: str, url: str, home: str) -> float:
     """Seconds from spawning the child to its READY line."""
     env = {**os.environ, "DUTYLINE_HOME": home, "PYTHONPATH": str(ROOT)}
     t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, f"--{kind}-child", url], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, f"--{kind}-child", url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     assert proc.stdout is not None
     for line in proc.stdout:
         if line.startswith("READY"):
@@ -108,9 +116,14 @@ def run_size(n: int, runs: int) -> dict:
         cold = timed("app", url, tmp)  # first start: no snapshot; writes one
         warm = sorted(timed("app", url, tmp) for _ in range(runs))
         naive = sorted(timed("naive", url, tmp) for _ in range(max(1, runs if n <= 100_000 else 1)))
-    return {"cases": n, "setup_s": round(setup, 1), "cold_s": round(cold, 3), "warm_median_s": round(
-        warm[len(warm) // 2], 3), "warm_all_s": [round(x, 3) for x in warm], "naive_orm_s": round(
-        naive[len(naive) // 2], 3)}
+    return {
+        "cases": n,
+        "setup_s": round(setup, 1),
+        "cold_s": round(cold, 3),
+        "warm_median_s": round(warm[len(warm) // 2], 3),
+        "warm_all_s": [round(x, 3) for x in warm],
+        "naive_orm_s": round(naive[len(naive) // 2], 3),
+    }
 
 
 def main() -> None:
@@ -133,8 +146,11 @@ def main() -> None:
         r["target_s"] = target
         r["meets_target"] = r["warm_median_s"] < target
         results.append(r)
-        print(f"{n:>9,} cases: cold {r['cold_s']:.2f} s, warm {r['warm_median_s']:.2f} s (target < {target:.0f} s), "
-              f"naive ORM load {r['naive_orm_s']:.2f} s  [set-up {r['setup_s']} s]", flush=True)
+        print(
+            f"{n:>9,} cases: cold {r['cold_s']:.2f} s, warm {r['warm_median_s']:.2f} s (target < {target:.0f} s), "
+            f"naive ORM load {r['naive_orm_s']:.2f} s  [set-up {r['setup_s']} s]",
+            flush=True,
+        )
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "startup.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -15,33 +15,75 @@ from dutyline.store.engine import Database
 from dutyline.store.tables import Case, CaseException, Contact, Officer, Team
 
 
-def add_officer(db: Database, name: str, email: str, team: str, *, cover_id: int | None = None,
-                absent_from: dt.date | None = None, absent_until: dt.date | None = None) -> int:
+def add_officer(
+    db: Database,
+    name: str,
+    email: str,
+    team: str,
+    *,
+    cover_id: int | None = None,
+    absent_from: dt.date | None = None,
+    absent_until: dt.date | None = None,
+) -> int:
     """An officer in `team` (teams are synced from the built-in policy first). Returns the id."""
     sync_teams(db, load_policy(None))
     with db.write() as session:
         team_id = session.scalar(select(Team.id).where(Team.code == team))
-        row = Officer(name=name, email=email, team_id=team_id, cover_officer_id=cover_id,
-                      absent_from=absent_from, absent_until=absent_until)
+        row = Officer(
+            name=name,
+            email=email,
+            team_id=team_id,
+            cover_officer_id=cover_id,
+            absent_from=absent_from,
+            absent_until=absent_until,
+        )
         session.add(row)
         session.flush()
         return row.id
 
 
-def add_case(db: Database, ref: str, *, stage: str, stage_since: dt.date, dob: dt.date,
-             district: str = "Watford", request_date: dt.date | None = None,
-             plan_issued_date: dt.date | None = None, last_review_date: dt.date | None = None,
-             officer_id: int | None = None, contacts: int = 1) -> int:
+def add_case(
+    db: Database,
+    ref: str,
+    *,
+    stage: str,
+    stage_since: dt.date,
+    dob: dt.date,
+    district: str = "Watford",
+    request_date: dt.date | None = None,
+    plan_issued_date: dt.date | None = None,
+    last_review_date: dt.date | None = None,
+    officer_id: int | None = None,
+    contacts: int = 1,
+) -> int:
     """A case with `contacts` synthetic contacts. Returns the id."""
     with db.write() as session:
-        row = Case(case_ref=ref, first_name="Test", last_name="Child", date_of_birth=dob, postcode="WD17 1AA",
-                   postcode_key="WD171AA", district=district, stage=stage, stage_since=stage_since,
-                   request_date=request_date, plan_issued_date=plan_issued_date,
-                   last_review_date=last_review_date, named_officer_id=officer_id)
+        row = Case(
+            case_ref=ref,
+            first_name="Test",
+            last_name="Child",
+            date_of_birth=dob,
+            postcode="WD17 1AA",
+            postcode_key="WD171AA",
+            district=district,
+            stage=stage,
+            stage_since=stage_since,
+            request_date=request_date,
+            plan_issued_date=plan_issued_date,
+            last_review_date=last_review_date,
+            named_officer_id=officer_id,
+        )
         for i in range(contacts):
-            row.contacts.append(Contact(position=i + 1, name=f"Parent {i + 1}", relation="mother",
-                                        phone="07700 900123", phone_key="07700900123",
-                                        parental_responsibility=True))
+            row.contacts.append(
+                Contact(
+                    position=i + 1,
+                    name=f"Parent {i + 1}",
+                    relation="mother",
+                    phone="07700 900123",
+                    phone_key="07700900123",
+                    parental_responsibility=True,
+                )
+            )
         session.add(row)
         session.flush()
         return row.id

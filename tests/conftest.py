@@ -24,8 +24,9 @@ PG_ADMIN_URL = os.environ.get("DUTYLINE_TEST_PG", "postgresql://postgres@127.0.0
 def _pg_admin():
     import psycopg
 
-    return psycopg.connect(PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True,
-                           connect_timeout=3)
+    return psycopg.connect(
+        PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True, connect_timeout=3
+    )
 
 
 def _pg_url(dbname: str) -> str:

@@ -30,8 +30,7 @@ T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def ctx(db: Database) -> Context:
     """An admin context over a trail of 10 rows (ids 1..10 on a fresh database)."""
-    context = Context(db=db, actor=Actor(login="ada", roles=frozenset({Role.ADMIN}), desk="desk1"),
-                      clock=lambda: T0)
+    context = Context(db=db, actor=Actor(login="ada", roles=frozenset({Role.ADMIN}), desk="desk1"), clock=lambda: T0)
     with db.write() as session:
         for i in range(10):
             context.audit(session, Action.VIEW_CASE, case_id=100 + i)
@@ -72,8 +71,10 @@ def test_an_untouched_chain_verifies_and_the_check_is_audited(ctx: Context) -> N
     assert verify(ctx).rows == 11  # the check's own row is part of the chain and verifies too
 
 
-@pytest.mark.parametrize("column,value", [("detail", "rows=999"), ("login", "mallory"), ("case_id", 999),
-                                          ("outcome", "refused"), ("action", "search")])
+@pytest.mark.parametrize(
+    "column,value",
+    [("detail", "rows=999"), ("login", "mallory"), ("case_id", 999), ("outcome", "refused"), ("action", "search")],
+)
 def test_an_edited_row_is_the_first_bad_row(ctx: Context, column: str, value: object) -> None:
     row_ids = ids(ctx.db)
     tamper(ctx.db, f"UPDATE audit_event SET {column} = :v WHERE id = :id", v=value, id=row_ids[4])
@@ -137,24 +138,38 @@ def test_a_chain_rewritten_from_some_row_is_caught_by_the_head(ctx: Context, tmp
     row_ids = ids(ctx.db)
     unprotect(ctx.db)
     with ctx.db.engine.begin() as conn:  # rewrite row 5 and rehash everything after it consistently
-        rows = conn.execute(text("SELECT id, ts, login, role, desk, action, case_id, outcome, detail "
-                                 "FROM audit_event WHERE id >= :id ORDER BY id"), {"id": row_ids[4]}).all()
+        rows = conn.execute(
+            text(
+                "SELECT id, ts, login, role, desk, action, case_id, outcome, detail "
+                "FROM audit_event WHERE id >= :id ORDER BY id"
+            ),
+            {"id": row_ids[4]},
+        ).all()
         prev = conn.execute(text("SELECT hash FROM audit_event WHERE id=:id"), {"id": row_ids[3]}).scalar_one()
-        conn.execute(text("UPDATE audit_event SET hash = 'x' || CAST(id AS VARCHAR(12)) WHERE id >= :id"),
-                     {"id": row_ids[4]})
+        conn.execute(
+            text("UPDATE audit_event SET hash = 'x' || CAST(id AS VARCHAR(12)) WHERE id >= :id"), {"id": row_ids[4]}
+        )
         for r in rows:
             login = "mallory" if r.id == row_ids[4] else r.login
             ts = r.ts if isinstance(r.ts, dt.datetime) else dt.datetime.fromisoformat(r.ts)
             h = row_hash(prev, ts, login, r.role, r.desk, r.action, r.case_id, r.outcome, r.detail)
-            conn.execute(text("UPDATE audit_event SET login=:l, prev_hash=:p, hash=:h WHERE id=:id"),
-                         {"l": login, "p": prev, "h": h, "id": r.id})
+            conn.execute(
+                text("UPDATE audit_event SET login=:l, prev_hash=:p, hash=:h WHERE id=:id"),
+                {"l": login, "p": prev, "h": h, "id": r.id},
+            )
             prev = h
     assert verify(ctx).ok  # a consistent forgery fools the chain alone...
     assert not verify(ctx, head).ok  # ...but not the head hash kept elsewhere
 
 
-@pytest.mark.parametrize("sql", ["UPDATE audit_event SET detail='x' WHERE id={id}",
-                                 "DELETE FROM audit_event WHERE id={id}", "DELETE FROM audit_event"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_event SET detail='x' WHERE id={id}",
+        "DELETE FROM audit_event WHERE id={id}",
+        "DELETE FROM audit_event",
+    ],
+)
 def test_the_database_itself_refuses_update_and_delete(ctx: Context, sql: str) -> None:
     first = ids(ctx.db)[0]
     with pytest.raises(DBAPIError, match="append-only"), ctx.db.engine.begin() as conn:
@@ -172,7 +187,7 @@ def test_postgresql_refuses_truncate(ctx: Context) -> None:
 
 def test_export_is_quoted_private_audited_and_holds_ids_only(ctx: Context, tmp_path: Path) -> None:
     with ctx.db.write() as s:  # a detail that looks like a formula
-        ctx.audit(s, Action.SEARCH, detail="=HYPERLINK(\"http://x\")")
+        ctx.audit(s, Action.SEARCH, detail='=HYPERLINK("http://x")')
     out = tmp_path / "audit.csv"
     head = audit_trail.export(ctx, T0, out)
     assert os.stat(out).st_mode & 0o777 == 0o600
@@ -181,7 +196,7 @@ def test_export_is_quoted_private_audited_and_holds_ids_only(ctx: Context, tmp_p
     with open(out, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 11 and rows[-1]["hash"] == head and rows[0]["prev_hash"] == GENESIS
-    assert rows[-1]["detail"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[-1]["detail"] == '\'=HYPERLINK("http://x")'
     assert rows[0]["case_id"] == "100" and rows[0]["ts_utc"] == "2026-03-02T09:00:00.000000Z"
     with ctx.db.read() as s:
         last = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()

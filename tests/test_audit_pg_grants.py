@@ -27,8 +27,11 @@ pytestmark = pytest.mark.pg
 
 
 def grants_sql(role: str) -> str:
-    return (resources.files("dutyline") / "store" / "pg_grants.sql").read_text(encoding="utf-8").replace(
-        "dutyline_app", role)
+    return (
+        (resources.files("dutyline") / "store" / "pg_grants.sql")
+        .read_text(encoding="utf-8")
+        .replace("dutyline_app", role)
+    )
 
 
 @pytest.fixture
@@ -57,9 +60,17 @@ def test_app_role_connects_as_itself_and_owns_nothing(app_db: tuple[Database, Da
     assert owned == 0
 
 
-@pytest.mark.parametrize("sql", ["UPDATE audit_event SET detail = 'x'", "DELETE FROM audit_event",
-                                 "TRUNCATE audit_event", "ALTER TABLE audit_event DISABLE TRIGGER ALL",
-                                 "DROP TABLE audit_event", "INSERT INTO alembic_version VALUES ('x')"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_event SET detail = 'x'",
+        "DELETE FROM audit_event",
+        "TRUNCATE audit_event",
+        "ALTER TABLE audit_event DISABLE TRIGGER ALL",
+        "DROP TABLE audit_event",
+        "INSERT INTO alembic_version VALUES ('x')",
+    ],
+)
 def test_changing_the_audit_trail_is_a_permission_error(app_db: tuple[Database, Database, str], sql: str) -> None:
     owner, app, _role = app_db
     ctx = Context(db=owner, actor=Actor(login="ada", roles=frozenset({Role.ADMIN})))

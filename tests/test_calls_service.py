@@ -19,9 +19,16 @@ from tests.ui.seed import NOW, Seeded, handler_ctx, seed
 
 def form(s: Seeded, **over: object) -> dict[str, object]:
     data: dict[str, object] = dict(
-        case_id=s.olivia, started_at=NOW - dt.timedelta(minutes=4), caller_kind=CallerKind.CONTACT,
-        caller_contact_id=s.olivia_mum, caller_has_pr=True, verified_dob=True, verified_postcode=True,
-        reason=Reason.ASSESSMENT_PROGRESS, notes="Asked when the decision is due.", outcome=Outcome.RESOLVED,
+        case_id=s.olivia,
+        started_at=NOW - dt.timedelta(minutes=4),
+        caller_kind=CallerKind.CONTACT,
+        caller_contact_id=s.olivia_mum,
+        caller_has_pr=True,
+        verified_dob=True,
+        verified_postcode=True,
+        reason=Reason.ASSESSMENT_PROGRESS,
+        notes="Asked when the decision is due.",
+        outcome=Outcome.RESOLVED,
     )
     data.update(over)
     return data
@@ -40,8 +47,12 @@ def test_log_resolved_call_stores_call_and_audit(db: Database) -> None:
     with db.read() as session:
         row = session.get(Call, logged.call_id)
         assert row is not None
-        assert (row.case_id, row.outcome, row.reason, row.staff_login) == (s.olivia, "resolved",
-                                                                            "assessment_progress", "hana")
+        assert (row.case_id, row.outcome, row.reason, row.staff_login) == (
+            s.olivia,
+            "resolved",
+            "assessment_progress",
+            "hana",
+        )
         assert row.verified_dob and row.verified_postcode and row.caller_contact_id == s.olivia_mum
         assert row.notes == "Asked when the decision is due."
         audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "log_call")).all()
@@ -53,22 +64,42 @@ def test_handoff_and_callback_written_with_the_call(db: Database) -> None:
     s = seed(db)
     ctx = handler_ctx(db)
     decision = calls_decide(ctx, s)
-    data = form(s, outcome=Outcome.HANDED_OFF, handoff=dict(
-        team="resolution", proposed_team=decision.team, explanation=decision.explanation,
-        override_reason="Mum is disputing the refusal", priority=Priority.STANDARD),
-        callback=dict(phone="07700 900123", contact_name="Sarah Smith", preferred_time="after 3pm",
-                      due_at=decision.callback_due, team="resolution"))
+    data = form(
+        s,
+        outcome=Outcome.HANDED_OFF,
+        handoff=dict(
+            team="resolution",
+            proposed_team=decision.team,
+            explanation=decision.explanation,
+            override_reason="Mum is disputing the refusal",
+            priority=Priority.STANDARD,
+        ),
+        callback=dict(
+            phone="07700 900123",
+            contact_name="Sarah Smith",
+            preferred_time="after 3pm",
+            due_at=decision.callback_due,
+            team="resolution",
+        ),
+    )
     logged = calls.log_call(ctx, build_call_form(data))
     with db.read() as session:
         h = session.get(Handoff, logged.handoff_id)
         cb = session.get(Callback, logged.callback_id)
         assert h is not None and cb is not None
-        assert (h.team_code, h.proposed_team_code, h.override_reason) == ("resolution", "front_door",
-                                                                          "Mum is disputing the refusal")
+        assert (h.team_code, h.proposed_team_code, h.override_reason) == (
+            "resolution",
+            "front_door",
+            "Mum is disputing the refusal",
+        )
         assert h.call_id == logged.call_id and h.notes == "Asked when the decision is due."
         assert h.status == "open" and h.explanation.startswith("Assessment and SEND Front Door")
         assert (cb.phone, cb.contact_name, cb.preferred_time, cb.team_code) == (
-            "07700 900123", "Sarah Smith", "after 3pm", "resolution")
+            "07700 900123",
+            "Sarah Smith",
+            "after 3pm",
+            "resolution",
+        )
         # Standard: close of the 3rd working day after Tue 10 Feb 2026 -> Fri 13 Feb 17:00 UK.
         assert cb.due_at.replace(tzinfo=dt.UTC) == dt.datetime(2026, 2, 13, 17, 0, tzinfo=dt.UTC)
 
@@ -82,10 +113,13 @@ def calls_decide(ctx, s: Seeded):  # type: ignore[no-untyped-def]
 def test_safeguarding_alerts_duty_with_urgent_handoff_due_now(db: Database) -> None:
     s = seed(db)
     ctx = handler_ctx(db)
-    data = form(s, reason=Reason.CHANGE_OF_NEED, outcome=Outcome.CALLBACK_BOOKED,
-                callback=dict(phone="07700 900123", due_at=NOW + dt.timedelta(days=1), team="front_door"),
-                safeguarding=dict(raised_at=NOW - dt.timedelta(minutes=2), summary="Child hurt at home",
-                                  referral_ref="CS-123"))
+    data = form(
+        s,
+        reason=Reason.CHANGE_OF_NEED,
+        outcome=Outcome.CALLBACK_BOOKED,
+        callback=dict(phone="07700 900123", due_at=NOW + dt.timedelta(days=1), team="front_door"),
+        safeguarding=dict(raised_at=NOW - dt.timedelta(minutes=2), summary="Child hurt at home", referral_ref="CS-123"),
+    )
     logged = calls.log_call(ctx, build_call_form(data))
     assert logged.safeguarding_alert_id is not None
     with db.read() as session:
@@ -101,8 +135,12 @@ def test_safeguarding_alerts_duty_with_urgent_handoff_due_now(db: Database) -> N
 
 def test_safeguarding_handoff_to_same_team_is_one_row(db: Database) -> None:
     s = seed(db)
-    data = form(s, reason=Reason.SAFEGUARDING, outcome=Outcome.HANDED_OFF,
-                handoff=dict(team="safeguarding", proposed_team="safeguarding", explanation="x"))
+    data = form(
+        s,
+        reason=Reason.SAFEGUARDING,
+        outcome=Outcome.HANDED_OFF,
+        handoff=dict(team="safeguarding", proposed_team="safeguarding", explanation="x"),
+    )
     logged = calls.log_call(handler_ctx(db), build_call_form(data))
     assert logged.handoff_id == logged.safeguarding_alert_id
     assert count(db, Handoff) == 1
@@ -120,8 +158,9 @@ def test_form_rules_say_what_to_fix(db: Database) -> None:
         build_call_form(form(s, outcome=Outcome.CALLBACK_BOOKED))
     assert "Book the callback" in exc.value.problems[0]
     with pytest.raises(FormProblems) as exc:
-        build_call_form(form(s, outcome=Outcome.HANDED_OFF,
-                             handoff=dict(team="resolution", proposed_team="front_door")))
+        build_call_form(
+            form(s, outcome=Outcome.HANDED_OFF, handoff=dict(team="resolution", proposed_team="front_door"))
+        )
     assert "Say why" in exc.value.problems[0]
     with pytest.raises(FormProblems) as exc:
         build_call_form(form(s, reason=None, notes="secret words"))
@@ -155,9 +194,21 @@ def test_repeat_caller_and_recent_and_open_items(db: Database) -> None:
     for days in (20, 10, 3):  # the one 20 days ago is outside the 14-day window
         calls.log_call(ctx, build_call_form(form(s, started_at=NOW - dt.timedelta(days=days))))
     assert not calls.repeat_caller(ctx, s.olivia)
-    calls.log_call(ctx, build_call_form(form(s, outcome=Outcome.CALLBACK_BOOKED, callback=dict(
-        phone="07700 900123", due_at=NOW - dt.timedelta(hours=1) + dt.timedelta(minutes=30), team="front_door"),
-        started_at=NOW - dt.timedelta(hours=1))))
+    calls.log_call(
+        ctx,
+        build_call_form(
+            form(
+                s,
+                outcome=Outcome.CALLBACK_BOOKED,
+                callback=dict(
+                    phone="07700 900123",
+                    due_at=NOW - dt.timedelta(hours=1) + dt.timedelta(minutes=30),
+                    team="front_door",
+                ),
+                started_at=NOW - dt.timedelta(hours=1),
+            )
+        ),
+    )
     assert calls.repeat_caller(ctx, s.olivia)
     recent = calls.recent_calls(ctx, s.olivia, limit=2)
     assert [c.started_at for c in recent] == [NOW - dt.timedelta(hours=1), NOW - dt.timedelta(days=3)]
@@ -204,5 +255,4 @@ def test_update_contact_checks_version(db: Database) -> None:
 def test_handler_cannot_update_contact_without_role(db: Database) -> None:
     s = seed(db)
     with pytest.raises(PermissionDenied):
-        calls.update_contact(handler_ctx(db, roles=frozenset()),
-                             s.olivia_mum, 1, {"phone": "07700 900999"})
+        calls.update_contact(handler_ctx(db, roles=frozenset()), s.olivia_mum, 1, {"phone": "07700 900999"})

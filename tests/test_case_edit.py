@@ -42,8 +42,13 @@ def test_second_save_of_same_version_conflicts_and_writes_nothing(db: Database, 
     v2 = edit_case(anna, case_id, shown.version, {"stage": "draft_plan"})
     assert v2 == 2
     with pytest.raises(Conflict) as err:
-        edit_case(ben, case_id, shown.version, {"named_officer_id": tom},
-                  seen={"stage": shown.stage, "named_officer_id": priya})
+        edit_case(
+            ben,
+            case_id,
+            shown.version,
+            {"named_officer_id": tom},
+            seen={"stage": shown.stage, "named_officer_id": priya},
+        )
     assert err.value.changes == {"stage": ("Needs assessment under way", "Draft plan issued")}
     assert "Changed: stage" in str(err.value) and "version 2" in str(err.value)
     after = load(db, case_id)
@@ -51,8 +56,10 @@ def test_second_save_of_same_version_conflicts_and_writes_nothing(db: Database, 
     # Without `seen`, the conflict lists the fields being changed, with the other person's values.
     with pytest.raises(Conflict) as err2:
         edit_case(ben, case_id, shown.version, {"stage": "plan_issued", "named_officer_id": tom})
-    assert err2.value.changes == {"named officer": ("Tom Reed", "Priya Shah"),
-                                  "stage": ("Plan in place", "Draft plan issued")}
+    assert err2.value.changes == {
+        "named officer": ("Tom Reed", "Priya Shah"),
+        "stage": ("Plan in place", "Draft plan issued"),
+    }
     # Reloaded, Ben's save goes through.
     assert edit_case(ben, case_id, 2, {"named_officer_id": tom}) == 3
     assert load(db, case_id).named_officer_id == tom

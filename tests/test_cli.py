@@ -16,8 +16,9 @@ from dutyline.store.engine import Database
 
 def dutyline(*args: str, env_home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, DUTYLINE_HOME=str(env_home))
-    return subprocess.run([sys.executable, "-m", "dutyline", *args], capture_output=True, text=True,
-                          env=env, input=stdin, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "dutyline", *args], capture_output=True, text=True, env=env, input=stdin, timeout=300
+    )
 
 
 def test_every_command_has_help(tmp_path: Path) -> None:

@@ -29,12 +29,36 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 @pytest.fixture
 def seeded(db: Database) -> Database:
     cover = add_officer(db, "Sam Cover", "sam.cover@example.org", "annual_review_east")
-    named = add_officer(db, "Jo Named", "jo.named@example.org", "annual_review_west", cover_id=cover,
-                        absent_from=D(2026, 2, 1), absent_until=D(2026, 2, 28))
-    add_case(db, "HCC-100", stage="assessment", stage_since=D(2025, 11, 20), dob=D(2015, 3, 4),
-             request_date=D(2025, 10, 14), officer_id=named, district="Watford")
-    plan = add_case(db, "HCC-200", stage="plan_issued", stage_since=D(2024, 2, 29), dob=D(2010, 8, 31),
-                    plan_issued_date=D(2024, 2, 29), officer_id=named, district="Stevenage", contacts=2)
+    named = add_officer(
+        db,
+        "Jo Named",
+        "jo.named@example.org",
+        "annual_review_west",
+        cover_id=cover,
+        absent_from=D(2026, 2, 1),
+        absent_until=D(2026, 2, 28),
+    )
+    add_case(
+        db,
+        "HCC-100",
+        stage="assessment",
+        stage_since=D(2025, 11, 20),
+        dob=D(2015, 3, 4),
+        request_date=D(2025, 10, 14),
+        officer_id=named,
+        district="Watford",
+    )
+    plan = add_case(
+        db,
+        "HCC-200",
+        stage="plan_issued",
+        stage_since=D(2024, 2, 29),
+        dob=D(2010, 8, 31),
+        plan_issued_date=D(2024, 2, 29),
+        officer_id=named,
+        district="Stevenage",
+        contacts=2,
+    )
     add_exception(db, plan, "annual_review", "c")
     return db
 
@@ -68,12 +92,12 @@ def test_case_shows_cover_and_decision_rights(seeded: Database, capsys: pytest.C
     assert data["decision_rights_young_person"] is False
     assert data["plan_ends"] == "2035-08-31"
     review = next(d for d in data["clock"]["deadlines"] if d["key"] == "annual_review")
-    assert review["due"] == "2025-02-28" and review["status"] == "overdue"   # 29 Feb + 12 months
+    assert review["due"] == "2025-02-28" and review["status"] == "overdue"  # 29 Feb + 12 months
     assert review["exception"]["code"] == "c"
     assert len(data["contacts"]) == 2
     code, out, _ = run(capsys, "--db", seeded.url, "case", "HCC-200", "--as-of", "2026-09-01")
     assert code == 0
-    assert "Acting now:" not in out                                           # officer back
+    assert "Acting now:" not in out  # officer back
     assert "the young person makes their own decisions" in out
     assert "Annual review" in out and "exception:" in out
     assert "Tell the family:" in out
@@ -93,32 +117,64 @@ def test_unknown_case_and_bad_date(seeded: Database, capsys: pytest.CaptureFixtu
 
 
 def test_route_json(seeded: Database, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--db", seeded.url, "route", "--reason", "amendment_response", "--district",
-                       "watford", "--stage", "amendment", "--json")
+    code, out, _ = run(
+        capsys,
+        "--db",
+        seeded.url,
+        "route",
+        "--reason",
+        "amendment_response",
+        "--district",
+        "watford",
+        "--stage",
+        "amendment",
+        "--json",
+    )
     assert code == 0
     data = json.loads(out)
     assert set(data) == {"team", "team_name", "inbox", "explanation", "priority", "callback_due"}
     assert data["team"] == "annual_review_west" and data["priority"] == "standard"
-    assert data["explanation"].startswith("Annual Review West: the caller is responding to a draft amended plan, "
-                                          "and Watford is in the West area")
+    assert data["explanation"].startswith(
+        "Annual Review West: the caller is responding to a draft amended plan, and Watford is in the West area"
+    )
     due = dt.datetime.fromisoformat(data["callback_due"])
     assert due.tzinfo is not None and due > dt.datetime.now(dt.UTC)
 
 
 def test_route_with_case_uses_its_officer(seeded: Database, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--db", seeded.url, "route", "--reason", "officer_contact", "--case", "HCC-100",
-                       "--urgent", "medical_change", "--json")
+    code, out, _ = run(
+        capsys,
+        "--db",
+        seeded.url,
+        "route",
+        "--reason",
+        "officer_contact",
+        "--case",
+        "HCC-100",
+        "--urgent",
+        "medical_change",
+        "--json",
+    )
     data = json.loads(out)
     assert code == 0 and data["priority"] == "urgent"
     assert data["team"] == "annual_review_west" and "Jo Named (the named officer)" in data["explanation"]
     # an officer away with no return date: their cover's team takes the call
     cover = add_officer(seeded, "Al Cover", "al.cover@example.org", "provision_outcomes_placement")
-    away = add_officer(seeded, "Pat Away", "pat.away@example.org", "front_door", cover_id=cover,
-                       absent_from=D(2020, 1, 1))
-    add_case(seeded, "HCC-300", stage="annual_review", stage_since=D(2025, 6, 1), dob=D(2012, 1, 1),
-             last_review_date=D(2025, 6, 1), officer_id=away)
-    code, out, _ = run(capsys, "--db", seeded.url, "route", "--reason", "officer_contact", "--case", "hcc-300",
-                       "--json")
+    away = add_officer(
+        seeded, "Pat Away", "pat.away@example.org", "front_door", cover_id=cover, absent_from=D(2020, 1, 1)
+    )
+    add_case(
+        seeded,
+        "HCC-300",
+        stage="annual_review",
+        stage_since=D(2025, 6, 1),
+        dob=D(2012, 1, 1),
+        last_review_date=D(2025, 6, 1),
+        officer_id=away,
+    )
+    code, out, _ = run(
+        capsys, "--db", seeded.url, "route", "--reason", "officer_contact", "--case", "hcc-300", "--json"
+    )
     data = json.loads(out)
     assert code == 0 and data["team"] == "provision_outcomes_placement"
     assert "Al Cover (covering while the named officer is absent)" in data["explanation"]
@@ -148,11 +204,13 @@ def test_broken_policy_refuses_to_start(db: Database, tmp_path: Path, capsys: py
     assert code == 2 and "not valid TOML" in err and "line 1" in err
 
 
-def test_custom_policy_file_via_cli(db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_custom_policy_file_via_cli(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     custom = tmp_path / "council.toml"
-    custom.write_text(POLICY.read_text().replace('name = "Resolution and Reconciliation"',
-                                                 'name = "SEND Disagreements"'))
+    custom.write_text(
+        POLICY.read_text().replace('name = "Resolution and Reconciliation"', 'name = "SEND Disagreements"')
+    )
     monkeypatch.setenv("DUTYLINE_POLICY", str(custom))
     code, out, _ = run(capsys, "--db", db.url, "route", "--reason", "complaint", "--json")
     assert code == 0 and json.loads(out)["team_name"] == "SEND Disagreements"
@@ -166,8 +224,7 @@ def test_sync_teams_is_idempotent_and_updates(db: Database) -> None:
     sync_teams(db, policy)
     with db.read() as s:
         rows = {t.code: (t.name, t.inbox, t.area) for t in s.scalars(select(Team))}
-    assert rows["annual_review_east"] == ("Annual Review East", "send.annualreview.east@hertfordshire.gov.uk",
-                                          "east")
+    assert rows["annual_review_east"] == ("Annual Review East", "send.annualreview.east@hertfordshire.gov.uk", "east")
     assert len(rows) == len(policy.teams)
     changed = parse_policy(POLICY.read_text().replace('name = "Annual Review East"', 'name = "AR East"'), "x")
     sync_teams(db, changed)

@@ -22,9 +22,16 @@ from dutyline.domain.text import format_postcode, phone_digits, valid_uk_phone
 N = 20_000
 EAST = {"Broxbourne", "East Hertfordshire", "North Hertfordshire", "Stevenage", "Welwyn Hatfield"}
 OUTWARD_PREFIX = {  # which postcode areas each district may use
-    "Broxbourne": ("EN",), "Dacorum": ("HP",), "East Hertfordshire": ("SG", "CM"), "Hertsmere": ("WD", "EN"),
-    "North Hertfordshire": ("SG",), "St Albans": ("AL",), "Stevenage": ("SG",), "Three Rivers": ("WD",),
-    "Watford": ("WD",), "Welwyn Hatfield": ("AL",),
+    "Broxbourne": ("EN",),
+    "Dacorum": ("HP",),
+    "East Hertfordshire": ("SG", "CM"),
+    "Hertsmere": ("WD", "EN"),
+    "North Hertfordshire": ("SG",),
+    "St Albans": ("AL",),
+    "Stevenage": ("SG",),
+    "Three Rivers": ("WD",),
+    "Watford": ("WD",),
+    "Welwyn Hatfield": ("AL",),
 }
 DATE_COLUMNS = ("date_of_birth", "stage_since", "request_date", "plan_issued_date", "last_review_date")
 
@@ -132,8 +139,9 @@ def test_dates_agree_with_each_other_and_the_stage(rows: list[dict[str, str]]) -
         if stage in (Stage.REQUEST_RECEIVED, Stage.ASSESSMENT, Stage.DRAFT_PLAN):
             assert req is not None and plan is None and review is None
             elapsed = (today - req).days
-            low, high = {Stage.REQUEST_RECEIVED: (0, 41), Stage.ASSESSMENT: (42, 111),
-                         Stage.DRAFT_PLAN: (98, 200)}[stage]
+            low, high = {Stage.REQUEST_RECEIVED: (0, 41), Stage.ASSESSMENT: (42, 111), Stage.DRAFT_PLAN: (98, 200)}[
+                stage
+            ]
             assert low <= elapsed <= high, (stage, elapsed)
         if stage in (Stage.PLAN_ISSUED, Stage.ANNUAL_REVIEW, Stage.AMENDMENT, Stage.CEASED):
             assert plan is not None
@@ -195,8 +203,11 @@ def test_accents_apostrophes_double_barrels_nicknames(rows: list[dict[str, str]]
     assert {"Zoë", "Chloé", "Łucja", "José"} & {r["first_name"] for r in rows}
     assert sum("'" in r["last_name"] for r in rows) > 0.005 * N
     assert any(r["last_name"].startswith("D'") for r in rows)
-    barrels = [r["last_name"] for r in rows if re.fullmatch(r"[A-Z][a-z']+-[A-Z][a-z']+", r["last_name"])
-               and not r["last_name"].startswith(("Al-", "El-"))]
+    barrels = [
+        r["last_name"]
+        for r in rows
+        if re.fullmatch(r"[A-Z][a-z']+-[A-Z][a-z']+", r["last_name"]) and not r["last_name"].startswith(("Al-", "El-"))
+    ]
     assert len(barrels) > 0.01 * N
     pairs = {(r["first_name"], r["known_as"]) for r in rows if r["known_as"]}
     assert ("Alexander", "Alex") in pairs and ("William", "Billy") in pairs and ("Elizabeth", "Lizzie") in pairs
@@ -237,8 +248,10 @@ def test_contacts_relationships_and_phone_formats(rows: list[dict[str, str]]) ->
     assert any(r["contact1_phone"].startswith("01632") for r in rows)
     assert any(not r["contact2_name"] for r in rows)
     # Mothers in some cultures keep their own surname; Polish daughters and mothers take the -ska form.
-    assert sum(r["contact1_relationship"] == "Mother" and not r["contact1_name"].endswith(r["last_name"])
-               for r in rows) > 0.05 * N
+    assert (
+        sum(r["contact1_relationship"] == "Mother" and not r["contact1_name"].endswith(r["last_name"]) for r in rows)
+        > 0.05 * N
+    )
     assert any(r["last_name"].endswith("ska") for r in rows)
 
 
@@ -249,8 +262,13 @@ def test_officers_and_case_teams_fit(rows: list[dict[str, str]]) -> None:
     by_email = {o["email"]: o for o in officers}
     assert len(by_email) == len(officers) and len({o["name"] for o in officers}) == len(officers)
     teams = Counter(o["team_code"] for o in officers)
-    assert set(teams) == {"front_door", "provision_outcomes_placement", "resolution", "annual_review_east",
-                          "annual_review_west"}
+    assert set(teams) == {
+        "front_door",
+        "provision_outcomes_placement",
+        "resolution",
+        "annual_review_east",
+        "annual_review_west",
+    }
     absent_today = 0
     for o in officers:
         if o["cover_email"]:

@@ -29,10 +29,30 @@ from tests.store.test_import import base_row
 
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 NASTY = [
-    "[@click=app.quit]Amy[/]", "[/]", "[b]bold[/b]", "[link=https://evil.example]x[/link]", "\\[escaped]",
-    "\x1b]0;pwned title\x07", "\x1b[2J\x1b[H", "\x1b]52;c;ZXZpbA==\x07", "\x9b2J", "\x1b]8;;http://x\x1b\\",
-    "\u202eevil\u202c", "\u2066iso\u2069", "\u200bzero\u200d", "\x00\x01\x7f\x85", "=HYPERLINK(\"x\")", "+1", "-1",
-    "@SUM(A1)", "\t=1", "\r=1", "\r\n", "O'Brien-Smith", "Zoë", "👩‍👧",
+    "[@click=app.quit]Amy[/]",
+    "[/]",
+    "[b]bold[/b]",
+    "[link=https://evil.example]x[/link]",
+    "\\[escaped]",
+    "\x1b]0;pwned title\x07",
+    "\x1b[2J\x1b[H",
+    "\x1b]52;c;ZXZpbA==\x07",
+    "\x9b2J",
+    "\x1b]8;;http://x\x1b\\",
+    "\u202eevil\u202c",
+    "\u2066iso\u2069",
+    "\u200bzero\u200d",
+    "\x00\x01\x7f\x85",
+    '=HYPERLINK("x")',
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "\r\n",
+    "O'Brien-Smith",
+    "Zoë",
+    "👩‍👧",
 ]
 hostile = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=20)), max_size=8).map("".join)
 #: What must never reach a terminal: C0 except TAB/LF, DEL, C1, bidi embeddings/overrides/isolates.
@@ -77,7 +97,17 @@ def test_csv_export_guards_every_cell_and_round_trips(tmp_path: Path, rows: list
 
 def test_safe_cell_examples() -> None:
     assert [safe_cell(v) for v in ("=1+1", "+44 7700", "-2", "@x", "\tx", "\rx", "\0=1", "ok", None, 7)] == [
-        "'=1+1", "'+44 7700", "'-2", "'@x", "'\tx", "'\rx", "'=1", "ok", "", "7"]
+        "'=1+1",
+        "'+44 7700",
+        "'-2",
+        "'@x",
+        "'\tx",
+        "'\rx",
+        "'=1",
+        "ok",
+        "",
+        "7",
+    ]
     assert unguard_cell("'=1") == "=1" and unguard_cell("'quoted") == "'quoted"
 
 
@@ -105,8 +135,9 @@ def test_staff_names_reach_the_cli_as_plain_text(sqlite_only_db: Database, name:
 
 @given(first=hostile, last=hostile)
 @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
-def test_hostile_import_then_export_and_retention_output(sqlite_only_db: Database, tmp_path: Path,
-                                                         first: str, last: str) -> None:
+def test_hostile_import_then_export_and_retention_output(
+    sqlite_only_db: Database, tmp_path: Path, first: str, last: str
+) -> None:
     ctx = Context(db=sqlite_only_db, actor=Actor(login="root", roles=frozenset({Role.ADMIN})), clock=lambda: NOW)
     n = next(_logins)
     path = tmp_path / f"in{n}.csv"

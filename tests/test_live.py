@@ -136,8 +136,10 @@ def test_reconnect_triggers_full_refresh(db: Database) -> None:
     watcher, events = start_watcher(db)
     try:
         with db.engine.connect() as conn:
-            conn.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                 "WHERE application_name = 'dutyline-live' AND datname = current_database()")
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'dutyline-live' AND datname = current_database()"
+            )
         with db.write() as s:
             for _ in range(3):
                 add_callback(s)
@@ -188,12 +190,28 @@ def test_a_logged_call_notifies_its_new_items(db: Database) -> None:
     decision = calls_decide(ctx, s)
     watcher, events = start_watcher(db)
     try:
-        logged = calls.log_call(ctx, build_call_form(form(
-            s, outcome=Outcome.HANDED_OFF,
-            handoff=dict(team="resolution", proposed_team=decision.team, explanation=decision.explanation,
-                         override_reason="disputing", priority=Priority.STANDARD),
-            callback=dict(phone="07700 900123", contact_name="Sarah Smith", due_at=decision.callback_due,
-                          team="resolution"))))
+        logged = calls.log_call(
+            ctx,
+            build_call_form(
+                form(
+                    s,
+                    outcome=Outcome.HANDED_OFF,
+                    handoff=dict(
+                        team="resolution",
+                        proposed_team=decision.team,
+                        explanation=decision.explanation,
+                        override_reason="disputing",
+                        priority=Priority.STANDARD,
+                    ),
+                    callback=dict(
+                        phone="07700 900123",
+                        contact_name="Sarah Smith",
+                        due_at=decision.callback_due,
+                        team="resolution",
+                    ),
+                )
+            ),
+        )
         seen: set[str] = set()
         want = {f"handoff:{logged.handoff_id}", f"callback:{logged.callback_id}"}
         deadline = time.monotonic() + 2.0

@@ -28,14 +28,36 @@ from tests.store.test_import import base_row
 FIRST, LAST = "Zzcanary", "Qxolotl"
 DOB, PHONE, POSTCODE = "2013-02-17", "07700 900417", "SG1 4QX"
 #: Every way the canary could appear in text.
-NEEDLES = (FIRST, LAST, FIRST.lower(), LAST.lower(), FIRST.upper(), DOB, "17/02/2013", "17 Feb 2013", PHONE,
-           "07700900417", "900417", POSTCODE, "SG14QX", "Sam Qxolotl")
+NEEDLES = (
+    FIRST,
+    LAST,
+    FIRST.lower(),
+    LAST.lower(),
+    FIRST.upper(),
+    DOB,
+    "17/02/2013",
+    "17 Feb 2013",
+    PHONE,
+    "07700900417",
+    "900417",
+    POSTCODE,
+    "SG14QX",
+    "Sam Qxolotl",
+)
 
 
 def canary_row(n: int = 1) -> dict[str, str]:
     row = base_row(n)
-    row.update(case_ref="EHC-CANARY", first_name=FIRST, last_name=LAST, date_of_birth=DOB, postcode=POSTCODE,
-               district="Stevenage", contact1_name="Sam Qxolotl", contact1_phone=PHONE)
+    row.update(
+        case_ref="EHC-CANARY",
+        first_name=FIRST,
+        last_name=LAST,
+        date_of_birth=DOB,
+        postcode=POSTCODE,
+        district="Stevenage",
+        contact1_name="Sam Qxolotl",
+        contact1_phone=PHONE,
+    )
     return row
 
 
@@ -54,13 +76,21 @@ class Runner:
         self.home, self.url = home, url
         self.stderr: list[tuple[str, str]] = []
 
-    def __call__(self, *args: str, stdin: str | None = None, url: str | None = None,
-                 ok: bool | None = True) -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self, *args: str, stdin: str | None = None, url: str | None = None, ok: bool | None = True
+    ) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ, DUTYLINE_HOME=str(self.home))
         env.pop("DUTYLINE_DB", None)
         db_args = ["--db", url or self.url] if (url or self.url) else []
-        out = subprocess.run([sys.executable, "-m", "dutyline", *db_args, *args], capture_output=True, text=True,
-                             env=env, input=stdin, timeout=300, preexec_fn=lambda: os.umask(0o022))
+        out = subprocess.run(
+            [sys.executable, "-m", "dutyline", *db_args, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            input=stdin,
+            timeout=300,
+            preexec_fn=lambda: os.umask(0o022),
+        )
         self.stderr.append((" ".join(args), out.stderr))
         if ok is True:
             assert out.returncode == 0, (args, out.stderr)
@@ -73,8 +103,13 @@ class Runner:
 def run_flows(run: Runner, tmp: Path) -> Path:
     """The scripted scenario. Returns the audit export's path."""
     run("import", str(write_rows(tmp / "good.csv", [base_row(1), canary_row(2), base_row(3)])))
-    bad = canary_row(4) | {"case_ref": "EHC-CANARY2", "date_of_birth": "17/02/2013", "contact1_phone": "SG1 4QX",
-                           "postcode": "07700 900417", "stage": f"{FIRST} {LAST}"}
+    bad = canary_row(4) | {
+        "case_ref": "EHC-CANARY2",
+        "date_of_birth": "17/02/2013",
+        "contact1_phone": "SG1 4QX",
+        "postcode": "07700 900417",
+        "stage": f"{FIRST} {LAST}",
+    }
     refused = run("import", str(write_rows(tmp / "bad.csv", [base_row(5), bad])), ok=False)
     assert "row 2" in refused.stderr and "nothing was imported" in refused.stderr
     corrupt = tmp / "corrupt.csv"
@@ -130,8 +165,10 @@ def test_canary_never_leaks(db: Database, tmp_path: Path) -> None:
         assert all(ch.isalnum() or ch in " =_:.-+'" for ch in r["detail"]), r["detail"]
     with db.read() as s:
         for event in s.scalars(select(AuditEvent)):
-            text = " ".join(str(v) for v in (event.login, event.role, event.desk, event.action, event.case_id,
-                                             event.outcome, event.detail))
+            text = " ".join(
+                str(v)
+                for v in (event.login, event.role, event.desk, event.action, event.case_id, event.outcome, event.detail)
+            )
             assert not hits(text), f"audit row {event.id} leaks {hits(text)}"
 
 
@@ -153,7 +190,8 @@ def test_file_modes_on_the_default_sqlite_database(tmp_path: Path) -> None:
     companions = [db_file.with_name(db_file.name + sfx) for sfx in ("-wal", "-shm")]
     assert all(p.exists() for p in companions)
     assert {p.name: mode(p) for p in [db_file, *companions, *exports]} == {
-        p.name: 0o600 for p in [db_file, *companions, *exports]}
+        p.name: 0o600 for p in [db_file, *companions, *exports]
+    }
     database.dispose()
     assert mode(home) == 0o700 and mode(home / "exports") == 0o700
     assert not [p for p in home.rglob("*") if p.is_file() and mode(p) & 0o077], "a file readable by others"
@@ -172,8 +210,15 @@ def test_export_file_modes_on_both_backends(db: Database, tmp_path: Path) -> Non
     assert not list(tmp_path.glob(".export-*")), "no temporary file left behind"
 
 
-@pytest.mark.parametrize("args", [["audit", "export", "--since", "17/02/2013"], ["audit", "verify", "--head", "xyz"],
-                                  ["retention"], ["staff", "add", "bad login", "--name", FIRST, "--role", "admin"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["audit", "export", "--since", "17/02/2013"],
+        ["audit", "verify", "--head", "xyz"],
+        ["retention"],
+        ["staff", "add", "bad login", "--name", FIRST, "--role", "admin"],
+    ],
+)
 def test_bad_arguments_are_one_line_without_values(tmp_path: Path, args: list[str]) -> None:
     run = Runner(tmp_path / "home", None)
     out = run(*args, ok=False)

@@ -51,8 +51,12 @@ def test_list_orders_urgent_first_then_due_with_flags(seeded: Database, clock: F
         add_callback(s, team="resolution")  # another team: not shown to a front-door officer
     items = queue.list_items(context(seeded, clock=clock))
     assert [(i.kind, i.id) for i in items] == [
-        (ItemKind.CALLBACK, urgent), (ItemKind.CALLBACK, late), (ItemKind.CALLBACK, soon),
-        (ItemKind.HANDOFF, ho), (ItemKind.CALLBACK, later)]
+        (ItemKind.CALLBACK, urgent),
+        (ItemKind.CALLBACK, late),
+        (ItemKind.CALLBACK, soon),
+        (ItemKind.HANDOFF, ho),
+        (ItemKind.CALLBACK, later),
+    ]
     by_id = {(i.kind, i.id): i for i in items}
     overdue, due_soon = by_id[(ItemKind.CALLBACK, late)], by_id[(ItemKind.CALLBACK, soon)]
     assert overdue.overdue and not overdue.due_soon and time_left_text(overdue) == "OVERDUE 1.0 wh"
@@ -202,8 +206,10 @@ def test_failed_attempt_keeps_it_open_and_counts(seeded: Database, clock: FakeCl
     assert row.notes.count("attempt by dora: Voicemail left. left [red]msg[/red]") == 2
     with pytest.raises(ServiceError, match="Attempt result"):
         queue.record_attempt(dora, cb, None, "gave up")
-    assert [a.detail for a in audit_rows(seeded, "record_attempt")] == [f"callback:{cb} attempt:1",
-                                                                        f"callback:{cb} attempt:2"]
+    assert [a.detail for a in audit_rows(seeded, "record_attempt")] == [
+        f"callback:{cb} attempt:1",
+        f"callback:{cb} attempt:2",
+    ]
 
 
 def test_claim_next_takes_urgent_then_earliest_across_kinds(seeded: Database) -> None:
@@ -214,7 +220,11 @@ def test_claim_next_takes_urgent_then_earliest_across_kinds(seeded: Database) ->
     dora = context(seeded)
     got = [queue.claim_next(dora, "front_door") for _ in range(4)]
     assert [(t.kind, t.id) if t else None for t in got] == [
-        (ItemKind.CALLBACK, cb_urgent), (ItemKind.HANDOFF, ho_early), (ItemKind.CALLBACK, cb_late), None]
+        (ItemKind.CALLBACK, cb_urgent),
+        (ItemKind.HANDOFF, ho_early),
+        (ItemKind.CALLBACK, cb_late),
+        None,
+    ]
     with pytest.raises(PermissionDenied):
         queue.claim_next(dora, "resolution")
 
@@ -288,8 +298,10 @@ def test_promises_for_case_shows_open_items_only(seeded: Database, clock: FakeCl
     queue.complete(dora, "callback", done, queue.claim(dora, "callback", done).token, "resolved")
     handler = context(seeded, "hana", Role.CALL_HANDLER, teams=(), clock=clock)
     items = queue.promises_for_case(handler, case_id)
-    assert [(i.kind, i.id, i.overdue) for i in items] == [(ItemKind.CALLBACK, overdue, True),
-                                                          (ItemKind.HANDOFF, ho, False)]
+    assert [(i.kind, i.id, i.overdue) for i in items] == [
+        (ItemKind.CALLBACK, overdue, True),
+        (ItemKind.HANDOFF, ho, False),
+    ]
 
 
 def test_status_filters(seeded: Database, clock: FakeClock) -> None:

@@ -31,8 +31,9 @@ def as_user(monkeypatch: pytest.MonkeyPatch, login: str) -> None:
     monkeypatch.setattr("dutyline.cli.common.os_login", lambda: login)
 
 
-def test_list_claim_complete(cli_db: Database, capsys: pytest.CaptureFixture[str],
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_list_claim_complete(
+    cli_db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     now = dt.datetime.now(dt.UTC)
     with cli_db.write() as s:
         case = add_case(s, first="Olivia", last="Smith")
@@ -65,8 +66,9 @@ def test_list_claim_complete(cli_db: Database, capsys: pytest.CaptureFixture[str
         assert s.scalar(select(Call.staff_login).where(Call.callback_id == late)) == "dora"
 
 
-def test_release_and_token_rule(cli_db: Database, capsys: pytest.CaptureFixture[str],
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_release_and_token_rule(
+    cli_db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     with cli_db.write() as s:
         cb = add_callback(s, due=dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).id
     url = cli_db.url
@@ -85,8 +87,9 @@ def test_release_and_token_rule(cli_db: Database, capsys: pytest.CaptureFixture[
     assert "lapsed" in capsys.readouterr().err
 
 
-def test_bad_id_and_handler_refused(cli_db: Database, capsys: pytest.CaptureFixture[str],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_id_and_handler_refused(
+    cli_db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert main(["--db", cli_db.url, "callbacks", "claim", "Olivia"]) == 2
     assert "ID must be" in capsys.readouterr().err
     as_user(monkeypatch, "hana")

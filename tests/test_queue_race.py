@@ -47,8 +47,9 @@ def desks() -> Iterator[tuple[ProcessPoolExecutor, Any]]:
     manager.shutdown()
 
 
-def race(desks: tuple[ProcessPoolExecutor, Any], url: str, target: Any,
-         timeout: float = 180) -> list[tuple[str, list[int], list[str]]]:
+def race(
+    desks: tuple[ProcessPoolExecutor, Any], url: str, target: Any, timeout: float = 180
+) -> list[tuple[str, list[int], list[str]]]:
     """Run `target` on every desk at once: a barrier holds them until all are connected."""
     pool, manager = desks
     start = manager.Barrier(DESKS + 1)

@@ -43,8 +43,13 @@ def actor(login: str, role: Role = Role.DUTY_OFFICER, teams: tuple[str, ...] = (
     return Actor(login=login, display_name=login.title(), roles=frozenset({role}), teams=teams, desk="desk-test")
 
 
-def context(db: Database, login: str = "dora", role: Role = Role.DUTY_OFFICER,
-            teams: tuple[str, ...] = ("front_door",), clock: FakeClock | None = None) -> Context:
+def context(
+    db: Database,
+    login: str = "dora",
+    role: Role = Role.DUTY_OFFICER,
+    teams: tuple[str, ...] = ("front_door",),
+    clock: FakeClock | None = None,
+) -> Context:
     return Context(db=db, actor=actor(login, role, teams), clock=clock or FakeClock())
 
 
@@ -61,34 +66,73 @@ def add_case(s: Session, *, first: str = "Amara", last: str = "Okafor", officer:
         officer_row = Officer(name=officer, email=f"{officer.lower().replace(' ', '.')}{n}@example.gov.uk")
         s.add(officer_row)
         s.flush()
-    case = Case(case_ref=f"EHC-{n:06d}", first_name=first, last_name=last, date_of_birth=dt.date(2014, 7, 3),
-                postcode="AL1 3AB", postcode_key="AL13AB", district="St Albans", stage="assessment",
-                stage_since=dt.date(2026, 9, 1), named_officer_id=officer_row.id if officer_row else None)
+    case = Case(
+        case_ref=f"EHC-{n:06d}",
+        first_name=first,
+        last_name=last,
+        date_of_birth=dt.date(2014, 7, 3),
+        postcode="AL1 3AB",
+        postcode_key="AL13AB",
+        district="St Albans",
+        stage="assessment",
+        stage_since=dt.date(2026, 9, 1),
+        named_officer_id=officer_row.id if officer_row else None,
+    )
     s.add(case)
     s.flush()
     return case
 
 
-def add_callback(s: Session, *, team: str = "front_door", due: dt.datetime | None = None, case: Case | None = None,
-                 urgent: bool = False, created: dt.datetime | None = None, phone: str = "07700 900123",
-                 contact: str = "Ngozi Okafor") -> Callback:
-    cb = Callback(team_code=team, priority="urgent" if urgent else "standard", reason="assessment_progress",
-                  urgent_reason="distress" if urgent else None, due_at=due or T0 + dt.timedelta(hours=4),
-                  case_id=case.id if case else None, contact_name=contact, phone=phone,
-                  created_at=created or T0 - dt.timedelta(hours=1), created_by="hana")
+def add_callback(
+    s: Session,
+    *,
+    team: str = "front_door",
+    due: dt.datetime | None = None,
+    case: Case | None = None,
+    urgent: bool = False,
+    created: dt.datetime | None = None,
+    phone: str = "07700 900123",
+    contact: str = "Ngozi Okafor",
+) -> Callback:
+    cb = Callback(
+        team_code=team,
+        priority="urgent" if urgent else "standard",
+        reason="assessment_progress",
+        urgent_reason="distress" if urgent else None,
+        due_at=due or T0 + dt.timedelta(hours=4),
+        case_id=case.id if case else None,
+        contact_name=contact,
+        phone=phone,
+        created_at=created or T0 - dt.timedelta(hours=1),
+        created_by="hana",
+    )
     s.add(cb)
     s.flush()
     return cb
 
 
-def add_handoff(s: Session, *, team: str = "front_door", due: dt.datetime | None = None,
-                case: Case | None = None, urgent: bool = False) -> Handoff:
+def add_handoff(
+    s: Session,
+    *,
+    team: str = "front_door",
+    due: dt.datetime | None = None,
+    case: Case | None = None,
+    urgent: bool = False,
+) -> Handoff:
     call = Call(case_id=case.id if case else None, staff_login="hana", reason="new_request", outcome="handed_off")
     s.add(call)
     s.flush()
-    ho = Handoff(team_code=team, priority="urgent" if urgent else "standard", reason="new_request",
-                 due_at=due or T0 + dt.timedelta(hours=6), call_id=call.id, case_id=case.id if case else None,
-                 proposed_team_code=team, created_at=T0 - dt.timedelta(hours=2), created_by="hana")
+    ho = Handoff(
+        team_code=team,
+        priority="urgent" if urgent else "standard",
+        reason="new_request",
+        due_at=due or T0 + dt.timedelta(hours=6),
+        call_id=call.id,
+        case_id=case.id if case else None,
+        proposed_team_code=team,
+        created_at=T0 - dt.timedelta(hours=2),
+        created_by="hana",
+    )
     s.add(ho)
     s.flush()
     return ho
@@ -99,8 +143,14 @@ def seed_callbacks(db: Database, n: int, *, team: str = "front_door") -> list[in
     with db.write() as s:
         ids = []
         for i in range(n):
-            cb = Callback(team_code=team, reason="general_enquiry", due_at=T0 + dt.timedelta(minutes=i),
-                          contact_name="", phone="07700 900000", created_at=T0)
+            cb = Callback(
+                team_code=team,
+                reason="general_enquiry",
+                due_at=T0 + dt.timedelta(minutes=i),
+                contact_name="",
+                phone="07700 900000",
+                created_at=T0,
+            )
             s.add(cb)
             s.flush()
             ids.append(cb.id)
@@ -108,6 +158,7 @@ def seed_callbacks(db: Database, n: int, *, team: str = "front_door") -> list[in
 
 
 # --- race workers (run in spawned processes: keep this module free of pytest) ---------------------
+
 
 def warm_up(db: Database) -> None:
     """Open the pooled connection before the start line, so the race measures claims, not connects."""
@@ -148,13 +199,20 @@ def naive_desk(url: str, login: str, start: Any) -> tuple[str, list[int], list[s
         with db.write() as s:
             if db.is_postgres:  # only makes the control quicker; the race is the same
                 s.execute(text("SET LOCAL synchronous_commit = off"))
-            row = s.execute(select(Callback.id).where(Callback.team_code == "resolution",
-                                                      Callback.claimed_by.is_(None))
-                            .order_by(Callback.due_at, Callback.id).limit(1)).first()
+            row = s.execute(
+                select(Callback.id)
+                .where(Callback.team_code == "resolution", Callback.claimed_by.is_(None))
+                .order_by(Callback.due_at, Callback.id)
+                .limit(1)
+            ).first()
             if row is None:
                 break
-            s.execute(update(Callback).where(Callback.id == row[0])
-                      .values(claimed_by=login, status="claimed").execution_options(synchronize_session=False))
+            s.execute(
+                update(Callback)
+                .where(Callback.id == row[0])
+                .values(claimed_by=login, status="claimed")
+                .execution_options(synchronize_session=False)
+            )
         claimed.append(int(row[0]))
     db.dispose()
     return login, claimed, []

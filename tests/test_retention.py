@@ -30,15 +30,22 @@ class _Policy:
 
 
 def admin(db: Database, policy: object | None = None) -> Context:
-    return Context(db=db, actor=Actor(login="ada", roles=frozenset({Role.ADMIN})), policy=policy,
-                   clock=lambda: NOW)
+    return Context(db=db, actor=Actor(login="ada", roles=frozenset({Role.ADMIN})), policy=policy, clock=lambda: NOW)
 
 
 def add_case(db: Database, ref: str, dob: dt.date, stage: str = "plan_issued") -> int:
     with db.write() as s:
-        case = Case(case_ref=ref, first_name="Zzcanary", last_name="Qxolotl", date_of_birth=dob,
-                    postcode="AL1 3AB", postcode_key="AL13AB", district="St Albans", stage=stage,
-                    stage_since=dt.date(2024, 1, 1))
+        case = Case(
+            case_ref=ref,
+            first_name="Zzcanary",
+            last_name="Qxolotl",
+            date_of_birth=dob,
+            postcode="AL1 3AB",
+            postcode_key="AL13AB",
+            district="St Albans",
+            stage=stage,
+            stage_since=dt.date(2024, 1, 1),
+        )
         case.contacts.append(Contact(name=f"{CANARY} Senior", phone=CANARY_PHONE, phone_key="07700900417"))
         s.add(case)
         s.flush()
@@ -48,16 +55,43 @@ def add_case(db: Database, ref: str, dob: dt.date, stage: str = "plan_issued") -
 
 def add_call(db: Database, case_id: int | None, started: dt.datetime, *, open_callback: bool = False) -> int:
     with db.write() as s:
-        call = Call(case_id=case_id, started_at=started, caller_name=CANARY, caller_phone=CANARY_PHONE,
-                    reason="general_enquiry", outcome="handed_off", notes=f"{CANARY} notes",
-                    safeguarding_summary=f"{CANARY} concern", referral_ref="REF-1")
+        call = Call(
+            case_id=case_id,
+            started_at=started,
+            caller_name=CANARY,
+            caller_phone=CANARY_PHONE,
+            reason="general_enquiry",
+            outcome="handed_off",
+            notes=f"{CANARY} notes",
+            safeguarding_summary=f"{CANARY} concern",
+            referral_ref="REF-1",
+        )
         s.add(call)
         s.flush()
-        s.add(Handoff(call_id=call.id, case_id=case_id, team_code="front_door", due_at=started, status="done",
-                      proposed_team_code="front_door", notes=f"{CANARY} handoff", override_reason="x"))
-        s.add(Callback(call_id=call.id, case_id=case_id, team_code="front_door", due_at=started,
-                       status="open" if open_callback else "done", contact_name=CANARY, phone=CANARY_PHONE,
-                       notes=f"{CANARY} cb"))
+        s.add(
+            Handoff(
+                call_id=call.id,
+                case_id=case_id,
+                team_code="front_door",
+                due_at=started,
+                status="done",
+                proposed_team_code="front_door",
+                notes=f"{CANARY} handoff",
+                override_reason="x",
+            )
+        )
+        s.add(
+            Callback(
+                call_id=call.id,
+                case_id=case_id,
+                team_code="front_door",
+                due_at=started,
+                status="open" if open_callback else "done",
+                contact_name=CANARY,
+                phone=CANARY_PHONE,
+                notes=f"{CANARY} cb",
+            )
+        )
         return call.id
 
 
@@ -92,8 +126,10 @@ def world(db: Database) -> dict[str, int]:
 
 def snapshot(db: Database) -> dict[str, int]:
     with db.read() as s:
-        return {m.__name__: int(s.scalar(select(func.count()).select_from(m)) or 0)
-                for m in (Case, Contact, CaseException, Call, Draft, Handoff, Callback)}
+        return {
+            m.__name__: int(s.scalar(select(func.count()).select_from(m)) or 0)
+            for m in (Case, Contact, CaseException, Call, Draft, Handoff, Callback)
+        }
 
 
 def test_dry_run_lists_what_is_due_and_changes_nothing(db: Database, world: dict[str, int]) -> None:
@@ -123,8 +159,13 @@ def test_apply_erases_anonymises_and_audits_each_record(db: Database, world: dic
         for call_id in (world["due_call"], world["old_call"]):
             call = s.get(Call, call_id)
             assert call is not None and call.case_id is None and call.reason == "general_enquiry"
-            assert (call.notes, call.caller_name, call.caller_phone, call.safeguarding_summary,
-                    call.referral_ref) == ("", "", "", "", "")
+            assert (call.notes, call.caller_name, call.caller_phone, call.safeguarding_summary, call.referral_ref) == (
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
             handoff = s.scalar(select(Handoff).where(Handoff.call_id == call_id))
             callback = s.scalar(select(Callback).where(Callback.call_id == call_id))
             assert handoff is not None and handoff.notes == "" and handoff.version >= 2
@@ -184,9 +225,11 @@ def test_only_admins_run_retention(db: Database, world: dict[str, int]) -> None:
     assert snapshot(db) == before
 
 
-@given(dob=st.dates(dt.date(1950, 1, 1), dt.date(2030, 12, 31)), today=st.dates(dt.date(1990, 1, 1),
-                                                                                  dt.date(2090, 12, 31)),
-       years=st.integers(18, 60))
+@given(
+    dob=st.dates(dt.date(1950, 1, 1), dt.date(2030, 12, 31)),
+    today=st.dates(dt.date(1990, 1, 1), dt.date(2090, 12, 31)),
+    years=st.integers(18, 60),
+)
 def test_due_date_and_query_cutoff_agree(dob: dt.date, today: dt.date, years: int) -> None:
     """The SQL filter (dob <= cutoff) selects exactly the cases whose due date has come, leap days included."""
     assert (dob <= retention.years_before(today, years)) == (retention.case_due_date(dob, years) <= today)

@@ -54,8 +54,14 @@ def build_world(db: Database, tmp: Path) -> World:
     policy = load_policy(None)
     sync_teams(db, policy)
     w = World(db=db, policy=policy, tmp=tmp)
-    w.case_id = add_case(db, "EHC-ROLE1", stage="assessment", stage_since=dt.date(2026, 1, 5),
-                         dob=dt.date(2016, 4, 1), request_date=dt.date(2025, 12, 1))
+    w.case_id = add_case(
+        db,
+        "EHC-ROLE1",
+        stage="assessment",
+        stage_since=dt.date(2026, 1, 5),
+        dob=dt.date(2016, 4, 1),
+        request_date=dt.date(2025, 12, 1),
+    )
     with db.write() as s:
         w.contact_id = s.scalar(select(Contact.id).where(Contact.case_id == w.case_id)) or 0
         call = Call(case_id=w.case_id, reason="general_enquiry", outcome="handed_off", started_at=NOW)
@@ -79,8 +85,14 @@ def build_world(db: Database, tmp: Path) -> World:
 def _form(w: World, **extra: object) -> object:
     from dutyline.domain.call_form import build_call_form
 
-    data: dict[str, object] = {"case_id": w.case_id, "started_at": NOW, "caller_kind": "other",
-                               "caller_name": "Caller", "reason": "assessment_progress", "outcome": "resolved"}
+    data: dict[str, object] = {
+        "case_id": w.case_id,
+        "started_at": NOW,
+        "caller_kind": "other",
+        "caller_name": "Caller",
+        "reason": "assessment_progress",
+        "outcome": "resolved",
+    }
     return build_call_form({**data, **extra})
 
 
@@ -122,8 +134,15 @@ def p_safeguarding(ctx: Context, w: World) -> object:
     from dutyline.services.calls import log_call, safeguarding_team
 
     team = safeguarding_team(ctx)
-    return log_call(ctx, _form(w, outcome="handed_off", handoff={"team": team, "proposed_team": team},  # type: ignore[arg-type]
-                               safeguarding={"raised_at": NOW, "summary": "concern"}))
+    return log_call(
+        ctx,
+        _form(
+            w,
+            outcome="handed_off",
+            handoff={"team": team, "proposed_team": team},  # type: ignore[arg-type]
+            safeguarding={"raised_at": NOW, "summary": "concern"},
+        ),
+    )
 
 
 def p_update_contact(ctx: Context, w: World) -> object:
@@ -159,8 +178,9 @@ def _held(ctx: Context, w: World, name: str) -> str:
 
     from dutyline.services.queue import claim
 
-    setup = Context(db=ctx.db, actor=replace(ctx.actor, roles=frozenset(Role), active=True), policy=ctx.policy,
-                    clock=ctx.clock)
+    setup = Context(
+        db=ctx.db, actor=replace(ctx.actor, roles=frozenset(Role), active=True), policy=ctx.policy, clock=ctx.clock
+    )
     return claim(setup, *w.items[name]).token
 
 
@@ -297,8 +317,14 @@ PROBES: dict[Action, Callable[[Context, World], object]] = {
 
 def refused_rows(db: Database, login: str) -> int:
     with db.read() as s:
-        return int(s.scalar(select(func.count()).select_from(AuditEvent)
-                            .where(AuditEvent.login == login, AuditEvent.outcome == "refused")) or 0)
+        return int(
+            s.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.login == login, AuditEvent.outcome == "refused")
+            )
+            or 0
+        )
 
 
 def attempt(ctx: Context, w: World, action: Action) -> str:
@@ -323,8 +349,10 @@ def test_every_action_has_a_probe() -> None:
     assert set(PROBES) == set(Action)
 
 
-ACCOUNTS = [(r.value, frozenset({r}), True) for r in Role] + [("no_role", frozenset(), True),
-                                                               ("disabled", frozenset(Role), False)]
+ACCOUNTS = [(r.value, frozenset({r}), True) for r in Role] + [
+    ("no_role", frozenset(), True),
+    ("disabled", frozenset(Role), False),
+]
 
 
 @pytest.mark.parametrize("login,roles,active", ACCOUNTS, ids=[a[0] for a in ACCOUNTS])

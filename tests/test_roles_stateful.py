@@ -112,8 +112,14 @@ class StaffMachine(RuleBasedStateMachine):
 
     def _refusals(self, login: str) -> int:
         with self.db.read() as s:
-            return int(s.scalar(select(func.count()).select_from(AuditEvent).where(
-                AuditEvent.login == login, AuditEvent.outcome == "refused")) or 0)
+            return int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(AuditEvent.login == login, AuditEvent.outcome == "refused")
+                )
+                or 0
+            )
 
 
 def test_no_action_outside_the_policy_ever_succeeds(db: Database, tmp_path: Path) -> None:
@@ -121,7 +127,11 @@ def test_no_action_outside_the_policy_ever_succeeds(db: Database, tmp_path: Path
     root = Context(db=db, actor=staff.resolve_actor(db, "root"))
     run_state_machine_as_test(
         lambda: StaffMachine(db, root),
-        settings=settings(max_examples=25, stateful_step_count=25, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]),
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
     )
     assert audit_trail.verify(root).ok  # thousands of interleaved rows, and the chain still holds

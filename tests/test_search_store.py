@@ -26,9 +26,18 @@ from dutyline.store.tables import AuditEvent, Case, Contact, Officer
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
-def add_case(db: Database, ref: str, first: str, last: str, dob: str, postcode: str = "AL1 3AB",
-             contacts: tuple[tuple[str, str], ...] = (), officer: str | None = None,
-             updated_at: dt.datetime | None = None, known_as: str = "") -> int:
+def add_case(
+    db: Database,
+    ref: str,
+    first: str,
+    last: str,
+    dob: str,
+    postcode: str = "AL1 3AB",
+    contacts: tuple[tuple[str, str], ...] = (),
+    officer: str | None = None,
+    updated_at: dt.datetime | None = None,
+    known_as: str = "",
+) -> int:
     """Insert one case (and its contacts) the way the importer would; returns the case id."""
     with db.write() as s:
         officer_id = None
@@ -37,21 +46,40 @@ def add_case(db: Database, ref: str, first: str, last: str, dob: str, postcode: 
             s.add(o)
             s.flush()
             officer_id = o.id
-        case = Case(case_ref=ref, first_name=first, last_name=last, known_as=known_as,
-                    date_of_birth=dt.date.fromisoformat(dob), postcode=postcode,
-                    postcode_key=postcode.replace(" ", "").upper(), district="Dacorum", school="Oakwood Primary",
-                    stage="assessment", stage_since=dt.date(2026, 1, 5), named_officer_id=officer_id,
-                    updated_at=updated_at or dt.datetime.now(dt.UTC),
-                    contacts=[Contact(position=i, name=n, phone=p, phone_key="".join(c for c in p if c.isdigit()))
-                              for i, (n, p) in enumerate(contacts, 1)])
+        case = Case(
+            case_ref=ref,
+            first_name=first,
+            last_name=last,
+            known_as=known_as,
+            date_of_birth=dt.date.fromisoformat(dob),
+            postcode=postcode,
+            postcode_key=postcode.replace(" ", "").upper(),
+            district="Dacorum",
+            school="Oakwood Primary",
+            stage="assessment",
+            stage_since=dt.date(2026, 1, 5),
+            named_officer_id=officer_id,
+            updated_at=updated_at or dt.datetime.now(dt.UTC),
+            contacts=[
+                Contact(position=i, name=n, phone=p, phone_key="".join(c for c in p if c.isdigit()))
+                for i, (n, p) in enumerate(contacts, 1)
+            ],
+        )
         s.add(case)
         s.flush()
         return case.id
 
 
 def seed(db: Database) -> None:
-    add_case(db, "EHC-004217", "Niamh", "O'Brien", "2014-07-03", contacts=(("Mary O'Brien", "07700900123"),),
-             officer="Ann Officer")
+    add_case(
+        db,
+        "EHC-004217",
+        "Niamh",
+        "O'Brien",
+        "2014-07-03",
+        contacts=(("Mary O'Brien", "07700900123"),),
+        officer="Ann Officer",
+    )
     add_case(db, "EHC-004218", "Mohammed", "Khan", "2015-01-02", "WD17 1AA", known_as="Mo")
     add_case(db, "EHC-001111", "Oliver", "Smith", "2012-09-09", "EN6 9PQ")
 
@@ -73,7 +101,10 @@ def test_index_built_from_database_with_disambiguators_and_audit(db: Database, t
     hits = service.search(ctx_for(db), "neve obrien", complete=True)
     assert hits[0].case_ref == "EHC-004217"
     assert (hits[0].named_officer, hits[0].postcode, hits[0].date_of_birth) == (
-        "Ann Officer", "AL1 3AB", dt.date(2014, 7, 3))
+        "Ann Officer",
+        "AL1 3AB",
+        dt.date(2014, 7, 3),
+    )
     assert service.search(ctx_for(db), "+44 7700 900123")[0].case_ref == "EHC-004217"
     rows = audit_rows(db)
     assert [r.detail for r in rows] == ["results=1", "results=1"]
@@ -104,8 +135,9 @@ def test_refresh_sees_new_case_and_new_contact(db: Database) -> None:
     with db.write() as s:  # a contact added; the writer bumps the case's updated_at (schema rule)
         case = s.scalar(select(Case).where(Case.case_ref == "EHC-001111"))
         assert case is not None
-        s.add(Contact(case_id=case.id, position=1, name="Precious Adebayo", phone="01442 453300",
-                      phone_key="01442453300"))
+        s.add(
+            Contact(case_id=case.id, position=1, name="Precious Adebayo", phone="01442 453300", phone_key="01442453300")
+        )
         case.updated_at = dt.datetime.now(dt.UTC)
     assert service.refresh() == 1
     assert service.search(ctx, "precious adebayo", complete=True)[0].case_ref == "EHC-001111"
@@ -127,8 +159,14 @@ def test_refresh_catches_a_late_commit_inside_the_overlap_window(db: Database) -
     service.build()
     service.refresh()
     # Another desk stamped its change 10 s ago but committed only now (or its clock is 10 s behind).
-    add_case(db, "EHC-007777", "Aoife", "Kowalski", "2016-04-04",
-             updated_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=10))
+    add_case(
+        db,
+        "EHC-007777",
+        "Aoife",
+        "Kowalski",
+        "2016-04-04",
+        updated_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=10),
+    )
     assert service.refresh() == 1
     assert service.search(ctx_for(db), "eefa kowalski", complete=True)[0].case_ref == "EHC-007777"
 
@@ -144,8 +182,9 @@ def test_refresh_drops_erased_cases(db: Database) -> None:
     assert len(service) == 2
 
 
-def test_snapshot_is_private_reused_and_caught_up(db: Database, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_snapshot_is_private_reused_and_caught_up(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed(db)
     folder = tmp_path / "snap"
     first = SearchService(db, snapshot_dir=folder)
@@ -193,8 +232,9 @@ def test_batch_is_audited_once(db: Database) -> None:
 # ------------------------------------------------------------------------------------------------- CLI
 def dutyline(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, DUTYLINE_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "dutyline", *args], capture_output=True, text=True, env=env,
-                          input=stdin, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "dutyline", *args], capture_output=True, text=True, env=env, input=stdin, timeout=300
+    )
 
 
 def test_cli_single_query_table_and_json(db: Database, tmp_path: Path) -> None:
@@ -222,9 +262,15 @@ def test_cli_batch_mode_one_array_per_line(db: Database, tmp_path: Path) -> None
     assert len(lines) == len(queries)
     parsed = [json.loads(line) for line in lines]
     assert [p[0]["case_ref"] if p else None for p in parsed] == [
-        "EHC-004217", None, None, "EHC-004217", "EHC-004218", None, "EHC-004217"]
-    assert [r.detail for r in audit_rows(db)] == [f"batch queries={len(queries)} results="
-                                                  f"{sum(len(p) for p in parsed)}"]
+        "EHC-004217",
+        None,
+        None,
+        "EHC-004217",
+        "EHC-004218",
+        None,
+        "EHC-004217",
+    ]
+    assert [r.detail for r in audit_rows(db)] == [f"batch queries={len(queries)} results={sum(len(p) for p in parsed)}"]
 
 
 def test_searches_keep_working_while_another_thread_refreshes(db: Database) -> None:
@@ -248,8 +294,7 @@ def test_searches_keep_working_while_another_thread_refreshes(db: Database) -> N
     worker.start()
     try:
         for i in range(5):
-            add_case(db, f"EHC-0088{i:02d}", "Tadhg", ("Quinn", "Byrne", "Walsh", "Doyle", "Nolan")[i],
-                     "2015-02-02")
+            add_case(db, f"EHC-0088{i:02d}", "Tadhg", ("Quinn", "Byrne", "Walsh", "Doyle", "Nolan")[i], "2015-02-02")
             service.refresh()
     finally:
         stop.set()
@@ -263,8 +308,15 @@ def test_bulk_read_matches_every_field_and_falls_back_to_rows_for_odd_text(db: D
     """The joined-column read gives the same hits as the rows it replaces, and a value holding the
     separator (written by something other than dutyline) sends its batch down the row path intact."""
     seed(db)
-    odd = add_case(db, "EHC-005555", "Ann\x1fMarie", "Odd\x1fName", "2016-06-06", postcode="sg2 4rr",
-                   contacts=(("Kim\x1fOdd", "07700 900444"),))
+    odd = add_case(
+        db,
+        "EHC-005555",
+        "Ann\x1fMarie",
+        "Odd\x1fName",
+        "2016-06-06",
+        postcode="sg2 4rr",
+        contacts=(("Kim\x1fOdd", "07700 900444"),),
+    )
     service = SearchService(db, snapshot_dir=None)
     service.build()
     assert len(service) == 4
@@ -274,7 +326,10 @@ def test_bulk_read_matches_every_field_and_falls_back_to_rows_for_odd_text(db: D
     assert service.search(ctx, "07700 900444", complete=True)[0].case_ref == "EHC-005555"
     first = service.search(ctx, "niamh obrien", complete=True)[0]
     assert (first.named_officer, first.date_of_birth, first.school) == (
-        "Ann Officer", dt.date(2014, 7, 3), "Oakwood Primary")
+        "Ann Officer",
+        dt.date(2014, 7, 3),
+        "Oakwood Primary",
+    )
     assert service.search(ctx, "mary obrien 07700900123", complete=True)[0].case_ref == "EHC-004217"
 
 
@@ -290,20 +345,36 @@ def test_bulk_read_pages_through_every_case_and_contact(db: Database) -> None:
     assert ids == sorted(ids) and len(set(ids)) == 10
 
 
-def test_erased_child_leaves_this_desks_snapshot_file(db: Database, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_erased_child_leaves_this_desks_snapshot_file(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Retention erases a case at another desk: one refresh later this desk's snapshot no longer holds
     any of the child's text (names, carer, reference), and what replaces it still loads and works."""
     seed(db)
-    add_case(db, "EHC-007001", "Zebulon", "Quartermaine", "2015-06-06", postcode="SG9 9ZZ",
-             contacts=(("Philippa Wolstenholme", "07700 900321"),))
+    add_case(
+        db,
+        "EHC-007001",
+        "Zebulon",
+        "Quartermaine",
+        "2015-06-06",
+        postcode="SG9 9ZZ",
+        contacts=(("Philippa Wolstenholme", "07700 900321"),),
+    )
     folder = tmp_path / "snap"
     service = SearchService(db, snapshot_dir=folder)
     service.build()
     service.wait_saved()
     [path] = folder.glob("*.npz")
-    secrets = (b"Zebulon", b"zebulon", b"Quartermaine", b"quartermaine", b"Wolstenholme", b"wolstenholme",
-               b"EHC-007001", b"SG9 9ZZ")
+    secrets = (
+        b"Zebulon",
+        b"zebulon",
+        b"Quartermaine",
+        b"quartermaine",
+        b"Wolstenholme",
+        b"wolstenholme",
+        b"EHC-007001",
+        b"SG9 9ZZ",
+    )
     assert all(s in path.read_bytes() for s in secrets)  # the check below can fail
     service.refresh()  # the first refresh may re-read the overlap window
     with db.write() as s:
@@ -341,8 +412,9 @@ def test_a_save_in_flight_cannot_bring_an_erased_child_back(db: Database, tmp_pa
     assert not path.exists()
 
 
-def test_removal_check_costs_two_small_queries_when_nothing_was_erased(db: Database,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_removal_check_costs_two_small_queries_when_nothing_was_erased(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed(db)
     service = SearchService(db, snapshot_dir=None)
     service.build()

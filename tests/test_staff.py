@@ -77,15 +77,24 @@ def test_joiner_mover_leaver(admin: Context, db: Database) -> None:
     assert resolve_actor(db, "dom").active
     assert [s.login for s in list_staff(admin)] == ["ada", "dom"]
     details = [r.detail for r in audit_rows(db) if r.action == "manage_staff"]
-    assert details[1:] == ["add staff=dom", "set_roles=call_handler staff=dom",
-                           "set_teams=annual_review_east+front_door staff=dom", "disable staff=dom",
-                           "enable staff=dom"]
+    assert details[1:] == [
+        "add staff=dom",
+        "set_roles=call_handler staff=dom",
+        "set_teams=annual_review_east+front_door staff=dom",
+        "disable staff=dom",
+        "enable staff=dom",
+    ]
 
 
 def test_bad_input_is_refused_without_writing(admin: Context, db: Database) -> None:
     before = len(audit_rows(db))
-    for login, name, roles in [("bad login", "X", ["admin"]), ("x", "", ["admin"]), ("x", "X", ["wizard"]),
-                               ("x", "X", []), ("ada", "Again", ["admin"])]:
+    for login, name, roles in [
+        ("bad login", "X", ["admin"]),
+        ("x", "", ["admin"]),
+        ("x", "X", ["wizard"]),
+        ("x", "X", []),
+        ("ada", "Again", ["admin"]),
+    ]:
         with pytest.raises(ServiceError):
             add_staff(admin, login, name, roles)
     with pytest.raises(ServiceError, match="unknown team"):
@@ -119,9 +128,13 @@ def test_the_last_active_admin_cannot_be_removed(admin: Context, db: Database) -
 def test_only_admins_manage_staff_and_refusals_are_audited(admin: Context, db: Database) -> None:
     add_staff(admin, "mo", "Mo Manager", ["team_manager"])
     mo = ctx_for(db, "mo")
-    for call in (lambda: add_staff(mo, "x", "X", ["admin"]), lambda: list_staff(mo),
-                 lambda: set_roles(mo, "mo", ["admin"]), lambda: disable_staff(mo, "ada"),
-                 lambda: set_pin(mo, "ada", "1234")):
+    for call in (
+        lambda: add_staff(mo, "x", "X", ["admin"]),
+        lambda: list_staff(mo),
+        lambda: set_roles(mo, "mo", ["admin"]),
+        lambda: disable_staff(mo, "ada"),
+        lambda: set_pin(mo, "ada", "1234"),
+    ):
         with pytest.raises(PermissionDenied):
             call()
         last = audit_rows(db)[-1]
@@ -148,14 +161,18 @@ def test_verify_pin_refuses_and_audits(admin: Context, db: Database) -> None:
     with pytest.raises(NotAuthorised, match="not right"):
         verify_pin(db, "hana", "1357", now=NOW)
     actor = verify_pin(db, "hana", "2468", now=NOW)
-    assert actor == Actor(login="hana", display_name="Hana", roles=frozenset({Role.CALL_HANDLER}), active=True,
-                          desk=actor.desk)
+    assert actor == Actor(
+        login="hana", display_name="Hana", roles=frozenset({Role.CALL_HANDLER}), active=True, desk=actor.desk
+    )
     with pytest.raises(NotAuthorised, match="not an active"):
         verify_pin(db, "ghost", "2468", now=NOW)
     disable = [r for r in audit_rows(db) if r.action == "login"]
     assert [(r.outcome, r.detail) for r in disable] == [
-        ("refused", "unlock: no pin set"), ("refused", "unlock: wrong pin"), ("ok", "unlock"),
-        ("refused", "unlock: unknown login")]
+        ("refused", "unlock: no pin set"),
+        ("refused", "unlock: wrong pin"),
+        ("ok", "unlock"),
+        ("refused", "unlock: unknown login"),
+    ]
     assert all("2468" not in r.detail and "1357" not in r.detail for r in audit_rows(db))
     disable_staff(admin, "hana")
     with pytest.raises(NotAuthorised):

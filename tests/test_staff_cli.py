@@ -21,8 +21,9 @@ def test_staff_commands(db: Database, tmp_path: Path) -> None:
     refused = run("staff", "add", "hana", "--name", "Hana", "--role", "call_handler", ok=False)
     assert "no active admin" in refused.stderr  # bootstrap: the first person must be an admin
     assert run("staff", "add", me, "--name", "Me", "--role", "admin").stdout.startswith(f"{me}: active")
-    out = run("staff", "add", "hana", "--name", "Hana \x1b[31mHandler", "--role", "call_handler",
-              "--team", "front_door")
+    out = run(
+        "staff", "add", "hana", "--name", "Hana \x1b[31mHandler", "--role", "call_handler", "--team", "front_door"
+    )
     assert out.stdout == "hana: active; roles call_handler; teams front_door\n"
     bad = run("staff", "add", "dom", "--name", "Dom", "--role", "duty_officer", "--team", "nowhere", ok=False)
     assert "unknown team 'nowhere'" in bad.stderr and bad.returncode == 2
@@ -30,8 +31,14 @@ def test_staff_commands(db: Database, tmp_path: Path) -> None:
     run("staff", "set-team", "hana", "--team", "annual_review_east", "--team", "front_door")
     run("staff", "set-pin", "hana", stdin="2468\n")
     listed = json.loads(run("staff", "list", "--json").stdout)
-    assert listed[0] == {"login": "hana", "name": "Hana Handler", "roles": ["call_handler", "duty_officer"],
-                         "teams": ["annual_review_east", "front_door"], "active": True, "pin_set": True}
+    assert listed[0] == {
+        "login": "hana",
+        "name": "Hana Handler",
+        "roles": ["call_handler", "duty_officer"],
+        "teams": ["annual_review_east", "front_door"],
+        "active": True,
+        "pin_set": True,
+    }
     table = run("staff", "list").stdout
     assert "\x1b" not in table and "Hana Handler" in table
     assert verify_pin(db, "hana", "2468").login == "hana"
@@ -75,9 +82,17 @@ def test_retention_commands(db: Database, tmp_path: Path) -> None:
     home = tmp_path / "home"
     run = Runner(home, db.url)
     with db.write() as s:
-        old = Case(case_ref="EHC-OLD", first_name="A", last_name="B", date_of_birth=dt.date(1980, 1, 1),
-                   postcode="AL1 3AB", postcode_key="AL13AB", district="St Albans", stage="ceased",
-                   stage_since=dt.date(2000, 1, 1))
+        old = Case(
+            case_ref="EHC-OLD",
+            first_name="A",
+            last_name="B",
+            date_of_birth=dt.date(1980, 1, 1),
+            postcode="AL1 3AB",
+            postcode_key="AL13AB",
+            district="St Albans",
+            stage="ceased",
+            stage_since=dt.date(2000, 1, 1),
+        )
         s.add(old)
         s.flush()
         s.add(Call(case_id=old.id, reason="general_enquiry", outcome="resolved", notes="old notes"))

@@ -47,10 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"dutyline {__version__}")
     parser.add_argument("--db", metavar="URL", help="database URL (default: $DUTYLINE_DB or the local SQLite file)")
-    parser.add_argument("--policy", metavar="FILE",
-                        help="council policy TOML (default: $DUTYLINE_POLICY or the built-in Hertfordshire policy)")
-    parser.add_argument("--mode", choices=("handler", "duty"), default=None,
-                        help="open the app in call-handler or duty-officer mode (default: handler)")
+    parser.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="council policy TOML (default: $DUTYLINE_POLICY or the built-in Hertfordshire policy)",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("handler", "duty"),
+        default=None,
+        help="open the app in call-handler or duty-officer mode (default: handler)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(name)
@@ -91,7 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("DUTYLINE_DEBUG") == "1":
             raise
         log.error("command failed: %s %s", _code(command), _code(type(exc).__name__))
-        print(f"dutyline: unexpected error ({type(exc).__name__}); nothing half-written was kept. "
-              "Set DUTYLINE_DEBUG=1 to see the details.", file=sys.stderr)
+        print(
+            f"dutyline: unexpected error ({type(exc).__name__}); nothing half-written was kept. "
+            "Set DUTYLINE_DEBUG=1 to see the details.",
+            file=sys.stderr,
+        )
         return 70
-

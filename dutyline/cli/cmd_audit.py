@@ -30,20 +30,32 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     ss = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     v = ss.add_parser(
-        "verify", help="check the hash chain and report the first bad row",
-        description=("Recompute every row's hash in order. Exit 0 and print the head hash when intact; exit 1 "
-                     "and name the first bad row (changed, removed, inserted or moved) when not. With --head, "
-                     "also require a head hash printed by an earlier export to still be in the chain."))
+        "verify",
+        help="check the hash chain and report the first bad row",
+        description=(
+            "Recompute every row's hash in order. Exit 0 and print the head hash when intact; exit 1 "
+            "and name the first bad row (changed, removed, inserted or moved) when not. With --head, "
+            "also require a head hash printed by an earlier export to still be in the chain."
+        ),
+    )
     v.add_argument("--head", metavar="HASH", help="a head hash printed by 'dutyline audit export'")
     v.set_defaults(handler=run_verify)
     e = ss.add_parser(
-        "export", help="write the audit rows since a date as CSV, and print the head hash",
-        description=("Write audit rows from 00:00 UTC on --since to now as CSV (every field quoted, formula "
-                     "characters neutralised, file readable by you only), then print the head hash to keep "
-                     "elsewhere. The export itself is audited."))
+        "export",
+        help="write the audit rows since a date as CSV, and print the head hash",
+        description=(
+            "Write audit rows from 00:00 UTC on --since to now as CSV (every field quoted, formula "
+            "characters neutralised, file readable by you only), then print the head hash to keep "
+            "elsewhere. The export itself is audited."
+        ),
+    )
     e.add_argument("--since", required=True, metavar="YYYY-MM-DD", help="first day to include")
-    e.add_argument("--out", type=Path, metavar="FILE",
-                   help="where to write (default: exports/audit-SINCE-NOW.csv in your dutyline data folder)")
+    e.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write (default: exports/audit-SINCE-NOW.csv in your dutyline data folder)",
+    )
     e.set_defaults(handler=run_export)
 
 
@@ -66,13 +78,13 @@ def run_export(args: argparse.Namespace) -> int:
     except ValueError:
         raise CliError("--since must be a date written YYYY-MM-DD") from None
     ctx = open_context(args)
-    out: Path = args.out or (private_dir(data_dir() / "exports")
-                             / f"audit-{since:%Y%m%d}-{ctx.now():%Y%m%dT%H%M%SZ}.csv")
+    out: Path = args.out or (
+        private_dir(data_dir() / "exports") / f"audit-{since:%Y%m%d}-{ctx.now():%Y%m%dT%H%M%SZ}.csv"
+    )
     if not out.parent.is_dir():
         raise CliError(f"no such folder: {out.parent}")
     head = audit_trail.export(ctx, since, out)
     print(f"Wrote {out}", file=sys.stderr)
-    print("Head hash (keep it somewhere else; check later with 'dutyline audit verify --head HASH'):",
-          file=sys.stderr)
+    print("Head hash (keep it somewhere else; check later with 'dutyline audit verify --head HASH'):", file=sys.stderr)
     print(head)
     return 0

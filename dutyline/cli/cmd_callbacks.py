@@ -39,34 +39,54 @@ refused (exit 2). Completing a callback also logs the return call on the case, a
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("callbacks", help=HELP, description=DESCRIPTION,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparsers.add_parser(
+        "callbacks", help=HELP, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = p.add_subparsers(dest="callbacks_command", metavar="ACTION", required=True)
 
-    ls = sub.add_parser("list", help="list the queue for your teams", description="List the queue: urgent "
-                        "first, then by due time, with OVERDUE / DUE SOON flags and working hours left.")
+    ls = sub.add_parser(
+        "list",
+        help="list the queue for your teams",
+        description="List the queue: urgent "
+        "first, then by due time, with OVERDUE / DUE SOON flags and working hours left.",
+    )
     ls.add_argument("--team", metavar="CODE", help="one team's queue (default: all your teams)")
-    ls.add_argument("--status", choices=[s.value for s in StatusFilter], default=StatusFilter.AVAILABLE.value,
-                    help="which items (default: available = open, lapsed, or claimed by you)")
+    ls.add_argument(
+        "--status",
+        choices=[s.value for s in StatusFilter],
+        default=StatusFilter.AVAILABLE.value,
+        help="which items (default: available = open, lapsed, or claimed by you)",
+    )
     ls.add_argument("--json", action="store_true", help="print a JSON array")
     ls.set_defaults(handler=run_list)
 
-    cl = sub.add_parser("claim", help="claim an item (a lease)", description="Claim one item. Exactly one "
-                        "desk wins; if someone holds it, this says who and until when (exit 2).")
+    cl = sub.add_parser(
+        "claim",
+        help="claim an item (a lease)",
+        description="Claim one item. Exactly one "
+        "desk wins; if someone holds it, this says who and until when (exit 2).",
+    )
     cl.add_argument("id", metavar="ID", help="12, callback:12 or handoff:45")
     cl.add_argument("--json", action="store_true", help="print the claim (including its lease token) as JSON")
     cl.set_defaults(handler=run_claim)
 
-    co = sub.add_parser("complete", help="complete an item you hold", description="Complete an item you "
-                        "hold, with its outcome and notes. A callback's completion is logged as a call.")
+    co = sub.add_parser(
+        "complete",
+        help="complete an item you hold",
+        description="Complete an item you "
+        "hold, with its outcome and notes. A callback's completion is logged as a call.",
+    )
     co.add_argument("id", metavar="ID")
     co.add_argument("--outcome", required=True, choices=[o.value for o in Outcome], help="how it ended")
     co.add_argument("--notes", default="", help="what was said and agreed")
     co.add_argument("--token", help="the lease token from `claim --json` (default: the CLI rule)")
     co.set_defaults(handler=run_complete)
 
-    rl = sub.add_parser("release", help="give an item back to the queue", description="Release an item "
-                        "you hold so someone else can take it.")
+    rl = sub.add_parser(
+        "release",
+        help="give an item back to the queue",
+        description="Release an item you hold so someone else can take it.",
+    )
     rl.add_argument("id", metavar="ID")
     rl.add_argument("--token", help="the lease token from `claim --json` (default: the CLI rule)")
     rl.set_defaults(handler=run_release)
@@ -83,26 +103,54 @@ def parse_id(text: str) -> tuple[ItemKind, int]:
 
 def item_json(item: QueueItem) -> dict[str, Any]:
     return {
-        "key": item.key, "kind": item.kind.value, "id": item.id, "team": item.team_code,
-        "priority": item.priority.value, "urgent_reason": item.urgent_reason, "reason": item.reason,
-        "due_at": item.due_at.isoformat(), "status": item.status.value, "claimed_by": item.claimed_by,
+        "key": item.key,
+        "kind": item.kind.value,
+        "id": item.id,
+        "team": item.team_code,
+        "priority": item.priority.value,
+        "urgent_reason": item.urgent_reason,
+        "reason": item.reason,
+        "due_at": item.due_at.isoformat(),
+        "status": item.status.value,
+        "claimed_by": item.claimed_by,
         "lease_expires": item.lease_expires.isoformat() if item.lease_expires else None,
-        "overdue": item.overdue, "due_soon": item.due_soon, "working_hours_left": round(item.hours_left, 2),
-        "escalated": item.escalated, "attempts": item.attempts, "case_id": item.case_id,
-        "case_ref": item.case_ref, "child": one_line(item.child_name), "contact": one_line(item.contact_name),
-        "phone": one_line(item.phone), "preferred_time": one_line(item.preferred_time),
+        "overdue": item.overdue,
+        "due_soon": item.due_soon,
+        "working_hours_left": round(item.hours_left, 2),
+        "escalated": item.escalated,
+        "attempts": item.attempts,
+        "case_id": item.case_id,
+        "case_ref": item.case_ref,
+        "child": one_line(item.child_name),
+        "contact": one_line(item.contact_name),
+        "phone": one_line(item.phone),
+        "preferred_time": one_line(item.preferred_time),
     }
 
 
 def item_line(item: QueueItem, login: str) -> str:
-    flags = " ".join(f for f, on in (("URGENT", item.urgent), ("OVERDUE", item.overdue),
-                                     ("DUE-SOON", item.due_soon)) if on) or "-"
-    holder = ("yours" if item.claimed_by == login else f"with {item.claimed_by}") \
-        if item.as_of and item.lease_live(item.as_of) else item.effective_status(item.as_of or item.due_at).value
+    flags = (
+        " ".join(f for f, on in (("URGENT", item.urgent), ("OVERDUE", item.overdue), ("DUE-SOON", item.due_soon)) if on)
+        or "-"
+    )
+    holder = (
+        ("yours" if item.claimed_by == login else f"with {item.claimed_by}")
+        if item.as_of and item.lease_live(item.as_of)
+        else item.effective_status(item.as_of or item.due_at).value
+    )
     due = item.due_at.strftime("%Y-%m-%d") + " " + hhmm(item.due_at)
-    return "  ".join([f"{item.key:<16}", f"{flags:<16}", f"{time_left_text(item):<16}", due,
-                      f"{item.team_code:<20}", f"{item.case_ref or '-':<12}", one_line(item.child_name) or "-",
-                      f"[{holder}]"])
+    return "  ".join(
+        [
+            f"{item.key:<16}",
+            f"{flags:<16}",
+            f"{time_left_text(item):<16}",
+            due,
+            f"{item.team_code:<20}",
+            f"{item.case_ref or '-':<12}",
+            one_line(item.child_name) or "-",
+            f"[{holder}]",
+        ]
+    )
 
 
 @cli_errors
@@ -125,11 +173,21 @@ def run_claim(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     ticket = queue.claim(ctx, kind, item_id)
     if args.json:
-        print(json.dumps({"key": ticket.key, "claimed_by": ticket.claimed_by, "token": ticket.token,
-                          "lease_expires": ticket.lease_expires.isoformat()}))
+        print(
+            json.dumps(
+                {
+                    "key": ticket.key,
+                    "claimed_by": ticket.claimed_by,
+                    "token": ticket.token,
+                    "lease_expires": ticket.lease_expires.isoformat(),
+                }
+            )
+        )
     else:
-        print(f"Claimed {ticket.key} until {hhmm(ticket.lease_expires)}. Complete or release it before then, "
-              "or it goes back to the queue.")
+        print(
+            f"Claimed {ticket.key} until {hhmm(ticket.lease_expires)}. Complete or release it before then, "
+            "or it goes back to the queue."
+        )
     return 0
 
 

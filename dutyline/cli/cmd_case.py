@@ -34,8 +34,9 @@ Viewing a case is recorded in the audit trail."""
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("case", help=HELP, description=DESCRIPTION,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparsers.add_parser(
+        "case", help=HELP, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("ref", metavar="REF", help="the case reference")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="compute the clock as of this day")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -52,8 +53,13 @@ def _as_of(text: str | None) -> dt.date | None:
 
 
 def deadline_json(d: Deadline) -> dict[str, Any]:
-    out: dict[str, Any] = {"key": d.key, "label": d.label, "due": d.due.isoformat(), "status": d.status.value,
-                           "owner": d.owner}
+    out: dict[str, Any] = {
+        "key": d.key,
+        "label": d.label,
+        "due": d.due.isoformat(),
+        "status": d.status.value,
+        "owner": d.owner,
+    }
     if d.exception is not None:
         out["exception"] = {"code": d.exception.code, "label": d.exception.label}
     return out
@@ -62,8 +68,13 @@ def deadline_json(d: Deadline) -> dict[str, Any]:
 def _officer_json(officer: OfficerInfo | None, team: TeamInfo | None, day: dt.date) -> dict[str, Any] | None:
     if officer is None:
         return None
-    return {"name": officer.name, "email": officer.email, "team": officer.team_code or None,
-            "team_name": team.name if team else None, "absent": officer.absent_on(day)}
+    return {
+        "name": officer.name,
+        "email": officer.email,
+        "team": officer.team_code or None,
+        "team_name": team.name if team else None,
+        "absent": officer.absent_on(day),
+    }
 
 
 def summary_json(s: CaseSummary) -> dict[str, Any]:
@@ -72,17 +83,33 @@ def summary_json(s: CaseSummary) -> dict[str, Any]:
     return {
         "case_ref": c.case_ref,
         "as_of": s.as_of.isoformat(),
-        "child": {"first_name": c.first_name, "last_name": c.last_name, "known_as": c.known_as,
-                  "date_of_birth": c.date_of_birth.isoformat(), "age": s.age, "year_group": s.year_group_label,
-                  "district": c.district.value, "postcode": c.postcode, "school": c.school},
+        "child": {
+            "first_name": c.first_name,
+            "last_name": c.last_name,
+            "known_as": c.known_as,
+            "date_of_birth": c.date_of_birth.isoformat(),
+            "age": s.age,
+            "year_group": s.year_group_label,
+            "district": c.district.value,
+            "postcode": c.postcode,
+            "school": c.school,
+        },
         "stage": c.stage.value,
         "stage_label": c.stage.label,
         "stage_since": c.stage_since.isoformat(),
         "named_officer": _officer_json(s.named_officer, s.named_officer_team, s.as_of),
         "acting_officer": _officer_json(s.acting_officer, s.acting_officer_team, s.as_of),
         "acting_is_cover": s.acting_is_cover,
-        "contacts": [{"name": k.name, "relationship": k.relationship, "phone": k.phone, "email": k.email,
-                      "parental_responsibility": k.parental_responsibility} for k in c.contacts],
+        "contacts": [
+            {
+                "name": k.name,
+                "relationship": k.relationship,
+                "phone": k.phone,
+                "email": k.email,
+                "parental_responsibility": k.parental_responsibility,
+            }
+            for k in c.contacts
+        ],
         "decision_rights_young_person": s.decision_rights_young_person,
         "plan_ends": s.plan_ends.isoformat() if s.plan_ends else None,
         "clock": {
@@ -106,17 +133,21 @@ def summary_text(s: CaseSummary) -> str:
     lines = [
         f"Case {sanitize(c.case_ref)}: {sanitize(c.display_name)}",
         f"Born:        {format_day(c.date_of_birth)} (age {s.age}, {s.year_group_label})",
-        f"Area:        {c.district.value}, {sanitize(c.postcode)}" + (f"; school: {sanitize(c.school)}" if c.school
-                                                                       else ""),
+        f"Area:        {c.district.value}, {sanitize(c.postcode)}"
+        + (f"; school: {sanitize(c.school)}" if c.school else ""),
         f"Stage:       {c.stage.label} since {format_day(c.stage_since)}",
         f"Officer:     {_officer_line(s.named_officer, s.named_officer_team)}",
     ]
     if s.acting_is_cover:
-        lines.append(f"Acting now:  {_officer_line(s.acting_officer, s.acting_officer_team)} (cover while the "
-                     "named officer is absent)")
+        lines.append(
+            f"Acting now:  {_officer_line(s.acting_officer, s.acting_officer_team)} (cover while the "
+            "named officer is absent)"
+        )
     if s.decision_rights_young_person:
-        lines.append("Consent:     the young person makes their own decisions: check their consent before "
-                     "discussing the case with a parent.")
+        lines.append(
+            "Consent:     the young person makes their own decisions: check their consent before "
+            "discussing the case with a parent."
+        )
     if s.plan_ends:
         lines.append(f"Plan ends:   {format_day(s.plan_ends)} at the latest (end of the school year they turn 25)")
     lines.append("Contacts:" if c.contacts else "Contacts:    none recorded")

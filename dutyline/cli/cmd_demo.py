@@ -54,11 +54,12 @@ def run(args: argparse.Namespace) -> int:
     ctx = Context(db=db, actor=resolve_actor(db, login), policy=policy)
     existing = demo.case_count(db)
     if existing and not args.rebuild:
-        print(f"Reusing the demo database ({existing:,} cases) at {db.describe()}; --rebuild to start again.",
-              file=sys.stderr)
+        print(
+            f"Reusing the demo database ({existing:,} cases) at {db.describe()}; --rebuild to start again.",
+            file=sys.stderr,
+        )
     elif existing:
-        print("dutyline: --rebuild only removes SQLite demo files; this database already has cases.",
-              file=sys.stderr)
+        print("dutyline: --rebuild only removes SQLite demo files; this database already has cases.", file=sys.stderr)
         return 2
     else:
         print(f"Building a demo database of {args.cases:,} synthetic cases at {db.describe()} …", file=sys.stderr)

@@ -41,8 +41,10 @@ def run(args: argparse.Namespace) -> int:
         check.close()
         write.close()
         rep = exc.report
-        print(f"dutyline: import refused, nothing was imported: {rep.problem_count} problem(s) in {args.file}",
-              file=sys.stderr)
+        print(
+            f"dutyline: import refused, nothing was imported: {rep.problem_count} problem(s) in {args.file}",
+            file=sys.stderr,
+        )
         for problem in rep.problems:
             print(f"  {problem}", file=sys.stderr)
         if rep.problem_count > len(rep.problems):
@@ -52,6 +54,5 @@ def run(args: argparse.Namespace) -> int:
         check.close()
         write.close()
         ctx.db.dispose()
-    print(f"Imported {report.rows} rows: {report.added} added, {report.updated} updated, "
-          f"{report.unchanged} unchanged.")
+    print(f"Imported {report.rows} rows: {report.added} added, {report.updated} updated, {report.unchanged} unchanged.")
     return 0

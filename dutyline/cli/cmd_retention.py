@@ -43,8 +43,10 @@ def _listing(label: str, items: Iterable[object]) -> list[str]:
 def report_lines(result: retention.RetentionPlan, *, applied: bool) -> list[str]:
     """What is (or was) due and what is kept: counts, ids and case references only."""
     verb = "Erased/anonymised" if applied else "Due"
-    lines = [f"{verb}: {len(result.cases)} case(s) (with {len(result.case_calls)} call(s) anonymised), "
-             f"{len(result.calls)} call(s) without a case, {len(result.drafts)} draft(s)."]
+    lines = [
+        f"{verb}: {len(result.cases)} case(s) (with {len(result.case_calls)} call(s) anonymised), "
+        f"{len(result.calls)} call(s) without a case, {len(result.drafts)} draft(s)."
+    ]
     lines += _listing("cases", (ref for _id, ref in result.cases))
     lines += _listing("calls without a case (ids)", result.calls)
     lines += _listing("drafts (ids)", result.drafts)
@@ -63,17 +65,23 @@ def run(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     result = retention.apply(ctx) if args.apply else retention.plan(ctx)
     per = result.periods
-    print(f"Retention on {result.today.isoformat()}: cases {per.case_years_after_birth} years after birth "
-          f"(confirm with the council's schedule), calls without a case {per.call_without_case_years} years, "
-          f"drafts {per.draft_days} days.", file=sys.stderr)
+    print(
+        f"Retention on {result.today.isoformat()}: cases {per.case_years_after_birth} years after birth "
+        f"(confirm with the council's schedule), calls without a case {per.call_without_case_years} years, "
+        f"drafts {per.draft_days} days.",
+        file=sys.stderr,
+    )
     print("\n".join(report_lines(result, applied=args.apply)))
     if not args.apply and result.total:
         print("Nothing was changed (dry run). Run 'dutyline retention --apply' to do this.", file=sys.stderr)
     if args.apply and result.cases:
         dropped = drop_search_snapshots()
         if dropped:
-            print(f"Removed {dropped} search index snapshot(s) that held erased cases; the next search rebuilds "
-                  "it. Other desks: remove the 'search' folder in their dutyline data folder too.", file=sys.stderr)
+            print(
+                f"Removed {dropped} search index snapshot(s) that held erased cases; the next search rebuilds "
+                "it. Other desks: remove the 'search' folder in their dutyline data folder too.",
+                file=sys.stderr,
+            )
     return 0
 
 

@@ -20,8 +20,11 @@ from dutyline.services.routing import decide
 HELP = "show which team a call goes to, and why"
 _CODES = "\n".join(
     textwrap.fill(f"{title}: {', '.join(codes)}", width=100, subsequent_indent="  ")
-    for title, codes in (("Reasons", [r.value for r in Reason]), ("Stages", [s.value for s in Stage]),
-                         ("Districts", [d.value for d in District]))
+    for title, codes in (
+        ("Reasons", [r.value for r in Reason]),
+        ("Stages", [s.value for s in Stage]),
+        ("Districts", [d.value for d in District]),
+    )
 )
 DESCRIPTION = f"""\
 Apply the council policy's routing rules (first match wins) to a call and print the team, the reason in
@@ -41,12 +44,22 @@ callback_due (ISO 8601 date-time, UTC)."""
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("route", help=HELP, description=DESCRIPTION,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--reason", required=True, metavar="CODE", choices=[r.value for r in Reason],
-                   help="why the caller rang (a reason code, listed above)")
-    p.add_argument("--stage", metavar="STAGE", choices=[s.value for s in Stage],
-                   help="the case stage the caller describes (ignored with --case)")
+    p = subparsers.add_parser(
+        "route", help=HELP, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument(
+        "--reason",
+        required=True,
+        metavar="CODE",
+        choices=[r.value for r in Reason],
+        help="why the caller rang (a reason code, listed above)",
+    )
+    p.add_argument(
+        "--stage",
+        metavar="STAGE",
+        choices=[s.value for s in Stage],
+        help="the case stage the caller describes (ignored with --case)",
+    )
     p.add_argument("--district", metavar="NAME", help="the child's district, e.g. Watford (ignored with --case)")
     p.add_argument("--case", metavar="REF", help="the case reference: stage, district and officer come from it")
     p.add_argument("--urgent", metavar="CODE", help="an urgent reason code from the policy")
@@ -74,9 +87,14 @@ def run(args: argparse.Namespace) -> int:
         if district is None:
             raise CliError(f"unknown district {args.district!r}; known: {', '.join(d.value for d in District)}")
     ctx = open_context(args)
-    decision = decide(ctx, Reason(args.reason), case_ref=args.case,
-                      stage=Stage(args.stage) if args.stage else None, district=district,
-                      urgent_reason=args.urgent)
+    decision = decide(
+        ctx,
+        Reason(args.reason),
+        case_ref=args.case,
+        stage=Stage(args.stage) if args.stage else None,
+        district=district,
+        urgent_reason=args.urgent,
+    )
     if args.json:
         print(json.dumps(decision_json(decision)))
         return 0

@@ -29,12 +29,16 @@ recorded once, with its number of queries."""
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("search", help=HELP, description=DESCRIPTION,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparsers.add_parser(
+        "search", help=HELP, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("query", metavar="QUERY", help='what the caller said, or "-" to read queries from stdin')
     p.add_argument("--limit", type=int, default=10, metavar="N", help="most results per query (default 10)")
-    p.add_argument("--json", action="store_true",
-                   help="print a JSON array (best first) instead of a table; batch mode always prints JSON")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON array (best first) instead of a table; batch mode always prints JSON",
+    )
     p.set_defaults(handler=run)
 
 
@@ -74,8 +78,7 @@ def _table(hits: list[SearchHit]) -> str:
     ]
     rows = [tuple(sanitize(c) for c in r) for r in rows]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-                     for r in [head, *rows])
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [head, *rows])
 
 
 @cli_errors

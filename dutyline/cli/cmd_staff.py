@@ -14,8 +14,10 @@ from dutyline.services import staff
 from dutyline.services.context import os_login
 
 _ROLES = ", ".join(r.value for r in Role)
-_ROLE_HELP = (f"a role ({_ROLES}); repeat for several. Each role includes the one before it: a duty officer "
-              "can do everything a call handler can, and so on")
+_ROLE_HELP = (
+    f"a role ({_ROLES}); repeat for several. Each role includes the one before it: a duty officer "
+    "can do everything a call handler can, and so on"
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,42 +41,63 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("login", metavar="LOGIN", help="their operating-system login name")
     a.add_argument("--name", required=True, help="their name as colleagues know it")
     a.add_argument("--role", action="append", required=True, metavar="ROLE", help=_ROLE_HELP)
-    a.add_argument("--team", action="append", default=[], metavar="TEAM",
-                   help="a team code from the policy file whose queues they work; repeat for several")
+    a.add_argument(
+        "--team",
+        action="append",
+        default=[],
+        metavar="TEAM",
+        help="a team code from the policy file whose queues they work; repeat for several",
+    )
     a.set_defaults(handler=run_add)
 
     ls = ss.add_parser("list", help="list users", description="List every user, active or disabled.")
     ls.add_argument("--json", action="store_true", help="print JSON (one object per user) instead of a table")
     ls.set_defaults(handler=run_list)
 
-    d = ss.add_parser("disable", help="disable a user (a leaver)",
-                      description="Disable a login: from its next action it can do nothing. Its history stays.")
+    d = ss.add_parser(
+        "disable",
+        help="disable a user (a leaver)",
+        description="Disable a login: from its next action it can do nothing. Its history stays.",
+    )
     d.add_argument("login", metavar="LOGIN")
     d.set_defaults(handler=run_disable)
 
-    e = ss.add_parser("enable", help="re-enable a disabled user",
-                      description="Re-enable a disabled login with the roles it had; review them with set-role.")
+    e = ss.add_parser(
+        "enable",
+        help="re-enable a disabled user",
+        description="Re-enable a disabled login with the roles it had; review them with set-role.",
+    )
     e.add_argument("login", metavar="LOGIN")
     e.set_defaults(handler=run_enable)
 
-    r = ss.add_parser("set-role", help="replace a user's roles (a mover)",
-                      description="Replace a user's roles with exactly the ones given (old roles are removed).")
+    r = ss.add_parser(
+        "set-role",
+        help="replace a user's roles (a mover)",
+        description="Replace a user's roles with exactly the ones given (old roles are removed).",
+    )
     r.add_argument("login", metavar="LOGIN")
     r.add_argument("--role", action="append", required=True, metavar="ROLE", help=_ROLE_HELP)
     r.set_defaults(handler=run_set_role)
 
-    t = ss.add_parser("set-team", help="replace a user's teams",
-                      description="Replace the teams whose queues a user works; give --team none to clear.")
+    t = ss.add_parser(
+        "set-team",
+        help="replace a user's teams",
+        description="Replace the teams whose queues a user works; give --team none to clear.",
+    )
     t.add_argument("login", metavar="LOGIN")
     t.add_argument("--team", action="append", required=True, metavar="TEAM", help="a team code; repeat for several")
     t.set_defaults(handler=run_set_team)
 
     pin = ss.add_parser(
-        "set-pin", help="set the PIN that unlocks an idle-locked desk",
-        description=("Set the 4-12 digit PIN that unlocks the desk after the idle lock. Without LOGIN, sets "
-                     "your own (anyone may); an admin may set anyone's. The PIN is read without echo, or "
-                     "from the first line of standard input when that is not a terminal. Only a salted "
-                     "hash is stored. Five wrong PINs in 15 minutes pause unlocking for 15 minutes."))
+        "set-pin",
+        help="set the PIN that unlocks an idle-locked desk",
+        description=(
+            "Set the 4-12 digit PIN that unlocks the desk after the idle lock. Without LOGIN, sets "
+            "your own (anyone may); an admin may set anyone's. The PIN is read without echo, or "
+            "from the first line of standard input when that is not a terminal. Only a salted "
+            "hash is stored. Five wrong PINs in 15 minutes pause unlocking for 15 minutes."
+        ),
+    )
     pin.add_argument("login", metavar="LOGIN", nargs="?", help="whose PIN (default: yours)")
     pin.set_defaults(handler=run_set_pin)
 
@@ -100,19 +123,34 @@ def run_list(args: argparse.Namespace) -> int:
 def format_staff(people: list[staff.StaffInfo], *, as_json: bool) -> str:
     """The list as a table or JSON. Names are re-sanitised here too: output goes to a terminal."""
     if as_json:
-        return json.dumps([{"login": s.login, "name": one_line(s.display_name), "roles": list(s.roles),
-                            "teams": list(s.teams), "active": s.active, "pin_set": s.has_pin} for s in people],
-                          indent=2)
+        return json.dumps(
+            [
+                {
+                    "login": s.login,
+                    "name": one_line(s.display_name),
+                    "roles": list(s.roles),
+                    "teams": list(s.teams),
+                    "active": s.active,
+                    "pin_set": s.has_pin,
+                }
+                for s in people
+            ],
+            indent=2,
+        )
     if not people:
-        return ("No staff yet: whoever runs dutyline acts as admin until the first admin is added "
-                "(dutyline staff add LOGIN --name NAME --role admin).")
+        return (
+            "No staff yet: whoever runs dutyline acts as admin until the first admin is added "
+            "(dutyline staff add LOGIN --name NAME --role admin)."
+        )
     width = max(len(s.login) for s in people)
     lines = []
     for s in people:
         state = "active  " if s.active else "DISABLED"
         pin = "pin" if s.has_pin else "no pin"
-        lines.append(f"{s.login:<{width}}  {state}  {one_line(s.display_name)[:40]:<40}  {','.join(s.roles):<30}  "
-                     f"{','.join(s.teams) or '-'}  ({pin})")
+        lines.append(
+            f"{s.login:<{width}}  {state}  {one_line(s.display_name)[:40]:<40}  {','.join(s.roles):<30}  "
+            f"{','.join(s.teams) or '-'}  ({pin})"
+        )
     return "\n".join(lines)
 
 

@@ -40,10 +40,29 @@ __all__ = ["CASE_COLUMNS", "DEMO_TODAY", "canary_row", "demo_officers", "iter_ca
 
 #: The import CSV's columns, in the order the demo writes them.
 CASE_COLUMNS: tuple[str, ...] = (
-    "case_ref", "first_name", "last_name", "known_as", "date_of_birth", "postcode", "district", "school",
-    "stage", "stage_since", "request_date", "plan_issued_date", "last_review_date", "named_officer",
-    "named_officer_email", "contact1_name", "contact1_relationship", "contact1_phone", "contact1_email",
-    "contact2_name", "contact2_relationship", "contact2_phone", "contact2_email",
+    "case_ref",
+    "first_name",
+    "last_name",
+    "known_as",
+    "date_of_birth",
+    "postcode",
+    "district",
+    "school",
+    "stage",
+    "stage_since",
+    "request_date",
+    "plan_issued_date",
+    "last_review_date",
+    "named_officer",
+    "named_officer_email",
+    "contact1_name",
+    "contact1_relationship",
+    "contact1_phone",
+    "contact1_email",
+    "contact2_name",
+    "contact2_relationship",
+    "contact2_phone",
+    "contact2_email",
 )
 
 _DISTRICTS = tuple(DISTRICT_WEIGHTS)
@@ -69,8 +88,9 @@ def _family_size(rng: random.Random) -> tuple[int, bool]:
     return (3 if r < 0.995 else 4), rng.random() < 0.1
 
 
-def _family_rows(rng: random.Random, family: int, today: int,
-                 teams: dict[str, tuple[tuple[str, str], ...]]) -> list[dict[str, str]]:
+def _family_rows(
+    rng: random.Random, family: int, today: int, teams: dict[str, tuple[tuple[str, str], ...]]
+) -> list[dict[str, str]]:
     """All case rows for one family (1-4 children), sharing surname, address and contacts."""
     bank = name_bank()
     culture = bank.pick_culture(rng)
@@ -94,7 +114,7 @@ def _family_rows(rng: random.Random, family: int, today: int,
             phones.append(format_mobile(rng, mobile_digits(family, slot)))
     contact = [""] * 8
     for slot, (adult, phone) in enumerate(zip(adults, phones, strict=True)):
-        contact[slot * 4:slot * 4 + 4] = [adult.name, adult.relationship, phone, adult.email]
+        contact[slot * 4 : slot * 4 + 4] = [adult.name, adult.relationship, phone, adult.email]
 
     size, twins = _family_size(rng)
     first_stage = pick_stage(rng, _MAX_AGE_DAYS)
@@ -138,27 +158,33 @@ def _family_rows(rng: random.Random, family: int, today: int,
         officer = officers.get(team)
         if officer is None:
             officer = officers[team] = pick(rng, teams[team])
-        rows.append({
-            "case_ref": "",
-            "first_name": given,
-            "last_name": gendered_surname(child_surname, culture, girl),
-            "known_as": known_as(rng, bank, given),
-            "date_of_birth": iso(dob),
-            "postcode": postcode,
-            "district": district.value,
-            "school": school,
-            "stage": stage.value,
-            "stage_since": iso(since),
-            "request_date": iso(request) if request else "",
-            "plan_issued_date": iso(plan) if plan else "",
-            "last_review_date": iso(review) if review else "",
-            "named_officer": officer[0],
-            "named_officer_email": officer[1],
-            "contact1_name": contact[0], "contact1_relationship": contact[1],
-            "contact1_phone": contact[2], "contact1_email": contact[3],
-            "contact2_name": contact[4], "contact2_relationship": contact[5],
-            "contact2_phone": contact[6], "contact2_email": contact[7],
-        })
+        rows.append(
+            {
+                "case_ref": "",
+                "first_name": given,
+                "last_name": gendered_surname(child_surname, culture, girl),
+                "known_as": known_as(rng, bank, given),
+                "date_of_birth": iso(dob),
+                "postcode": postcode,
+                "district": district.value,
+                "school": school,
+                "stage": stage.value,
+                "stage_since": iso(since),
+                "request_date": iso(request) if request else "",
+                "plan_issued_date": iso(plan) if plan else "",
+                "last_review_date": iso(review) if review else "",
+                "named_officer": officer[0],
+                "named_officer_email": officer[1],
+                "contact1_name": contact[0],
+                "contact1_relationship": contact[1],
+                "contact1_phone": contact[2],
+                "contact1_email": contact[3],
+                "contact2_name": contact[4],
+                "contact2_relationship": contact[5],
+                "contact2_phone": contact[6],
+                "contact2_email": contact[7],
+            }
+        )
     return rows
 
 
@@ -207,12 +233,27 @@ def canary_row() -> dict[str, str]:
     """
     officer = next(o for o in demo_officers(2026) if o["team_code"] == "annual_review_east")
     return {
-        "case_ref": "EHC-CANARY", "first_name": "Zzcanary", "last_name": "Qxolotl", "known_as": "Zzcan",
-        "date_of_birth": "2014-03-09", "postcode": "SG11 9ZZ", "district": "East Hertfordshire",
-        "school": "Zzcanary Test Primary School", "stage": Stage.PLAN_ISSUED.value,
-        "stage_since": "2025-06-02", "request_date": "2025-01-13", "plan_issued_date": "2025-06-02",
-        "last_review_date": "", "named_officer": officer["name"], "named_officer_email": officer["email"],
-        "contact1_name": "Yyparent Qxolotl", "contact1_relationship": "Mother", "contact1_phone": CANARY_PHONE,
-        "contact1_email": "yyparent.qxolotl@example.com", "contact2_name": "", "contact2_relationship": "",
-        "contact2_phone": "", "contact2_email": "",
+        "case_ref": "EHC-CANARY",
+        "first_name": "Zzcanary",
+        "last_name": "Qxolotl",
+        "known_as": "Zzcan",
+        "date_of_birth": "2014-03-09",
+        "postcode": "SG11 9ZZ",
+        "district": "East Hertfordshire",
+        "school": "Zzcanary Test Primary School",
+        "stage": Stage.PLAN_ISSUED.value,
+        "stage_since": "2025-06-02",
+        "request_date": "2025-01-13",
+        "plan_issued_date": "2025-06-02",
+        "last_review_date": "",
+        "named_officer": officer["name"],
+        "named_officer_email": officer["email"],
+        "contact1_name": "Yyparent Qxolotl",
+        "contact1_relationship": "Mother",
+        "contact1_phone": CANARY_PHONE,
+        "contact1_email": "yyparent.qxolotl@example.com",
+        "contact2_name": "",
+        "contact2_relationship": "",
+        "contact2_phone": "",
+        "contact2_email": "",
     }

@@ -110,8 +110,7 @@ def parse_names(text: str) -> NameBank:
         else:
             raise ValueError(f"names.txt line {lineno}: unknown list {key.strip()!r}")
     cultures = tuple(
-        Culture(code, weight, group, {k: _pool(v) for k, v in lists.items()})
-        for code, weight, group, lists in sections
+        Culture(code, weight, group, {k: _pool(v) for k, v in lists.items()}) for code, weight, group, lists in sections
     )
     for c in cultures:
         for required in ("boys", "girls", "surnames"):

@@ -25,13 +25,24 @@ TEAM_SIZES: dict[str, int] = {
     "annual_review_east": 16,
     "annual_review_west": 16,
 }
-EAST_DISTRICTS = frozenset({
-    District.BROXBOURNE, District.EAST_HERTFORDSHIRE, District.NORTH_HERTFORDSHIRE, District.STEVENAGE,
-    District.WELWYN_HATFIELD,
-})
-_FRONT_DOOR_STAGES = frozenset({
-    Stage.REQUEST_RECEIVED, Stage.ASSESSMENT, Stage.DRAFT_PLAN, Stage.NOT_ASSESSING, Stage.NOT_ISSUING,
-})
+EAST_DISTRICTS = frozenset(
+    {
+        District.BROXBOURNE,
+        District.EAST_HERTFORDSHIRE,
+        District.NORTH_HERTFORDSHIRE,
+        District.STEVENAGE,
+        District.WELWYN_HATFIELD,
+    }
+)
+_FRONT_DOOR_STAGES = frozenset(
+    {
+        Stage.REQUEST_RECEIVED,
+        Stage.ASSESSMENT,
+        Stage.DRAFT_PLAN,
+        Stage.NOT_ASSESSING,
+        Stage.NOT_ISSUING,
+    }
+)
 _RESOLUTION_STAGES = frozenset({Stage.MEDIATION, Stage.TRIBUNAL})
 #: Staff email domain: the reserved .example TLD, so no demo address can reach a real mailbox.
 STAFF_DOMAIN = "hertfordshire.example"

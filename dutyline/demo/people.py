@@ -18,7 +18,12 @@ from dutyline.domain.text import fold
 
 #: Chance a mother kept her own surname, by culture (Somali and Vietnamese naming rarely share one).
 _MOTHER_OWN_SURNAME = {
-    "somali": 0.9, "vietnamese": 0.7, "chinese": 0.6, "bangladeshi": 0.5, "arabic": 0.4, "pakistani": 0.3,
+    "somali": 0.9,
+    "vietnamese": 0.7,
+    "chinese": 0.6,
+    "bangladeshi": 0.5,
+    "arabic": 0.4,
+    "pakistani": 0.3,
 }
 _EMAIL_DOMAINS = ("example.com", "example.com", "example.org", "example.net")  # reserved: never delivered
 
@@ -95,8 +100,9 @@ def _with_title(rng: random.Random, name: str, female: bool) -> str:
     return f"{pick(rng, ('Mrs', 'Ms', 'Miss')) if female else 'Mr'} {name}"
 
 
-def _adult(rng: random.Random, culture: Culture, kind: str, surname: str, relationship: str,
-           email_chance: float) -> Adult:
+def _adult(
+    rng: random.Random, culture: Culture, kind: str, surname: str, relationship: str, email_chance: float
+) -> Adult:
     first = culture.pool(kind).pick(rng)
     female = kind in ("mums", "grans")
     name = _with_title(rng, f"{first} {surname}", female)
@@ -138,14 +144,17 @@ def family_adults(rng: random.Random, bank: NameBank, culture: Culture, surname:
     if r < 0.90:
         carer_culture = bank.pick_culture(rng)
         carer_surname = carer_culture.pool("surnames").pick(rng)
-        carer = _adult(rng, carer_culture, "mums", gendered_surname(carer_surname, carer_culture, True, True),
-                       "Foster carer", 0.8)
+        carer = _adult(
+            rng, carer_culture, "mums", gendered_surname(carer_surname, carer_culture, True, True), "Foster carer", 0.8
+        )
         if rng.random() < 0.5:
             return [carer, _adult(rng, carer_culture, "dads", carer_surname, "Foster carer", 0.5)]
         return [carer]
     if r < 0.93:
-        return [_adult(rng, culture, "mums", mother_surname, "Adoptive parent", 0.8),
-                _adult(rng, culture, "dads", surname, "Adoptive parent", 0.6)]
+        return [
+            _adult(rng, culture, "mums", mother_surname, "Adoptive parent", 0.8),
+            _adult(rng, culture, "dads", surname, "Adoptive parent", 0.6),
+        ]
     if r < 0.96:
         aunt_surname = gendered_surname(mother_culture.pool("surnames").pick(rng), mother_culture, True, True)
         return [_adult(rng, mother_culture, "mums", aunt_surname, "Special guardian", 0.6)]

@@ -43,21 +43,63 @@ TOWNS: dict[District, tuple[str, ...]] = {
 }
 #: Children per district, roughly by population (Dacorum and St Albans biggest, Three Rivers smallest).
 DISTRICT_WEIGHTS: dict[District, int] = {
-    District.BROXBOURNE: 9, District.DACORUM: 14, District.EAST_HERTFORDSHIRE: 13, District.HERTSMERE: 9,
-    District.NORTH_HERTFORDSHIRE: 12, District.ST_ALBANS: 13, District.STEVENAGE: 9,
-    District.THREE_RIVERS: 8, District.WATFORD: 9, District.WELWYN_HATFIELD: 11,
+    District.BROXBOURNE: 9,
+    District.DACORUM: 14,
+    District.EAST_HERTFORDSHIRE: 13,
+    District.HERTSMERE: 9,
+    District.NORTH_HERTFORDSHIRE: 12,
+    District.ST_ALBANS: 13,
+    District.STEVENAGE: 9,
+    District.THREE_RIVERS: 8,
+    District.WATFORD: 9,
+    District.WELWYN_HATFIELD: 11,
 }
-EAST = frozenset({
-    District.BROXBOURNE, District.EAST_HERTFORDSHIRE, District.NORTH_HERTFORDSHIRE, District.STEVENAGE,
-    District.WELWYN_HATFIELD,
-})
+EAST = frozenset(
+    {
+        District.BROXBOURNE,
+        District.EAST_HERTFORDSHIRE,
+        District.NORTH_HERTFORDSHIRE,
+        District.STEVENAGE,
+        District.WELWYN_HATFIELD,
+    }
+)
 
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # letters allowed in the inward code (no C, I, K, M, O, V)
-_TREES = ("Oak", "Ash", "Beech", "Holly", "Elm", "Willow", "Cedar", "Hazel", "Rowan", "Birch", "Maple",
-          "Chestnut", "Lime", "Alder", "Hawthorn", "Yew", "Larch", "Poplar")
+_TREES = (
+    "Oak",
+    "Ash",
+    "Beech",
+    "Holly",
+    "Elm",
+    "Willow",
+    "Cedar",
+    "Hazel",
+    "Rowan",
+    "Birch",
+    "Maple",
+    "Chestnut",
+    "Lime",
+    "Alder",
+    "Hawthorn",
+    "Yew",
+    "Larch",
+    "Poplar",
+)
 _ENDS = ("field", "wood", "lands", "brook", "mead", "croft", "dale", "hill", "green", "leys", "side", "ridge")
-_SAINTS = ("St Mary's", "St Joseph's", "St John's", "St Peter's", "St Paul's", "St Michael's", "St Andrew's",
-           "St Thomas More", "Holy Family", "St Catherine's", "St Nicholas", "St Bernadette's")
+_SAINTS = (
+    "St Mary's",
+    "St Joseph's",
+    "St John's",
+    "St Peter's",
+    "St Paul's",
+    "St Michael's",
+    "St Andrew's",
+    "St Thomas More",
+    "Holy Family",
+    "St Catherine's",
+    "St Nicholas",
+    "St Bernadette's",
+)
 _PEOPLE = ("Sir John", "Dame Alice", "Sir Frederic", "Lady Margaret", "Bishop", "Sir Thomas")
 _SURNAMES = ("Osborn", "Hadley", "Kingsley", "Marlowe", "Ashby", "Fenwick", "Bramley", "Hollins")
 
@@ -89,7 +131,8 @@ def _district_schools(rng: random.Random, towns: tuple[str, ...], used: set[str]
         return rng.choice(towns)
 
     nurseries = (
-        unique(lambda: f"{towns[0]} Nursery School"), unique(lambda: f"{towns[1]} Nursery School"),
+        unique(lambda: f"{towns[0]} Nursery School"),
+        unique(lambda: f"{towns[1]} Nursery School"),
         unique(lambda: f"Little {tree()} Pre-School"),
     )
     primaries = tuple(unique(lambda: f"{tree()} Primary School") for _ in range(8))
@@ -98,8 +141,10 @@ def _district_schools(rng: random.Random, towns: tuple[str, ...], used: set[str]
         for _ in range(3)
     )
     primaries += (
-        unique(lambda: f"{towns[2]} Infant and Nursery School"), unique(lambda: f"{towns[2]} Junior School"),
-        unique(lambda: f"{towns[3]} Infant and Nursery School"), unique(lambda: f"{towns[3]} Junior School"),
+        unique(lambda: f"{towns[2]} Infant and Nursery School"),
+        unique(lambda: f"{towns[2]} Junior School"),
+        unique(lambda: f"{towns[3]} Infant and Nursery School"),
+        unique(lambda: f"{towns[3]} Junior School"),
     )
     secondaries = (
         unique(lambda: f"{towns[0]} Academy"),
@@ -126,8 +171,7 @@ def _build_schools() -> dict[District, Schools]:
 
 SCHOOLS: dict[District, Schools] = _build_schools()
 _OUTWARD_CUM: dict[District, tuple[tuple[str, ...], tuple[int, ...]]] = {
-    d: (tuple(c for c, _ in codes), tuple(itertools.accumulate(w for _, w in codes)))
-    for d, codes in OUTWARD.items()
+    d: (tuple(c for c, _ in codes), tuple(itertools.accumulate(w for _, w in codes))) for d, codes in OUTWARD.items()
 }
 
 

@@ -24,10 +24,16 @@ _YEAR = 365
 #: Rough county mix: ~8% in the first 20 weeks, ~80% with a plan, ~3% in disagreement, the rest decided
 #: against, or ceased.
 STAGE_WEIGHTS: dict[Stage, float] = {
-    Stage.REQUEST_RECEIVED: 3.0, Stage.ASSESSMENT: 3.0, Stage.DRAFT_PLAN: 2.0,
-    Stage.PLAN_ISSUED: 52.0, Stage.ANNUAL_REVIEW: 20.0, Stage.AMENDMENT: 8.0,
-    Stage.NOT_ASSESSING: 2.5, Stage.NOT_ISSUING: 1.5,
-    Stage.MEDIATION: 2.0, Stage.TRIBUNAL: 1.0,
+    Stage.REQUEST_RECEIVED: 3.0,
+    Stage.ASSESSMENT: 3.0,
+    Stage.DRAFT_PLAN: 2.0,
+    Stage.PLAN_ISSUED: 52.0,
+    Stage.ANNUAL_REVIEW: 20.0,
+    Stage.AMENDMENT: 8.0,
+    Stage.NOT_ASSESSING: 2.5,
+    Stage.NOT_ISSUING: 1.5,
+    Stage.MEDIATION: 2.0,
+    Stage.TRIBUNAL: 1.0,
     Stage.CEASED: 5.0,
 }
 _STAGES = tuple(STAGE_WEIGHTS)
@@ -35,17 +41,51 @@ _STAGE_CUM = tuple(itertools.accumulate(STAGE_WEIGHTS.values()))
 
 #: Youngest age (days) at which a stage's dates can all fall after birth.
 MIN_AGE_DAYS: dict[Stage, int] = {
-    Stage.REQUEST_RECEIVED: 60, Stage.ASSESSMENT: 90, Stage.DRAFT_PLAN: 240, Stage.NOT_ASSESSING: 120,
-    Stage.NOT_ISSUING: 300, Stage.PLAN_ISSUED: _YEAR, Stage.ANNUAL_REVIEW: 2 * _YEAR,
-    Stage.AMENDMENT: 2 * _YEAR, Stage.MEDIATION: 2 * _YEAR, Stage.TRIBUNAL: 2 * _YEAR, Stage.CEASED: 2 * _YEAR,
+    Stage.REQUEST_RECEIVED: 60,
+    Stage.ASSESSMENT: 90,
+    Stage.DRAFT_PLAN: 240,
+    Stage.NOT_ASSESSING: 120,
+    Stage.NOT_ISSUING: 300,
+    Stage.PLAN_ISSUED: _YEAR,
+    Stage.ANNUAL_REVIEW: 2 * _YEAR,
+    Stage.AMENDMENT: 2 * _YEAR,
+    Stage.MEDIATION: 2 * _YEAR,
+    Stage.TRIBUNAL: 2 * _YEAR,
+    Stage.CEASED: 2 * _YEAR,
 }
 
 #: Children with plans are mostly of school age: weights by age in whole years, 0..25.
 _AGE_WEIGHTS = (1, 1, 2, 3, 5, 7, 8, 9, 9, 9, 9, 9, 9, 9, 9, 9, 8, 6, 5, 4, 3, 2, 2, 1.5, 1, 0.5)
 _AGE_CUM = tuple(itertools.accumulate(_AGE_WEIGHTS))
 #: Plans cease mostly for older young people (leaving education, reaching 25).
-_CEASED_AGE_WEIGHTS = (0, 0, 0.2, 0.2, 0.3, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.6, 0.6, 0.8, 1, 3, 5, 6, 6,
-                       5, 4, 4, 3, 3, 2)
+_CEASED_AGE_WEIGHTS = (
+    0,
+    0,
+    0.2,
+    0.2,
+    0.3,
+    0.4,
+    0.5,
+    0.5,
+    0.5,
+    0.5,
+    0.5,
+    0.5,
+    0.6,
+    0.6,
+    0.8,
+    1,
+    3,
+    5,
+    6,
+    6,
+    5,
+    4,
+    4,
+    3,
+    3,
+    2,
+)
 _CEASED_AGE_CUM = tuple(itertools.accumulate(_CEASED_AGE_WEIGHTS))
 
 Dates = tuple[int, int | None, int | None, int | None]  # stage_since, request, plan_issued, last_review

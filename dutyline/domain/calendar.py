@@ -29,6 +29,7 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 # --- working days -----------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=64)
 def bank_holidays(year: int) -> frozenset[dt.date]:
     """England and Wales bank holidays in `year`, substitute days included.
@@ -84,8 +85,9 @@ def end_of_working_day(day: dt.date, closes: dt.time = CLOSES) -> dt.datetime:
     return dt.datetime.combine(day, closes, tzinfo=LONDON).astimezone(dt.UTC)
 
 
-def working_seconds_between(start: dt.datetime, end: dt.datetime, *, opens: dt.time = OPENS,
-                            closes: dt.time = CLOSES) -> float:
+def working_seconds_between(
+    start: dt.datetime, end: dt.datetime, *, opens: dt.time = OPENS, closes: dt.time = CLOSES
+) -> float:
     """Office-hours seconds from `start` to `end` (negative when `end` is earlier).
 
     Used for "time left, counted in working hours" in the duty queue: a callback due Monday 10:00 seen
@@ -109,8 +111,9 @@ def working_seconds_between(start: dt.datetime, end: dt.datetime, *, opens: dt.t
     return total
 
 
-def working_hours_between(start: dt.datetime, end: dt.datetime, *, opens: dt.time = OPENS,
-                          closes: dt.time = CLOSES) -> float:
+def working_hours_between(
+    start: dt.datetime, end: dt.datetime, *, opens: dt.time = OPENS, closes: dt.time = CLOSES
+) -> float:
     """Office hours (as a float) from `start` to `end`; see working_seconds_between."""
     return working_seconds_between(start, end, opens=opens, closes=closes) / 3600
 
@@ -120,6 +123,7 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 
 # --- calendar arithmetic ----------------------------------------------------------------------------
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """Same day N months later, clamped to the month's end (29 Feb + 12 months = 28 Feb).
@@ -145,6 +149,7 @@ def age_on(dob: dt.date, day: dt.date) -> int:
 
 
 # --- school years (England: 1 September to 31 August) ------------------------------------------------
+
 
 def academic_year(day: dt.date) -> int:
     """The calendar year in which the school year containing `day` began (Sep 2025 - Aug 2026 -> 2025)."""

@@ -148,8 +148,7 @@ def call_problems(form: CallForm) -> list[str]:
     out: list[str] = []
     if form.caller_kind == CallerKind.CONTACT and form.case_id is not None and form.caller_contact_id is None:
         out.append("Choose which listed contact is calling, or pick another kind of caller.")
-    if form.caller_kind != CallerKind.CONTACT and form.caller_kind != CallerKind.YOUNG_PERSON \
-            and not form.caller_name:
+    if form.caller_kind != CallerKind.CONTACT and form.caller_kind != CallerKind.YOUNG_PERSON and not form.caller_name:
         out.append("Type the caller's name.")
     if len(form.notes) > MAX_NOTES:
         out.append(f"Shorten the notes to {MAX_NOTES} characters or fewer.")

@@ -109,15 +109,20 @@ class Clock(Frozen):
     year_group: int
 
 
-def compute_clock(case: CaseInfo, as_of: dt.date, exceptions: Sequence[RecordedException] = (), *,
-                  due_soon_working_days: int = 10, under_five_review_months: int = 6) -> Clock:
+def compute_clock(
+    case: CaseInfo,
+    as_of: dt.date,
+    exceptions: Sequence[RecordedException] = (),
+    *,
+    due_soon_working_days: int = 10,
+    under_five_review_months: int = 6,
+) -> Clock:
     """The statutory clock for `case` as of `as_of` (pure: no database, no "today")."""
     soon_limit = add_working_days(as_of, due_soon_working_days)
     by_key = {e.deadline_key: e for e in exceptions}  # the latest recorded exception wins
     out: list[Deadline] = []
 
-    def add(key: str, due: dt.date, *, met: bool = False, owner: Literal["council", "family"] = "council"
-            ) -> None:
+    def add(key: str, due: dt.date, *, met: bool = False, owner: Literal["council", "family"] = "council") -> None:
         if met:
             status = DeadlineStatus.MET
         elif as_of > due:
@@ -126,8 +131,11 @@ def compute_clock(case: CaseInfo, as_of: dt.date, exceptions: Sequence[RecordedE
             status = DeadlineStatus.DUE_SOON
         else:
             status = DeadlineStatus.UPCOMING
-        out.append(Deadline(key=key, label=DEADLINE_LABELS[key], due=due, status=status, owner=owner,
-                            exception=by_key.get(key)))
+        out.append(
+            Deadline(
+                key=key, label=DEADLINE_LABELS[key], due=due, status=status, owner=owner, exception=by_key.get(key)
+            )
+        )
 
     stage = case.stage
     week: int | None = None
@@ -160,8 +168,11 @@ def compute_clock(case: CaseInfo, as_of: dt.date, exceptions: Sequence[RecordedE
 
     out.sort(key=lambda d: (d.due, d.key))
     # A family's window that has closed is history, not something to chase: `next` skips it.
-    pending = [d for d in out if d.status != DeadlineStatus.MET
-               and not (d.owner == "family" and d.status == DeadlineStatus.OVERDUE)]
+    pending = [
+        d
+        for d in out
+        if d.status != DeadlineStatus.MET and not (d.owner == "family" and d.status == DeadlineStatus.OVERDUE)
+    ]
     has_plan = stage in PLAN_IN_PLACE or (case.plan_issued_date is not None and stage != Stage.CEASED)
     rights_from = decision_rights_from(case.date_of_birth)
     return Clock(

@@ -60,8 +60,7 @@ def deadline_sentence(deadline: Deadline) -> str:
     """The sentence for one deadline, with its recorded exception when there is one."""
     passed = deadline.status == DeadlineStatus.OVERDUE
     table = _PASSED if passed else _AHEAD
-    sentence = table.get(deadline.key, f"{deadline.label} is due by {{due}}.").format(
-        due=format_day(deadline.due))
+    sentence = table.get(deadline.key, f"{deadline.label} is due by {{due}}.").format(due=format_day(deadline.due))
     if deadline.exception is not None and deadline.owner == "council":
         sentence += f" The council has recorded an exception: {deadline.exception.label}."
     return sentence

@@ -16,21 +16,64 @@ from dutyline.domain.model import PARENTAL_RELATIONSHIPS, District, Stage, parse
 from dutyline.domain.text import format_postcode, one_line, phone_digits, valid_uk_phone
 
 COLUMNS: tuple[str, ...] = (
-    "case_ref", "first_name", "last_name", "known_as", "date_of_birth", "postcode", "district", "school",
-    "stage", "stage_since", "request_date", "plan_issued_date", "last_review_date", "named_officer",
-    "named_officer_email", "contact1_name", "contact1_relationship", "contact1_phone", "contact1_email",
-    "contact2_name", "contact2_relationship", "contact2_phone", "contact2_email",
+    "case_ref",
+    "first_name",
+    "last_name",
+    "known_as",
+    "date_of_birth",
+    "postcode",
+    "district",
+    "school",
+    "stage",
+    "stage_since",
+    "request_date",
+    "plan_issued_date",
+    "last_review_date",
+    "named_officer",
+    "named_officer_email",
+    "contact1_name",
+    "contact1_relationship",
+    "contact1_phone",
+    "contact1_email",
+    "contact2_name",
+    "contact2_relationship",
+    "contact2_phone",
+    "contact2_email",
 )
-REQUIRED: frozenset[str] = frozenset({
-    "case_ref", "first_name", "last_name", "date_of_birth", "postcode", "district", "stage", "stage_since",
-    "named_officer", "contact1_name", "contact1_phone",
-})
+REQUIRED: frozenset[str] = frozenset(
+    {
+        "case_ref",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "postcode",
+        "district",
+        "stage",
+        "stage_since",
+        "named_officer",
+        "contact1_name",
+        "contact1_phone",
+    }
+)
 #: Longest value accepted per column; anything longer is an export fault, not a name.
 MAX_LEN: dict[str, int] = {c: 100 for c in COLUMNS} | {
-    "case_ref": 40, "date_of_birth": 10, "postcode": 10, "stage": 32, "stage_since": 10, "request_date": 10,
-    "plan_issued_date": 10, "last_review_date": 10, "school": 200, "named_officer": 200,
-    "named_officer_email": 254, "contact1_name": 200, "contact2_name": 200, "contact1_email": 254,
-    "contact2_email": 254, "contact1_phone": 40, "contact2_phone": 40,
+    "case_ref": 40,
+    "date_of_birth": 10,
+    "postcode": 10,
+    "stage": 32,
+    "stage_since": 10,
+    "request_date": 10,
+    "plan_issued_date": 10,
+    "last_review_date": 10,
+    "school": 200,
+    "named_officer": 200,
+    "named_officer_email": 254,
+    "contact1_name": 200,
+    "contact2_name": 200,
+    "contact1_email": 254,
+    "contact2_email": 254,
+    "contact1_phone": 40,
+    "contact2_phone": 40,
 }
 #: Oldest plausible date of birth: plans end at 25, so records beyond ~30 years are an export error.
 MAX_AGE_YEARS = 30
@@ -195,10 +238,22 @@ def validate_row(row: dict[str, str], today: dt.date) -> CaseRow | list[RowProbl
     assert stage_since is not None
     digest = hashlib.sha256("\x1f".join(v[c] for c in COLUMNS).encode()).hexdigest()
     return CaseRow(
-        case_ref=normalise_ref(v["case_ref"]), first_name=v["first_name"], last_name=v["last_name"],
-        known_as=v["known_as"], date_of_birth=dob, postcode=postcode, postcode_key=postcode.replace(" ", ""),
-        district=district, school=v["school"], stage=stage, stage_since=stage_since,
-        request_date=dates["request_date"], plan_issued_date=dates["plan_issued_date"],
-        last_review_date=dates["last_review_date"], named_officer=v["named_officer"],
-        named_officer_email=v["named_officer_email"].lower(), contacts=tuple(contacts), digest=digest,
+        case_ref=normalise_ref(v["case_ref"]),
+        first_name=v["first_name"],
+        last_name=v["last_name"],
+        known_as=v["known_as"],
+        date_of_birth=dob,
+        postcode=postcode,
+        postcode_key=postcode.replace(" ", ""),
+        district=district,
+        school=v["school"],
+        stage=stage,
+        stage_since=stage_since,
+        request_date=dates["request_date"],
+        plan_issued_date=dates["plan_issued_date"],
+        last_review_date=dates["last_review_date"],
+        named_officer=v["named_officer"],
+        named_officer_email=v["named_officer_email"].lower(),
+        contacts=tuple(contacts),
+        digest=digest,
     )

@@ -36,8 +36,15 @@ def pin_matches(pin: str, stored: str) -> bool:
         scheme, n, r, p, salt, want = stored.split("$")
         if scheme != "scrypt" or len(want) < 32:
             return False
-        got = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                             dklen=len(want) // 2, maxmem=64 * 1024 * 1024)
+        got = hashlib.scrypt(
+            pin.encode(),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(want) // 2,
+            maxmem=64 * 1024 * 1024,
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got.hex(), want)

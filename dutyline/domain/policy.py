@@ -179,8 +179,9 @@ class Policy(_Strict):
             if rule.team is not None and rule.team not in self.teams:
                 raise ValueError(f"routing.rules.{i}.team: no team {rule.team!r} in [teams]")
         if not self.routing.rules[-1].catch_all:
-            raise ValueError("routing.rules: the last rule must have no conditions and a fixed team, "
-                             "so every call has a team")
+            raise ValueError(
+                "routing.rules: the last rule must have no conditions and a fixed team, so every call has a team"
+            )
         return self
 
     def area_of(self, district: District) -> tuple[str, AreaPolicy] | None:

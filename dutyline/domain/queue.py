@@ -45,8 +45,12 @@ class AttemptResult(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"no_answer": "No answer", "voicemail": "Voicemail left", "engaged": "Line engaged",
-                "wrong_number": "Wrong number"}[self.value]
+        return {
+            "no_answer": "No answer",
+            "voicemail": "Voicemail left",
+            "engaged": "Line engaged",
+            "wrong_number": "Wrong number",
+        }[self.value]
 
 
 class StatusFilter(StrEnum):
@@ -127,8 +131,12 @@ class QueueItem(Frozen):
         return self.status in (ItemStatus.OPEN, ItemStatus.CLAIMED)
 
     def lease_live(self, now: dt.datetime) -> bool:
-        return (self.status is ItemStatus.CLAIMED and self.claimed_by is not None
-                and self.lease_expires is not None and as_utc(self.lease_expires) > now)
+        return (
+            self.status is ItemStatus.CLAIMED
+            and self.claimed_by is not None
+            and self.lease_expires is not None
+            and as_utc(self.lease_expires) > now
+        )
 
     def effective_status(self, now: dt.datetime) -> ItemStatus:
         """A claim whose lease lapsed counts as open again: the item is back in the queue."""

@@ -83,10 +83,19 @@ def priority_for(policy: Policy, reason: Reason, urgent_reason: str | None) -> P
     return Priority.URGENT if reason in policy.service_standards.urgent_call_reasons else Priority.STANDARD
 
 
-def route(policy: Policy, reason: Reason, case: CaseInfo | None = None, *, today: dt.date | None = None,
-          urgent_reason: str | None = None, acting_officer_team: str | None = None,
-          stage: Stage | None = None, district: District | None = None,
-          acting_officer_name: str | None = None, acting_is_cover: bool = False) -> RoutingDecision:
+def route(
+    policy: Policy,
+    reason: Reason,
+    case: CaseInfo | None = None,
+    *,
+    today: dt.date | None = None,
+    urgent_reason: str | None = None,
+    acting_officer_team: str | None = None,
+    stage: Stage | None = None,
+    district: District | None = None,
+    acting_officer_name: str | None = None,
+    acting_is_cover: bool = False,
+) -> RoutingDecision:
     """Apply the policy's rules to a call. `case` (when given) supplies stage and district.
 
     `today` is accepted for callers that route as of a day; the rules themselves use only the stage.
@@ -105,8 +114,7 @@ def route(policy: Policy, reason: Reason, case: CaseInfo | None = None, *, today
     return decide_from_facts(policy, facts, urgent_reason=urgent_reason)
 
 
-def decide_from_facts(policy: Policy, facts: RoutingFacts, *, urgent_reason: str | None = None
-                      ) -> RoutingDecision:
+def decide_from_facts(policy: Policy, facts: RoutingFacts, *, urgent_reason: str | None = None) -> RoutingDecision:
     """First matching rule wins; skipped rules are noted in the fallback's explanation."""
     priority = priority_for(policy, facts.reason, urgent_reason)
     passed_over: list[str] = []
@@ -175,13 +183,21 @@ def _stage_fact(stage: Stage) -> str:
     return f"the case stage is: {stage.label.lower()}"
 
 
-def _decision(policy: Policy, rule: RoutingRule, team: str, found: list[str], priority: Priority,
-              urgent_reason: str | None) -> RoutingDecision:
+def _decision(
+    policy: Policy, rule: RoutingRule, team: str, found: list[str], priority: Priority, urgent_reason: str | None
+) -> RoutingDecision:
     spec = policy.teams[team]
     facts_text = ", and ".join(found) if len(found) <= 2 else ", ".join(found[:-1]) + ", and " + found[-1]
     explanation = f"{spec.name}: {facts_text} (rule '{rule.id}': {rule.summary})."
-    return RoutingDecision(team=team, team_name=spec.name, inbox=spec.inbox, explanation=explanation,
-                           priority=priority, rule=rule.id, urgent_reason=urgent_reason)
+    return RoutingDecision(
+        team=team,
+        team_name=spec.name,
+        inbox=spec.inbox,
+        explanation=explanation,
+        priority=priority,
+        rule=rule.id,
+        urgent_reason=urgent_reason,
+    )
 
 
 def callback_working_days(policy: Policy, reason: Reason, urgent_reason: str | None) -> int:
@@ -203,8 +219,7 @@ def callback_working_days(policy: Policy, reason: Reason, urgent_reason: str | N
     return standards.standard_working_days
 
 
-def callback_due(policy: Policy, reason: Reason, now: dt.datetime, *, urgent_reason: str | None = None
-                 ) -> dt.datetime:
+def callback_due(policy: Policy, reason: Reason, now: dt.datetime, *, urgent_reason: str | None = None) -> dt.datetime:
     """When the callback must be made: close of the Nth working day after the call's day (UTC-aware).
 
     Urgent: end of the next working day; standard: within 3 working days (policy defaults). A call on a

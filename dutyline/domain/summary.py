@@ -50,8 +50,11 @@ class CaseSummary(Frozen):
     @property
     def acting_is_cover(self) -> bool:
         """True when someone other than the named officer is acting (the named officer is absent)."""
-        return (self.acting_officer is not None and self.named_officer is not None
-                and self.acting_officer.id != self.named_officer.id)
+        return (
+            self.acting_officer is not None
+            and self.named_officer is not None
+            and self.acting_officer.id != self.named_officer.id
+        )
 
     @property
     def decision_rights_young_person(self) -> bool:
@@ -71,8 +74,9 @@ class CaseSummary(Frozen):
         return tell_family(self.clock)
 
 
-def acting_officer(named: OfficerInfo | None, lookup: Callable[[int], OfficerInfo | None],
-                   day: dt.date) -> OfficerInfo | None:
+def acting_officer(
+    named: OfficerInfo | None, lookup: Callable[[int], OfficerInfo | None], day: dt.date
+) -> OfficerInfo | None:
     """The officer acting on `day`: the named officer, or their cover (followed while covers are absent).
 
     If every officer in the chain is absent, or the chain loops or ends, the named officer is returned:

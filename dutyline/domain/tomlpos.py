@@ -85,13 +85,13 @@ def key_lines(text: str) -> list[tuple[KeyPath, int]]:
         if not line:
             continue
         if line.startswith("[["):
-            names = _split_key(line[2:line.rfind("]]")])
+            names = _split_key(line[2 : line.rfind("]]")])
             index = array_counts.get(names, 0)
             array_counts[names] = index + 1
             current = (*names, index)
             entries.append((current, number))
         elif line.startswith("["):
-            current = _split_key(line[1:line.rfind("]")])
+            current = _split_key(line[1 : line.rfind("]")])
             entries.append((current, number))
         elif "=" in line:
             key, value = line.split("=", 1)

@@ -24,10 +24,32 @@ from dutyline.services.export import write_csv
 from dutyline.store.audit import GENESIS, row_hash
 from dutyline.store.tables import AuditEvent
 
-EXPORT_COLUMNS = ("id", "ts_utc", "login", "role", "desk", "action", "case_id", "outcome", "detail",
-                  "prev_hash", "hash")
-_COLS = (AuditEvent.id, AuditEvent.ts, AuditEvent.login, AuditEvent.role, AuditEvent.desk, AuditEvent.action,
-         AuditEvent.case_id, AuditEvent.outcome, AuditEvent.detail, AuditEvent.prev_hash, AuditEvent.hash)
+EXPORT_COLUMNS = (
+    "id",
+    "ts_utc",
+    "login",
+    "role",
+    "desk",
+    "action",
+    "case_id",
+    "outcome",
+    "detail",
+    "prev_hash",
+    "hash",
+)
+_COLS = (
+    AuditEvent.id,
+    AuditEvent.ts,
+    AuditEvent.login,
+    AuditEvent.role,
+    AuditEvent.desk,
+    AuditEvent.action,
+    AuditEvent.case_id,
+    AuditEvent.outcome,
+    AuditEvent.detail,
+    AuditEvent.prev_hash,
+    AuditEvent.hash,
+)
 
 
 @dataclass(frozen=True)
@@ -68,12 +90,13 @@ def verify(ctx: Context, head_hash: str | None = None) -> VerifyReport:
             rows += 1
             if r.prev_hash != prev:
                 bad_id = r.id
-                reason = ("the first row does not start the chain (rows before it were removed)" if rows == 1
-                          else "its link to the previous row does not match (a row before it was removed, "
-                               "inserted or moved)")
+                reason = (
+                    "the first row does not start the chain (rows before it were removed)"
+                    if rows == 1
+                    else "its link to the previous row does not match (a row before it was removed, inserted or moved)"
+                )
                 break
-            expected = row_hash(r.prev_hash, r.ts, r.login, r.role, r.desk, r.action, r.case_id, r.outcome,
-                                r.detail)
+            expected = row_hash(r.prev_hash, r.ts, r.login, r.role, r.desk, r.action, r.case_id, r.outcome, r.detail)
             if expected != r.hash:
                 bad_id, reason = r.id, "its contents do not match its hash (the row was changed)"
                 break
@@ -81,10 +104,17 @@ def verify(ctx: Context, head_hash: str | None = None) -> VerifyReport:
             head_found = head_found or (want_head is not None and r.hash == want_head)
         result.close()
     if bad_id is None and want_head is not None and not head_found:
-        reason = ("the exported head hash is not in the chain: rows at the end were removed, or the chain "
-                  "was rewritten after that export")
-    report = VerifyReport(rows=rows, head_hash=prev, first_bad_id=bad_id, reason=reason,
-                          head_found=None if want_head is None else head_found)
+        reason = (
+            "the exported head hash is not in the chain: rows at the end were removed, or the chain "
+            "was rewritten after that export"
+        )
+    report = VerifyReport(
+        rows=rows,
+        head_hash=prev,
+        first_bad_id=bad_id,
+        reason=reason,
+        head_found=None if want_head is None else head_found,
+    )
     with ctx.db.write() as session:
         detail = f"rows={rows}" + (f" first_bad={bad_id}" if bad_id is not None else "")
         detail += "" if want_head is None else f" head={'found' if head_found else 'missing'}"
@@ -104,14 +134,29 @@ def export(ctx: Context, since: dt.datetime, path: Path) -> str:
         head = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or GENESIS
         head_id = session.scalar(select(AuditEvent.id).where(AuditEvent.hash == head)) or 0
         result = session.execute(
-            select(*_COLS).where(AuditEvent.ts >= since, AuditEvent.id <= head_id).order_by(AuditEvent.id)
-            .execution_options(yield_per=5000))
+            select(*_COLS)
+            .where(AuditEvent.ts >= since, AuditEvent.id <= head_id)
+            .order_by(AuditEvent.id)
+            .execution_options(yield_per=5000)
+        )
         rows = (
-            (r.id, _utc(r.ts).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), r.login, r.role, r.desk, r.action, r.case_id,
-             r.outcome, r.detail, r.prev_hash, r.hash)
+            (
+                r.id,
+                _utc(r.ts).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                r.login,
+                r.role,
+                r.desk,
+                r.action,
+                r.case_id,
+                r.outcome,
+                r.detail,
+                r.prev_hash,
+                r.hash,
+            )
             for r in result
         )
         count = write_csv(Path(path), EXPORT_COLUMNS, rows)
-        ctx.audit(session, Action.AUDIT_EXPORT,
-                  detail=f"rows={count} since={since.date().isoformat()} head_id={head_id}")
+        ctx.audit(
+            session, Action.AUDIT_EXPORT, detail=f"rows={count} since={since.date().isoformat()} head_id={head_id}"
+        )
     return head

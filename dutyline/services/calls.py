@@ -69,24 +69,38 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
 
     def write(session: Any) -> LoggedCall:
         if draft.case_id is not None and not calls_repo.case_exists(session, draft.case_id):
-            raise ServiceError("This case is no longer on the system (it may have been erased). "
-                               "Log the call as 'No case'.")
+            raise ServiceError(
+                "This case is no longer on the system (it may have been erased). Log the call as 'No case'."
+            )
         if draft.caller_contact_id is not None and (
-                draft.case_id is None or not calls_repo.contact_on_case(session, draft.caller_contact_id,
-                                                                        draft.case_id)):
+            draft.case_id is None or not calls_repo.contact_on_case(session, draft.caller_contact_id, draft.case_id)
+        ):
             raise ServiceError("The chosen contact is no longer on this case: choose the caller again.")
         call_id = calls_repo.insert_call(session, draft, login=ctx.actor.login, ended_at=now, duration_s=duration)
         handoff_id = callback_id = alert_id = None
-        common = dict(call_id=call_id, case_id=draft.case_id, reason=draft.reason.value,
-                      urgent_reason=draft.urgent_reason, notes=draft.notes, login=ctx.actor.login, now=now)
+        common = dict(
+            call_id=call_id,
+            case_id=draft.case_id,
+            reason=draft.reason.value,
+            urgent_reason=draft.urgent_reason,
+            notes=draft.notes,
+            login=ctx.actor.login,
+            now=now,
+        )
         if draft.handoff is not None:
             h = draft.handoff
             merged = h.team == alert_team
             due = now if merged else callback_due(policy, draft.reason, now, urgent_reason=draft.urgent_reason)
             handoff_id = calls_repo.insert_handoff(
-                session, team=h.team, proposed_team=h.proposed_team,
-                priority=Priority.URGENT if merged else h.priority, due_at=due, explanation=h.explanation,
-                override_reason=h.override_reason, **common)
+                session,
+                team=h.team,
+                proposed_team=h.proposed_team,
+                priority=Priority.URGENT if merged else h.priority,
+                due_at=due,
+                explanation=h.explanation,
+                override_reason=h.override_reason,
+                **common,
+            )
             if merged:
                 alert_id = handoff_id
         if draft.callback is not None:
@@ -94,18 +108,36 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
         if alert_team is not None and alert_id is None:
             when = draft.safeguarding.raised_at if draft.safeguarding else now
             alert_id = calls_repo.insert_handoff(
-                session, team=alert_team, proposed_team=alert_team, priority=Priority.URGENT, due_at=now,
+                session,
+                team=alert_team,
+                proposed_team=alert_team,
+                priority=Priority.URGENT,
+                due_at=now,
                 explanation=_alert_text(when, draft.safeguarding.referral_ref if draft.safeguarding else ""),
-                override_reason="", **{**common, "reason": Reason.SAFEGUARDING.value})
+                override_reason="",
+                **{**common, "reason": Reason.SAFEGUARDING.value},
+            )
         # Live queues: tell every duty desk (ids only, sent only if this transaction commits).
-        for kind, item_id in ((ItemKind.HANDOFF, handoff_id), (ItemKind.CALLBACK, callback_id),
-                              (ItemKind.HANDOFF, alert_id)):
+        for kind, item_id in (
+            (ItemKind.HANDOFF, handoff_id),
+            (ItemKind.CALLBACK, callback_id),
+            (ItemKind.HANDOFF, alert_id),
+        ):
             if item_id is not None:
                 queue_repo.notify(session, kind, item_id)
-        ctx.audit(session, Action.LOG_CALL, case_id=draft.case_id, detail=_detail(
-            call_id, draft, handoff_id, callback_id, alert_id))
-        return LoggedCall(call_id=call_id, handoff_id=handoff_id, callback_id=callback_id,
-                          safeguarding_alert_id=alert_id, duration_s=duration)
+        ctx.audit(
+            session,
+            Action.LOG_CALL,
+            case_id=draft.case_id,
+            detail=_detail(call_id, draft, handoff_id, callback_id, alert_id),
+        )
+        return LoggedCall(
+            call_id=call_id,
+            handoff_id=handoff_id,
+            callback_id=callback_id,
+            safeguarding_alert_id=alert_id,
+            duration_s=duration,
+        )
 
     return ctx.db.run_write(write)
 
@@ -131,6 +163,7 @@ def _detail(call_id: int, form: CallForm, handoff: int | None, callback: int | N
 
 
 # --- reading a case's calls ------------------------------------------------------------------------------
+
 
 def recent_calls(ctx: Context, case_id: int, limit: int = RECENT_LIMIT) -> list[CallRecord]:
     """The last `limit` calls about this child, newest first."""
@@ -158,9 +191,12 @@ def case_activity(ctx: Context, case_id: int, limit: int = RECENT_LIMIT) -> Case
     ctx.require(Action.VIEW_CASE, case_id=case_id)
     with ctx.db.read() as session:
         count = calls_repo.count_calls_since(session, case_id, _window_start(ctx))
-        return CaseActivity(recent=tuple(calls_repo.recent_calls(session, case_id, limit)),
-                            open_items=tuple(calls_repo.open_items(session, case_id, ctx.now())),
-                            repeat_caller=count >= REPEAT_THRESHOLD, calls_in_window=count)
+        return CaseActivity(
+            recent=tuple(calls_repo.recent_calls(session, case_id, limit)),
+            open_items=tuple(calls_repo.open_items(session, case_id, ctx.now())),
+            repeat_caller=count >= REPEAT_THRESHOLD,
+            calls_in_window=count,
+        )
 
 
 def _window_start(ctx: Context) -> dt.datetime:
@@ -169,11 +205,13 @@ def _window_start(ctx: Context) -> dt.datetime:
 
 # --- drafts ----------------------------------------------------------------------------------------------
 
+
 def save_draft(ctx: Context, payload: Mapping[str, Any]) -> None:
     """Keep the unfinished call for this login at this desk (one short write transaction, replaces any)."""
     ctx.require(Action.SAVE_DRAFT)
-    ctx.db.run_write(lambda s: calls_repo.upsert_draft(s, login=ctx.actor.login, desk=ctx.actor.desk,
-                                                       payload=payload, now=ctx.now()))
+    ctx.db.run_write(
+        lambda s: calls_repo.upsert_draft(s, login=ctx.actor.login, desk=ctx.actor.desk, payload=payload, now=ctx.now())
+    )
 
 
 def load_draft(ctx: Context) -> dict[str, Any] | None:
@@ -190,8 +228,8 @@ def discard_draft(ctx: Context) -> None:
 
 # --- contact details -------------------------------------------------------------------------------------
 
-def update_contact(ctx: Context, contact_id: int, expected_version: int, changes: Mapping[str, object]
-                   ) -> ContactInfo:
+
+def update_contact(ctx: Context, contact_id: int, expected_version: int, changes: Mapping[str, object]) -> ContactInfo:
     """Change a contact's details if nobody saved them since the handler loaded version `expected_version`.
 
     Raises Conflict (nothing written) naming the fields whose stored value differs from the handler's,
@@ -214,11 +252,16 @@ def update_contact(ctx: Context, contact_id: int, expected_version: int, changes
             session.refresh(row)
             current = calls_repo.contact_values(row)
             differs = {k: (str(v), str(current[k])) for k, v in clean.items() if current[k] != v}
-            raise Conflict("Someone else changed this contact since you opened it. Check the details and "
-                           "save again.", differs)
+            raise Conflict(
+                "Someone else changed this contact since you opened it. Check the details and save again.", differs
+            )
         session.refresh(row)
-        ctx.audit(session, Action.UPDATE_CONTACT, case_id=row.case_id,
-                  detail=f"contact={contact_id} fields={','.join(sorted(clean))}")
+        ctx.audit(
+            session,
+            Action.UPDATE_CONTACT,
+            case_id=row.case_id,
+            detail=f"contact={contact_id} fields={','.join(sorted(clean))}",
+        )
         return calls_repo.contact_info(row)
 
     return ctx.db.run_write(write)

@@ -95,9 +95,19 @@ def _show(session: Session, name: str, value: Any) -> str:
     return str(value)
 
 
-def _save(ctx: Context, model: Any, item_id: int, expected_version: int, changes: dict[str, Any],
-          seen: dict[str, Any], fields: Mapping[str, tuple[str, Callable[[Any], Any]]], what: str,
-          extra_where: Any, extra_values: dict[str, Any], audit: Callable[[Session, int | None], None]) -> int:
+def _save(
+    ctx: Context,
+    model: Any,
+    item_id: int,
+    expected_version: int,
+    changes: dict[str, Any],
+    seen: dict[str, Any],
+    fields: Mapping[str, tuple[str, Callable[[Any], Any]]],
+    what: str,
+    extra_where: Any,
+    extra_values: dict[str, Any],
+    audit: Callable[[Session, int | None], None],
+) -> int:
     """Version-guarded UPDATE; on a miss, build the Conflict from the row as it is now.
 
     Conflict.changes maps a field's label to (your value, their saved value), as the screen shows them;
@@ -105,9 +115,13 @@ def _save(ctx: Context, model: Any, item_id: int, expected_version: int, changes
     """
 
     def write(session: Session, version: int) -> int | None:
-        stmt = (update(model).where(model.id == item_id, model.version == version, *extra_where)
-                .values(**changes, **extra_values, version=model.version + 1)
-                .returning(model.version).execution_options(synchronize_session=False))
+        stmt = (
+            update(model)
+            .where(model.id == item_id, model.version == version, *extra_where)
+            .values(**changes, **extra_values, version=model.version + 1)
+            .returning(model.version)
+            .execution_options(synchronize_session=False)
+        )
         new_version = session.execute(stmt).scalar()
         if new_version is not None:
             audit(session, new_version)
@@ -137,12 +151,19 @@ def _save(ctx: Context, model: Any, item_id: int, expected_version: int, changes
             if merged is not None:
                 return True, merged
         labels = ", ".join(differs) or "other details"
-        ctx.audit(session, Action.EDIT_CASE, case_id=getattr(current, "case_id", item_id), outcome="conflict",
-                  detail=f"{what}:{item_id} v:{expected_version}<{current.version}")
+        ctx.audit(
+            session,
+            Action.EDIT_CASE,
+            case_id=getattr(current, "case_id", item_id),
+            outcome="conflict",
+            detail=f"{what}:{item_id} v:{expected_version}<{current.version}",
+        )
         return False, Conflict(
             f"Someone else saved this {what} first (it is now version {current.version}; you opened version "
             f"{expected_version}). Changed: {labels}. Nothing of yours was saved: check their values and "
-            "save again if yours are still right.", differs)
+            "save again if yours are still right.",
+            differs,
+        )
 
     def extra_where_holds(row: Any) -> bool:
         return not isinstance(row, Callback) or in_scope(ctx, row.team_code)
@@ -159,8 +180,14 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def edit_case(ctx: Context, case_id: int, expected_version: int, changes: Mapping[str, Any], *,
-              seen: Mapping[str, Any] | None = None) -> int:
+def edit_case(
+    ctx: Context,
+    case_id: int,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    *,
+    seen: Mapping[str, Any] | None = None,
+) -> int:
     """Save `changes` to a case if nobody saved since `expected_version`; returns the new version.
 
     `seen` (optional) is what the screen displayed for the fields, so a conflict can list exactly what
@@ -175,12 +202,29 @@ def edit_case(ctx: Context, case_id: int, expected_version: int, changes: Mappin
     def audit(session: Session, version: int | None) -> None:
         ctx.audit(session, Action.EDIT_CASE, case_id=case_id, detail=f"fields:{','.join(sorted(parsed))} v:{version}")
 
-    return _save(ctx, Case, case_id, expected_version, parsed, seen_parsed, CASE_FIELDS, "case", (),
-                 {"updated_at": ctx.now()}, audit)
+    return _save(
+        ctx,
+        Case,
+        case_id,
+        expected_version,
+        parsed,
+        seen_parsed,
+        CASE_FIELDS,
+        "case",
+        (),
+        {"updated_at": ctx.now()},
+        audit,
+    )
 
 
-def edit_callback(ctx: Context, callback_id: int, expected_version: int, changes: Mapping[str, Any], *,
-                  seen: Mapping[str, Any] | None = None) -> int:
+def edit_callback(
+    ctx: Context,
+    callback_id: int,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    *,
+    seen: Mapping[str, Any] | None = None,
+) -> int:
     """Save changes to a callback (reschedule, correct the number) with the same no-lost-update rule."""
     ctx.require(Action.EDIT_CASE)
     parsed = _parse(CALLBACK_FIELDS, changes)
@@ -191,8 +235,13 @@ def edit_callback(ctx: Context, callback_id: int, expected_version: int, changes
 
     def audit(session: Session, version: int | None) -> None:
         case_id = session.scalar(select(Callback.case_id).where(Callback.id == callback_id))
-        ctx.audit(session, Action.EDIT_CASE, case_id=case_id,
-                  detail=f"callback:{callback_id} fields:{','.join(sorted(parsed))} v:{version}"[:200])
+        ctx.audit(
+            session,
+            Action.EDIT_CASE,
+            case_id=case_id,
+            detail=f"callback:{callback_id} fields:{','.join(sorted(parsed))} v:{version}"[:200],
+        )
 
-    return _save(ctx, Callback, callback_id, expected_version, parsed, seen_parsed, CALLBACK_FIELDS, "callback",
-                 where, {}, audit)
+    return _save(
+        ctx, Callback, callback_id, expected_version, parsed, seen_parsed, CALLBACK_FIELDS, "callback", where, {}, audit
+    )

@@ -30,8 +30,9 @@ def resolve_case_id(ctx: Context, case_ref: str) -> int:
     return case_id
 
 
-def case_summary(ctx: Context, *, case_ref: str | None = None, case_id: int | None = None,
-                 as_of: dt.date | None = None) -> CaseSummary:
+def case_summary(
+    ctx: Context, *, case_ref: str | None = None, case_id: int | None = None, as_of: dt.date | None = None
+) -> CaseSummary:
     """Load and summarise one case as of `as_of` (default: today in England). Audited as a view."""
     if case_id is None:
         if case_ref is None:
@@ -51,15 +52,24 @@ def case_summary(ctx: Context, *, case_ref: str | None = None, case_id: int | No
         for officer in (named, acting):
             if officer is not None and officer.team_code and officer.team_code not in teams:
                 teams[officer.team_code] = _team(policy, officer.team_code) or cases_repo.team_info(
-                    session, officer.team_code)
-    clock = compute_clock(case, day, exceptions,
-                          due_soon_working_days=policy.clock.due_soon_working_days,
-                          under_five_review_months=policy.clock.under_five_review_months)
+                    session, officer.team_code
+                )
+    clock = compute_clock(
+        case,
+        day,
+        exceptions,
+        due_soon_working_days=policy.clock.due_soon_working_days,
+        under_five_review_months=policy.clock.under_five_review_months,
+    )
     return CaseSummary(
-        case=case, as_of=day, named_officer=named,
+        case=case,
+        as_of=day,
+        named_officer=named,
         named_officer_team=teams.get(named.team_code) if named else None,
-        acting_officer=acting, acting_officer_team=teams.get(acting.team_code) if acting else None,
-        exceptions=exceptions, clock=clock,
+        acting_officer=acting,
+        acting_officer_team=teams.get(acting.team_code) if acting else None,
+        exceptions=exceptions,
+        clock=clock,
     )
 
 

@@ -82,11 +82,27 @@ class Context:
 
         return local_date(self.clock())
 
-    def audit(self, session: Session, action: Action | str, *, case_id: int | None = None,
-              outcome: str = "ok", detail: str = "") -> None:
+    def audit(
+        self,
+        session: Session,
+        action: Action | str,
+        *,
+        case_id: int | None = None,
+        outcome: str = "ok",
+        detail: str = "",
+    ) -> None:
         """Write one audit row inside `session`'s transaction."""
-        audit.append(session, login=self.actor.login, role=self.actor.role_text, desk=self.actor.desk,
-                     action=str(action), case_id=case_id, outcome=outcome, detail=detail, ts=self.now())
+        audit.append(
+            session,
+            login=self.actor.login,
+            role=self.actor.role_text,
+            desk=self.actor.desk,
+            action=str(action),
+            case_id=case_id,
+            outcome=outcome,
+            detail=detail,
+            ts=self.now(),
+        )
 
     def require(self, action: Action, *, case_id: int | None = None) -> None:
         """Refuse (and audit the refusal) unless the actor may do `action`, now.

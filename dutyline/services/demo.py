@@ -95,31 +95,72 @@ def seed_activity(ctx: Context, policy: Policy, seed: int) -> int:
         made = 0
         repeat = ids[0]  # one family that has rung three times this fortnight
         for days in (2, 6, 11):
-            s.add(Call(case_id=repeat, staff_login="demo", started_at=now - dt.timedelta(days=days),
-                       duration_s=240, caller_kind="contact", caller_name="", reason=Reason.ASSESSMENT_PROGRESS,
-                       notes="Chasing the decision; asked for a callback.", outcome=Outcome.CALLBACK_BOOKED))
+            s.add(
+                Call(
+                    case_id=repeat,
+                    staff_login="demo",
+                    started_at=now - dt.timedelta(days=days),
+                    duration_s=240,
+                    caller_kind="contact",
+                    caller_name="",
+                    reason=Reason.ASSESSMENT_PROGRESS,
+                    notes="Chasing the decision; asked for a callback.",
+                    outcome=Outcome.CALLBACK_BOOKED,
+                )
+            )
         for case_id in rng.sample(ids, min(60, len(ids))):
             case = s.get(Case, case_id)
             contact = s.scalar(select(Contact).where(Contact.case_id == case_id).order_by(Contact.position))
-            reason = rng.choice([Reason.ASSESSMENT_PROGRESS, Reason.REVIEW_ARRANGEMENTS, Reason.CHANGE_OF_NEED,
-                                 Reason.OFFICER_CONTACT, Reason.AMENDMENT_RESPONSE, Reason.DISAGREEMENT])
+            reason = rng.choice(
+                [
+                    Reason.ASSESSMENT_PROGRESS,
+                    Reason.REVIEW_ARRANGEMENTS,
+                    Reason.CHANGE_OF_NEED,
+                    Reason.OFFICER_CONTACT,
+                    Reason.AMENDMENT_RESPONSE,
+                    Reason.DISAGREEMENT,
+                ]
+            )
             urgent = rng.random() < 0.2
             urgent_reason = rng.choice(sorted(policy.urgent_reasons)) if urgent else None
             started = now - dt.timedelta(hours=rng.randint(1, 24 * 6))
             due = callback_due(policy, reason, started, urgent_reason=urgent_reason)
             team = _team_for(policy, case, reason)
-            call = Call(case_id=case_id, staff_login="demo", started_at=started, duration_s=rng.randint(90, 600),
-                        caller_kind="contact", caller_contact_id=contact.id if contact else None,
-                        caller_name=contact.name if contact else "", reason=reason, urgent_reason=urgent_reason,
-                        notes="Demo call.", outcome=Outcome.CALLBACK_BOOKED if made % 2 else Outcome.HANDED_OFF)
+            call = Call(
+                case_id=case_id,
+                staff_login="demo",
+                started_at=started,
+                duration_s=rng.randint(90, 600),
+                caller_kind="contact",
+                caller_contact_id=contact.id if contact else None,
+                caller_name=contact.name if contact else "",
+                reason=reason,
+                urgent_reason=urgent_reason,
+                notes="Demo call.",
+                outcome=Outcome.CALLBACK_BOOKED if made % 2 else Outcome.HANDED_OFF,
+            )
             s.add(call)
             s.flush()
-            common = dict(team_code=team, priority=Priority.URGENT if urgent else Priority.STANDARD,
-                          urgent_reason=urgent_reason, reason=reason, due_at=due, created_at=started,
-                          created_by="demo", case_id=case_id, call_id=call.id)
+            common = dict(
+                team_code=team,
+                priority=Priority.URGENT if urgent else Priority.STANDARD,
+                urgent_reason=urgent_reason,
+                reason=reason,
+                due_at=due,
+                created_at=started,
+                created_by="demo",
+                case_id=case_id,
+                call_id=call.id,
+            )
             if made % 2:
-                s.add(Callback(**common, contact_name=contact.name if contact else "",
-                               phone=contact.phone if contact else "", preferred_time="Any time"))
+                s.add(
+                    Callback(
+                        **common,
+                        contact_name=contact.name if contact else "",
+                        phone=contact.phone if contact else "",
+                        preferred_time="Any time",
+                    )
+                )
             else:
                 s.add(Handoff(**common, proposed_team_code=team, explanation="Demo hand-off."))
             made += 1

@@ -190,8 +190,9 @@ def _valid_rows(path: Path, today: dt.date, progress: Progress | None) -> Iterat
         yield result
 
 
-def import_cases(ctx: Context, path: Path, *, progress: Progress | None = None,
-                 write_progress: Progress | None = None) -> ImportReport:
+def import_cases(
+    ctx: Context, path: Path, *, progress: Progress | None = None, write_progress: Progress | None = None
+) -> ImportReport:
     """Validate then import `path`. Raises ImportRejected (nothing written) if any row is bad."""
     ctx.require(Action.IMPORT)
     if not path.is_file():
@@ -219,9 +220,11 @@ def import_cases(ctx: Context, path: Path, *, progress: Progress | None = None,
                 batch.clear()
         if batch:
             upsert_batch(session, batch, officers, counts)
-        ctx.audit(session, Action.IMPORT,
-                  detail=f"rows={report.rows} added={counts.added} updated={counts.updated} "
-                         f"unchanged={counts.unchanged}")
+        ctx.audit(
+            session,
+            Action.IMPORT,
+            detail=f"rows={report.rows} added={counts.added} updated={counts.updated} unchanged={counts.unchanged}",
+        )
     report.added, report.updated, report.unchanged = counts.added, counts.updated, counts.unchanged
     return report
 

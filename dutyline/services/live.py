@@ -43,8 +43,9 @@ _RECONNECT_MAX_S = 5.0
 class QueueWatcher:
     """Background watcher for one database; `start()` once, `stop()` when the screen goes away."""
 
-    def __init__(self, db: Database, on_change: OnChange, *, poll_s: float = SQLITE_POLL_S,
-                 backstop_s: float = PG_BACKSTOP_S) -> None:
+    def __init__(
+        self, db: Database, on_change: OnChange, *, poll_s: float = SQLITE_POLL_S, backstop_s: float = PG_BACKSTOP_S
+    ) -> None:
         self.db = db
         self.on_change = on_change
         self.poll_s = poll_s

@@ -50,14 +50,31 @@ from dutyline.services.queue_team import (
 from dutyline.store import queue_repo as repo
 
 __all__ = [
-    "QueueRefused", "accept_handoff", "claim", "claim_next", "complete", "escalate_overdue", "get_item",
-    "list_items", "manager_view", "promises_for_case", "reassign", "record_attempt", "release", "renew",
+    "QueueRefused",
+    "accept_handoff",
+    "claim",
+    "claim_next",
+    "complete",
+    "escalate_overdue",
+    "get_item",
+    "list_items",
+    "manager_view",
+    "promises_for_case",
+    "reassign",
+    "record_attempt",
+    "release",
+    "renew",
     "team_choices",
 ]
 
 
-def list_items(ctx: Context, *, teams: Sequence[str] | None = None,
-               status: StatusFilter | str | None = None, record_view: bool = True) -> list[QueueItem]:
+def list_items(
+    ctx: Context,
+    *,
+    teams: Sequence[str] | None = None,
+    status: StatusFilter | str | None = None,
+    record_view: bool = True,
+) -> list[QueueItem]:
     """The queue for the actor's teams (or `teams`), urgent first then by due time, with timing flags.
 
     `record_view=False` is for the screen's live refreshes of a queue the same person already opened
@@ -82,8 +99,9 @@ def get_item(ctx: Context, kind: ItemKind | str, item_id: int) -> QueueItem | No
     kind = ItemKind(kind)
     now = ctx.now()
     with ctx.db.read() as session:
-        rows = repo.fetch(session, now=now, login=ctx.actor.login, teams=None, status=StatusFilter.ALL,
-                          kinds=(kind,), item_id=item_id)
+        rows = repo.fetch(
+            session, now=now, login=ctx.actor.login, teams=None, status=StatusFilter.ALL, kinds=(kind,), item_id=item_id
+        )
     if not rows or not in_scope(ctx, rows[0].team_code):
         return None
     return rows[0].with_timing(now)
@@ -98,8 +116,7 @@ def claim(ctx: Context, kind: ItemKind | str, item_id: int, *, lease: dt.timedel
     teams = work_teams(ctx)
 
     def change(session: Session) -> tuple[int | None] | None:
-        row = repo.claim(session, kind, item_id, login=ctx.actor.login, token=token, now=now, until=until,
-                         teams=teams)
+        row = repo.claim(session, kind, item_id, login=ctx.actor.login, token=token, now=now, until=until, teams=teams)
         if row is not None:
             ctx.audit(session, Action.CLAIM, case_id=row[0], detail=f"{kind.value}:{item_id}")
         return row
@@ -124,8 +141,7 @@ def claim_next(ctx: Context, team: str, *, lease: dt.timedelta | None = None) ->
         heads = {k: repo.head(session, k, team, now) for k in ItemKind}
         order = sorted((k for k in ItemKind if heads[k] is not None), key=lambda k: heads[k])  # type: ignore[arg-type, return-value]
         for kind in order:
-            got = repo.claim_next(session, kind, team=team, login=ctx.actor.login, token=token, now=now,
-                                  until=until)
+            got = repo.claim_next(session, kind, team=team, login=ctx.actor.login, token=token, now=now, until=until)
             if got is not None:
                 ctx.audit(session, Action.CLAIM, case_id=got[1], detail=f"{kind.value}:{got[0]}")
                 return kind, got[0]
@@ -148,8 +164,10 @@ def renew(ctx: Context, ticket: ClaimTicket, *, lease: dt.timedelta | None = Non
     until = now + (lease or lease_duration())
 
     def tx(session: Session) -> tuple[bool, str]:
-        if repo.renew(session, ticket.kind, ticket.id, login=ctx.actor.login, token=ticket.token, now=now,
-                      until=until) is not None:
+        if (
+            repo.renew(session, ticket.kind, ticket.id, login=ctx.actor.login, token=ticket.token, now=now, until=until)
+            is not None
+        ):
             return True, ""
         return False, explain(session, ctx, ticket.kind, ticket.id, verb="keep your claim")
 
@@ -173,8 +191,9 @@ def release(ctx: Context, kind: ItemKind | str, item_id: int, token: str | None)
     run_guarded(ctx, Action.RELEASE, kind, item_id, "release", change)
 
 
-def complete(ctx: Context, kind: ItemKind | str, item_id: int, token: str | None, outcome: Outcome | str,
-             notes: str = "") -> int | None:
+def complete(
+    ctx: Context, kind: ItemKind | str, item_id: int, token: str | None, outcome: Outcome | str, notes: str = ""
+) -> int | None:
     """Complete a held item with its outcome and notes.
 
     A callback's completion also logs the return call on the case, by this officer, in the same
@@ -189,15 +208,26 @@ def complete(ctx: Context, kind: ItemKind | str, item_id: int, token: str | None
     now = ctx.now()
 
     def change(session: Session) -> tuple[int | None] | None:
-        row = repo.complete(session, kind, item_id, login=ctx.actor.login, token=token, now=now,
-                            outcome=outcome.value, notes=notes)
+        row = repo.complete(
+            session, kind, item_id, login=ctx.actor.login, token=token, now=now, outcome=outcome.value, notes=notes
+        )
         if row is None:
             return None
         call_id = None
         if kind is ItemKind.CALLBACK:
-            call_id = repo.log_return_call(session, callback_id=item_id, case_id=row[1], login=ctx.actor.login,
-                                           now=now, reason=row[2], urgent_reason=row[3], outcome=outcome.value,
-                                           notes=notes, contact_name=row[4], phone=row[5])
+            call_id = repo.log_return_call(
+                session,
+                callback_id=item_id,
+                case_id=row[1],
+                login=ctx.actor.login,
+                now=now,
+                reason=row[2],
+                urgent_reason=row[3],
+                outcome=outcome.value,
+                notes=notes,
+                contact_name=row[4],
+                phone=row[5],
+            )
         detail = f"{kind.value}:{item_id}" + (f" call:{call_id}" if call_id else "")
         ctx.audit(session, Action.COMPLETE, case_id=row[1], detail=detail)
         return (call_id,)
@@ -205,8 +235,7 @@ def complete(ctx: Context, kind: ItemKind | str, item_id: int, token: str | None
     return run_guarded(ctx, Action.COMPLETE, kind, item_id, "complete it", change)[0]
 
 
-def record_attempt(ctx: Context, item_id: int, token: str | None, result: AttemptResult | str,
-                   notes: str = "") -> int:
+def record_attempt(ctx: Context, item_id: int, token: str | None, result: AttemptResult | str, notes: str = "") -> int:
     """A callback attempt that reached nobody: counted, noted, and the callback goes back to the queue
     (still open, unclaimed) so whoever is free next can try again. Returns the attempt count."""
     ctx.require(Action.RECORD_ATTEMPT)

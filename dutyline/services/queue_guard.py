@@ -120,30 +120,34 @@ def explain(session: Session, ctx: Context, kind: ItemKind, item_id: int, *, ver
     if status == ItemStatus.CANCELLED.value:
         return f"Cannot {verb}: {label} {item_id} was cancelled."
     if live and claimed_by != login:
-        return (f"Cannot {verb}: {label} {item_id} is claimed by {claimed_by} until {hhmm(expires)}. "
-                "If you had claimed it, your claim lapsed and it was taken by someone else.")
+        return (
+            f"Cannot {verb}: {label} {item_id} is claimed by {claimed_by} until {hhmm(expires)}. "
+            "If you had claimed it, your claim lapsed and it was taken by someone else."
+        )
     if live:
-        return (f"Cannot {verb}: you claimed {label} {item_id} again at another desk or window; "
-                "finish it there.")
+        return f"Cannot {verb}: you claimed {label} {item_id} again at another desk or window; finish it there."
     if status == ItemStatus.CLAIMED.value:
-        return (f"Cannot {verb}: the claim on {label} {item_id} lapsed at {hhmm(expires)} and it is back in "
-                "the queue. Claim it again first.")
+        return (
+            f"Cannot {verb}: the claim on {label} {item_id} lapsed at {hhmm(expires)} and it is back in "
+            "the queue. Claim it again first."
+        )
     return f"Cannot {verb}: nobody holds {label} {item_id} (the claim lapsed or was released). Claim it first."
 
 
 def audit_refused(ctx: Context, session: Session, action: Action, kind: ItemKind, item_id: int) -> None:
     st = repo.state(session, kind, item_id)
-    ctx.audit(session, action, case_id=None if st is None else st[5], outcome="refused",
-              detail=f"{kind.value}:{item_id}")
+    ctx.audit(
+        session, action, case_id=None if st is None else st[5], outcome="refused", detail=f"{kind.value}:{item_id}"
+    )
 
 
-def run_guarded(ctx: Context, action: Action, kind: ItemKind, item_id: int, verb: str,
-                change: Any) -> Any:
+def run_guarded(ctx: Context, action: Action, kind: ItemKind, item_id: int, verb: str, change: Any) -> Any:
     """Run `change(session)` (one guarded statement + its audit row) in a retried write transaction.
 
     When the guard matched nothing, the refusal is audited in the same transaction, committed, and then
     raised as QueueRefused: an audit row of a refusal must not be rolled back with it.
     """
+
     def tx(session: Session) -> tuple[bool, Any]:
         result = change(session)
         if result is not None:

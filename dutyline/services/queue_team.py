@@ -50,8 +50,9 @@ def reassign(ctx: Context, kind: ItemKind | str, item_id: int, team: str, reason
     from_teams = work_teams(ctx)
 
     def change(session: Session) -> object:
-        row = repo.reassign(session, kind, item_id, to_team=team, line=line, now=now, login=ctx.actor.login,
-                            from_teams=from_teams)
+        row = repo.reassign(
+            session, kind, item_id, to_team=team, line=line, now=now, login=ctx.actor.login, from_teams=from_teams
+        )
         if row is not None:
             ctx.audit(session, Action.REASSIGN, case_id=row[1], detail=f"{kind.value}:{item_id} to:{team}"[:200])
         return row
@@ -66,8 +67,9 @@ def accept_handoff(ctx: Context, item_id: int, token: str | None = None, notes: 
     teams = work_teams(ctx)
 
     def change(session: Session) -> object:
-        row = repo.accept_handoff(session, item_id, login=ctx.actor.login, token=token, now=ctx.now(),
-                                  notes=notes, teams=teams)
+        row = repo.accept_handoff(
+            session, item_id, login=ctx.actor.login, token=token, now=ctx.now(), notes=notes, teams=teams
+        )
         if row is not None:
             ctx.audit(session, Action.ACCEPT_HANDOFF, case_id=row[1], detail=f"handoff:{item_id}")
         return row
@@ -98,10 +100,14 @@ def manager_view(ctx: Context, team: str, *, window: dt.timedelta = REPORT_WINDO
     now = ctx.now()
     with ctx.db.read() as session:
         items: dict[str, QueueItem] = {}
-        for status, since in ((StatusFilter.ALL, now - window), (StatusFilter.OPEN, None),
-                              (StatusFilter.CLAIMED, None)):
-            for item in repo.fetch(session, now=now, login=ctx.actor.login, teams=[team], status=status,
-                                   created_since=since):
+        for status, since in (
+            (StatusFilter.ALL, now - window),
+            (StatusFilter.OPEN, None),
+            (StatusFilter.CLAIMED, None),
+        ):
+            for item in repo.fetch(
+                session, now=now, login=ctx.actor.login, teams=[team], status=status, created_since=since
+            ):
                 items[item.key] = item.with_timing(now)
     report = build_report(team, now, list(items.values()))
     with ctx.db.write() as session:
@@ -128,10 +134,19 @@ def build_report(team: str, now: dt.datetime, items: Sequence[QueueItem]) -> Tea
         else:
             open_ok += 1
     overdue_items = tuple(sorted((i for i in items if i.overdue), key=sort_key))
-    return TeamReport(team_code=team, as_of=now, completed_on_time=on_time, completed_late=late,
-                      open_on_time=open_ok, overdue_open=overdue, escalated_open=escalated, cancelled=cancelled,
-                      p50_hours_to_complete=percentile(durations, 50),
-                      p95_hours_to_complete=percentile(durations, 95), overdue_items=overdue_items)
+    return TeamReport(
+        team_code=team,
+        as_of=now,
+        completed_on_time=on_time,
+        completed_late=late,
+        open_on_time=open_ok,
+        overdue_open=overdue,
+        escalated_open=escalated,
+        cancelled=cancelled,
+        p50_hours_to_complete=percentile(durations, 50),
+        p95_hours_to_complete=percentile(durations, 95),
+        overdue_items=overdue_items,
+    )
 
 
 def promises_for_case(ctx: Context, case_id: int) -> list[QueueItem]:
@@ -144,6 +159,5 @@ def promises_for_case(ctx: Context, case_id: int) -> list[QueueItem]:
     ctx.require(Action.VIEW_CASE, case_id=case_id)
     now = ctx.now()
     with ctx.db.read() as session:
-        rows = repo.fetch(session, now=now, login=ctx.actor.login, teams=None, status=StatusFilter.ALL,
-                          case_id=case_id)
+        rows = repo.fetch(session, now=now, login=ctx.actor.login, teams=None, status=StatusFilter.ALL, case_id=case_id)
     return sorted((i.with_timing(now) for i in rows if i.is_open_state), key=sort_key)

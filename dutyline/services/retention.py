@@ -34,8 +34,11 @@ from dutyline.services.context import Context, ServiceError
 from dutyline.store.tables import Call, Callback, Case, Draft, Handoff
 
 DEFAULTS: dict[str, int] = {"case_years_after_birth": 31, "call_without_case_years": 2, "draft_days": 30}
-_LIMITS: dict[str, tuple[int, int]] = {"case_years_after_birth": (18, 100), "call_without_case_years": (1, 100),
-                                      "draft_days": (1, 3650)}
+_LIMITS: dict[str, tuple[int, int]] = {
+    "case_years_after_birth": (18, 100),
+    "call_without_case_years": (1, 100),
+    "draft_days": (1, 3650),
+}
 _OPEN = (ItemStatus.OPEN.value, ItemStatus.CLAIMED.value)
 
 
@@ -106,8 +109,15 @@ def _open_items(call_or_case_col: ColumnElement[int | None], key: str) -> Column
 
 def _has_personal(c: type[Call]) -> ColumnElement[bool]:
     """A call still holding something personal (anonymised calls are not due again)."""
-    return or_(c.notes != "", c.caller_name != "", c.caller_phone != "", c.safeguarding_summary != "",
-               c.referral_ref != "", c.caller_contact_id.is_not(None), c.case_id.is_not(None))
+    return or_(
+        c.notes != "",
+        c.caller_name != "",
+        c.caller_phone != "",
+        c.safeguarding_summary != "",
+        c.referral_ref != "",
+        c.caller_contact_id.is_not(None),
+        c.case_id.is_not(None),
+    )
 
 
 def _plan(session: Session, today: dt.date, now: dt.datetime, periods: Periods) -> RetentionPlan:
@@ -115,7 +125,9 @@ def _plan(session: Session, today: dt.date, now: dt.datetime, periods: Periods) 
     cutoff = years_before(today, periods.case_years_after_birth)
     due = session.execute(
         select(Case.id, Case.case_ref, Case.stage, _open_items(Case.id, "case_id").label("busy"))
-        .where(Case.date_of_birth <= cutoff).order_by(Case.id)).all()
+        .where(Case.date_of_birth <= cutoff)
+        .order_by(Case.id)
+    ).all()
     for case_id, ref, stage, busy in due:
         if stage in {s.value for s in DISAGREEMENT}:
             plan.kept_disagreement.append((case_id, ref))
@@ -129,18 +141,24 @@ def _plan(session: Session, today: dt.date, now: dt.datetime, periods: Periods) 
     call_cutoff = dt.datetime.combine(years_before(today, periods.call_without_case_years), dt.time(), dt.UTC)
     old_calls = session.execute(
         select(Call.id, _open_items(Call.id, "call_id").label("busy"))
-        .where(Call.case_id.is_(None), Call.started_at < call_cutoff, _has_personal(Call)).order_by(Call.id)).all()
+        .where(Call.case_id.is_(None), Call.started_at < call_cutoff, _has_personal(Call))
+        .order_by(Call.id)
+    ).all()
     plan.calls = [cid for cid, busy in old_calls if not busy]
     plan.kept_calls_open_work = sum(1 for _cid, busy in old_calls if busy)
     draft_cutoff = now - dt.timedelta(days=periods.draft_days)
-    plan.drafts = list(session.scalars(
-        select(Draft.id).where(or_(Draft.updated_at < draft_cutoff, Draft.case_id.in_(ids) if ids else false()))
-        .order_by(Draft.id)))
+    plan.drafts = list(
+        session.scalars(
+            select(Draft.id)
+            .where(or_(Draft.updated_at < draft_cutoff, Draft.case_id.in_(ids) if ids else false()))
+            .order_by(Draft.id)
+        )
+    )
     return plan
 
 
 def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
-    return [ids[i:i + size] for i in range(0, len(ids), size)]
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def plan(ctx: Context) -> RetentionPlan:
@@ -155,21 +173,40 @@ def plan(ctx: Context) -> RetentionPlan:
 
 
 def _counts(p: RetentionPlan) -> str:
-    return (f"cases={len(p.cases)} case_calls={len(p.case_calls)} calls={len(p.calls)} drafts={len(p.drafts)} "
-            f"kept={len(p.kept_disagreement) + len(p.kept_open_work) + p.kept_calls_open_work}")
+    return (
+        f"cases={len(p.cases)} case_calls={len(p.case_calls)} calls={len(p.calls)} drafts={len(p.drafts)} "
+        f"kept={len(p.kept_disagreement) + len(p.kept_open_work) + p.kept_calls_open_work}"
+    )
 
 
 def _anonymise_calls(session: Session, call_ids: list[int]) -> None:
     for chunk in _chunks(call_ids):
-        session.execute(update(Call).where(Call.id.in_(chunk)).values(
-            notes="", caller_name="", caller_phone="", safeguarding_summary="", referral_ref="",
-            caller_contact_id=None, case_id=None), execution_options={"synchronize_session": False})
-        session.execute(update(Handoff).where(Handoff.call_id.in_(chunk)).values(
-            notes="", override_reason="", case_id=None, version=Handoff.version + 1),
-            execution_options={"synchronize_session": False})
-        session.execute(update(Callback).where(Callback.call_id.in_(chunk)).values(
-            notes="", contact_name="", phone="", preferred_time="", case_id=None, version=Callback.version + 1),
-            execution_options={"synchronize_session": False})
+        session.execute(
+            update(Call)
+            .where(Call.id.in_(chunk))
+            .values(
+                notes="",
+                caller_name="",
+                caller_phone="",
+                safeguarding_summary="",
+                referral_ref="",
+                caller_contact_id=None,
+                case_id=None,
+            ),
+            execution_options={"synchronize_session": False},
+        )
+        session.execute(
+            update(Handoff)
+            .where(Handoff.call_id.in_(chunk))
+            .values(notes="", override_reason="", case_id=None, version=Handoff.version + 1),
+            execution_options={"synchronize_session": False},
+        )
+        session.execute(
+            update(Callback)
+            .where(Callback.call_id.in_(chunk))
+            .values(notes="", contact_name="", phone="", preferred_time="", case_id=None, version=Callback.version + 1),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def apply(ctx: Context) -> RetentionPlan:
@@ -180,12 +217,20 @@ def apply(ctx: Context) -> RetentionPlan:
         result = _plan(session, ctx.today(), ctx.now(), periods)
         case_ids = [c for c, _ in result.cases]
         for chunk in _chunks(case_ids):  # queue items linked to the case but not to one of its calls
-            session.execute(update(Handoff).where(Handoff.case_id.in_(chunk)).values(
-                notes="", override_reason="", case_id=None, version=Handoff.version + 1),
-                execution_options={"synchronize_session": False})
-            session.execute(update(Callback).where(Callback.case_id.in_(chunk)).values(
-                notes="", contact_name="", phone="", preferred_time="", case_id=None,
-                version=Callback.version + 1), execution_options={"synchronize_session": False})
+            session.execute(
+                update(Handoff)
+                .where(Handoff.case_id.in_(chunk))
+                .values(notes="", override_reason="", case_id=None, version=Handoff.version + 1),
+                execution_options={"synchronize_session": False},
+            )
+            session.execute(
+                update(Callback)
+                .where(Callback.case_id.in_(chunk))
+                .values(
+                    notes="", contact_name="", phone="", preferred_time="", case_id=None, version=Callback.version + 1
+                ),
+                execution_options={"synchronize_session": False},
+            )
         _anonymise_calls(session, result.case_calls + result.calls)
         for chunk in _chunks(result.drafts):
             session.execute(delete(Draft).where(Draft.id.in_(chunk)), execution_options={"synchronize_session": False})

@@ -15,9 +15,16 @@ from dutyline.services.context import Context, ServiceError
 from dutyline.store import cases_repo
 
 
-def decide(ctx: Context, reason: Reason, *, case_id: int | None = None, case_ref: str | None = None,
-           stage: Stage | None = None, district: District | None = None,
-           urgent_reason: str | None = None) -> RoutingDecision:
+def decide(
+    ctx: Context,
+    reason: Reason,
+    *,
+    case_id: int | None = None,
+    case_ref: str | None = None,
+    stage: Stage | None = None,
+    district: District | None = None,
+    urgent_reason: str | None = None,
+) -> RoutingDecision:
     """Route a call, with `callback_due` from ctx.now(). With a case, its stage/district/officer are used
     (and override `stage`/`district`); without one, what the caller said."""
     policy = policy_of(ctx)
@@ -33,7 +40,10 @@ def decide(ctx: Context, reason: Reason, *, case_id: int | None = None, case_ref
                 raise ServiceError(f"No case with id {case_id}.")
             acting = acting_officer(case.named_officer, lambda oid: cases_repo.load_officer(session, oid), day)
         facts = RoutingFacts(
-            reason=reason, stage=case.stage, district=case.district, has_case=True,
+            reason=reason,
+            stage=case.stage,
+            district=case.district,
+            has_case=True,
             acting_officer_team=acting.team_code or None if acting else None,
             acting_officer_name=acting.name if acting else None,
             acting_is_cover=bool(acting and case.named_officer and acting.id != case.named_officer.id),

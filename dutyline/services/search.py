@@ -61,9 +61,14 @@ AUTO = Path("<auto>")
 class SearchService:
     """Holds the search index for one database. Thread-safe: the UI refreshes and searches from workers."""
 
-    def __init__(self, db: Database, *, snapshot_dir: Path | None = AUTO,
-                 deletion_check_s: float = DELETION_CHECK_S,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        snapshot_dir: Path | None = AUTO,
+        deletion_check_s: float = DELETION_CHECK_S,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.db = db
         if snapshot_dir == AUTO:
             from dutyline.config import data_dir
@@ -231,4 +236,3 @@ class SearchService:
         found = sum(len(r) for r in results)
         ctx.audited_read(Action.SEARCH, detail=f"batch queries={len(queries)} results={found}")
         return results
-

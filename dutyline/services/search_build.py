@@ -31,8 +31,7 @@ _DONE = object()
 def build_from_database(db: Database) -> SearchIndex:
     """A new index of every case and contact in `db` (no snapshot involved)."""
     builder = IndexBuilder()
-    for kind, item in _prefetch({"case": source.iter_case_batches(db),
-                                 "contact": source.iter_contact_batches(db)}):
+    for kind, item in _prefetch({"case": source.iter_case_batches(db), "contact": source.iter_contact_batches(db)}):
         if isinstance(item, CaseBatch):
             builder.add_case_batch(item)
         elif isinstance(item, ContactBatch):
@@ -95,8 +94,9 @@ def _prefetch(sources: dict[str, Iterator[T]], depth: int = 2) -> Iterator[tuple
                 close()
         put((key, _DONE))
 
-    workers = [threading.Thread(target=work, args=(k, it), name=f"search-read-{k}", daemon=True)
-               for k, it in sources.items()]
+    workers = [
+        threading.Thread(target=work, args=(k, it), name=f"search-read-{k}", daemon=True) for k, it in sources.items()
+    ]
     for w in workers:
         w.start()
     try:

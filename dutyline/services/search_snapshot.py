@@ -55,8 +55,7 @@ class SnapshotFile:
         with self._lock:
             self._generation += 1
             generation = self._generation
-        worker = threading.Thread(target=self._write, args=(self.path, index, meta, generation),
-                                  name="search-snapshot")
+        worker = threading.Thread(target=self._write, args=(self.path, index, meta, generation), name="search-snapshot")
         self._track(worker)
 
     def _track(self, worker: threading.Thread) -> None:

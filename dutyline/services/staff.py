@@ -64,29 +64,45 @@ def _teams_of(row: Staff) -> tuple[str, ...]:
 
 
 def _actor_of(row: Staff) -> Actor:
-    return Actor(login=row.login, display_name=row.display_name, roles=parse_roles(row.roles),
-                 teams=_teams_of(row), active=row.active)
+    return Actor(
+        login=row.login,
+        display_name=row.display_name,
+        roles=parse_roles(row.roles),
+        teams=_teams_of(row),
+        active=row.active,
+    )
 
 
 def _info(row: Staff) -> StaffInfo:
-    return StaffInfo(login=row.login, display_name=row.display_name,
-                     roles=tuple(sorted(parse_roles(row.roles), key=list(Role).index)), teams=_teams_of(row),
-                     active=row.active, has_pin=bool(row.pin_hash))
+    return StaffInfo(
+        login=row.login,
+        display_name=row.display_name,
+        roles=tuple(sorted(parse_roles(row.roles), key=list(Role).index)),
+        teams=_teams_of(row),
+        active=row.active,
+        has_pin=bool(row.pin_hash),
+    )
 
 
 def resolve_actor(db: Database, login: str) -> Actor:
     """The Actor for `login`, or NotAuthorised (audited) if unknown or disabled."""
     with db.read() as session:
         if not session.scalar(select(func.count()).select_from(Staff)):
-            return Actor(login=login, display_name=login, roles=frozenset({Role.ADMIN}), teams=(),
-                         active=True)
+            return Actor(login=login, display_name=login, roles=frozenset({Role.ADMIN}), teams=(), active=True)
         row = session.scalar(select(Staff).where(Staff.login == login))
         if row is not None and row.active:
             return _actor_of(row)
     actor = Actor(login=login)
     with db.write() as session:
-        audit.append(session, login=login, role="", desk=actor.desk, action=Action.LOGIN.value,
-                     outcome="refused", detail="disabled" if row is not None else "unknown login")
+        audit.append(
+            session,
+            login=login,
+            role="",
+            desk=actor.desk,
+            action=Action.LOGIN.value,
+            outcome="refused",
+            detail="disabled" if row is not None else "unknown login",
+        )
     raise NotAuthorised(
         f"The login '{login}' is not an active dutyline user. Ask your dutyline administrator to add you "
         "(dutyline staff add)."
@@ -111,8 +127,9 @@ def _check_roles(roles: Iterable[Role | str]) -> frozenset[Role]:
         try:
             out.add(Role(r))
         except ValueError:
-            raise ServiceError(f"unknown role {one_line(str(r))[:40]!r}; roles: "
-                               f"{', '.join(x.value for x in Role)}") from None
+            raise ServiceError(
+                f"unknown role {one_line(str(r))[:40]!r}; roles: {', '.join(x.value for x in Role)}"
+            ) from None
     if not out:
         raise ServiceError("give at least one role")
     return frozenset(out)
@@ -148,8 +165,7 @@ def _admin_remains(session: Session) -> None:
     """Refuse (roll back) a change that leaves staff but no active admin: nobody could manage them."""
     session.flush()
     rows = session.scalars(select(Staff.roles).where(Staff.active.is_(True))).all()
-    if session.scalar(select(func.count()).select_from(Staff)) and not any(
-            Role.ADMIN in parse_roles(r) for r in rows):
+    if session.scalar(select(func.count()).select_from(Staff)) and not any(Role.ADMIN in parse_roles(r) for r in rows):
         raise ServiceError("refused: this would leave no active admin (add or keep another admin first)")
 
 
@@ -164,8 +180,9 @@ def _staff_change(ctx: Context, login: str, what: str, change: Callable[[Session
         return _info(row)
 
 
-def add_staff(ctx: Context, login: str, display_name: str, roles: Iterable[Role | str],
-              teams: Iterable[str] = ()) -> StaffInfo:
+def add_staff(
+    ctx: Context, login: str, display_name: str, roles: Iterable[Role | str], teams: Iterable[str] = ()
+) -> StaffInfo:
     """Add an active staff member. While there are no staff yet, the first one must be an admin."""
     login = _check_login(login)
     name = one_line(display_name)[:200]
@@ -178,8 +195,14 @@ def add_staff(ctx: Context, login: str, display_name: str, roles: Iterable[Role 
         if existing is not None:
             state = "active" if existing.active else "disabled; use 'dutyline staff enable'"
             raise ServiceError(f"login '{login}' already exists ({state})")
-        row = Staff(login=login, display_name=name, roles=",".join(sorted(role_set)), teams=",".join(team_list),
-                    active=True, pin_hash="")
+        row = Staff(
+            login=login,
+            display_name=name,
+            roles=",".join(sorted(role_set)),
+            teams=",".join(team_list),
+            active=True,
+            pin_hash="",
+        )
         session.add(row)
         return row
 
@@ -261,9 +284,15 @@ def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = 
     with db.read() as session:
         row = session.scalar(select(Staff).where(Staff.login == login))
         recent = session.scalars(
-            select(AuditEvent.outcome).where(AuditEvent.login == login, AuditEvent.action == Action.LOGIN.value,
-                                             AuditEvent.detail.like("unlock%"), AuditEvent.ts >= now - UNLOCK_WINDOW)
-            .order_by(AuditEvent.id.desc())).all()
+            select(AuditEvent.outcome)
+            .where(
+                AuditEvent.login == login,
+                AuditEvent.action == Action.LOGIN.value,
+                AuditEvent.detail.like("unlock%"),
+                AuditEvent.ts >= now - UNLOCK_WINDOW,
+            )
+            .order_by(AuditEvent.id.desc())
+        ).all()
     failures = 0
     for outcome in recent:  # consecutive failures since the last good unlock
         if outcome == "ok":
@@ -280,9 +309,16 @@ def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = 
     else:
         reason = ""
     with db.write() as session:
-        audit.append(session, login=login, role=row.roles if row is not None else "", desk=desk,
-                     action=Action.LOGIN.value, outcome="refused" if reason else "ok",
-                     detail=f"unlock: {reason}" if reason else "unlock", ts=now)
+        audit.append(
+            session,
+            login=login,
+            role=row.roles if row is not None else "",
+            desk=desk,
+            action=Action.LOGIN.value,
+            outcome="refused" if reason else "ok",
+            detail=f"unlock: {reason}" if reason else "unlock",
+            ts=now,
+        )
     if not reason:
         assert row is not None
         return _actor_of(row)
@@ -290,8 +326,11 @@ def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = 
         raise NotAuthorised(f"Too many wrong PINs: unlocking is paused for {UNLOCK_WINDOW.seconds // 60} minutes.")
     if reason == "no pin set":
         raise NotAuthorised("No PIN is set for this login: set one with 'dutyline staff set-pin'.")
-    raise NotAuthorised("That PIN is not right for this login." if reason == "wrong pin"
-                        else f"The login '{login}' is not an active dutyline user.")
+    raise NotAuthorised(
+        "That PIN is not right for this login."
+        if reason == "wrong pin"
+        else f"The login '{login}' is not an active dutyline user."
+    )
 
 
 def ensure_demo_staff(db: Database, login: str) -> None:
@@ -310,5 +349,11 @@ def ensure_demo_staff(db: Database, login: str) -> None:
         if row.active and row.roles == roles and row.teams == teams and pin_matches(DEMO_PIN, row.pin_hash):
             return
         row.roles, row.teams, row.active, row.pin_hash = roles, teams, True, hash_pin(DEMO_PIN)
-        audit.append(session, login=login, role=roles, desk=socket.gethostname(), action=Action.MANAGE_STAFF.value,
-                     detail=f"demo staff={login}")
+        audit.append(
+            session,
+            login=login,
+            role=roles,
+            desk=socket.gethostname(),
+            action=Action.MANAGE_STAFF.value,
+            detail=f"demo staff={login}",
+        )

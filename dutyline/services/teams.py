@@ -20,16 +20,18 @@ def sync_teams(db: Database, policy: Policy) -> None:
     """Insert new teams and update changed names/inboxes/areas; write nothing when already in step."""
     wanted = {code: (t.name, t.inbox, t.area) for code, t in policy.teams.items()}
     with db.read() as session:
-        have = {code: (name, inbox, area)
-                for code, name, inbox, area in session.execute(select(Team.code, Team.name, Team.inbox,
-                                                                      Team.area))}
+        have = {
+            code: (name, inbox, area)
+            for code, name, inbox, area in session.execute(select(Team.code, Team.name, Team.inbox, Team.area))
+        }
     if all(have.get(code) == values for code, values in wanted.items()):
         return
 
     def apply(session: Session) -> None:
-        current = {code: (name, inbox, area)
-                   for code, name, inbox, area in session.execute(select(Team.code, Team.name, Team.inbox,
-                                                                         Team.area))}
+        current = {
+            code: (name, inbox, area)
+            for code, name, inbox, area in session.execute(select(Team.code, Team.name, Team.inbox, Team.area))
+        }
         for code, (name, inbox, area) in wanted.items():
             if code not in current:
                 session.execute(insert(Team).values(code=code, name=name, inbox=inbox, area=area))

@@ -32,42 +32,100 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
 
 # --- writing a call ------------------------------------------------------------------------------------
 
+
 def insert_call(session: Session, form: CallForm, *, login: str, ended_at: dt.datetime, duration_s: int) -> int:
     sg = form.safeguarding
     row = Call(
-        case_id=form.case_id, staff_login=login, started_at=form.started_at, ended_at=ended_at,
-        duration_s=duration_s, caller_kind=form.caller_kind.value, caller_contact_id=form.caller_contact_id,
-        caller_name=form.caller_name, caller_phone=form.caller_phone, caller_has_pr=form.caller_has_pr,
-        verified_dob=form.verified_dob, verified_postcode=form.verified_postcode, reason=form.reason.value,
-        urgent_reason=form.urgent_reason, notes=form.notes, outcome=form.outcome.value,
-        safeguarding=form.is_safeguarding, safeguarding_at=sg.raised_at if sg else None,
-        safeguarding_summary=sg.summary if sg else "", referral_ref=sg.referral_ref if sg else "",
+        case_id=form.case_id,
+        staff_login=login,
+        started_at=form.started_at,
+        ended_at=ended_at,
+        duration_s=duration_s,
+        caller_kind=form.caller_kind.value,
+        caller_contact_id=form.caller_contact_id,
+        caller_name=form.caller_name,
+        caller_phone=form.caller_phone,
+        caller_has_pr=form.caller_has_pr,
+        verified_dob=form.verified_dob,
+        verified_postcode=form.verified_postcode,
+        reason=form.reason.value,
+        urgent_reason=form.urgent_reason,
+        notes=form.notes,
+        outcome=form.outcome.value,
+        safeguarding=form.is_safeguarding,
+        safeguarding_at=sg.raised_at if sg else None,
+        safeguarding_summary=sg.summary if sg else "",
+        referral_ref=sg.referral_ref if sg else "",
     )
     session.add(row)
     session.flush()
     return row.id
 
 
-def insert_handoff(session: Session, *, call_id: int, case_id: int | None, team: str, proposed_team: str,
-                   priority: Priority, due_at: dt.datetime, reason: str, urgent_reason: str | None,
-                   explanation: str, override_reason: str, notes: str, login: str, now: dt.datetime) -> int:
+def insert_handoff(
+    session: Session,
+    *,
+    call_id: int,
+    case_id: int | None,
+    team: str,
+    proposed_team: str,
+    priority: Priority,
+    due_at: dt.datetime,
+    reason: str,
+    urgent_reason: str | None,
+    explanation: str,
+    override_reason: str,
+    notes: str,
+    login: str,
+    now: dt.datetime,
+) -> int:
     row = Handoff(
-        call_id=call_id, case_id=case_id, team_code=team, proposed_team_code=proposed_team,
-        priority=priority.value, urgent_reason=urgent_reason, reason=reason, due_at=due_at,
-        status=ItemStatus.OPEN.value, created_at=now, created_by=login, notes=notes,
-        explanation=explanation, override_reason=override_reason,
+        call_id=call_id,
+        case_id=case_id,
+        team_code=team,
+        proposed_team_code=proposed_team,
+        priority=priority.value,
+        urgent_reason=urgent_reason,
+        reason=reason,
+        due_at=due_at,
+        status=ItemStatus.OPEN.value,
+        created_at=now,
+        created_by=login,
+        notes=notes,
+        explanation=explanation,
+        override_reason=override_reason,
     )
     session.add(row)
     session.flush()
     return row.id
 
 
-def insert_callback(session: Session, *, call_id: int, case_id: int | None, choice: CallbackChoice,
-                    reason: str, urgent_reason: str | None, notes: str, login: str, now: dt.datetime) -> int:
+def insert_callback(
+    session: Session,
+    *,
+    call_id: int,
+    case_id: int | None,
+    choice: CallbackChoice,
+    reason: str,
+    urgent_reason: str | None,
+    notes: str,
+    login: str,
+    now: dt.datetime,
+) -> int:
     row = Callback(
-        call_id=call_id, case_id=case_id, team_code=choice.team, priority=choice.priority.value,
-        urgent_reason=urgent_reason, reason=reason, due_at=choice.due_at, status=ItemStatus.OPEN.value,
-        created_at=now, created_by=login, notes=notes, contact_name=choice.contact_name, phone=choice.phone,
+        call_id=call_id,
+        case_id=case_id,
+        team_code=choice.team,
+        priority=choice.priority.value,
+        urgent_reason=urgent_reason,
+        reason=reason,
+        due_at=choice.due_at,
+        status=ItemStatus.OPEN.value,
+        created_at=now,
+        created_by=login,
+        notes=notes,
+        contact_name=choice.contact_name,
+        phone=choice.phone,
         preferred_time=choice.preferred_time,
     )
     session.add(row)
@@ -80,28 +138,38 @@ def case_exists(session: Session, case_id: int) -> bool:
 
 
 def contact_on_case(session: Session, contact_id: int, case_id: int) -> bool:
-    return session.scalar(select(Contact.id).where(Contact.id == contact_id, Contact.case_id == case_id)) \
-        is not None
+    return session.scalar(select(Contact.id).where(Contact.id == contact_id, Contact.case_id == case_id)) is not None
 
 
 # --- reading a case's calls ----------------------------------------------------------------------------
+
 
 def recent_calls(session: Session, case_id: int, limit: int) -> list[CallRecord]:
     rows = session.scalars(
         select(Call).where(Call.case_id == case_id).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
     )
     return [
-        CallRecord(id=r.id, started_at=as_utc(r.started_at), staff_login=r.staff_login,  # type: ignore[arg-type]
-                   caller_kind=CallerKind(r.caller_kind), caller_name=r.caller_name, reason=Reason(r.reason),
-                   outcome=Outcome(r.outcome), notes=r.notes, safeguarding=r.safeguarding,
-                   duration_s=r.duration_s)
+        CallRecord(
+            id=r.id,
+            started_at=as_utc(r.started_at),
+            staff_login=r.staff_login,  # type: ignore[arg-type]
+            caller_kind=CallerKind(r.caller_kind),
+            caller_name=r.caller_name,
+            reason=Reason(r.reason),
+            outcome=Outcome(r.outcome),
+            notes=r.notes,
+            safeguarding=r.safeguarding,
+            duration_s=r.duration_s,
+        )
         for r in rows
     ]
 
 
 def count_calls_since(session: Session, case_id: int, since: dt.datetime) -> int:
-    return int(session.scalar(select(func.count()).select_from(Call)
-                              .where(Call.case_id == case_id, Call.started_at >= since)) or 0)
+    return int(
+        session.scalar(select(func.count()).select_from(Call).where(Call.case_id == case_id, Call.started_at >= since))
+        or 0
+    )
 
 
 def open_items(session: Session, case_id: int, now: dt.datetime) -> list[OpenItem]:
@@ -111,16 +179,26 @@ def open_items(session: Session, case_id: int, now: dt.datetime) -> list[OpenIte
         for r in session.scalars(select(model).where(model.case_id == case_id, model.status.in_(OPEN_STATUSES))):
             due = as_utc(r.due_at)
             assert due is not None
-            items.append(OpenItem(
-                kind=kind, id=r.id, team_code=r.team_code, priority=Priority(r.priority), due_at=due,  # type: ignore[arg-type]
-                status=r.status, reason=r.reason, overdue=due < now, claimed_by=r.claimed_by,
-                contact_name=getattr(r, "contact_name", ""),
-            ))
+            items.append(
+                OpenItem(
+                    kind=kind,
+                    id=r.id,
+                    team_code=r.team_code,
+                    priority=Priority(r.priority),
+                    due_at=due,  # type: ignore[arg-type]
+                    status=r.status,
+                    reason=r.reason,
+                    overdue=due < now,
+                    claimed_by=r.claimed_by,
+                    contact_name=getattr(r, "contact_name", ""),
+                )
+            )
     items.sort(key=lambda i: (i.due_at, i.kind, i.id))
     return items
 
 
 # --- drafts --------------------------------------------------------------------------------------------
+
 
 def upsert_draft(session: Session, *, login: str, desk: str, payload: Mapping[str, Any], now: dt.datetime) -> None:
     """One draft per (login, desk): update it in place, or insert the first one."""
@@ -128,7 +206,8 @@ def upsert_draft(session: Session, *, login: str, desk: str, payload: Mapping[st
     case_id = payload.get("case_id")
     case_id = case_id if isinstance(case_id, int) else None
     done = session.execute(
-        update(Draft).where(Draft.login == login, Draft.desk == desk)
+        update(Draft)
+        .where(Draft.login == login, Draft.desk == desk)
         .values(payload=text, case_id=case_id, updated_at=now)
     ).rowcount  # type: ignore[attr-defined]
     if not done:
@@ -154,8 +233,14 @@ def delete_draft(session: Session, *, login: str, desk: str) -> None:
 # --- contact details -----------------------------------------------------------------------------------
 
 #: Contact fields a handler may change, mapped to ORM attribute names.
-CONTACT_FIELDS = {"name": "name", "relationship": "relation", "phone": "phone", "alt_phone": "alt_phone",
-                  "email": "email", "parental_responsibility": "parental_responsibility"}
+CONTACT_FIELDS = {
+    "name": "name",
+    "relationship": "relation",
+    "phone": "phone",
+    "alt_phone": "alt_phone",
+    "email": "email",
+    "parental_responsibility": "parental_responsibility",
+}
 
 
 def contact_row(session: Session, contact_id: int) -> Contact | None:
@@ -166,8 +251,9 @@ def contact_values(row: Contact) -> dict[str, object]:
     return {field: getattr(row, attr) for field, attr in CONTACT_FIELDS.items()}
 
 
-def update_contact_guarded(session: Session, contact_id: int, expected_version: int, changes: Mapping[str, object],
-                           now: dt.datetime) -> bool:
+def update_contact_guarded(
+    session: Session, contact_id: int, expected_version: int, changes: Mapping[str, object], now: dt.datetime
+) -> bool:
     """One guarded UPDATE (`AND version = expected`): False when someone else saved first."""
     values: dict[str, object] = {CONTACT_FIELDS[k]: v for k, v in changes.items()}
     if "phone" in changes:
@@ -176,19 +262,29 @@ def update_contact_guarded(session: Session, contact_id: int, expected_version: 
         values["alt_phone_key"] = phone_digits(str(changes["alt_phone"]))
     values["version"] = expected_version + 1
     result = session.execute(
-        update(Contact).where(Contact.id == contact_id, Contact.version == expected_version).values(**values)
+        update(Contact)
+        .where(Contact.id == contact_id, Contact.version == expected_version)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
     case_id = session.scalar(select(Contact.case_id).where(Contact.id == contact_id))
     # updated_at only (not the case's version): the search index refreshes from it.
-    session.execute(update(Case).where(Case.id == case_id).values(updated_at=now)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Case).where(Case.id == case_id).values(updated_at=now).execution_options(synchronize_session=False)
+    )
     return True
 
 
 def contact_info(row: Contact) -> ContactInfo:
-    return ContactInfo(id=row.id, name=row.name, relationship=row.relation, phone=row.phone,
-                       alt_phone=row.alt_phone, email=row.email,
-                       parental_responsibility=row.parental_responsibility, version=row.version)
+    return ContactInfo(
+        id=row.id,
+        name=row.name,
+        relationship=row.relation,
+        phone=row.phone,
+        alt_phone=row.alt_phone,
+        email=row.email,
+        parental_responsibility=row.parental_responsibility,
+        version=row.version,
+    )

@@ -59,8 +59,8 @@ class OfficerResolver:
         # Unknown officer: create with a placeholder-free synthetic address only when the export has none.
         email = email or f"{row.named_officer.casefold().replace(' ', '.')}@unknown.invalid"
         oid = self.session.execute(
-            insert(Officer).values(name=row.named_officer, email=email,
-                                   team_id=self.teams.get(default_team_for(row)), active=True)
+            insert(Officer)
+            .values(name=row.named_officer, email=email, team_id=self.teams.get(default_team_for(row)), active=True)
             .returning(Officer.id)
         ).scalar_one()
         self.by_email[email] = oid
@@ -70,19 +70,34 @@ class OfficerResolver:
 
 def _case_values(row: CaseRow, officer_id: int) -> dict[str, object]:
     return {
-        "case_ref": row.case_ref, "first_name": row.first_name, "last_name": row.last_name,
-        "known_as": row.known_as, "date_of_birth": row.date_of_birth, "postcode": row.postcode,
-        "postcode_key": row.postcode_key, "district": row.district.value, "school": row.school,
-        "stage": row.stage.value, "stage_since": row.stage_since, "request_date": row.request_date,
-        "plan_issued_date": row.plan_issued_date, "last_review_date": row.last_review_date,
-        "named_officer_id": officer_id, "import_digest": row.digest,
+        "case_ref": row.case_ref,
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "known_as": row.known_as,
+        "date_of_birth": row.date_of_birth,
+        "postcode": row.postcode,
+        "postcode_key": row.postcode_key,
+        "district": row.district.value,
+        "school": row.school,
+        "stage": row.stage.value,
+        "stage_since": row.stage_since,
+        "request_date": row.request_date,
+        "plan_issued_date": row.plan_issued_date,
+        "last_review_date": row.last_review_date,
+        "named_officer_id": officer_id,
+        "import_digest": row.digest,
     }
 
 
 def _contact_values(case_id: int, c: object) -> dict[str, object]:
     return {
-        "case_id": case_id, "position": c.position, "name": c.name, "relationship": c.relationship,  # type: ignore[attr-defined]
-        "phone": c.phone, "phone_key": c.phone_key, "email": c.email,  # type: ignore[attr-defined]
+        "case_id": case_id,
+        "position": c.position,
+        "name": c.name,
+        "relationship": c.relationship,  # type: ignore[attr-defined]
+        "phone": c.phone,
+        "phone_key": c.phone_key,
+        "email": c.email,  # type: ignore[attr-defined]
         "parental_responsibility": c.parental_responsibility,  # type: ignore[attr-defined]
     }
 
@@ -99,12 +114,16 @@ def upsert_batch(session: Session, rows: Sequence[CaseRow], officers: OfficerRes
     now = utcnow()
     new_rows = [r for r in rows if r.case_ref not in existing]
     if new_rows:
-        values = [_case_values(r, officers.resolve(r)) | {"created_at": now, "updated_at": now, "version": 1}
-                  for r in new_rows]
+        values = [
+            _case_values(r, officers.resolve(r)) | {"created_at": now, "updated_at": now, "version": 1}
+            for r in new_rows
+        ]
         session.execute(Case.__table__.insert(), values)  # Core executemany: no ORM overhead
-        ids = dict(session.execute(
-            select(Case.case_ref, Case.id).where(Case.case_ref.in_([r.case_ref for r in new_rows]))
-        ).all())
+        ids = dict(
+            session.execute(
+                select(Case.case_ref, Case.id).where(Case.case_ref.in_([r.case_ref for r in new_rows]))
+            ).all()
+        )
         contacts = [_contact_values(ids[r.case_ref], c) | {"version": 1} for r in new_rows for c in r.contacts]
         if contacts:
             session.execute(Contact.__table__.insert(), contacts)
@@ -117,7 +136,8 @@ def upsert_batch(session: Session, rows: Sequence[CaseRow], officers: OfficerRes
             counts.unchanged += 1
             continue
         session.execute(
-            update(Case).where(Case.id == case_id)
+            update(Case)
+            .where(Case.id == case_id)
             .values(**_case_values(r, officers.resolve(r)), updated_at=now, version=Case.version + 1)
             .execution_options(synchronize_session=False)
         )
@@ -126,16 +146,16 @@ def upsert_batch(session: Session, rows: Sequence[CaseRow], officers: OfficerRes
 
 
 def _replace_contacts(session: Session, case_id: int, row: CaseRow) -> None:
-    current = dict(session.execute(
-        select(Contact.position, Contact.id).where(Contact.case_id == case_id)
-    ).all())
+    current = dict(session.execute(select(Contact.position, Contact.id).where(Contact.case_id == case_id)).all())
     for c in row.contacts:
         values = _contact_values(case_id, c)
         values["relation"] = values.pop("relationship")  # ORM statements use the attribute name
         if c.position in current:
             session.execute(
-                update(Contact).where(Contact.id == current.pop(c.position))
-                .values(**values, version=Contact.version + 1).execution_options(synchronize_session=False)
+                update(Contact)
+                .where(Contact.id == current.pop(c.position))
+                .values(**values, version=Contact.version + 1)
+                .execution_options(synchronize_session=False)
             )
         else:
             session.execute(insert(Contact).values(**values, version=1))

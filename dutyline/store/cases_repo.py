@@ -19,29 +19,50 @@ from dutyline.store.tables import Case, CaseException, Contact, Officer, Team
 def officer_info(row: Officer) -> OfficerInfo:
     """An officer row as a value object; `team_code` is "" when the officer has no team."""
     return OfficerInfo(
-        id=row.id, name=row.name, email=row.email, team_code=row.team.code if row.team else "",
-        active=row.active, cover_officer_id=row.cover_officer_id, absent_from=row.absent_from,
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        team_code=row.team.code if row.team else "",
+        active=row.active,
+        cover_officer_id=row.cover_officer_id,
+        absent_from=row.absent_from,
         absent_until=row.absent_until,
     )
 
 
 def contact_info(row: Contact) -> ContactInfo:
     return ContactInfo(
-        id=row.id, name=row.name, relationship=row.relation, phone=row.phone, alt_phone=row.alt_phone,
-        email=row.email, parental_responsibility=row.parental_responsibility, version=row.version,
+        id=row.id,
+        name=row.name,
+        relationship=row.relation,
+        phone=row.phone,
+        alt_phone=row.alt_phone,
+        email=row.email,
+        parental_responsibility=row.parental_responsibility,
+        version=row.version,
     )
 
 
 def case_info(row: Case) -> CaseInfo:
     """A case row (with contacts and named officer loaded or loadable) as a CaseInfo."""
     return CaseInfo(
-        id=row.id, case_ref=row.case_ref, first_name=row.first_name, last_name=row.last_name,
-        known_as=row.known_as, date_of_birth=row.date_of_birth, postcode=row.postcode,
-        district=District(row.district), school=row.school, stage=Stage(row.stage),
-        stage_since=row.stage_since, request_date=row.request_date, plan_issued_date=row.plan_issued_date,
+        id=row.id,
+        case_ref=row.case_ref,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        known_as=row.known_as,
+        date_of_birth=row.date_of_birth,
+        postcode=row.postcode,
+        district=District(row.district),
+        school=row.school,
+        stage=Stage(row.stage),
+        stage_since=row.stage_since,
+        request_date=row.request_date,
+        plan_issued_date=row.plan_issued_date,
         last_review_date=row.last_review_date,
         named_officer=officer_info(row.named_officer) if row.named_officer else None,
-        contacts=tuple(contact_info(c) for c in row.contacts), version=row.version,
+        contacts=tuple(contact_info(c) for c in row.contacts),
+        version=row.version,
     )
 
 
@@ -63,8 +84,9 @@ def load_case(session: Session, *, case_id: int | None = None, case_ref: str | N
         if case_id is None:
             return None
     row = session.scalar(
-        select(Case).where(Case.id == case_id).options(
-            selectinload(Case.contacts), selectinload(Case.named_officer).selectinload(Officer.team))
+        select(Case)
+        .where(Case.id == case_id)
+        .options(selectinload(Case.contacts), selectinload(Case.named_officer).selectinload(Officer.team))
     )
     return case_info(row) if row is not None else None
 
@@ -77,12 +99,20 @@ def load_officer(session: Session, officer_id: int) -> OfficerInfo | None:
 def load_exceptions(session: Session, case_id: int) -> tuple[RecordedException, ...]:
     """Recorded reg 10(4) exceptions for a case, oldest first (so the latest per deadline wins)."""
     rows = session.scalars(
-        select(CaseException).where(CaseException.case_id == case_id)
+        select(CaseException)
+        .where(CaseException.case_id == case_id)
         .order_by(CaseException.recorded_at, CaseException.id)
     )
     return tuple(
-        RecordedException(id=r.id, deadline_key=r.deadline_key, code=r.code, note=r.note, starts=r.starts,
-                          ends=r.ends, recorded_by=r.recorded_by)
+        RecordedException(
+            id=r.id,
+            deadline_key=r.deadline_key,
+            code=r.code,
+            note=r.note,
+            starts=r.starts,
+            ends=r.ends,
+            recorded_by=r.recorded_by,
+        )
         for r in rows
     )
 

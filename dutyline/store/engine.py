@@ -35,9 +35,9 @@ class DatabaseError(Exception):
 def normalise_url(url: str) -> str:
     """Accept `postgresql://`, `postgres://` and bare file paths; pick psycopg 3 for PostgreSQL."""
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if "://" not in url:
         url = "sqlite:///" + str(Path(url).expanduser().resolve())
     return url

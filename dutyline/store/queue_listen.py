@@ -25,8 +25,12 @@ class QueueListener:
         import psycopg
 
         url = make_url(db.url).set(drivername="postgresql")
-        self._conn: Any = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True,
-                                          connect_timeout=5, application_name=application_name)
+        self._conn: Any = psycopg.connect(
+            url.render_as_string(hide_password=False),
+            autocommit=True,
+            connect_timeout=5,
+            application_name=application_name,
+        )
         self._conn.execute(f"LISTEN {queue_repo.CHANNEL}")
 
     def wait(self, timeout: float) -> set[str]:

@@ -122,17 +122,22 @@ _ZERO = "'0' || "
 
 def _case_batch_sql(db: Database, bounded: bool) -> str:
     dob = "to_char(date_of_birth, 'YYYY-MM-DD')" if db.is_postgres else "date_of_birth"
-    texts = ", ".join(_agg(db, c) for c in ("case_ref", "first_name", "last_name", "known_as", dob, "postcode",
-                                             "school", "stage"))
-    return (f"SELECT count(*), {_agg(db, 'id', numbers=True)}, {texts}, "
-            f"{_agg(db, 'coalesce(named_officer_id, 0)', numbers=True)} FROM \"case\" WHERE {_page(bounded)}")
+    texts = ", ".join(
+        _agg(db, c) for c in ("case_ref", "first_name", "last_name", "known_as", dob, "postcode", "school", "stage")
+    )
+    return (
+        f"SELECT count(*), {_agg(db, 'id', numbers=True)}, {texts}, "
+        f'{_agg(db, "coalesce(named_officer_id, 0)", numbers=True)} FROM "case" WHERE {_page(bounded)}'
+    )
 
 
 def _contact_batch_sql(db: Database, bounded: bool) -> str:
     # '0' || key: an empty key reads as 0 and numpy's parser needs no empty fields; int('0' + k) == int(k).
-    return (f"SELECT count(*), {_agg(db, 'case_id', numbers=True)}, {_agg(db, 'position', numbers=True)}, "
-            f"{_agg(db, 'name')}, {_agg(db, _ZERO + 'phone_key')}, {_agg(db, _ZERO + 'alt_phone_key')} "
-            f"FROM contact WHERE {_page(bounded)}")
+    return (
+        f"SELECT count(*), {_agg(db, 'case_id', numbers=True)}, {_agg(db, 'position', numbers=True)}, "
+        f"{_agg(db, 'name')}, {_agg(db, _ZERO + 'phone_key')}, {_agg(db, _ZERO + 'alt_phone_key')} "
+        f"FROM contact WHERE {_page(bounded)}"
+    )
 
 
 def _page(bounded: bool) -> str:
@@ -212,13 +217,19 @@ def iter_contact_batches(db: Database, *, size: int = BATCH) -> Iterator[Contact
     with db.engine.connect() as conn:
         for after, upto in _pages(conn, "contact", size):
             count, case_ids, positions, names, phones, alts = conn.execute(
-                sql[upto is not None], {"after": after, "upto": upto}).one()
+                sql[upto is not None], {"after": after, "upto": upto}
+            ).one()
             if not count:
                 continue
             case_arr, pos_arr = _ints(case_ids, count), _ints(positions, count)
             phone_arr, alt_arr = _phones(phones, count), _phones(alts, count)
-            if (case_arr is None or pos_arr is None or phone_arr is None or alt_arr is None
-                    or not _texts_ok(count, names)):
+            if (
+                case_arr is None
+                or pos_arr is None
+                or phone_arr is None
+                or alt_arr is None
+                or not _texts_ok(count, names)
+            ):
                 page = Contact.id > after if upto is None else (Contact.id > after) & (Contact.id <= upto)
                 yield [tuple(r) for r in conn.execute(select(*_CONTACT_COLS).where(page))]
             else:
@@ -237,7 +248,7 @@ def cases_by_id(db: Database, ids: Sequence[int]) -> list[tuple]:
     out: list[tuple] = []
     with db.engine.connect() as conn:
         for i in range(0, len(ids), _IN_CHUNK):
-            part = list(ids[i:i + _IN_CHUNK])
+            part = list(ids[i : i + _IN_CHUNK])
             out.extend(tuple(r) for r in conn.execute(_case_select().where(Case.id.in_(part))))
     return out
 
@@ -247,9 +258,8 @@ def contacts_for(db: Database, case_ids: Sequence[int]) -> list[tuple]:
     out: list[tuple] = []
     with db.engine.connect() as conn:
         for i in range(0, len(case_ids), _IN_CHUNK):
-            part = list(case_ids[i:i + _IN_CHUNK])
-            stmt = select(*_CONTACT_COLS).where(Contact.case_id.in_(part)).order_by(
-                Contact.case_id, Contact.position)
+            part = list(case_ids[i : i + _IN_CHUNK])
+            stmt = select(*_CONTACT_COLS).where(Contact.case_id.in_(part)).order_by(Contact.case_id, Contact.position)
             out.extend(tuple(r) for r in conn.execute(stmt))
     return out
 

@@ -60,9 +60,18 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
         Binding("f10", "toggle_mode", "Duty/handler", tooltip="Switch between call handler and duty officer"),
     ]
 
-    def __init__(self, ctx: Context, search_service: SearchService, *, mode: str = "handler",
-                 authenticate: Authenticator | None = None, monotonic: Callable[[], float] = time.monotonic,
-                 idle_lock_s: float | None = None, autosave_s: float = 3.0, idle_check_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        search_service: SearchService,
+        *,
+        mode: str = "handler",
+        authenticate: Authenticator | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        idle_lock_s: float | None = None,
+        autosave_s: float = 3.0,
+        idle_check_s: float = 1.0,
+    ) -> None:
         super().__init__()
         self.desk = Desk(ctx, search_service, authenticate=authenticate)
         self.start_mode = mode
@@ -170,8 +179,7 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
         if self.call is None or not self.call.has_content:
             self.end_call()
             return
-        self.push_screen(ConfirmEnd(self.call.safeguarding is not None),
-                         lambda yes: self.end_call() if yes else None)
+        self.push_screen(ConfirmEnd(self.call.safeguarding is not None), lambda yes: self.end_call() if yes else None)
 
     def end_call(self) -> None:
         """Drop the call and its draft, and go back to an empty search."""
@@ -227,8 +235,11 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
     # --- safeguarding ----------------------------------------------------------------------------------------
     def action_safeguarding(self) -> None:
         if self.call is None:
-            self.notify("Start a call first: find the case (or choose No case), then press F9.",
-                        title="Safeguarding", markup=False)
+            self.notify(
+                "Start a call first: find the case (or choose No case), then press F9.",
+                title="Safeguarding",
+                markup=False,
+            )
             return
         if isinstance(self.screen, SafeguardingScreen):
             return
@@ -243,8 +254,11 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
             state.reason = Reason.SAFEGUARDING.value
         if state.outcome == Outcome.SIGNPOSTED.value:
             state.outcome = None
-            self.notify("A safeguarding call cannot be closed as signposted: choose another outcome.",
-                        severity="warning", markup=False)
+            self.notify(
+                "A safeguarding call cannot be closed as signposted: choose another outcome.",
+                severity="warning",
+                markup=False,
+            )
         self.autosave()
         if isinstance(self.screen, LogCallScreen):
             self.pop_screen()  # rebuild the form so it shows the new reason and outcome

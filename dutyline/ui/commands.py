@@ -70,8 +70,10 @@ class DeskCommands(Provider):
             return
         for rank, hit in enumerate(hits):
             # Text / Content, never str: the palette parses str prompts and help as markup.
-            title = Text(f"Open case: {one_line(hit.display_name)} · born {day(hit.date_of_birth)} · "
-                         f"{one_line(hit.postcode)}")
+            title = Text(
+                f"Open case: {one_line(hit.display_name)} · born {day(hit.date_of_birth)} · {one_line(hit.postcode)}"
+            )
             help_text = Content(one_line(" · ".join(p for p in (hit.case_ref, hit.school) if p.strip())))
-            yield Hit(0.9 - rank * 0.01, title, partial(self.desk_app.open_case_from_palette, hit.case_id),
-                      help=help_text)  # type: ignore[arg-type]
+            yield Hit(
+                0.9 - rank * 0.01, title, partial(self.desk_app.open_case_from_palette, hit.case_id), help=help_text
+            )  # type: ignore[arg-type]

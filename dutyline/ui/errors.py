@@ -5,8 +5,10 @@ from __future__ import annotations
 from dutyline.domain.call_form import FormProblems
 from dutyline.services.context import Conflict, PermissionDenied, ServiceError
 
-GENERIC = ("Something went wrong while talking to the database, so nothing was saved. "
-           "Try again; if it keeps happening, tell your supervisor (error type: {kind}).")
+GENERIC = (
+    "Something went wrong while talking to the database, so nothing was saved. "
+    "Try again; if it keeps happening, tell your supervisor (error type: {kind})."
+)
 
 
 def describe(exc: BaseException) -> str:

@@ -23,8 +23,9 @@ class IdleState(StrEnum):
 
 
 class IdleWatch:
-    def __init__(self, limit_s: float, *, warn_s: float = WARN_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, limit_s: float, *, warn_s: float = WARN_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.limit_s = float(limit_s)
         self.warn_s = min(float(warn_s), self.limit_s / 2)
         self._clock = clock

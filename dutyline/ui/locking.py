@@ -24,8 +24,9 @@ else:
 
 class LockMixin(_Base):
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
-                      | events.Paste):
+        if isinstance(
+            event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp | events.Paste
+        ):
             self.idle.touch()
             if isinstance(self.screen, IdleWarning):
                 self.screen.dismiss(None)

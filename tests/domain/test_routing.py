@@ -16,14 +16,27 @@ from dutyline.domain.summary import acting_officer
 P = load_policy(None)
 P_TEXT = (Path(__file__).parents[2] / "dutyline" / "policy" / "hertfordshire.toml").read_text()
 R, S = Reason, Stage
-EAST = [District.BROXBOURNE, District.EAST_HERTFORDSHIRE, District.NORTH_HERTFORDSHIRE, District.STEVENAGE,
-        District.WELWYN_HATFIELD]
+EAST = [
+    District.BROXBOURNE,
+    District.EAST_HERTFORDSHIRE,
+    District.NORTH_HERTFORDSHIRE,
+    District.STEVENAGE,
+    District.WELWYN_HATFIELD,
+]
 WEST = [District.DACORUM, District.HERTSMERE, District.ST_ALBANS, District.THREE_RIVERS, District.WATFORD]
 
 
 def case(stage: Stage, district: District = District.WATFORD) -> CaseInfo:
-    return CaseInfo(case_ref="T1", first_name="A", last_name="B", date_of_birth=dt.date(2015, 5, 5),
-                    postcode="WD17 1AA", district=district, stage=stage, stage_since=dt.date(2026, 1, 5))
+    return CaseInfo(
+        case_ref="T1",
+        first_name="A",
+        last_name="B",
+        date_of_birth=dt.date(2015, 5, 5),
+        postcode="WD17 1AA",
+        district=district,
+        stage=stage,
+        stage_since=dt.date(2026, 1, 5),
+    )
 
 
 # (reason, stage of the case or None for no case, acting officer's team, expected team, expected rule)
@@ -59,8 +72,13 @@ RULES = [
     (R.DRAFT_PLAN_RESPONSE, S.DRAFT_PLAN, None, "front_door", "assessment"),
     # 7. officer contact -> the acting officer's team
     (R.OFFICER_CONTACT, S.PLAN_ISSUED, "annual_review_east", "annual_review_east", "officer_contact"),
-    (R.OFFICER_CONTACT, S.ASSESSMENT, "provision_outcomes_placement", "provision_outcomes_placement",
-     "officer_contact"),
+    (
+        R.OFFICER_CONTACT,
+        S.ASSESSMENT,
+        "provision_outcomes_placement",
+        "provision_outcomes_placement",
+        "officer_contact",
+    ),
     (R.OFFICER_CONTACT, S.ASSESSMENT, None, "front_door", "front_door"),  # no officer: front door
     (R.OFFICER_CONTACT, None, None, "front_door", "front_door"),
     # 8. contact details -> the team owning the stage
@@ -78,8 +96,7 @@ RULES = [
 
 
 @pytest.mark.parametrize(("reason", "stage", "officer_team", "team", "rule"), RULES)
-def test_default_rules(reason: Reason, stage: Stage | None, officer_team: str | None, team: str, rule: str
-                       ) -> None:
+def test_default_rules(reason: Reason, stage: Stage | None, officer_team: str | None, team: str, rule: str) -> None:
     d = route(P, reason, case(stage) if stage else None, acting_officer_team=officer_team)
     assert (d.team, d.rule) == (team, rule)
     assert d.team_name == P.teams[team].name and d.inbox == P.teams[team].inbox
@@ -96,12 +113,20 @@ def test_areas(district: District) -> None:
 
 def test_explanation_names_rule_and_facts() -> None:
     d = route(P, R.AMENDMENT_RESPONSE, case(S.AMENDMENT))
-    assert d.explanation.startswith("Annual Review West: the caller is responding to a draft amended plan, and "
-                                    "Watford is in the West area (rule 'review_and_amendment'")
+    assert d.explanation.startswith(
+        "Annual Review West: the caller is responding to a draft amended plan, and "
+        "Watford is in the West area (rule 'review_and_amendment'"
+    )
     d = route(P, R.CHANGE_OF_NEED, case(S.PLAN_ISSUED))
     assert "a plan is in place" in d.explanation
-    d = route(P, R.OFFICER_CONTACT, case(S.PLAN_ISSUED), acting_officer_team="annual_review_east",
-              acting_officer_name="Sam Cover", acting_is_cover=True)
+    d = route(
+        P,
+        R.OFFICER_CONTACT,
+        case(S.PLAN_ISSUED),
+        acting_officer_team="annual_review_east",
+        acting_officer_name="Sam Cover",
+        acting_is_cover=True,
+    )
     assert "Sam Cover (covering while the named officer is absent) is in Annual Review East" in d.explanation
 
 
@@ -119,8 +144,10 @@ def test_no_case_uses_what_the_caller_said() -> None:
     assert route(P, R.CHANGE_OF_NEED, None, stage=S.PLAN_ISSUED).team == "provision_outcomes_placement"
     assert route(P, R.GENERAL_ENQUIRY, None, stage=S.MEDIATION).team == "resolution"
     # the case's facts win over what the caller said
-    assert route(P, R.REVIEW_ARRANGEMENTS, case(S.PLAN_ISSUED, District.WATFORD),
-                 district=District.STEVENAGE).team == "annual_review_west"
+    assert (
+        route(P, R.REVIEW_ARRANGEMENTS, case(S.PLAN_ISSUED, District.WATFORD), district=District.STEVENAGE).team
+        == "annual_review_west"
+    )
 
 
 def test_priority() -> None:
@@ -139,14 +166,14 @@ def utc(*args: int) -> dt.datetime:
 # (reason, urgent reason, now (UTC), expected due (UTC))
 CALLBACKS = [
     (R.GENERAL_ENQUIRY, "out_of_education", utc(2026, 12, 24, 10), utc(2026, 12, 29, 17)),  # over Christmas
-    (R.GENERAL_ENQUIRY, None, utc(2026, 12, 23, 10), utc(2026, 12, 30, 17)),   # 24, 29, 30
-    (R.GENERAL_ENQUIRY, None, utc(2026, 6, 1, 10), utc(2026, 6, 4, 16)),       # BST: 17:00 London
-    (R.GENERAL_ENQUIRY, "medical_change", utc(2026, 1, 3, 12), utc(2026, 1, 5, 17)),   # Saturday -> Monday
+    (R.GENERAL_ENQUIRY, None, utc(2026, 12, 23, 10), utc(2026, 12, 30, 17)),  # 24, 29, 30
+    (R.GENERAL_ENQUIRY, None, utc(2026, 6, 1, 10), utc(2026, 6, 4, 16)),  # BST: 17:00 London
+    (R.GENERAL_ENQUIRY, "medical_change", utc(2026, 1, 3, 12), utc(2026, 1, 5, 17)),  # Saturday -> Monday
     (R.GENERAL_ENQUIRY, "medical_change", utc(2026, 5, 31, 23, 30), utc(2026, 6, 2, 16)),  # Monday in London
-    (R.SAFEGUARDING, None, utc(2026, 4, 2, 15), utc(2026, 4, 7, 16)),          # over Easter
-    (R.COMPLAINT, None, utc(2026, 1, 5, 9), utc(2026, 1, 8, 17)),              # per-reason override (3)
-    (R.GENERAL_ENQUIRY, None, utc(2026, 12, 24, 16), utc(2026, 12, 31, 17)),   # 29, 30, 31 Dec
-    (R.GENERAL_ENQUIRY, None, utc(2026, 12, 29, 16), utc(2027, 1, 4, 17)),     # 30, 31 Dec, (1 Jan, weekend) 4 Jan
+    (R.SAFEGUARDING, None, utc(2026, 4, 2, 15), utc(2026, 4, 7, 16)),  # over Easter
+    (R.COMPLAINT, None, utc(2026, 1, 5, 9), utc(2026, 1, 8, 17)),  # per-reason override (3)
+    (R.GENERAL_ENQUIRY, None, utc(2026, 12, 24, 16), utc(2026, 12, 31, 17)),  # 29, 30, 31 Dec
+    (R.GENERAL_ENQUIRY, None, utc(2026, 12, 29, 16), utc(2027, 1, 4, 17)),  # 30, 31 Dec, (1 Jan, weekend) 4 Jan
 ]
 
 
@@ -158,32 +185,38 @@ def test_callback_due(reason: Reason, urgent: str | None, now: dt.datetime, due:
 
 def test_callback_standards_configurable_per_reason() -> None:
     text = P_TEXT.replace("complaint = 3", "complaint = 3\ngeneral_enquiry = 0").replace(
-        'label = "Major medical change"', 'label = "Major medical change"\nworking_days = 0')
+        'label = "Major medical change"', 'label = "Major medical change"\nworking_days = 0'
+    )
     custom = parse_policy(text, "custom.toml")
     assert callback_due(custom, R.GENERAL_ENQUIRY, utc(2026, 1, 5, 9)) == utc(2026, 1, 5, 17)
     assert callback_due(custom, R.NEW_REQUEST, utc(2026, 1, 5, 9), urgent_reason="medical_change") == utc(
-        2026, 1, 5, 17)
+        2026, 1, 5, 17
+    )
     assert callback_due(custom, R.NEW_REQUEST, utc(2026, 1, 5, 9), urgent_reason="out_of_education") == utc(
-        2026, 1, 6, 17)
+        2026, 1, 6, 17
+    )
 
 
 def officer(oid: int, team: str = "front_door", cover: int | None = None, **kw: Any) -> OfficerInfo:
-    return OfficerInfo(id=oid, name=f"Officer {oid}", email=f"o{oid}@x", team_code=team, cover_officer_id=cover,
-                       **kw)
+    return OfficerInfo(id=oid, name=f"Officer {oid}", email=f"o{oid}@x", team_code=team, cover_officer_id=cover, **kw)
 
 
 def test_acting_officer_follows_cover_while_absent() -> None:
     day = dt.date(2026, 2, 10)
     away = {"absent_from": dt.date(2026, 2, 1), "absent_until": dt.date(2026, 2, 20)}
-    staff = {2: officer(2, "annual_review_east"), 3: officer(3, cover=4, **away), 4: officer(4, "resolution"),
-             5: officer(5, cover=6, **away), 6: officer(6, cover=5, **away)}
+    staff = {
+        2: officer(2, "annual_review_east"),
+        3: officer(3, cover=4, **away),
+        4: officer(4, "resolution"),
+        5: officer(5, cover=6, **away),
+        6: officer(6, cover=5, **away),
+    }
     look = staff.get
     assert acting_officer(None, look, day) is None
-    assert acting_officer(officer(1, cover=2), look, day).id == 1                      # not absent
-    assert acting_officer(officer(1, cover=2, **away), look, day).id == 2              # cover
+    assert acting_officer(officer(1, cover=2), look, day).id == 1  # not absent
+    assert acting_officer(officer(1, cover=2, **away), look, day).id == 2  # cover
     assert acting_officer(officer(1, cover=2, **away), look, dt.date(2026, 2, 21)).id == 1  # back
-    assert acting_officer(officer(1, cover=3, **away), look, day).id == 4              # cover's cover
-    assert acting_officer(officer(1, cover=5, **away), look, day).id == 1              # loop: stays named
-    assert acting_officer(officer(1, cover=None, **away), look, day).id == 1           # no cover
-    assert acting_officer(officer(1, cover=2, active=False), look, day).id == 2        # left: cover acts
-
+    assert acting_officer(officer(1, cover=3, **away), look, day).id == 4  # cover's cover
+    assert acting_officer(officer(1, cover=5, **away), look, day).id == 1  # loop: stays named
+    assert acting_officer(officer(1, cover=None, **away), look, day).id == 1  # no cover
+    assert acting_officer(officer(1, cover=2, active=False), look, day).id == 2  # left: cover acts

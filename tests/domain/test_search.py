@@ -19,18 +19,46 @@ from dutyline.domain.search.query import parse_query
 TODAY = dt.date(2026, 11, 23)
 
 CASES = [
-    (1, "EHC-004217", "Niamh", "O'Brien", "", "2014-07-03", "AL1 3AB", "Oakwood Primary School", "assessment",
-     "Ann Officer"),
-    (2, "EHC-004218", "Mohammed", "Khan", "Mo", "2015-01-02", "WD17 1AA", "Holy Trinity CE Primary",
-     "plan_issued", "Bob Officer"),
-    (3, "EHC-001111", "Elizabeth", "Smith-Jones", "Lizzie", "2013-02-03", "SG1 2AB", "Oakwood Primary School",
-     "plan_issued", "Bob Officer"),
+    (
+        1,
+        "EHC-004217",
+        "Niamh",
+        "O'Brien",
+        "",
+        "2014-07-03",
+        "AL1 3AB",
+        "Oakwood Primary School",
+        "assessment",
+        "Ann Officer",
+    ),
+    (
+        2,
+        "EHC-004218",
+        "Mohammed",
+        "Khan",
+        "Mo",
+        "2015-01-02",
+        "WD17 1AA",
+        "Holy Trinity CE Primary",
+        "plan_issued",
+        "Bob Officer",
+    ),
+    (
+        3,
+        "EHC-001111",
+        "Elizabeth",
+        "Smith-Jones",
+        "Lizzie",
+        "2013-02-03",
+        "SG1 2AB",
+        "Oakwood Primary School",
+        "plan_issued",
+        "Bob Officer",
+    ),
     (4, "EHC-001112", "Jack", "Khan", "", "2016-05-05", "SG1 2AB", "Larchfield School", "plan_issued", ""),
     (5, "EHC-001113", "Sara", "Khan", "", "2016-05-05", "SG1 2AC", "Larchfield School", "plan_issued", ""),
-    (6, "EHC-002001", "Oliver", "Smith", "", "2015-03-01", "EN6 9PQ", "Beechleys Primary School",
-     "assessment", ""),
-    (7, "EHC-002002", "Oliver", "Smith", "", "2012-09-09", "EN6 9PQ", "Beechleys Primary School",
-     "plan_issued", ""),
+    (6, "EHC-002001", "Oliver", "Smith", "", "2015-03-01", "EN6 9PQ", "Beechleys Primary School", "assessment", ""),
+    (7, "EHC-002002", "Oliver", "Smith", "", "2012-09-09", "EN6 9PQ", "Beechleys Primary School", "plan_issued", ""),
     (8, "EHC-002003", "Zoë", "Nguyen", "", "2017-11-30", "HP1 1AA", "Chestnut Green School", "draft_plan", ""),
     (9, "EHC-002004", "Neve", "Thompson", "", "2018-02-14", "HP2 4ZZ", "", "request_received", ""),
     (10, "EHC-002005", "Stephen", "Davies", "", "2011-06-06", "SG4 4ER", "", "annual_review", ""),
@@ -66,30 +94,65 @@ def first(index: SearchIndex, query: str) -> str | None:
     return found[0] if found else None
 
 
-@pytest.mark.parametrize(("query", "ref"), [
-    # typing mistakes: one or two edits, transpositions
-    ("niamh obrein", "EHC-004217"), ("mohamemd khan", "EHC-004218"), ("elizbaeth smith-jones", "EHC-001111"),
-    ("stehpen davies", "EHC-002005"), ("wiliam macdonlad", "EHC-002006"),
-    # sound-alikes written from a phone call
-    ("neve obrien", "EHC-004217"), ("niamh thompson", "EHC-002004"), ("shivaun murphy", "EHC-002008"),
-    ("eefa kowalski", "EHC-002007"), ("muhammad khan", "EHC-004218"), ("mohamed khan", "EHC-004218"),
-    ("steven davis", "EHC-002005"), ("neve thomson", "EHC-002004"), ("william mcdonald", "EHC-002006"),
-    ("zoe nyugen", "EHC-002003"), ("yakub nowak", "EHC-002009"),
-    # nicknames and known-as names
-    ("billy macdonald", "EHC-002006"), ("will macdonald", "EHC-002006"), ("alfie jones", "EHC-002010"),
-    ("beth smith-jones", "EHC-001111"), ("lizzie smith jones", "EHC-001111"), ("mo khan", "EHC-004218"),
-    # surname first, accents either way, apostrophes, hyphens and spaces
-    ("khan mohammed", "EHC-004218"), ("nguyen zoe", "EHC-002003"), ("ZOË NGUYEN", "EHC-002003"),
-    ("jose garcia", "EHC-002011"), ("José García", "EHC-002011"), ("niamh o'brien", "EHC-004217"),
-    ("niamh o brien", "EHC-004217"), ("niamh OBRIEN", "EHC-004217"), ("elizabeth smithjones", "EHC-001111"),
-    ("elizabeth smith jones", "EHC-001111"),
-])
+@pytest.mark.parametrize(
+    ("query", "ref"),
+    [
+        # typing mistakes: one or two edits, transpositions
+        ("niamh obrein", "EHC-004217"),
+        ("mohamemd khan", "EHC-004218"),
+        ("elizbaeth smith-jones", "EHC-001111"),
+        ("stehpen davies", "EHC-002005"),
+        ("wiliam macdonlad", "EHC-002006"),
+        # sound-alikes written from a phone call
+        ("neve obrien", "EHC-004217"),
+        ("niamh thompson", "EHC-002004"),
+        ("shivaun murphy", "EHC-002008"),
+        ("eefa kowalski", "EHC-002007"),
+        ("muhammad khan", "EHC-004218"),
+        ("mohamed khan", "EHC-004218"),
+        ("steven davis", "EHC-002005"),
+        ("neve thomson", "EHC-002004"),
+        ("william mcdonald", "EHC-002006"),
+        ("zoe nyugen", "EHC-002003"),
+        ("yakub nowak", "EHC-002009"),
+        # nicknames and known-as names
+        ("billy macdonald", "EHC-002006"),
+        ("will macdonald", "EHC-002006"),
+        ("alfie jones", "EHC-002010"),
+        ("beth smith-jones", "EHC-001111"),
+        ("lizzie smith jones", "EHC-001111"),
+        ("mo khan", "EHC-004218"),
+        # surname first, accents either way, apostrophes, hyphens and spaces
+        ("khan mohammed", "EHC-004218"),
+        ("nguyen zoe", "EHC-002003"),
+        ("ZOË NGUYEN", "EHC-002003"),
+        ("jose garcia", "EHC-002011"),
+        ("José García", "EHC-002011"),
+        ("niamh o'brien", "EHC-004217"),
+        ("niamh o brien", "EHC-004217"),
+        ("niamh OBRIEN", "EHC-004217"),
+        ("elizabeth smithjones", "EHC-001111"),
+        ("elizabeth smith jones", "EHC-001111"),
+    ],
+)
 def test_names_in_every_spelling_find_the_child_first(index: SearchIndex, query: str, ref: str) -> None:
     assert first(index, query) == ref
 
 
-@pytest.mark.parametrize("dob", ["03/07/2014", "3/7/14", "3.7.14", "3 July 2014", "3rd July 2014",
-                                 "2014-07-03", "3rd of July 2014", "July 3rd, 2014", "03-07-2014"])
+@pytest.mark.parametrize(
+    "dob",
+    [
+        "03/07/2014",
+        "3/7/14",
+        "3.7.14",
+        "3 July 2014",
+        "3rd July 2014",
+        "2014-07-03",
+        "3rd of July 2014",
+        "July 3rd, 2014",
+        "03-07-2014",
+    ],
+)
 def test_date_of_birth_in_every_form(index: SearchIndex, dob: str) -> None:
     assert refs(index, dob) == ["EHC-004217"]
     assert first(index, f"obrien {dob}") == "EHC-004217"
@@ -107,8 +170,9 @@ def test_birth_year_next_to_a_name_separates_namesakes(index: SearchIndex) -> No
     assert set(both[:2]) == {"EHC-002001", "EHC-002002"}
 
 
-@pytest.mark.parametrize("phone", ["07700 900123", "+44 7700 900123", "07700900123", "+44 (0)7700 900123",
-                                   "07700-900-123"])
+@pytest.mark.parametrize(
+    "phone", ["07700 900123", "+44 7700 900123", "07700900123", "+44 (0)7700 900123", "07700-900-123"]
+)
 def test_phone_in_any_format(index: SearchIndex, phone: str) -> None:
     assert refs(index, phone) == ["EHC-004217"]
 
@@ -155,7 +219,11 @@ def test_hits_carry_disambiguators_and_matched_fields(index: SearchIndex) -> Non
     assert (hit.case_id, hit.first_name, hit.last_name) == (1, "Niamh", "O'Brien")
     assert hit.date_of_birth == dt.date(2014, 7, 3) and hit.age == 12
     assert (hit.postcode, hit.school, hit.stage, hit.named_officer) == (
-        "AL1 3AB", "Oakwood Primary School", "assessment", "Ann Officer")
+        "AL1 3AB",
+        "Oakwood Primary School",
+        "assessment",
+        "Ann Officer",
+    )
     fields = {m.field: m for m in hit.matched}
     assert fields["first_name"].kind == "exact" and fields["first_name"].query_terms == ("niamh",)
     assert fields["last_name"].kind in ("typo", "phonetic")  # "obrein" is both
@@ -176,9 +244,27 @@ def test_prefix_while_typing(index: SearchIndex) -> None:
     assert all(m.kind != "prefix" for h in finished for m in h.matched)
 
 
-@pytest.mark.parametrize("query", ["", " ", "   \t  ", "x" * 10_000, "\x00\x01\x1b[31mred\x1b[0m\x7f",
-                                   "[bold red]Niamh[/]", "<script>alert(1)</script>", "'; DROP TABLE case;--",
-                                   "9" * 500, "/" * 300, "١٢٣", "\u202eniamh", "-", "()", "+", "0"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        " ",
+        "   \t  ",
+        "x" * 10_000,
+        "\x00\x01\x1b[31mred\x1b[0m\x7f",
+        "[bold red]Niamh[/]",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE case;--",
+        "9" * 500,
+        "/" * 300,
+        "١٢٣",
+        "\u202eniamh",
+        "-",
+        "()",
+        "+",
+        "0",
+    ],
+)
 def test_hostile_input_never_crashes(index: SearchIndex, query: str) -> None:
     hits = index.search(query, today=TODAY)
     assert isinstance(hits, list) and len(hits) <= 20
@@ -194,8 +280,10 @@ def test_unknown_name_gives_nothing(index: SearchIndex) -> None:
 
 def test_apply_adds_replaces_and_deletes() -> None:
     idx = SearchIndex.from_rows(CASES, CONTACTS)
-    idx.apply([(99, "EHC-009999", "Eilidh", "Campbell", "", "2015-05-05", "SG1 1AA", "", "assessment", "")],
-              [(99, 1, "Fiona Campbell", "07700 900888", "")])
+    idx.apply(
+        [(99, "EHC-009999", "Eilidh", "Campbell", "", "2015-05-05", "SG1 1AA", "", "assessment", "")],
+        [(99, 1, "Fiona Campbell", "07700 900888", "")],
+    )
     assert first(idx, "eilidh campbell") == "EHC-009999"
     assert first(idx, "07700900888") == "EHC-009999"
     idx.apply([(1, "EHC-004217", "Niamh", "Byrne", "", "2014-07-03", "AL1 3AB", "", "assessment", "")], [])
@@ -229,14 +317,20 @@ def test_name_tokens_and_sound_key() -> None:
     assert name_tokens("Smith-Jones") == ["smith", "jones", "smithjones"]
     assert name_tokens("O Brien") == ["o", "brien", "obrien"]
     assert name_tokens("Mrs Tom White") == ["tom", "white"]
-    for a, b in [("katie", "katy"), ("stephen", "steven"), ("thompson", "thomson"), ("davies", "davis"),
-                 ("macdonald", "mcdonald"), ("jakub", "yakub"), ("mohammed", "muhammad")]:
+    for a, b in [
+        ("katie", "katy"),
+        ("stephen", "steven"),
+        ("thompson", "thomson"),
+        ("davies", "davis"),
+        ("macdonald", "mcdonald"),
+        ("jakub", "yakub"),
+        ("mohammed", "muhammad"),
+    ]:
         assert sound_key(a) == sound_key(b)
     assert sound_key("jane") != sound_key("john")
 
 
 def test_parser_separates_keys_from_names() -> None:
-    q = parse_query("jon smith 2015 07700 900123 al1 3ab ehc 4217", today=TODAY,
-                    ref_prefixes=frozenset({"ehc"}))
+    q = parse_query("jon smith 2015 07700 900123 al1 3ab ehc 4217", today=TODAY, ref_prefixes=frozenset({"ehc"}))
     assert q.words == ["jon", "smith"] and q.years == [2015] and q.phones == ["07700900123"]
     assert q.postcodes == ["AL13AB"] and q.refs == ["EHC4217"]

@@ -28,27 +28,52 @@ def as_batches(cases: list[tuple], contacts: list[tuple]) -> tuple[CaseBatch, Co
     def join(i: int, rows: list[tuple]) -> str:
         return SEP.join(str(r[i]) for r in rows)
 
-    cb = CaseBatch(np.array([c[0] for c in cases]), join(1, cases), join(2, cases), join(3, cases),
-                   join(4, cases), join(5, cases), join(6, cases), join(7, cases), join(8, cases),
-                   np.array([by_name.get(c[9], 0) for c in cases]), OFFICERS)
-    kb = ContactBatch(np.array([c[0] for c in contacts]), np.array([c[1] for c in contacts]), join(2, contacts),
-                      np.array([phone_number(c[3]) for c in contacts]),
-                      np.array([phone_number(c[4]) for c in contacts]))
+    cb = CaseBatch(
+        np.array([c[0] for c in cases]),
+        join(1, cases),
+        join(2, cases),
+        join(3, cases),
+        join(4, cases),
+        join(5, cases),
+        join(6, cases),
+        join(7, cases),
+        join(8, cases),
+        np.array([by_name.get(c[9], 0) for c in cases]),
+        OFFICERS,
+    )
+    kb = ContactBatch(
+        np.array([c[0] for c in contacts]),
+        np.array([c[1] for c in contacts]),
+        join(2, contacts),
+        np.array([phone_number(c[3]) for c in contacts]),
+        np.array([phone_number(c[4]) for c in contacts]),
+    )
     return cb, kb
 
 
 def decoded(cols: Columns) -> dict[str, list[object]]:
     """Every field as values (codes depend on first-seen order, values must not)."""
+
     def names(codes: np.ndarray, table: list[str]) -> list[str]:
         return [table[c] for c in codes.tolist()]
 
-    return {"id": cols.case_id.tolist(), "ref": cols.ref.tolist(), "first": names(cols.first, cols.names),
-            "last": names(cols.last, cols.names), "known": names(cols.known, cols.names), "dob": cols.dob.tolist(),
-            "postcode": names(cols.postcode, cols.postcodes), "school": names(cols.school, cols.schools),
-            "stage": names(cols.stage, cols.stages), "officer": names(cols.officer, cols.officers),
-            "c_row": cols.c_row.tolist(), "c_pos": cols.c_pos.tolist(),
-            "c_name": names(cols.c_name, cols.contact_names), "c_phone": cols.c_phone.tolist(),
-            "c_alt": cols.c_alt.tolist()}
+    return {
+        "id": cols.case_id.tolist(),
+        "ref": cols.ref.tolist(),
+        "first": names(cols.first, cols.names),
+        "last": names(cols.last, cols.names),
+        "known": names(cols.known, cols.names),
+        "dob": cols.dob.tolist(),
+        "postcode": names(cols.postcode, cols.postcodes),
+        "school": names(cols.school, cols.schools),
+        "stage": names(cols.stage, cols.stages),
+        "officer": names(cols.officer, cols.officers),
+        "c_row": cols.c_row.tolist(),
+        "c_pos": cols.c_pos.tolist(),
+        "c_name": names(cols.c_name, cols.contact_names),
+        "c_phone": cols.c_phone.tolist(),
+        "c_alt": cols.c_alt.tolist(),
+    }
 
 
 def test_batches_build_the_same_columns_as_rows() -> None:
@@ -69,17 +94,39 @@ def test_batch_index_answers_like_the_row_index() -> None:
     builder.add_cases(CASES[8:])  # a batch read as rows (odd text) mixes with column batches
     builder.add_contact_batch(kb)
     fast, slow = builder.build(), SearchIndex.from_rows(CASES, CONTACTS)
-    for q in ("neve obrien", "07700 900123", "4217", "3/7/14", "sarah khan", "SG1 2AB", "billy macdonald",
-              "(01442) 453300", "zoe nyugen", "oakwood niamh"):
-        assert [h.case_ref for h in fast.search(q, today=TODAY, complete=True)] == \
-               [h.case_ref for h in slow.search(q, today=TODAY, complete=True)], q
+    for q in (
+        "neve obrien",
+        "07700 900123",
+        "4217",
+        "3/7/14",
+        "sarah khan",
+        "SG1 2AB",
+        "billy macdonald",
+        "(01442) 453300",
+        "zoe nyugen",
+        "oakwood niamh",
+    ):
+        assert [h.case_ref for h in fast.search(q, today=TODAY, complete=True)] == [
+            h.case_ref for h in slow.search(q, today=TODAY, complete=True)
+        ], q
 
 
 def test_a_value_holding_the_separator_is_refused_before_anything_is_added() -> None:
     builder = ColumnBuilder()
     cb, _ = as_batches(CASES[:2], [])
-    bad = CaseBatch(cb.ids, cb.case_ref, cb.first_name, "O" + SEP + "Brien" + SEP + "Khan", cb.known_as,
-                    cb.date_of_birth, cb.postcode, cb.school, cb.stage, cb.officer, OFFICERS)
+    bad = CaseBatch(
+        cb.ids,
+        cb.case_ref,
+        cb.first_name,
+        "O" + SEP + "Brien" + SEP + "Khan",
+        cb.known_as,
+        cb.date_of_birth,
+        cb.postcode,
+        cb.school,
+        cb.stage,
+        cb.officer,
+        OFFICERS,
+    )
     with pytest.raises(ValueError):
         builder.add_case_batch(bad)
     with pytest.raises(ValueError):
@@ -102,9 +149,17 @@ def test_compacted_index_keeps_no_text_of_deleted_cases() -> None:
     assert "EHC-004217" not in [h.case_ref for h in compact.search("niamh obrien", today=TODAY, complete=True)]
 
 
-@pytest.mark.parametrize(("dtype", "low", "high"), [
-    (np.int32, 0, 20_000), (np.int32, -5, 300_000), (np.int64, 0, 10**11), (np.int64, -(2**62), 2**62),
-    (np.int16, -50, 100), (np.int32, 0, 1)])
+@pytest.mark.parametrize(
+    ("dtype", "low", "high"),
+    [
+        (np.int32, 0, 20_000),
+        (np.int32, -5, 300_000),
+        (np.int64, 0, 10**11),
+        (np.int64, -(2**62), 2**62),
+        (np.int16, -50, 100),
+        (np.int32, 0, 1),
+    ],
+)
 @pytest.mark.parametrize("n", [0, 1, 7, 5_000])
 def test_stable_order_is_a_stable_argsort(dtype: type, low: int, high: int, n: int) -> None:
     keys = np.random.default_rng(n).integers(low, high, n).astype(dtype)

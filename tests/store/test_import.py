@@ -21,18 +21,42 @@ TODAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 def base_row(n: int) -> dict[str, str]:
     return {
-        "case_ref": f"EHC-{n:06d}", "first_name": f"Amara{n}", "last_name": "Okafor", "known_as": "",
-        "date_of_birth": "2014-07-03", "postcode": "AL1 3AB", "district": "St Albans", "school": "Oak Primary",
-        "stage": "plan_issued", "stage_since": "2023-01-10", "request_date": "2022-09-01",
-        "plan_issued_date": "2023-01-10", "last_review_date": "2025-12-01", "named_officer": "Priya Shah",
-        "named_officer_email": "priya.shah@example.gov.uk", "contact1_name": "Ngozi Okafor",
-        "contact1_relationship": "Mother", "contact1_phone": "07700 900123", "contact1_email": "",
-        "contact2_name": "", "contact2_relationship": "", "contact2_phone": "", "contact2_email": "",
+        "case_ref": f"EHC-{n:06d}",
+        "first_name": f"Amara{n}",
+        "last_name": "Okafor",
+        "known_as": "",
+        "date_of_birth": "2014-07-03",
+        "postcode": "AL1 3AB",
+        "district": "St Albans",
+        "school": "Oak Primary",
+        "stage": "plan_issued",
+        "stage_since": "2023-01-10",
+        "request_date": "2022-09-01",
+        "plan_issued_date": "2023-01-10",
+        "last_review_date": "2025-12-01",
+        "named_officer": "Priya Shah",
+        "named_officer_email": "priya.shah@example.gov.uk",
+        "contact1_name": "Ngozi Okafor",
+        "contact1_relationship": "Mother",
+        "contact1_phone": "07700 900123",
+        "contact1_email": "",
+        "contact2_name": "",
+        "contact2_relationship": "",
+        "contact2_phone": "",
+        "contact2_email": "",
     }
 
 
-def write(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...] | list[str] = COLUMNS, *,
-          encoding: str = "utf-8", newline: str = "\n", bom: bool = False, trailer: str = "") -> Path:
+def write(
+    path: Path,
+    rows: list[dict[str, str]],
+    columns: tuple[str, ...] | list[str] = COLUMNS,
+    *,
+    encoding: str = "utf-8",
+    newline: str = "\n",
+    bom: bool = False,
+    trailer: str = "",
+) -> Path:
     with open(path, "w", encoding=encoding, newline="") as fh:
         if bom:
             fh.write("\ufeff")
@@ -47,8 +71,13 @@ def write(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...] | lis
 @pytest.fixture
 def ctx(db: Database) -> Context:
     with db.write() as s:
-        for code in ("front_door", "annual_review_east", "annual_review_west", "resolution",
-                     "provision_outcomes_placement"):
+        for code in (
+            "front_door",
+            "annual_review_east",
+            "annual_review_west",
+            "resolution",
+            "provision_outcomes_placement",
+        ):
             s.add(Team(code=code, name=code, inbox=f"{code}@example.gov.uk"))
     return Context(db=db, actor=Actor(login="admin1", roles=frozenset({Role.ADMIN})), clock=lambda: TODAY)
 
@@ -85,7 +114,7 @@ def test_file_quirks_are_accepted(ctx: Context, tmp_path: Path) -> None:
     rows = [base_row(1), base_row(2), base_row(3)]
     rows[0]["school"] = "Oak, Elm and Ash Federation"  # quoted comma
     rows[1]["known_as"] = "Mimi\nTwo"  # quoted newline collapses to one line
-    rows[2]["last_name"] = "=HYPERLINK(\"x\")"  # formula text stored verbatim
+    rows[2]["last_name"] = '=HYPERLINK("x")'  # formula text stored verbatim
     rows[2]["first_name"] = "[bold]Amy[/]"  # markup stored verbatim
     rows[0]["postcode"] = "al13ab"
     rows[1]["district"] = "st albans"

@@ -18,8 +18,26 @@ from dutyline.store.engine import Database
 from dutyline.ui.app import DutylineApp
 from tests.ui.seed import handler_ctx
 
-WORDS = ["Mum", "rang", "about", "the", "transfer", "review", "and", "said", "the", "school", "has", "not",
-         "replied", "to", "her", "emails", "since", "March"]
+WORDS = [
+    "Mum",
+    "rang",
+    "about",
+    "the",
+    "transfer",
+    "review",
+    "and",
+    "said",
+    "the",
+    "school",
+    "has",
+    "not",
+    "replied",
+    "to",
+    "her",
+    "emails",
+    "since",
+    "March",
+]
 
 
 def main(url: str) -> None:

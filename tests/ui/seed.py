@@ -56,32 +56,75 @@ def seed(db: Database) -> Seeded:
     sync_teams(db, load_policy(None))
     with db.write() as s:
         cover = _officer(s, "Priya Shah", "priya.shah@example.org", "front_door")
-        named = _officer(s, "Tom Baker", "tom.baker@example.org", "front_door", cover_officer_id=cover.id,
-                         absent_from=dt.date(2026, 2, 2), absent_until=dt.date(2026, 2, 20))
+        named = _officer(
+            s,
+            "Tom Baker",
+            "tom.baker@example.org",
+            "front_door",
+            cover_officer_id=cover.id,
+            absent_from=dt.date(2026, 2, 2),
+            absent_until=dt.date(2026, 2, 20),
+        )
         review = _officer(s, "Ann Lee", "ann.lee@example.org", "annual_review_west")
-        olivia = Case(case_ref="HCC-0001", first_name="Olivia", last_name="Smith", known_as="Liv",
-                      date_of_birth=dt.date(2016, 5, 14), postcode="AL1 3AB", postcode_key="AL13AB",
-                      district="St Albans", school="Maple Primary School", stage="assessment",
-                      stage_since=dt.date(2025, 12, 9), request_date=dt.date(2025, 11, 4),
-                      named_officer_id=named.id)
+        olivia = Case(
+            case_ref="HCC-0001",
+            first_name="Olivia",
+            last_name="Smith",
+            known_as="Liv",
+            date_of_birth=dt.date(2016, 5, 14),
+            postcode="AL1 3AB",
+            postcode_key="AL13AB",
+            district="St Albans",
+            school="Maple Primary School",
+            stage="assessment",
+            stage_since=dt.date(2025, 12, 9),
+            request_date=dt.date(2025, 11, 4),
+            named_officer_id=named.id,
+        )
         olivia.contacts.append(_contact(1, "Sarah Smith", "mother", "07700 900123", True))
         olivia.contacts.append(_contact(2, "Mark Smith", "father", "01727 555010", True))
-        jayden = Case(case_ref="HCC-0002", first_name="Jayden", last_name="Okafor",
-                      date_of_birth=dt.date(2008, 9, 3), postcode="WD17 1AA", postcode_key="WD171AA",
-                      district="Watford", school="Watford Sixth Form", stage="plan_issued",
-                      stage_since=dt.date(2024, 3, 1), plan_issued_date=dt.date(2024, 3, 1),
-                      last_review_date=dt.date(2025, 3, 20), named_officer_id=review.id)
+        jayden = Case(
+            case_ref="HCC-0002",
+            first_name="Jayden",
+            last_name="Okafor",
+            date_of_birth=dt.date(2008, 9, 3),
+            postcode="WD17 1AA",
+            postcode_key="WD171AA",
+            district="Watford",
+            school="Watford Sixth Form",
+            stage="plan_issued",
+            stage_since=dt.date(2024, 3, 1),
+            plan_issued_date=dt.date(2024, 3, 1),
+            last_review_date=dt.date(2025, 3, 20),
+            named_officer_id=review.id,
+        )
         jayden.contacts.append(_contact(1, "Grace Okafor", "mother", "07700 900456", True))
-        hostile = Case(case_ref="HCC-0003", first_name=HOSTILE_NAME, last_name="Smyth\x1b[2J",
-                       known_as="\x1b]0;x\x07", date_of_birth=dt.date(2014, 1, 2), postcode="SG1 1AA",
-                       postcode_key="SG11AA", district="Stevenage", school="[red]School[/]\u202e",
-                       stage="assessment", stage_since=dt.date(2025, 12, 1), request_date=dt.date(2025, 11, 20),
-                       named_officer_id=named.id)
+        hostile = Case(
+            case_ref="HCC-0003",
+            first_name=HOSTILE_NAME,
+            last_name="Smyth\x1b[2J",
+            known_as="\x1b]0;x\x07",
+            date_of_birth=dt.date(2014, 1, 2),
+            postcode="SG1 1AA",
+            postcode_key="SG11AA",
+            district="Stevenage",
+            school="[red]School[/]\u202e",
+            stage="assessment",
+            stage_since=dt.date(2025, 12, 1),
+            request_date=dt.date(2025, 11, 20),
+            named_officer_id=named.id,
+        )
         hostile.contacts.append(_contact(1, "[@click=app.quit]Mum[/]", "mother", "07700 900789", True))
         s.add_all([olivia, jayden, hostile])
         s.flush()
-        return Seeded(olivia=olivia.id, olivia_mum=olivia.contacts[0].id, olivia_dad=olivia.contacts[1].id,
-                      jayden=jayden.id, hostile=hostile.id, hostile_contact=hostile.contacts[0].id)
+        return Seeded(
+            olivia=olivia.id,
+            olivia_mum=olivia.contacts[0].id,
+            olivia_dad=olivia.contacts[1].id,
+            jayden=jayden.id,
+            hostile=hostile.id,
+            hostile_contact=hostile.contacts[0].id,
+        )
 
 
 def add_staff(db: Database, login: str, name: str, roles: str = "call_handler", teams: str = "") -> None:

@@ -15,8 +15,9 @@ def args(url: str) -> argparse.Namespace:
     return argparse.Namespace(db=url, policy=None, mode=None)
 
 
-def test_empty_database_says_how_to_start(sqlite_db: Database, capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_empty_database_says_how_to_start(
+    sqlite_db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_app(*_a: object, **_k: object) -> int:
         raise AssertionError("the app must not open on an empty database")
 
@@ -26,8 +27,9 @@ def test_empty_database_says_how_to_start(sqlite_db: Database, capsys: pytest.Ca
     assert "no cases" in out and "dutyline import FILE.csv" in out and "dutyline demo" in out
 
 
-def test_refused_login_is_one_clear_line(sqlite_db: Database, capsys: pytest.CaptureFixture[str],
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refused_login_is_one_clear_line(
+    sqlite_db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed(sqlite_db)
     add_staff(sqlite_db, "someone_else", "Someone Else")
     monkeypatch.setattr("dutyline.cli.common.os_login", lambda: "stranger")

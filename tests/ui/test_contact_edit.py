@@ -92,15 +92,17 @@ async def test_f8_changes_the_callers_phone(make_app: AppFactory, seeded: Seeded
     assert [(a.case_id, a.detail) for a in audits] == [(seeded.olivia, f"contact={seeded.olivia_mum} fields=phone")]
 
 
-async def test_someone_elses_save_is_shown_not_overwritten(make_app: AppFactory, seeded: Seeded,
-                                                          sqlite_db: Database) -> None:
+async def test_someone_elses_save_is_shown_not_overwritten(
+    make_app: AppFactory, seeded: Seeded, sqlite_db: Database
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_contact_form(pilot, seeded)
         # Another desk saves Sarah's phone while this dialog is open.
         loaded = contact(sqlite_db, seeded.olivia_mum).version
-        call_service.update_contact(handler_ctx(sqlite_db, "omar"), seeded.olivia_mum, loaded,
-                                    {"phone": "07700 900999"})
+        call_service.update_contact(
+            handler_ctx(sqlite_db, "omar"), seeded.olivia_mum, loaded, {"phone": "07700 900999"}
+        )
         await pilot.press(*"07700 900111", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ContactEditScreen), "the dialog stays open to show the conflict"
@@ -123,8 +125,9 @@ async def test_someone_elses_save_is_shown_not_overwritten(make_app: AppFactory,
     assert (final.phone, final.version) == ("07700 900111", loaded + 2)
 
 
-async def test_choose_another_contact_and_nothing_changed(make_app: AppFactory, seeded: Seeded,
-                                                         sqlite_db: Database) -> None:
+async def test_choose_another_contact_and_nothing_changed(
+    make_app: AppFactory, seeded: Seeded, sqlite_db: Database
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_contact_form(pilot, seeded)
@@ -146,8 +149,9 @@ async def test_choose_another_contact_and_nothing_changed(make_app: AppFactory, 
     assert contact(sqlite_db, seeded.olivia_mum).version == 1
 
 
-async def test_hostile_contact_name_is_literal_and_inert(make_app: AppFactory, seeded: Seeded,
-                                                        sqlite_db: Database) -> None:
+async def test_hostile_contact_name_is_literal_and_inert(
+    make_app: AppFactory, seeded: Seeded, sqlite_db: Database
+) -> None:
     hostile = "[bold]Mum[/] [@click=app.quit]x[/] \x1b]0;pwned\x07\x1b[2J"
     with sqlite_db.write() as s:
         row = s.get(Contact, seeded.hostile_contact)
@@ -176,8 +180,9 @@ async def test_hostile_contact_name_is_literal_and_inert(make_app: AppFactory, s
     assert (row.phone, row.name) == ("07700 900321", hostile)
 
 
-async def test_keys_arriving_in_one_burst_are_typed_before_the_save(make_app: AppFactory, seeded: Seeded,
-                                                                    sqlite_db: Database) -> None:
+async def test_keys_arriving_in_one_burst_are_typed_before_the_save(
+    make_app: AppFactory, seeded: Seeded, sqlite_db: Database
+) -> None:
     """A paste or a fast typist delivers the number and Ctrl+S in one read from the terminal. The save
     must see the whole number: a priority binding would run before the box had taken the keys."""
     app = make_app()
@@ -190,8 +195,13 @@ async def test_keys_arriving_in_one_burst_are_typed_before_the_save(make_app: Ap
 
 
 def test_problems_in_plain_words() -> None:
-    ok = {"name": "Sarah Smith", "relationship": "mother", "phone": "07700 900123", "alt_phone": "",
-          "email": "sarah@example.org"}
+    ok = {
+        "name": "Sarah Smith",
+        "relationship": "mother",
+        "phone": "07700 900123",
+        "alt_phone": "",
+        "email": "sarah@example.org",
+    }
     assert contact_problems(ok) == []
     assert contact_problems(ok | {"phone": "+33 1 23 45 67 89"}) == []  # abroad, with a country code
     assert contact_problems(ok | {"name": ""}) == ["Give the contact's name."]
@@ -199,7 +209,9 @@ def test_problems_in_plain_words() -> None:
     assert contact_problems(ok | {"email": "sarah at home"})[0].startswith("Email: this does not look like")
     assert contact_problems(ok | {"phone": "0" * 41}) == [
         "Phone: this is not a UK number we can ring. Type 10 or 11 digits starting 0 (or +44 / +country "
-        "code), or leave it empty.", "Phone: too long (40 characters at most)."]
+        "code), or leave it empty.",
+        "Phone: too long (40 characters at most).",
+    ]
 
 
 async def test_palette_opens_the_contact_form(make_app: AppFactory, seeded: Seeded) -> None:

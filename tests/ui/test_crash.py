@@ -8,8 +8,9 @@ from tests.ui.conftest import AppFactory, settle
 from tests.ui.seed import Seeded
 
 
-async def test_crash_report_names_the_error_type_only(make_app: AppFactory, seeded: Seeded,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+async def test_crash_report_names_the_error_type_only(
+    make_app: AppFactory, seeded: Seeded, capsys: pytest.CaptureFixture[str]
+) -> None:
     app = make_app()
     with pytest.raises(RuntimeError):  # run_test re-raises the app's error for the test's benefit
         async with app.run_test(size=(80, 24)) as pilot:

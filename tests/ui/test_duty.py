@@ -44,8 +44,9 @@ def ids(sqlite_db: Database) -> dict[str, int]:
         hostile = add_case(s, first=HOSTILE_NAME, last="Smyth\x1b[2J")
         out = {
             "late": add_callback(s, case=case, due=T0 - dt.timedelta(hours=2)).id,
-            "soon": add_callback(s, due=T0 + dt.timedelta(minutes=40), case=hostile,
-                                 contact="[@click=app.quit]Mum[/]").id,
+            "soon": add_callback(
+                s, due=T0 + dt.timedelta(minutes=40), case=hostile, contact="[@click=app.quit]Mum[/]"
+            ).id,
             "urgent": add_callback(s, due=T0 + dt.timedelta(days=2), urgent=True, case=case).id,
             "handoff": add_handoff(s, due=T0 + dt.timedelta(hours=5), case=case).id,
             "other_team": add_callback(s, team="resolution").id,
@@ -84,8 +85,12 @@ async def test_queue_layout_order_and_flags(sqlite_db: Database, ids: dict[str, 
     app = DutyApp(duty_ctx(sqlite_db))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        assert keys(pilot) == [f"callback:{ids['urgent']}", f"callback:{ids['late']}", f"callback:{ids['soon']}",
-                               f"handoff:{ids['handoff']}"]
+        assert keys(pilot) == [
+            f"callback:{ids['urgent']}",
+            f"callback:{ids['late']}",
+            f"callback:{ids['soon']}",
+            f"handoff:{ids['handoff']}",
+        ]
         cells = table(pilot).get_row(f"callback:{ids['late']}")
         assert all(isinstance(c, Text) for c in cells)
         assert cells[0].plain == "OVERDUE" and "red" in str(cells[0].style)
@@ -193,8 +198,9 @@ async def test_refusal_is_shown_in_plain_words(sqlite_db: Database, ids: dict[st
 
 
 @pytest.mark.parametrize("size", [(160, 45), (120, 40)])
-async def test_case_summary_beside_selected_item(sqlite_db: Database, ids: dict[str, int],
-                                                 size: tuple[int, int]) -> None:
+async def test_case_summary_beside_selected_item(
+    sqlite_db: Database, ids: dict[str, int], size: tuple[int, int]
+) -> None:
     app = DutyApp(duty_ctx(sqlite_db))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
@@ -240,8 +246,7 @@ async def test_app_opens_straight_into_duty_mode(sqlite_db: Database, ids: dict[
 
     ctx = duty_ctx(sqlite_db)
     ctx.policy = load_policy(None)
-    app = DutylineApp(ctx, SearchService(sqlite_db), mode="duty", idle_lock_s=3600, idle_check_s=3600,
-                      autosave_s=3600)
+    app = DutylineApp(ctx, SearchService(sqlite_db), mode="duty", idle_lock_s=3600, idle_check_s=3600, autosave_s=3600)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, 5)
         assert isinstance(app.screen, DutyScreen)

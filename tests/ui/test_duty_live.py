@@ -35,8 +35,12 @@ async def test_claim_at_one_desk_disappears_at_the_other_within_2s(db: Database)
         await settle(p1)
         await settle(p2)
         deadline = time.monotonic() + 10
-        while not (one.screen._watcher and one.screen._watcher.connected.is_set()  # type: ignore[attr-defined]
-                   and two.screen._watcher and two.screen._watcher.connected.is_set()):  # type: ignore[attr-defined]
+        while not (
+            one.screen._watcher
+            and one.screen._watcher.connected.is_set()  # type: ignore[attr-defined]
+            and two.screen._watcher
+            and two.screen._watcher.connected.is_set()
+        ):  # type: ignore[attr-defined]
             assert time.monotonic() < deadline
             await asyncio.sleep(0.05)
         key = f"callback:{first}"

@@ -36,8 +36,16 @@ def test_team_name_and_clip() -> None:
 
 
 def test_row_team_cell_uses_the_policy() -> None:
-    item = QueueItem(kind=ItemKind.CALLBACK, id=1, team_code="resolution", priority=Priority.STANDARD, due_at=T0,
-                     status=ItemStatus.OPEN, created_at=T0, as_of=T0)
+    item = QueueItem(
+        kind=ItemKind.CALLBACK,
+        id=1,
+        team_code="resolution",
+        priority=Priority.STANDARD,
+        due_at=T0,
+        status=ItemStatus.OPEN,
+        created_at=T0,
+        as_of=T0,
+    )
     cells = row_cells(item, "dora", POLICY)
     assert isinstance(cells[-1], Text) and cells[-1].plain == "Resolution and Reconc…"
     assert row_cells(item, "dora")[-1].plain == "resolution"  # no policy: the code

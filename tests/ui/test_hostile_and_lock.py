@@ -19,11 +19,23 @@ from tests.ui.conftest import AppFactory, FakeClock, screen_actions, screen_text
 from tests.ui.seed import HOSTILE_NOTE, NOW, Seeded, handler_ctx
 
 
-async def test_hostile_names_and_notes_show_literally(make_app: AppFactory, seeded: Seeded,
-                                                      sqlite_db: Database) -> None:
-    call_service.log_call(handler_ctx(sqlite_db), build_call_form(dict(
-        case_id=seeded.hostile, started_at=NOW - dt.timedelta(hours=2), caller_kind="other",
-        caller_name="[b]Caller[/b]", reason="general_enquiry", notes=HOSTILE_NOTE, outcome="resolved")))
+async def test_hostile_names_and_notes_show_literally(
+    make_app: AppFactory, seeded: Seeded, sqlite_db: Database
+) -> None:
+    call_service.log_call(
+        handler_ctx(sqlite_db),
+        build_call_form(
+            dict(
+                case_id=seeded.hostile,
+                started_at=NOW - dt.timedelta(hours=2),
+                caller_kind="other",
+                caller_name="[b]Caller[/b]",
+                reason="general_enquiry",
+                notes=HOSTILE_NOTE,
+                outcome="resolved",
+            )
+        ),
+    )
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -22,8 +22,26 @@ from dutyline.domain.text import one_line
 from dutyline.ui.safe import label
 from dutyline.ui.widgets.results import ResultsTable
 
-PIECES = ["[bold]", "[/]", "[@click=app.quit]", "[link=http://x]", "\\", "[", "]", "\x1b]0;title\x07",
-          "\x1b[2J", "\x1b]52;c;ZXZpbA==\x07", "\x9b2J", "\u202e", "\u2066", "\x00", "\r", "\n", "Zoë", "O'Brien"]
+PIECES = [
+    "[bold]",
+    "[/]",
+    "[@click=app.quit]",
+    "[link=http://x]",
+    "\\",
+    "[",
+    "]",
+    "\x1b]0;title\x07",
+    "\x1b[2J",
+    "\x1b]52;c;ZXZpbA==\x07",
+    "\x9b2J",
+    "\u202e",
+    "\u2066",
+    "\x00",
+    "\r",
+    "\n",
+    "Zoë",
+    "O'Brien",
+]
 hostile = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), min_size=1, max_size=12).map("".join)
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -39,10 +57,21 @@ class Probe(App[None]):
             yield ResultsTable()
 
     def on_mount(self) -> None:
-        hit = SearchHit(case_id=1, case_ref="EHC-1", score=1.0, first_name=self.text, last_name=self.text,
-                        known_as=self.text, date_of_birth=dt.date(2014, 7, 3), age=12, postcode="AL1 3AB",
-                        school=self.text, stage="assessment", named_officer=self.text,
-                        matched=(MatchedField(field="first_name", query_terms=(self.text,), kind="typo"),))
+        hit = SearchHit(
+            case_id=1,
+            case_ref="EHC-1",
+            score=1.0,
+            first_name=self.text,
+            last_name=self.text,
+            known_as=self.text,
+            date_of_birth=dt.date(2014, 7, 3),
+            age=12,
+            postcode="AL1 3AB",
+            school=self.text,
+            stage="assessment",
+            named_officer=self.text,
+            matched=(MatchedField(field="first_name", query_terms=(self.text,), kind="typo"),),
+        )
         self.query_one(ResultsTable).show_hits([hit])
 
 
@@ -52,8 +81,12 @@ async def render(text: str) -> tuple[str, list[object]]:
         await pilot.pause()
         strips = app.screen._compositor.render_strips()
         shown = "\n".join("".join(seg.text for seg in strip) for strip in strips)
-        actions = [seg.style.meta["@click"] for strip in strips for seg in strip
-                   if seg.style is not None and seg.style.meta and "@click" in seg.style.meta]
+        actions = [
+            seg.style.meta["@click"]
+            for strip in strips
+            for seg in strip
+            if seg.style is not None and seg.style.meta and "@click" in seg.style.meta
+        ]
         assert app.is_running
     return shown, actions
 

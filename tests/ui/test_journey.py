@@ -89,13 +89,16 @@ async def test_log_and_accept_handoff(make_app: AppFactory, seeded: Seeded, sqli
     assert call.caller_contact_id == seeded.olivia_mum and call.caller_has_pr
     assert call.verified_dob and call.verified_postcode and not call.safeguarding
     [h] = handoffs(sqlite_db)
-    assert (h.team_code, h.proposed_team_code, h.override_reason, h.call_id) == ("front_door", "front_door", "",
-                                                                                 call.id)
+    assert (h.team_code, h.proposed_team_code, h.override_reason, h.call_id) == (
+        "front_door",
+        "front_door",
+        "",
+        call.id,
+    )
     assert h.notes == call.notes and "rule 'assessment'" in h.explanation
 
 
-async def test_other_team_callback_and_safeguarding(make_app: AppFactory, seeded: Seeded,
-                                                    sqlite_db: Database) -> None:
+async def test_other_team_callback_and_safeguarding(make_app: AppFactory, seeded: Seeded, sqlite_db: Database) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_and_verify(pilot, seeded)
@@ -136,7 +139,9 @@ async def test_other_team_callback_and_safeguarding(make_app: AppFactory, seeded
     rows = {h.team_code: h for h in handoffs(sqlite_db)}
     assert set(rows) == {"resolution", "safeguarding"}
     assert (rows["resolution"].proposed_team_code, rows["resolution"].override_reason) == (
-        "safeguarding", "Family dispute ongoing")
+        "safeguarding",
+        "Family dispute ongoing",
+    )
     alert = rows["safeguarding"]
     assert alert.priority == "urgent" and alert.due_at.replace(tzinfo=dt.UTC) == NOW
     with sqlite_db.read() as s:
@@ -187,8 +192,12 @@ async def test_no_case_call(make_app: AppFactory, seeded: Seeded, sqlite_db: Dat
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen), screen_text(app)
     [call] = calls(sqlite_db)
-    assert (call.case_id, call.caller_kind, call.caller_name, call.outcome) == (None, "other", "Pat Jones",
-                                                                               "signposted")
+    assert (call.case_id, call.caller_kind, call.caller_name, call.outcome) == (
+        None,
+        "other",
+        "Pat Jones",
+        "signposted",
+    )
 
 
 async def test_esc_backs_out_and_asks_before_discarding(make_app: AppFactory, seeded: Seeded) -> None:
@@ -213,8 +222,9 @@ async def test_esc_backs_out_and_asks_before_discarding(make_app: AppFactory, se
         assert isinstance(app.screen, SearchScreen) and app.call is None
 
 
-async def test_notes_typed_in_one_burst_with_the_save_are_stored_whole(make_app: AppFactory, seeded: Seeded,
-                                                                       sqlite_db: Database) -> None:
+async def test_notes_typed_in_one_burst_with_the_save_are_stored_whole(
+    make_app: AppFactory, seeded: Seeded, sqlite_db: Database
+) -> None:
     """A fast typist (or a paste) delivers the last words of the notes and Ctrl+S in one terminal read; the
     save must see every character (a priority Ctrl+S binding would run before the notes box took them)."""
     app = make_app()

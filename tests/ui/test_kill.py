@@ -29,9 +29,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_and_kill(url: str, acks_before_kill: int) -> tuple[str, set[str]]:
     """(notes of the last ACKed save, notes that may also have been committed) once the child is dead."""
-    child = subprocess.Popen([sys.executable, "-m", "tests.ui.kill_harness", url], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.ui.kill_harness", url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert child.stdout is not None
     lines: list[str] = []
     acks = 0
@@ -61,8 +66,9 @@ def run_and_kill(url: str, acks_before_kill: int) -> tuple[str, set[str]]:
 
 
 @pytest.mark.slow
-async def test_sigkill_mid_call_offers_exact_notes_back(make_app: AppFactory, seeded: Seeded,
-                                                        sqlite_db: Database) -> None:
+async def test_sigkill_mid_call_offers_exact_notes_back(
+    make_app: AppFactory, seeded: Seeded, sqlite_db: Database
+) -> None:
     rng = random.Random(5)
     for _round in range(2):
         last_ack, in_flight = run_and_kill(sqlite_db.url, rng.randint(2, 8))

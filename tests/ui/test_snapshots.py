@@ -60,8 +60,9 @@ async def drive_to(pilot, state: str) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("state", STATES)
-async def test_snapshot(state: str, size: tuple[int, int], make_app: AppFactory, seeded: Seeded,
-                        snapshot: SnapshotAssertion) -> None:
+async def test_snapshot(
+    state: str, size: tuple[int, int], make_app: AppFactory, seeded: Seeded, snapshot: SnapshotAssertion
+) -> None:
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await drive_to(pilot, state)

@@ -81,8 +81,9 @@ def encode_joined(encode: Callable[[Iterable[object]], list[int]], joined: str, 
     return lut[codes] if len(lut) else codes
 
 
-def encode_ids(encode: Callable[[Iterable[object]], list[int]], ids: np.ndarray,
-               names: Mapping[int, str]) -> np.ndarray:
+def encode_ids(
+    encode: Callable[[Iterable[object]], list[int]], ids: np.ndarray, names: Mapping[int, str]
+) -> np.ndarray:
     """int32 codes for rows holding foreign ids (officers), via one name look-up per distinct id."""
     if not len(ids):
         return np.zeros(0, np.int32)

@@ -58,10 +58,26 @@ class Columns:
         new_row = np.cumsum(keep, dtype=np.int64) - 1
         ck = keep[self.c_row] if len(self.c_row) else np.zeros(0, bool)
         return Columns(
-            self.case_id[keep], self.ref[keep], self.first[keep], self.known[keep], self.last[keep],
-            self.dob[keep], self.postcode[keep], self.school[keep], self.stage[keep], self.officer[keep],
-            new_row[self.c_row[ck]].astype(np.int32), self.c_pos[ck], self.c_name[ck], self.c_phone[ck],
-            self.c_alt[ck], self.names, self.postcodes, self.schools, self.stages, self.officers,
+            self.case_id[keep],
+            self.ref[keep],
+            self.first[keep],
+            self.known[keep],
+            self.last[keep],
+            self.dob[keep],
+            self.postcode[keep],
+            self.school[keep],
+            self.stage[keep],
+            self.officer[keep],
+            new_row[self.c_row[ck]].astype(np.int32),
+            self.c_pos[ck],
+            self.c_name[ck],
+            self.c_phone[ck],
+            self.c_alt[ck],
+            self.names,
+            self.postcodes,
+            self.schools,
+            self.stages,
+            self.officers,
             self.contact_names,
         )
 
@@ -178,8 +194,9 @@ class ColumnBuilder:
         self._names, self._postcodes, self._schools = _Table(), _Table(_postcode), _Table()
         self._stages, self._officers, self._cnames = _Table(), _Table(), _Table()
         self._dobs = _Table(None)
-        self._parts: dict[str, list[np.ndarray]] = {k: [] for k in (
-            "id", "ref", *self._CASE, "c_case", "c_pos", "c_name", "c_phone", "c_alt")}
+        self._parts: dict[str, list[np.ndarray]] = {
+            k: [] for k in ("id", "ref", *self._CASE, "c_case", "c_pos", "c_name", "c_phone", "c_alt")
+        }
 
     def _codes(self, name: str, table: _Table, values: Iterable[object]) -> None:
         self._parts[name].append(np.asarray(table.encode(values), dtype=np.int32))
@@ -192,10 +209,16 @@ class ColumnBuilder:
         p = self._parts
         p["id"].append(np.fromiter((r[0] for r in rows), np.int64, len(rows)))
         p["ref"].append(np.asarray([_ref_bytes(r[1]) for r in rows], dtype=bytes))
-        for name, table, col in (("first", self._names, 2), ("last", self._names, 3),
-                                 ("known", self._names, 4), ("dob", self._dobs, 5),
-                                 ("postcode", self._postcodes, 6), ("school", self._schools, 7),
-                                 ("stage", self._stages, 8), ("officer", self._officers, 9)):
+        for name, table, col in (
+            ("first", self._names, 2),
+            ("last", self._names, 3),
+            ("known", self._names, 4),
+            ("dob", self._dobs, 5),
+            ("postcode", self._postcodes, 6),
+            ("school", self._schools, 7),
+            ("stage", self._stages, 8),
+            ("officer", self._officers, 9),
+        ):
             self._codes(name, table, (r[col] for r in rows))
 
     def add_case_batch(self, batch: CaseBatch) -> None:
@@ -267,15 +290,36 @@ class ColumnBuilder:
         pos = np.minimum(np.searchsorted(ids[order], contact_case), max(len(ids) - 1, 0))
         found = (ids[order][pos] == contact_case) if len(ids) else np.zeros(len(contact_case), bool)
         c_row = order[pos][found].astype(np.int32) if len(ids) else np.zeros(0, np.int32)
-        for table in (self._names, self._postcodes, self._schools, self._stages, self._officers, self._cnames,
-                      self._dobs):
+        for table in (
+            self._names,
+            self._postcodes,
+            self._schools,
+            self._stages,
+            self._officers,
+            self._cnames,
+            self._dobs,
+        ):
             table.release()
         return Columns(
-            ids, refs, col["first"], col["known"], col["last"], dob_lut[col["dob"]], col["postcode"],
-            col["school"], col["stage"], col["officer"], c_row,
+            ids,
+            refs,
+            col["first"],
+            col["known"],
+            col["last"],
+            dob_lut[col["dob"]],
+            col["postcode"],
+            col["school"],
+            col["stage"],
+            col["officer"],
+            c_row,
             np.clip(self._cat("c_pos", np.int64)[found], 1, 100).astype(np.int16),
-            self._cat("c_name", np.int32)[found], self._cat("c_phone", np.int64)[found],
+            self._cat("c_name", np.int32)[found],
+            self._cat("c_phone", np.int64)[found],
             self._cat("c_alt", np.int64)[found],
-            self._names.values, self._postcodes.values, self._schools.values, self._stages.values,
-            self._officers.values, self._cnames.values,
+            self._names.values,
+            self._postcodes.values,
+            self._schools.values,
+            self._stages.values,
+            self._officers.values,
+            self._cnames.values,
         )

@@ -25,13 +25,61 @@ FIELD_NAMES = ("first_name", "known_as", "last_name", "contact_name")
 #: Words in school names that say nothing about which school (matching them would match half the county).
 SCHOOL_STOP = frozenset(
     [
-    "school", "primary", "junior", "infant", "infants", "academy", "college", "high", "secondary",
-    "nursery", "community", "church", "of", "england", "ce", "c", "e", "the", "st", "saint", "and",
-    "catholic", "rc", "voluntary", "aided", "controlled", "free", "special", "centre", "upper",
-    "lower", "middle", "grammar", "first", "boys", "girls", "jmi", "trust", "foundation",
-    "learning", "education", "sixth", "form", "studio", "all", "saints", "ss", "national", "pre",
-    "prep", "preparatory", "unit", "pru", "centre",
-]
+        "school",
+        "primary",
+        "junior",
+        "infant",
+        "infants",
+        "academy",
+        "college",
+        "high",
+        "secondary",
+        "nursery",
+        "community",
+        "church",
+        "of",
+        "england",
+        "ce",
+        "c",
+        "e",
+        "the",
+        "st",
+        "saint",
+        "and",
+        "catholic",
+        "rc",
+        "voluntary",
+        "aided",
+        "controlled",
+        "free",
+        "special",
+        "centre",
+        "upper",
+        "lower",
+        "middle",
+        "grammar",
+        "first",
+        "boys",
+        "girls",
+        "jmi",
+        "trust",
+        "foundation",
+        "learning",
+        "education",
+        "sixth",
+        "form",
+        "studio",
+        "all",
+        "saints",
+        "ss",
+        "national",
+        "pre",
+        "prep",
+        "preparatory",
+        "unit",
+        "pru",
+        "centre",
+    ]
 )
 _REF_PREFIX = re.compile(r"[a-z]+")
 _no_space = operator.methodcaller("replace", " ", "")
@@ -72,8 +120,11 @@ def _csr(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
     return offsets, order
 
 
-def _tokenise_table(table: list[
-    str], tok_ids: dict[str, int], vocab: list[str]) -> tuple[np.ndarray, np.ndarray,
+def _tokenise_table(
+    table: list[str], tok_ids: dict[str, int], vocab: list[str]
+) -> tuple[
+    np.ndarray,
+    np.ndarray,
 ]:
     """CSR from each distinct name string to its token ids (growing the vocabulary as it goes)."""
     offsets = np.zeros(len(table) + 1, dtype=np.int64)
@@ -137,8 +188,9 @@ def _refnums(refs: np.ndarray) -> np.ndarray:
     return num
 
 
-def _postings(cols: Columns, names: tuple[np.ndarray, np.ndarray], contact_names: tuple[np.ndarray, np.ndarray],
-              n_tokens: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _postings(
+    cols: Columns, names: tuple[np.ndarray, np.ndarray], contact_names: tuple[np.ndarray, np.ndarray], n_tokens: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(offsets by token, row, field, contact position) of every name token of every case, by token.
 
     The biggest arrays of a build (~8M entries at 1M cases), so each temporary is dropped as soon as it
@@ -194,9 +246,27 @@ def derive(cols: Columns) -> Derived:
     suffix_off, suffix_order = _csr((refnum % 1000).astype(np.int64), 1000)
     step = max(1, len(cols.ref) // 5000)
     prefixes = {m.group(0) for r in cols.ref[::step] if (m := _REF_PREFIX.match(fold(r.decode())))}
-    return Derived(vocab, post_off, post_row, post_field, post_pos, dob_order, cols.dob[dob_order],
-                   pc_off, pc_order, school_off, school_order, phones[p_order], which[p_order], refnum,
-                   r_order, refnum[r_order], suffix_off, suffix_order, sorted(prefixes))
+    return Derived(
+        vocab,
+        post_off,
+        post_row,
+        post_field,
+        post_pos,
+        dob_order,
+        cols.dob[dob_order],
+        pc_off,
+        pc_order,
+        school_off,
+        school_order,
+        phones[p_order],
+        which[p_order],
+        refnum,
+        r_order,
+        refnum[r_order],
+        suffix_off,
+        suffix_order,
+        sorted(prefixes),
+    )
 
 
 class CaseIndex:
@@ -260,10 +330,10 @@ class CaseIndex:
         code = self.pc_codes.get(key)
         if code is None:
             return np.zeros(0, np.int32)
-        return self.d.pc_order[self.d.pc_off[code]:self.d.pc_off[code + 1]]
+        return self.d.pc_order[self.d.pc_off[code] : self.d.pc_off[code + 1]]
 
     def rows_school(self, code: int) -> np.ndarray:
-        return self.d.school_order[self.d.school_off[code]:self.d.school_off[code + 1]]
+        return self.d.school_order[self.d.school_off[code] : self.d.school_off[code + 1]]
 
     def contacts_phone(self, number: int) -> np.ndarray:
         """Contact indices whose phone or alternative phone is `number`."""
@@ -278,7 +348,7 @@ class CaseIndex:
         """Rows whose reference digits end with `digits` (3+ digits; '4217' finds EHC-004217)."""
         value = int(digits)
         bucket = value % 1000
-        rows = self.d.suffix_order[self.d.suffix_off[bucket]:self.d.suffix_off[bucket + 1]]
+        rows = self.d.suffix_order[self.d.suffix_off[bucket] : self.d.suffix_off[bucket + 1]]
         if len(digits) > 3:
             rows = rows[self.d.refnum[rows] % (10 ** min(len(digits), 18)) == value]
         return rows

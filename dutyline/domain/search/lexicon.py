@@ -134,8 +134,10 @@ def _parse_nicknames() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[s
         for s in shorts.split():
             formal_to_short.setdefault(formal, set()).add(s)
             short_to_formal.setdefault(s, set()).add(formal)
-    return ({k: frozenset(v) for k, v in formal_to_short.items()},
-            {k: frozenset(v) for k, v in short_to_formal.items()})
+    return (
+        {k: frozenset(v) for k, v in formal_to_short.items()},
+        {k: frozenset(v) for k, v in short_to_formal.items()},
+    )
 
 
 _FORMAL_TO_SHORT, _SHORT_TO_FORMAL = _parse_nicknames()

@@ -161,8 +161,9 @@ class SearchIndex:
         return not self._delta_cases and bool(self._alive.all())
 
     # ------------------------------------------------------------------------------------------ search
-    def search(self, query: str, *, limit: int = 20, today: dt.date | None = None,
-               complete: bool = False) -> list[SearchHit]:
+    def search(
+        self, query: str, *, limit: int = 20, today: dt.date | None = None, complete: bool = False
+    ) -> list[SearchHit]:
         """Ranked cases for one free-text query (empty or unreadable queries give []).
 
         While a person is typing (`complete` False) the last word may be unfinished, so it also matches

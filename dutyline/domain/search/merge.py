@@ -41,13 +41,25 @@ def concat(a: Columns, b: Columns) -> Columns:
     return Columns(
         np.concatenate([a.case_id, b.case_id]),
         np.concatenate([a.ref.astype(f"S{width}"), b.ref.astype(f"S{width}")]),
-        np.concatenate([a.first, n_lut[b.first]]), np.concatenate([a.known, n_lut[b.known]]),
-        np.concatenate([a.last, n_lut[b.last]]), np.concatenate([a.dob, b.dob]),
-        np.concatenate([a.postcode, p_lut[b.postcode]]), np.concatenate([a.school, s_lut[b.school]]),
-        np.concatenate([a.stage, st_lut[b.stage]]), np.concatenate([a.officer, o_lut[b.officer]]),
-        np.concatenate([a.c_row, (b.c_row + len(a)).astype(np.int32)]), np.concatenate([a.c_pos, b.c_pos]),
-        np.concatenate([a.c_name, c_lut[b.c_name]]), np.concatenate([a.c_phone, b.c_phone]),
-        np.concatenate([a.c_alt, b.c_alt]), names, postcodes, schools, stages, officers, cnames,
+        np.concatenate([a.first, n_lut[b.first]]),
+        np.concatenate([a.known, n_lut[b.known]]),
+        np.concatenate([a.last, n_lut[b.last]]),
+        np.concatenate([a.dob, b.dob]),
+        np.concatenate([a.postcode, p_lut[b.postcode]]),
+        np.concatenate([a.school, s_lut[b.school]]),
+        np.concatenate([a.stage, st_lut[b.stage]]),
+        np.concatenate([a.officer, o_lut[b.officer]]),
+        np.concatenate([a.c_row, (b.c_row + len(a)).astype(np.int32)]),
+        np.concatenate([a.c_pos, b.c_pos]),
+        np.concatenate([a.c_name, c_lut[b.c_name]]),
+        np.concatenate([a.c_phone, b.c_phone]),
+        np.concatenate([a.c_alt, b.c_alt]),
+        names,
+        postcodes,
+        schools,
+        stages,
+        officers,
+        cnames,
     )
 
 
@@ -73,6 +85,20 @@ def prune(cols: Columns) -> Columns:
     stages, (stage,) = _prune(cols.stages, cols.stage)
     officers, (officer,) = _prune(cols.officers, cols.officer)
     cnames, (c_name,) = _prune(cols.contact_names, cols.c_name)
-    return replace(cols, first=first, known=known, last=last, postcode=postcode, school=school, stage=stage,
-                   officer=officer, c_name=c_name, names=names, postcodes=postcodes, schools=schools,
-                   stages=stages, officers=officers, contact_names=cnames)
+    return replace(
+        cols,
+        first=first,
+        known=known,
+        last=last,
+        postcode=postcode,
+        school=school,
+        stage=stage,
+        officer=officer,
+        c_name=c_name,
+        names=names,
+        postcodes=postcodes,
+        schools=schools,
+        stages=stages,
+        officers=officers,
+        contact_names=cnames,
+    )

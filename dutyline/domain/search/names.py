@@ -19,12 +19,34 @@ _APOSTROPHES = re.compile("['\u2019\u2018`\u00b4\u02bc]")
 _NON_LETTER = re.compile(r"[^a-z]+")
 _VOWELS = frozenset("aeiouy")
 
-_PREFIXES = (("mac", "mc"), ("kn", "n"), ("wr", "r"), ("ps", "s"), ("wh", "w"), ("x", "s"), ("ng", "n"),
-             ("gn", "n"), ("pf", "f"))
+_PREFIXES = (
+    ("mac", "mc"),
+    ("kn", "n"),
+    ("wr", "r"),
+    ("ps", "s"),
+    ("wh", "w"),
+    ("x", "s"),
+    ("ng", "n"),
+    ("gn", "n"),
+    ("pf", "f"),
+)
 _GROUPS = (
-    ("sch", "sh"), ("tch", "ch"), ("cz", "ch"), ("sz", "sh"), ("rz", "zh"), ("ph", "f"), ("ck", "k"),
-    ("th", "t"), ("dg", "j"), ("mps", "ms"), ("gh", "g"), ("kh", "k"), ("q", "k"), ("x", "ks"),
-    ("ch", "C"), ("sh", "S"),
+    ("sch", "sh"),
+    ("tch", "ch"),
+    ("cz", "ch"),
+    ("sz", "sh"),
+    ("rz", "zh"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("th", "t"),
+    ("dg", "j"),
+    ("mps", "ms"),
+    ("gh", "g"),
+    ("kh", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("ch", "C"),
+    ("sh", "S"),
 )
 _LETTERS = str.maketrans({"v": "f", "z": "s", "j": "y"})
 _SOFT_C = re.compile(r"c(?=[eiy])")
@@ -32,8 +54,9 @@ _SOFT_C = re.compile(r"c(?=[eiy])")
 
 #: Titles dropped from contact names ("Mrs Sarah Khan") and queries; they never identify anyone.
 #: Surname particles people write joined or apart (O Brien/OBrien, Mc Donald/McDonald, De Souza/DeSouza).
-PARTICLES = frozenset({"o", "mc", "mac", "de", "da", "di", "du", "la", "le", "van", "von", "der", "den", "al",
-                       "el", "st", "ter", "ten"})
+PARTICLES = frozenset(
+    {"o", "mc", "mac", "de", "da", "di", "du", "la", "le", "van", "von", "der", "den", "al", "el", "st", "ter", "ten"}
+)
 TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "prof", "rev", "sir", "lady", "master"})
 
 
@@ -108,7 +131,7 @@ def sound_key(word: str) -> str:
     s = word
     for old, new in _PREFIXES:
         if s.startswith(old):
-            s = new + s[len(old):]
+            s = new + s[len(old) :]
             break
     for old, new in _GROUPS:
         s = s.replace(old, new)

@@ -20,11 +20,24 @@ MAX_CHARS = 256
 MAX_WORDS = 8
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
-_MONTH_RE = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-             r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MONTH_RE = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _ORD = r"(?:st|nd|rd|th)?"
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _DMY_TEXT = re.compile(rf"(?<!\d)(\d{{1,2}}){_ORD}\s*(?:of\s+)?{_MONTH_RE}\.?,?\s*(\d{{4}}|\d{{2}})(?!\d)")
@@ -50,8 +63,9 @@ class ParsedQuery:
 
     @property
     def empty(self) -> bool:
-        return not (self.words or self.dates or self.phones or self.postcodes or self.refs
-                    or self.fragments or self.years)
+        return not (
+            self.words or self.dates or self.phones or self.postcodes or self.refs or self.fragments or self.years
+        )
 
 
 def _year(text: str, today: dt.date) -> int:

@@ -9,8 +9,16 @@ from __future__ import annotations
 #: named_officer_name). date_of_birth may be a `datetime.date` or an ISO 'YYYY-MM-DD' string; any extra
 #: trailing items (e.g. updated_at) are ignored.
 CASE_COLUMNS = (
-    "id", "case_ref", "first_name", "last_name", "known_as", "date_of_birth", "postcode", "school",
-    "stage", "named_officer",
+    "id",
+    "case_ref",
+    "first_name",
+    "last_name",
+    "known_as",
+    "date_of_birth",
+    "postcode",
+    "school",
+    "stage",
+    "named_officer",
 )
 #: Contact rows: (case_id, position, name, phone, alt_phone). Phones in any format (digits are kept).
 CONTACT_COLUMNS = ("case_id", "position", "name", "phone", "alt_phone")

@@ -66,8 +66,15 @@ class _Entries:
         self.field: list[np.ndarray] = []
         self.kind: list[np.ndarray] = []
 
-    def add(self, rows: np.ndarray, person: np.ndarray | int, term: int, score: np.ndarray | float,
-            field_code: np.ndarray | int, kind: np.ndarray | int = EXACT) -> None:
+    def add(
+        self,
+        rows: np.ndarray,
+        person: np.ndarray | int,
+        term: int,
+        score: np.ndarray | float,
+        field_code: np.ndarray | int,
+        kind: np.ndarray | int = EXACT,
+    ) -> None:
         n = len(rows)
         if not n:
             return
@@ -79,8 +86,7 @@ class _Entries:
         self.kind.append(kind if isinstance(kind, np.ndarray) else np.full(n, kind, np.int8))
 
     def arrays(self) -> tuple[np.ndarray, ...]:
-        return tuple(np.concatenate(x) for x in (self.rows, self.person, self.term, self.score, self.field,
-                                                  self.kind))
+        return tuple(np.concatenate(x) for x in (self.rows, self.person, self.term, self.score, self.field, self.kind))
 
 
 def merge_words(index: CaseIndex, words: list[str]) -> list[str]:
@@ -130,8 +136,14 @@ def collect(index: CaseIndex, q: ParsedQuery, words: list[str], prefix_last: boo
             n = int(lens.sum())
             idx = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(n, dtype=np.int64)
             fields = d.post_field[idx]
-            e.add(d.post_row[idx], d.post_pos[idx], ti, _FIELD_W[fields] * np.repeat(sims, lens), fields,
-                  np.repeat(kinds, lens))
+            e.add(
+                d.post_row[idx],
+                d.post_pos[idx],
+                ti,
+                _FIELD_W[fields] * np.repeat(sims, lens),
+                fields,
+                np.repeat(kinds, lens),
+            )
         for code in index.school_words.get(w, ()):
             weight = W_SCHOOL * (0.6 + 0.4 * float(index.school_weight[code]))  # 'Ware' for "Chauncy, Ware"
             e.add(index.rows_school(code), 0, ti, weight, F_SCHOOL)
@@ -141,8 +153,13 @@ def collect(index: CaseIndex, q: ParsedQuery, words: list[str], prefix_last: boo
     for phone in q.phones:
         terms.append(phone)
         contacts = index.contacts_phone(int(phone))
-        e.add(index.cols.c_row[contacts], np.minimum(index.cols.c_pos[contacts], MAX_PERSON),
-              len(terms) - 1, W_PHONE, F_PHONE)
+        e.add(
+            index.cols.c_row[contacts],
+            np.minimum(index.cols.c_pos[contacts], MAX_PERSON),
+            len(terms) - 1,
+            W_PHONE,
+            F_PHONE,
+        )
     for pc in q.postcodes:
         terms.append(pc)
         e.add(index.rows_postcode(postcode_key(pc)), 0, len(terms) - 1, W_POSTCODE, F_POSTCODE)
@@ -150,9 +167,8 @@ def collect(index: CaseIndex, q: ParsedQuery, words: list[str], prefix_last: boo
     for ref in q.refs:
         terms.append(ref)
         letters = ref.rstrip("0123456789").lower()
-        rows = index.rows_refnum(int(ref[len(letters):]))
-        rows = np.asarray([r for r in rows if index.cols.ref[r].decode().lower().startswith(letters)],
-                          dtype=np.int64)
+        rows = index.rows_refnum(int(ref[len(letters) :]))
+        rows = np.asarray([r for r in rows if index.cols.ref[r].decode().lower().startswith(letters)], dtype=np.int64)
         e.add(rows, 0, len(terms) - 1, W_REF, F_REF)
     for frag in q.fragments:
         terms.append(frag)
@@ -161,8 +177,7 @@ def collect(index: CaseIndex, q: ParsedQuery, words: list[str], prefix_last: boo
     return e, terms
 
 
-def rank(index: CaseIndex, q: ParsedQuery, *, limit: int, prefix_last: bool,
-         alive: np.ndarray | None = None) -> Ranked:
+def rank(index: CaseIndex, q: ParsedQuery, *, limit: int, prefix_last: bool, alive: np.ndarray | None = None) -> Ranked:
     """The best `limit` rows of `index` for `q`, best first, with why each matched."""
     words = merge_words(index, q.words)
     e, terms = collect(index, q, words, prefix_last)
@@ -191,9 +206,18 @@ def rank(index: CaseIndex, q: ParsedQuery, *, limit: int, prefix_last: bool,
     return ranked
 
 
-def _explain(index: CaseIndex, top_rows: np.ndarray, rows: np.ndarray, person: np.ndarray, term: np.ndarray,
-             score: np.ndarray, fields: np.ndarray, kinds: np.ndarray, terms: list[str],
-             years: list[int]) -> dict[int, list[Match]]:
+def _explain(
+    index: CaseIndex,
+    top_rows: np.ndarray,
+    rows: np.ndarray,
+    person: np.ndarray,
+    term: np.ndarray,
+    score: np.ndarray,
+    fields: np.ndarray,
+    kinds: np.ndarray,
+    terms: list[str],
+    years: list[int],
+) -> dict[int, list[Match]]:
     """Best entry per (row, term) for the few rows shown."""
     sel = np.flatnonzero(np.isin(rows, top_rows))
     best: dict[tuple[int, int], int] = {}
@@ -215,4 +239,3 @@ def _explain(index: CaseIndex, top_rows: np.ndarray, rows: np.ndarray, person: n
             if int(index.dob_year[row]) in years:
                 out.setdefault(row, []).append(Match("birth_year", str(index.dob_year[row]), "exact", None))
     return out
-

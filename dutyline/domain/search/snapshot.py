@@ -64,10 +64,13 @@ def load(stream: IO[bytes]) -> tuple[SearchIndex, dict[str, Any]]:
         meta = dict(json.loads(z["meta"].tobytes().decode()))
         if meta.get("format") != FORMAT:
             raise ValueError("search snapshot format changed")
-        col_args = {f.name: (_unpack(z[f"c_{f.name}"]) if f.name in _TABLES_COLS else z[f"c_{f.name}"])
-                    for f in fields(Columns)}
-        der_args = {f.name: (_unpack(z[f"d_{f.name}"]) if f.name in _TABLES_DERIVED else z[f"d_{f.name}"])
-                    for f in fields(Derived)}
+        col_args = {
+            f.name: (_unpack(z[f"c_{f.name}"]) if f.name in _TABLES_COLS else z[f"c_{f.name}"]) for f in fields(Columns)
+        }
+        der_args = {
+            f.name: (_unpack(z[f"d_{f.name}"]) if f.name in _TABLES_DERIVED else z[f"d_{f.name}"])
+            for f in fields(Derived)
+        }
     for name in _TABLES_DERIVED:  # an empty list packs to b"" and unpacks to [""]
         if der_args[name] == [""]:
             der_args[name] = []

@@ -65,9 +65,11 @@ class Vocab:
         hit = self._arr_cache.get(key)
         if hit is None:
             m = self.match(word, prefix=prefix)
-            hit = (np.fromiter((x[0] for x in m), np.int64, len(m)),
-                   np.fromiter((x[1] for x in m), np.float32, len(m)),
-                   np.fromiter((x[2] for x in m), np.int8, len(m)))
+            hit = (
+                np.fromiter((x[0] for x in m), np.int64, len(m)),
+                np.fromiter((x[1] for x in m), np.float32, len(m)),
+                np.fromiter((x[2] for x in m), np.int8, len(m)),
+            )
             if len(self._arr_cache) >= _CACHE_SIZE:
                 self._arr_cache.clear()
             self._arr_cache[key] = hit
@@ -103,8 +105,9 @@ class Vocab:
         if d:
             lo = bisect.bisect_left(self._len_keys, len(word) - d)
             hi = bisect.bisect_right(self._len_keys, len(word) + d)
-            for _tok, dist, pos in process.extract(word, self._len_tokens[lo:hi], scorer=OSA.distance,
-                                                   score_cutoff=d, limit=None):
+            for _tok, dist, pos in process.extract(
+                word, self._len_tokens[lo:hi], scorer=OSA.distance, score_cutoff=d, limit=None
+            ):
                 add(self._len_ids[lo + pos], SIM_TYPO[int(dist)], TYPO)
         if prefix and len(word) >= 2:
             i = bisect.bisect_left(self._alpha_tokens, word)

@@ -34,6 +34,7 @@ class DutyActions:
     selected: QueueItem | None
 
     if TYPE_CHECKING:  # provided by Screen / DutyScreen; declared for type checkers only
+
         def notify(self, *args: Any, **kwargs: Any) -> None: ...
         def load(self, record_view: bool = False) -> Any: ...
 
@@ -80,8 +81,7 @@ class DutyActions:
         if item is None:
             return
         if item.kind is not ItemKind.CALLBACK:
-            self.notify("Failed attempts are for callbacks; a hand-off is accepted (A) or completed (D).",
-                        markup=False)
+            self.notify("Failed attempts are for callbacks; a hand-off is accepted (A) or completed (D).", markup=False)
             return
         if self._held(item, "record the attempt"):
             self.app.push_screen(AttemptForm(item), lambda res: res and self.run_action("attempt", item, res=res))
@@ -103,8 +103,10 @@ class DutyActions:
     def open_reassign(self, item: QueueItem) -> None:
         teams = queue.team_choices(self.ctx)
         self.app.call_from_thread(
-            self.app.push_screen, ReassignForm(item, teams),
-            lambda res: res and self.run_action("reassign", item, res=res))
+            self.app.push_screen,
+            ReassignForm(item, teams),
+            lambda res: res and self.run_action("reassign", item, res=res),
+        )
 
     def action_manager(self) -> None:
         ctx = self.ctx
@@ -118,8 +120,9 @@ class DutyActions:
         self.app.push_screen(ManagerScreen(ctx, team))
 
     @work(thread=True, group="duty-act", exit_on_error=False)
-    def run_action(self, what: str, item: QueueItem | None, *, res: tuple[str, str] | None = None,
-                   team: str = "") -> None:
+    def run_action(
+        self, what: str, item: QueueItem | None, *, res: tuple[str, str] | None = None, team: str = ""
+    ) -> None:
         """Run one queue use case; refusals come back as worker errors and are shown in plain words."""
         ctx = self.ctx
         message = ""
@@ -142,8 +145,9 @@ class DutyActions:
                 message = "Released: it is back in the queue."
             elif what == "complete" and res is not None:
                 queue.complete(ctx, item.kind, item.id, token, res[0], res[1])
-                message = "Completed" + (" and logged as a call on the case." if item.kind is ItemKind.CALLBACK
-                                         else ".")
+                message = "Completed" + (
+                    " and logged as a call on the case." if item.kind is ItemKind.CALLBACK else "."
+                )
             elif what == "attempt" and res is not None:
                 n = queue.record_attempt(ctx, item.id, token, res[0], res[1])
                 message = f"Attempt {n} recorded; the callback is back in the queue."

@@ -56,15 +56,28 @@ class DutyDetail(VerticalScroll):
 
     def show_item(self, item: QueueItem, login: str, team: str = "") -> None:
         """`team` is the team's name (the screen looks it up in the policy); its code when empty."""
-        self._set("dd-title", join(Text(f"{item.kind.label} {item.id}", style="bold"), " · due ",
-                                   when(item.due_at), " · ", plain(team or item.team_code)))
+        self._set(
+            "dd-title",
+            join(
+                Text(f"{item.kind.label} {item.id}", style="bold"),
+                " · due ",
+                when(item.due_at),
+                " · ",
+                plain(team or item.team_code),
+            ),
+        )
         flags = flag_text(item)
         escalated = " · escalated to the team manager" if item.escalated and item.is_open_state else ""
-        self._set("dd-flag", Text(f"{time_left_text(item)}" + (f" · {flags}" if flags else "") + escalated,
-                                  style=row_style(item), end=""))
+        self._set(
+            "dd-flag",
+            Text(
+                f"{time_left_text(item)}" + (f" · {flags}" if flags else "") + escalated, style=row_style(item), end=""
+            ),
+        )
         if item.kind is ItemKind.CALLBACK:
-            contact = join("Ring: ", plain(item.contact_name or "(no name)"), " on ",
-                           plain(item.phone or "(no number)"))
+            contact = join(
+                "Ring: ", plain(item.contact_name or "(no name)"), " on ", plain(item.phone or "(no number)")
+            )
             if item.preferred_time:
                 contact.append_text(join(" · prefers ", plain(item.preferred_time)))
         else:
@@ -81,17 +94,33 @@ class DutyDetail(VerticalScroll):
         if item.case_id is None:
             self._set("dd-case", Text("Not linked to a case.", end=""))
         else:
-            self._set("dd-case", join(plain(item.child_name, style="bold"), "  ", plain(item.case_ref),
-                                      Text("\nLoading the case summary…", style="italic")))
+            self._set(
+                "dd-case",
+                join(
+                    plain(item.child_name, style="bold"),
+                    "  ",
+                    plain(item.case_ref),
+                    Text("\nLoading the case summary…", style="italic"),
+                ),
+            )
 
     def show_case(self, summary: CaseSummary) -> None:
         from dutyline.ui.widgets.case_card import officer_line
 
         case = summary.case
-        text = join(plain(case.display_name, style="bold"), "  ", plain(case.case_ref),
-                    f"\nAge {summary.age} ({summary.year_group_label}) · ", plain(case.district.value),
-                    "\nStage: ", plain(case.stage.label), "\nClock: ", plain(summary.headline), "\n",
-                    officer_line(summary))
+        text = join(
+            plain(case.display_name, style="bold"),
+            "  ",
+            plain(case.case_ref),
+            f"\nAge {summary.age} ({summary.year_group_label}) · ",
+            plain(case.district.value),
+            "\nStage: ",
+            plain(case.stage.label),
+            "\nClock: ",
+            plain(summary.headline),
+            "\n",
+            officer_line(summary),
+        )
         self._set("dd-case", text)
 
     def case_unavailable(self, message: str) -> None:

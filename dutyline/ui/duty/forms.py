@@ -66,8 +66,13 @@ class CompleteForm(DutyForm[tuple[str, str]]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="duty-dialog"):
             yield self.heading("Complete")
-            yield Select([(label, o.value) for o, label in OUTCOME_LABELS.items()], prompt="Outcome",
-                         id="outcome", value=Outcome.RESOLVED.value, allow_blank=False)
+            yield Select(
+                [(label, o.value) for o, label in OUTCOME_LABELS.items()],
+                prompt="Outcome",
+                id="outcome",
+                value=Outcome.RESOLVED.value,
+                allow_blank=False,
+            )
             yield Static(Text("Notes (what was said and agreed)"), markup=False)
             yield TextArea(id="notes")
             yield Static("", classes="problem", markup=False)
@@ -95,8 +100,13 @@ class AttemptForm(DutyForm[tuple[str, str]]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="duty-dialog"):
             yield self.heading("Failed attempt:")
-            yield Select([(r.label, r.value) for r in AttemptResult], prompt="What happened", id="result",
-                         value=AttemptResult.NO_ANSWER.value, allow_blank=False)
+            yield Select(
+                [(r.label, r.value) for r in AttemptResult],
+                prompt="What happened",
+                id="result",
+                value=AttemptResult.NO_ANSWER.value,
+                allow_blank=False,
+            )
             yield Input(placeholder="Note (optional), e.g. 'left message to ring the duty line'", id="note")
             yield Static("", classes="problem", markup=False)
             yield Static(Text("Ctrl+S save · Esc cancel · the callback goes back to the queue"), markup=False)
@@ -123,8 +133,7 @@ class ReassignForm(DutyForm[tuple[str, str]]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="duty-dialog"):
             yield self.heading("Reassign")
-            yield Select([(Text(f"{name} ({code})"), code) for code, name in self.teams], prompt="To team",
-                         id="team")
+            yield Select([(Text(f"{name} ({code})"), code) for code, name in self.teams], prompt="To team", id="team")
             yield Input(placeholder="Reason (required), e.g. 'about a tribunal appeal'", id="reason")
             yield Static("", classes="problem", markup=False)
             yield Static(Text("Ctrl+S save · Esc cancel"), markup=False)

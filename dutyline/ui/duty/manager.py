@@ -29,14 +29,21 @@ def report_lines(report: TeamReport, team: str = "") -> Text:
     kept = report.kept_ratio
     out = Text(end="")
     out.append(f"Team {one_line(team or report.team_code)} · as of {when(report.as_of)} · last 28 days\n", style="bold")
-    out.append(f"Completed on time: {report.completed_on_time}   Completed late: {report.completed_late}"
-               + (f"   Kept: {kept:.0%}" if kept is not None else "") + "\n")
+    out.append(
+        f"Completed on time: {report.completed_on_time}   Completed late: {report.completed_late}"
+        + (f"   Kept: {kept:.0%}" if kept is not None else "")
+        + "\n"
+    )
     out.append(f"Open, not yet due: {report.open_on_time}   ")
-    out.append(f"OVERDUE open: {report.overdue_open} (escalated {report.escalated_open})",
-               style=OVERDUE_STYLE if report.overdue_open else "")
+    out.append(
+        f"OVERDUE open: {report.overdue_open} (escalated {report.escalated_open})",
+        style=OVERDUE_STYLE if report.overdue_open else "",
+    )
     out.append(f"   Cancelled: {report.cancelled}\n")
-    out.append(f"Time to complete (working hours): p50 {_hours(report.p50_hours_to_complete)} · "
-               f"p95 {_hours(report.p95_hours_to_complete)}")
+    out.append(
+        f"Time to complete (working hours): p50 {_hours(report.p50_hours_to_complete)} · "
+        f"p95 {_hours(report.p95_hours_to_complete)}"
+    )
     return out
 
 
@@ -82,8 +89,9 @@ class ManagerScreen(ModalScreen[None]):
 
     def show(self, report: TeamReport) -> None:
         self.report = report
-        self.query_one("#mgr-summary", Static).update(report_lines(report, team_name(self.ctx.policy,
-                                                                                   report.team_code)))
+        self.query_one("#mgr-summary", Static).update(
+            report_lines(report, team_name(self.ctx.policy, report.team_code))
+        )
         table = self.query_one(DataTable)
         table.clear()
         for item in report.overdue_items:

@@ -14,8 +14,14 @@ from dutyline.ui.safe import local_time, plain
 
 #: (key, header) in order of importance: at 80 columns the first five fit, the rest scroll sideways.
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("flag", "Flag"), ("left", "Time left"), ("case", "Case"), ("child", "Child"), ("status", "Status"),
-    ("kind", "What"), ("due", "Due"), ("team", "Team"),
+    ("flag", "Flag"),
+    ("left", "Time left"),
+    ("case", "Case"),
+    ("child", "Child"),
+    ("status", "Status"),
+    ("kind", "What"),
+    ("due", "Due"),
+    ("team", "Team"),
 )
 CHILD_WIDTH = 18
 #: Team names are long ("Provision, Outcomes and Placement"); the column shows the start, the pane the rest.
@@ -30,7 +36,7 @@ def team_name(policy: object | None, code: str) -> str:
 
 
 def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def flag_text(item: QueueItem) -> str:
@@ -83,7 +89,7 @@ def row_cells(item: QueueItem, login: str, policy: object | None = None) -> tupl
     kind = item.kind.label
     child = item.child_name or "—"
     if len(child) > CHILD_WIDTH:
-        child = child[:CHILD_WIDTH - 1] + "…"
+        child = child[: CHILD_WIDTH - 1] + "…"
     return (
         Text(flag_text(item), style=style, end=""),
         Text(time_left_text(item), style=style, end=""),

@@ -33,8 +33,11 @@ from dutyline.ui.duty.rows import COLUMNS, counts_line, row_cells, team_name
 from dutyline.ui.errors import describe
 
 STATUS_LABELS = {
-    StatusFilter.AVAILABLE: "Available to me", StatusFilter.OPEN: "Open (unclaimed)",
-    StatusFilter.MINE: "Claimed by me", StatusFilter.CLAIMED: "Claimed by anyone", StatusFilter.DONE: "Done",
+    StatusFilter.AVAILABLE: "Available to me",
+    StatusFilter.OPEN: "Open (unclaimed)",
+    StatusFilter.MINE: "Claimed by me",
+    StatusFilter.CLAIMED: "Claimed by anyone",
+    StatusFilter.DONE: "Done",
     StatusFilter.ALL: "Everything",
 }
 #: How long the cursor must rest on a row before its case summary is loaded (and audited as a view).
@@ -105,8 +108,12 @@ class DutyScreen(DutyActions, Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="duty-bar"):
             yield Select([("All my teams", ALL_TEAMS)], value=ALL_TEAMS, allow_blank=False, id="duty-team")
-            yield Select([(label, s.value) for s, label in STATUS_LABELS.items()],
-                         value=StatusFilter.AVAILABLE.value, allow_blank=False, id="duty-status")
+            yield Select(
+                [(label, s.value) for s, label in STATUS_LABELS.items()],
+                value=StatusFilter.AVAILABLE.value,
+                allow_blank=False,
+                id="duty-status",
+            )
         yield Static(Text("Loading the queue…"), id="duty-counts", markup=False)
         with Horizontal(id="duty-main"):
             yield DataTable(id="duty-queue", cursor_type="row", zebra_stripes=True)

@@ -21,8 +21,7 @@ R = TypeVar("R")
 
 def _report(screen: Screen[Any], event: Worker.StateChanged) -> None:
     if event.state == WorkerState.ERROR and event.worker.error is not None:
-        screen.notify(describe(event.worker.error), title="Not done", severity="error", markup=False,
-                      timeout=10)
+        screen.notify(describe(event.worker.error), title="Not done", severity="error", markup=False, timeout=10)
 
 
 class DeskScreen(Screen[R]):

@@ -55,11 +55,21 @@ class CallScreen(DeskScreen[None]):
         if state is None or self.summary is None:
             return
         secs = (self.desk_app.desk.now() - state.started_at).total_seconds()
-        verified = ("caller verified" if state.may_see_case
-                    else "caller NOT VERIFIED" if state.verify_skipped else "checking who is calling")
-        self.query_one("#call-header", Static).update(join(
-            "Call about ", plain(self.summary.case.display_name, style="bold"), f" ({self.summary.case.case_ref})",
-            f" · on the call {duration(secs)} · {verified}"))
+        verified = (
+            "caller verified"
+            if state.may_see_case
+            else "caller NOT VERIFIED"
+            if state.verify_skipped
+            else "checking who is calling"
+        )
+        self.query_one("#call-header", Static).update(
+            join(
+                "Call about ",
+                plain(self.summary.case.display_name, style="bold"),
+                f" ({self.summary.case.case_ref})",
+                f" · on the call {duration(secs)} · {verified}",
+            )
+        )
 
     @work(thread=True, exclusive=True, group="case-load", exit_on_error=False)
     def load(self) -> None:
@@ -89,8 +99,16 @@ class CallScreen(DeskScreen[None]):
                 self._fill_card()
         elif state.verify_skipped:
             body.remove_children()
-            body.mount(Static(Text("The caller was not verified, so the case details stay hidden. F2 logs the call; "
-                                   "F9 raises a safeguarding concern."), classes="banner -warning", markup=False))
+            body.mount(
+                Static(
+                    Text(
+                        "The caller was not verified, so the case details stay hidden. F2 logs the call; "
+                        "F9 raises a safeguarding concern."
+                    ),
+                    classes="banner -warning",
+                    markup=False,
+                )
+            )
         elif not body.query(VerifyPanel):
             body.remove_children()
             body.mount(VerifyPanel(self.summary.case, state, id="verify"))
@@ -146,8 +164,9 @@ class CallScreen(DeskScreen[None]):
             self.notify("This case has no listed contacts to change.", markup=False)
             return
         caller = state.caller_contact_id if state.caller_kind == CallerKind.CONTACT.value else None
-        self.app.push_screen(ContactEditScreen(self.case_id, contacts, caller),
-                             lambda changed: self.load() if changed else None)
+        self.app.push_screen(
+            ContactEditScreen(self.case_id, contacts, caller), lambda changed: self.load() if changed else None
+        )
 
     def action_end_call(self) -> None:
         self.desk_app.end_call_asking()

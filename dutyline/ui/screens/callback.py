@@ -29,8 +29,9 @@ class CallbackScreen(DeskModal[dict[str, Any] | None]):
         Binding("escape", "cancel", "Back"),
     ]
 
-    def __init__(self, decision: RoutingDecision, policy: Policy, contacts: tuple[ContactInfo, ...],
-                 state: CallState) -> None:
+    def __init__(
+        self, decision: RoutingDecision, policy: Policy, contacts: tuple[ContactInfo, ...], state: CallState
+    ) -> None:
         super().__init__()
         self.decision = decision
         self.policy = policy
@@ -56,16 +57,19 @@ class CallbackScreen(DeskModal[dict[str, Any] | None]):
                 yield RadioSet(*buttons, id="cb-numbers")
             typed = current.get("phone", "") if current.get("phone") not in [p for _, p in self.numbers] else ""
             yield Input(typed, placeholder="Or type another number", id="cb-phone")
-            yield Input(current.get("contact_name", ""), placeholder="Who to ask for (if not the contact above)",
-                        id="cb-name")
-            yield Input(current.get("preferred_time", ""), placeholder="Best time to call (e.g. after 3pm)",
-                        id="cb-time")
+            yield Input(
+                current.get("contact_name", ""), placeholder="Who to ask for (if not the contact above)", id="cb-name"
+            )
+            yield Input(
+                current.get("preferred_time", ""), placeholder="Best time to call (e.g. after 3pm)", id="cb-time"
+            )
             teams = [(t.name, code) for code, t in self.policy.teams.items() if t.send]
             default_team = current.get("team") or (d.team if self.policy.teams[d.team].send else teams[0][1])
             yield Select(teams, prompt="Owning team", id="cb-team", value=default_team, allow_blank=False)
             urgent = " (urgent)" if d.priority.value == "urgent" else ""
-            yield Static(Text(f"Due by {when(d.callback_due)}{urgent}: the service standard for this call."),
-                         markup=False)
+            yield Static(
+                Text(f"Due by {when(d.callback_due)}{urgent}: the service standard for this call."), markup=False
+            )
             yield Static(id="cb-problem", classes="problems", markup=False)
             yield Static(Text("Ctrl+S: book · Esc: back", style="italic"), markup=False)
         yield Footer()
@@ -84,12 +88,20 @@ class CallbackScreen(DeskModal[dict[str, Any] | None]):
                 contact, phone = self.numbers[index]
                 name = name or contact
         if not valid_uk_phone(phone_digits(phone)):
-            self.query_one("#cb-problem", Static).update(Text(
-                "! Choose a number or type one (10 or 11 digits starting 0, or +country code)."))
+            self.query_one("#cb-problem", Static).update(
+                Text("! Choose a number or type one (10 or 11 digits starting 0, or +country code).")
+            )
             self.query_one("#cb-phone").focus()
             return
         team = self.query_one("#cb-team", Select).value
         assert self.decision.callback_due is not None
-        self.dismiss({"phone": phone, "contact_name": name, "preferred_time": self.query_one("#cb-time", Input).value,
-                      "due_at": self.decision.callback_due.isoformat(), "team": team,
-                      "priority": self.decision.priority.value})
+        self.dismiss(
+            {
+                "phone": phone,
+                "contact_name": name,
+                "preferred_time": self.query_one("#cb-time", Input).value,
+                "due_at": self.decision.callback_due.isoformat(),
+                "team": team,
+                "priority": self.decision.priority.value,
+            }
+        )

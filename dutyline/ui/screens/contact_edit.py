@@ -29,8 +29,11 @@ from dutyline.ui.screens.base import DeskModal
 
 #: (field, label, longest value the contact table holds). Field names are the service's.
 FIELDS: tuple[tuple[str, str, int], ...] = (
-    ("name", "Name", 200), ("relationship", "Relationship", 100), ("phone", "Phone", 40),
-    ("alt_phone", "Other phone", 40), ("email", "Email", 254),
+    ("name", "Name", 200),
+    ("relationship", "Relationship", 100),
+    ("phone", "Phone", 40),
+    ("alt_phone", "Other phone", 40),
+    ("email", "Email", 254),
 )
 LABELS = {name: label for name, label, _ in FIELDS}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -51,8 +54,10 @@ def contact_problems(values: dict[str, str]) -> list[str]:
     for field in ("phone", "alt_phone"):
         number = values[field]
         if number and not valid_uk_phone(phone_digits(number)):
-            problems.append(f"{LABELS[field]}: this is not a UK number we can ring. Type 10 or 11 digits "
-                            "starting 0 (or +44 / +country code), or leave it empty.")
+            problems.append(
+                f"{LABELS[field]}: this is not a UK number we can ring. Type 10 or 11 digits "
+                "starting 0 (or +44 / +country code), or leave it empty."
+            )
     if values["email"] and not _EMAIL.match(values["email"]):
         problems.append("Email: this does not look like an email address (name@example.org), or leave it empty.")
     for field, label, longest in FIELDS:
@@ -97,8 +102,12 @@ class ContactEditScreen(DeskModal[bool | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="ce-dialog", classes="dialog"):
             yield Static(Text("Change contact details", style="bold"), markup=False)
-            yield Select([(contact_label(c), cid) for cid, c in self.contacts.items()], value=self.current.id,
-                         allow_blank=False, id="ce-contact")
+            yield Select(
+                [(contact_label(c), cid) for cid, c in self.contacts.items()],
+                value=self.current.id,
+                allow_blank=False,
+                id="ce-contact",
+            )
             with Horizontal(classes="ce-row"):
                 yield self._input("name")
                 yield self._input("relationship")
@@ -197,8 +206,9 @@ class ContactEditScreen(DeskModal[bool | None]):
         self.saving = False
         self._problem(Text(f"! {message}", end=""))
 
-    def _conflict(self, exc: Conflict, changes: dict[str, str], before: dict[str, str],
-                  fresh: ContactInfo | None) -> None:
+    def _conflict(
+        self, exc: Conflict, changes: dict[str, str], before: dict[str, str], fresh: ContactInfo | None
+    ) -> None:
         """Show what the other person changed and what was not saved; load the stored details."""
         self.saving = False
         self.stale = True
@@ -211,13 +221,23 @@ class ContactEditScreen(DeskModal[bool | None]):
             now = stored_values(fresh)
             for field, _, _ in FIELDS:
                 if now[field] != before[field]:
-                    lines.append(join(f"  {LABELS[field]} changed by someone else: now ",
-                                      plain(now[field] or "(empty)"), ", was ", plain(before[field] or "(empty)")))
+                    lines.append(
+                        join(
+                            f"  {LABELS[field]} changed by someone else: now ",
+                            plain(now[field] or "(empty)"),
+                            ", was ",
+                            plain(before[field] or "(empty)"),
+                        )
+                    )
             self._fill(fresh)
         for field, value in changes.items():
             lines.append(join(f"  Not saved, your {LABELS[field].lower()}: ", plain(value or "(empty)")))
-        lines.append(Text("The form now shows the stored details: type your change again if it is still right, "
-                          "then Ctrl+S.", end=""))
+        lines.append(
+            Text(
+                "The form now shows the stored details: type your change again if it is still right, then Ctrl+S.",
+                end="",
+            )
+        )
         self._problem(Text("\n", end="").join(lines))
 
     def action_cancel(self) -> None:

@@ -16,8 +16,11 @@ from dutyline.ui.screens.base import DeskModal
 class DraftOffer(DeskModal[bool]):
     """An unfinished call was found at start-up (or after unlocking): restore it whole, or discard it."""
 
-    BINDINGS = [Binding("r", "restore", "Restore call"), Binding("d", "discard", "Discard"),
-                Binding("escape", "restore", "Restore call")]
+    BINDINGS = [
+        Binding("r", "restore", "Restore call"),
+        Binding("d", "discard", "Discard"),
+        Binding("escape", "restore", "Restore call"),
+    ]
 
     def __init__(self, state: CallState) -> None:
         super().__init__()
@@ -25,14 +28,24 @@ class DraftOffer(DeskModal[bool]):
 
     def compose(self) -> ComposeResult:
         s = self.state
-        about = join("about ", plain(s.case_name or "a case"), f" ({s.case_ref})") if s.case_id \
+        about = (
+            join("about ", plain(s.case_name or "a case"), f" ({s.case_ref})")
+            if s.case_id
             else Text("not about a known case")
+        )
         notes = f"{len(s.notes)} characters of notes" if s.notes else "no notes yet"
         with Vertical(id="draft-box", classes="dialog"):
             yield Static(Text("Unfinished call found", style="bold"), markup=False)
-            yield Static(join(f"A call started {when(s.started_at)}, ", about, f", with {notes}",
-                              ", and a safeguarding concern" if s.safeguarding else "", ". It was not saved."),
-                         markup=False)
+            yield Static(
+                join(
+                    f"A call started {when(s.started_at)}, ",
+                    about,
+                    f", with {notes}",
+                    ", and a safeguarding concern" if s.safeguarding else "",
+                    ". It was not saved.",
+                ),
+                markup=False,
+            )
             yield Static(Text("R: restore it exactly as it was · D: discard it"), markup=False)
         yield Footer()
 
@@ -46,8 +59,11 @@ class DraftOffer(DeskModal[bool]):
 class ConfirmEnd(DeskModal[bool]):
     """Ending a call that has something typed in it."""
 
-    BINDINGS = [Binding("y", "yes", "End and discard"), Binding("n", "no", "Keep the call"),
-                Binding("escape", "no", "Keep the call")]
+    BINDINGS = [
+        Binding("y", "yes", "End and discard"),
+        Binding("n", "no", "Keep the call"),
+        Binding("escape", "no", "Keep the call"),
+    ]
 
     def __init__(self, safeguarding: bool) -> None:
         super().__init__()
@@ -56,8 +72,14 @@ class ConfirmEnd(DeskModal[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="dialog"):
             if self.safeguarding:
-                yield Static(Text("! A safeguarding concern is recorded on this call. Save the call (F2, "
-                                  "then Ctrl+S) so the duty officer is alerted.", style="bold"), markup=False)
+                yield Static(
+                    Text(
+                        "! A safeguarding concern is recorded on this call. Save the call (F2, "
+                        "then Ctrl+S) so the duty officer is alerted.",
+                        style="bold",
+                    ),
+                    markup=False,
+                )
             yield Static(Text("End this call without saving it? What was typed will be discarded."), markup=False)
             yield Static(Text("Y: end and discard · N or Esc: keep the call"), markup=False)
         yield Footer()
@@ -94,8 +116,11 @@ The screen locks after a few minutes without typing; a warning comes 30 seconds 
 
 
 class HelpScreen(DeskModal[None]):
-    BINDINGS = [Binding("escape", "cancel", "Close"), Binding("f1", "cancel", "Close", show=False),
-                Binding("question_mark", "cancel", "Close", show=False)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+        Binding("f1", "cancel", "Close", show=False),
+        Binding("question_mark", "cancel", "Close", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box", classes="dialog"):

@@ -40,8 +40,14 @@ class HandoffScreen(DeskModal[dict[str, Any] | None]):
         d = self.decision
         with Vertical(id="handoff-dialog", classes="dialog"):
             yield Static(Text("Hand off the call", style="bold"), markup=False)
-            yield Static(join("Proposed team: ", plain(d.team_name, style="bold"),
-                              " (urgent)" if d.priority.value == "urgent" else ""), markup=False)
+            yield Static(
+                join(
+                    "Proposed team: ",
+                    plain(d.team_name, style="bold"),
+                    " (urgent)" if d.priority.value == "urgent" else "",
+                ),
+                markup=False,
+            )
             yield Static(join("Why: ", plain(d.explanation)), classes="explanation", markup=False)
             if d.inbox:
                 yield Static(join("Inbox: ", plain(d.inbox)), markup=False)
@@ -49,8 +55,10 @@ class HandoffScreen(DeskModal[dict[str, Any] | None]):
                 yield Static(Text(f"If they need a callback, it is due by {when(d.callback_due)}."), markup=False)
             yield Vertical(id="handoff-other")  # filled on F7, so until then Enter can only mean "accept"
             yield Static(id="handoff-problem", classes="problems", markup=False)
-            yield Static(Text("Enter: accept the proposed team · F7: choose another team · Esc: back",
-                              style="italic"), markup=False)
+            yield Static(
+                Text("Enter: accept the proposed team · F7: choose another team · Esc: back", style="italic"),
+                markup=False,
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -65,16 +73,24 @@ class HandoffScreen(DeskModal[dict[str, Any] | None]):
             teams = [(t.name, code) for code, t in self.policy.teams.items() if code != d.team]
             chosen = self.current["team"] if self.current and self.current["team"] != d.team else Select.NULL
             reason = self.current.get("override_reason", "") if self.current else ""
-            box.mount(Select(teams, prompt="Choose another team", id="other-team", value=chosen),
-                      Input(reason, placeholder="Why this team instead? (recorded for the duty officer)",
-                            id="other-reason"))
+            box.mount(
+                Select(teams, prompt="Choose another team", id="other-team", value=chosen),
+                Input(reason, placeholder="Why this team instead? (recorded for the duty officer)", id="other-reason"),
+            )
         self.call_after_refresh(lambda: self.query_one("#other-team").focus())
 
     def action_accept(self) -> None:
         d = self.decision
         if not self.choosing_other:
-            self.dismiss({"team": d.team, "proposed_team": d.team, "explanation": d.explanation,
-                          "override_reason": "", "priority": d.priority.value})
+            self.dismiss(
+                {
+                    "team": d.team,
+                    "proposed_team": d.team,
+                    "explanation": d.explanation,
+                    "override_reason": "",
+                    "priority": d.priority.value,
+                }
+            )
             return
         team = self.query_one("#other-team", Select).value
         reason = self.query_one("#other-reason", Input).value.strip()
@@ -86,8 +102,15 @@ class HandoffScreen(DeskModal[dict[str, Any] | None]):
             self._problem("Say why the call goes to this team instead of the proposed one.")
             self.query_one("#other-reason").focus()
             return
-        self.dismiss({"team": team, "proposed_team": d.team, "explanation": d.explanation,
-                      "override_reason": reason, "priority": d.priority.value})
+        self.dismiss(
+            {
+                "team": team,
+                "proposed_team": d.team,
+                "explanation": d.explanation,
+                "override_reason": reason,
+                "priority": d.priority.value,
+            }
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

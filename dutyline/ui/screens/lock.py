@@ -30,8 +30,12 @@ class LockScreen(DeskScreen[Actor]):
     def compose(self) -> ComposeResult:
         with Vertical(id="lock-box", classes="dialog"):
             yield Static(Text("dutyline is locked", style="bold"), markup=False)
-            yield Static(Text("Locked after a while with no typing, to protect children's data. "
-                              "Sign in with your login and PIN."), markup=False)
+            yield Static(
+                Text(
+                    "Locked after a while with no typing, to protect children's data. Sign in with your login and PIN."
+                ),
+                markup=False,
+            )
             yield Input(placeholder="Login", id="lock-login")
             yield Input(placeholder="PIN", password=True, id="lock-pin")
             yield Static(id="lock-problem", classes="problems", markup=False)
@@ -81,6 +85,11 @@ class IdleWarning(DeskModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="idle-box", classes="dialog"):
             yield Static(Text("Still there?", style="bold"), markup=False)
-            yield Static(Text(f"The screen will lock in {self.seconds} seconds to protect children's data. "
-                              "Press any key to stay signed in. Your call is saved either way."),
-                         id="idle-text", markup=False)
+            yield Static(
+                Text(
+                    f"The screen will lock in {self.seconds} seconds to protect children's data. "
+                    "Press any key to stay signed in. Your call is saved either way."
+                ),
+                id="idle-text",
+                markup=False,
+            )

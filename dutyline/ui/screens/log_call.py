@@ -26,9 +26,11 @@ from dutyline.ui.screens.base import DeskScreen
 from dutyline.ui.screens.callback import CallbackScreen
 from dutyline.ui.screens.handoff import HandoffScreen
 
-_NO_CASE_CALLERS = [("The young person", CallerKind.YOUNG_PERSON.value),
-                    ("A parent, carer or someone else", CallerKind.OTHER.value),
-                    ("A professional (school, health…)", CallerKind.PROFESSIONAL.value)]
+_NO_CASE_CALLERS = [
+    ("The young person", CallerKind.YOUNG_PERSON.value),
+    ("A parent, carer or someone else", CallerKind.OTHER.value),
+    ("A professional (school, health…)", CallerKind.PROFESSIONAL.value),
+]
 
 
 def _value(select: Select[str]) -> str | None:
@@ -51,26 +53,42 @@ class LogCallScreen(DeskScreen[None]):
             if state.case_id is None:
                 with Horizontal(classes="row"):
                     yield Label("Caller", classes="field-label")
-                    yield Select(_NO_CASE_CALLERS, prompt="Who is calling?", id="no-case-kind",
-                                 value=state.caller_kind if state.caller_kind else Select.NULL)
+                    yield Select(
+                        _NO_CASE_CALLERS,
+                        prompt="Who is calling?",
+                        id="no-case-kind",
+                        value=state.caller_kind if state.caller_kind else Select.NULL,
+                    )
                 with Horizontal(classes="row"):
                     yield Label("Name, number", classes="field-label")
                     yield Input(state.caller_name, placeholder="Caller's name", id="no-case-name")
                     yield Input(state.caller_phone, placeholder="Number", id="no-case-phone")
             with Horizontal(classes="row"):
                 yield Label("Reason", classes="field-label")
-                yield Select([(label, r.value) for r, label in REASON_LABELS.items()], prompt="Why are they calling?",
-                             id="reason", value=state.reason or Select.NULL)
+                yield Select(
+                    [(label, r.value) for r, label in REASON_LABELS.items()],
+                    prompt="Why are they calling?",
+                    id="reason",
+                    value=state.reason or Select.NULL,
+                )
             with Horizontal(classes="row"):
                 yield Label("Urgent?", classes="field-label")
-                yield Select([(u.label, code) for code, u in policy.urgent_reasons.items()], prompt="Not urgent",
-                             id="urgent", value=state.urgent_reason or Select.NULL)
+                yield Select(
+                    [(u.label, code) for code, u in policy.urgent_reasons.items()],
+                    prompt="Not urgent",
+                    id="urgent",
+                    value=state.urgent_reason or Select.NULL,
+                )
             yield Label("Notes (what the caller said, what you told them)", classes="field-title")
             yield TextArea(state.notes, id="notes", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
             with Horizontal(classes="row"):
                 yield Label("Outcome", classes="field-label")
-                yield Select([(label, o.value) for o, label in OUTCOME_LABELS.items()], prompt="How did it end?",
-                             id="outcome", value=state.outcome or Select.NULL)
+                yield Select(
+                    [(label, o.value) for o, label in OUTCOME_LABELS.items()],
+                    prompt="How did it end?",
+                    id="outcome",
+                    value=state.outcome or Select.NULL,
+                )
             yield Static(id="log-extras", markup=False)
             yield Static(id="log-problems", classes="problems", markup=False)
         yield Footer()
@@ -88,21 +106,34 @@ class LogCallScreen(DeskScreen[None]):
 
     def _refresh_header(self) -> None:
         s = self.state
-        about = join("Call about ", plain(s.case_name, style="bold"), f" ({s.case_ref})") if s.case_id \
+        about = (
+            join("Call about ", plain(s.case_name, style="bold"), f" ({s.case_ref})")
+            if s.case_id
             else Text("Call not about a known case", style="bold")
+        )
         self.query_one("#log-header", Static).update(about)
         lines: list[Text] = []
         if s.handoff:
             extra = " (changed from the proposed team)" if s.handoff["team"] != s.handoff["proposed_team"] else ""
             lines.append(join("Hand-off: ", plain(self.desk_app.desk.policy.team_name(s.handoff["team"])), extra))
         if s.callback:
-            lines.append(join("Callback: ", plain(s.callback.get("phone", "")), " · due by ",
-                              when(_parse(s.callback.get("due_at"))), " · ",
-                              plain(self.desk_app.desk.policy.team_name(s.callback.get("team", "")))))
+            lines.append(
+                join(
+                    "Callback: ",
+                    plain(s.callback.get("phone", "")),
+                    " · due by ",
+                    when(_parse(s.callback.get("due_at"))),
+                    " · ",
+                    plain(self.desk_app.desk.policy.team_name(s.callback.get("team", ""))),
+                )
+            )
         if s.safeguarding:
             lines.append(Text("! SAFEGUARDING concern recorded on this call (F9 to view or change)", style="bold"))
-        self.query_one("#log-extras", Static).update(Text("\n").join(lines) if lines else Text(
-            "No hand-off or callback yet (F3, F4; Ctrl+S asks when the outcome needs one)", style="italic"))
+        self.query_one("#log-extras", Static).update(
+            Text("\n").join(lines)
+            if lines
+            else Text("No hand-off or callback yet (F3, F4; Ctrl+S asks when the outcome needs one)", style="italic")
+        )
 
     # --- keeping the state current --------------------------------------------------------------------
     @on(Select.Changed)
@@ -110,8 +141,11 @@ class LogCallScreen(DeskScreen[None]):
         value = event.value if isinstance(event.value, str) else None
         s = self.state
         key = event.select.id
-        if key in ("reason", "urgent") and s.handoff and value != getattr(s, "reason" if key == "reason"
-                                                                          else "urgent_reason"):
+        if (
+            key in ("reason", "urgent")
+            and s.handoff
+            and value != getattr(s, "reason" if key == "reason" else "urgent_reason")
+        ):
             s.handoff = None  # routing depends on these: propose again
         if key == "reason":
             s.reason = value
@@ -139,7 +173,8 @@ class LogCallScreen(DeskScreen[None]):
 
     def show_problems(self, problems: list[str]) -> None:
         self.query_one("#log-problems", Static).update(
-            Text("\n".join(f"! {p}" for p in problems), end="") if problems else Text(""))
+            Text("\n".join(f"! {p}" for p in problems), end="") if problems else Text("")
+        )
 
     # --- actions --------------------------------------------------------------------------------------
     def action_back(self) -> None:

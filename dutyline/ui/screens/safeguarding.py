@@ -44,12 +44,12 @@ class SafeguardingScreen(DeskModal[dict[str, Any] | None]):
         sg = self.policy.safeguarding
         raised = local_time(dt.datetime.fromisoformat(self.values["raised_at"]))
         with Vertical(id="sg-dialog", classes="dialog"):
-            yield Static(Text(f"SAFEGUARDING · 1. {sg.emergency}", style="bold"), classes="banner -error",
-                         markup=False)
+            yield Static(Text(f"SAFEGUARDING · 1. {sg.emergency}", style="bold"), classes="banner -error", markup=False)
             yield Static(Text(f"2. {sg.children_script}"), markup=False)
             yield Static(Text(f"3. {sg.adult_script}"), markup=False)
-            yield Static(Text("4. Record it here; saving the call alerts the duty officer.", style="italic"),
-                         markup=False)
+            yield Static(
+                Text("4. Record it here; saving the call alerts the duty officer.", style="italic"), markup=False
+            )
             with Horizontal(classes="row"):
                 yield Label("Time raised", classes="field-label")
                 yield Input(f"{raised:%H:%M}", id="sg-time", max_length=5)
@@ -93,8 +93,13 @@ class SafeguardingScreen(DeskModal[dict[str, Any] | None]):
             self.query_one("#sg-summary").focus()
             return
         self.state.extra.pop(DRAFT_KEY, None)
-        self.dismiss({"raised_at": raised.isoformat(), "summary": summary,
-                      "referral_ref": self.query_one("#sg-ref", Input).value.strip()})
+        self.dismiss(
+            {
+                "raised_at": raised.isoformat(),
+                "summary": summary,
+                "referral_ref": self.query_one("#sg-ref", Input).value.strip(),
+            }
+        )
 
     def _problem(self, text: str) -> None:
         self.query_one("#sg-problem", Static).update(Text(f"! {text}"))

@@ -28,7 +28,8 @@ def consent_needed(summary: CaseSummary, state: CallState) -> str:
     if summary.decision_rights_young_person:
         reasons.append(f"the young person ({summary.age}) makes their own decisions")
     if state.caller_kind in (CallerKind.PROFESSIONAL.value, CallerKind.OTHER.value) or (
-            state.caller_kind == CallerKind.CONTACT.value and not state.caller_has_pr):
+        state.caller_kind == CallerKind.CONTACT.value and not state.caller_has_pr
+    ):
         reasons.append("the caller does not hold parental responsibility")
     if not reasons:
         return ""
@@ -43,8 +44,7 @@ def officer_line(summary: CaseSummary) -> Text:
     contact = join(" · ", plain(team.name), " · ", plain(team.inbox)) if team else Text("", end="")
     if summary.acting_is_cover and acting is not None:
         until = f" until {day(named.absent_until)}" if named.absent_until else ""
-        return join("Officer: ", plain(named.name), f" is away{until}; covering today: ", plain(acting.name),
-                    contact)
+        return join("Officer: ", plain(named.name), f" is away{until}; covering today: ", plain(acting.name), contact)
     return join("Officer: ", plain(named.name), contact)
 
 
@@ -109,24 +109,32 @@ class CaseCard(VerticalScroll):
         if not calls.columns:
             calls.add_columns("When", "Caller", "Why", "Outcome", "Notes")
 
-    def show(self, summary: CaseSummary, activity: CaseActivity, state: CallState, team_name: dict[str, str]
-             ) -> None:
+    def show(self, summary: CaseSummary, activity: CaseActivity, state: CallState, team_name: dict[str, str]) -> None:
         if not self.query("#case-items"):  # not composed yet: on_mount shows the latest values
             self._initial = (summary, activity, state, team_name)
             return
         self._columns()
         case = summary.case
-        self.query_one("#case-title", Static).update(join(
-            plain(case.display_name, style="bold"), f"  {case.case_ref} · born {day(case.date_of_birth)} "
-            f"(age {summary.age}, {summary.year_group_label}) · ", plain(case.postcode),
-            *((" · ", plain(case.school)) if case.school.strip() else ())))
+        self.query_one("#case-title", Static).update(
+            join(
+                plain(case.display_name, style="bold"),
+                f"  {case.case_ref} · born {day(case.date_of_birth)} "
+                f"(age {summary.age}, {summary.year_group_label}) · ",
+                plain(case.postcode),
+                *((" · ", plain(case.school)) if case.school.strip() else ()),
+            )
+        )
         consent = consent_needed(summary, state)
         self._banner("#case-consent", consent)
-        repeat = (f"! Repeat caller: {activity.calls_in_window} calls about this child in the last 14 days."
-                  if activity.repeat_caller else "")
+        repeat = (
+            f"! Repeat caller: {activity.calls_in_window} calls about this child in the last 14 days."
+            if activity.repeat_caller
+            else ""
+        )
         self._banner("#case-repeat", repeat)
-        self.query_one("#case-stage", Static).update(Text(
-            f"Stage: {case.stage.label}, since {day(case.stage_since)}", end=""))
+        self.query_one("#case-stage", Static).update(
+            Text(f"Stage: {case.stage.label}, since {day(case.stage_since)}", end="")
+        )
         nxt = summary.clock.next
         clock = self.query_one("#case-clock", Static)
         mark = _STATUS_MARK.get(nxt.status) if nxt else None
@@ -154,9 +162,12 @@ class CaseCard(VerticalScroll):
             what = "Callback" if item.kind == "callback" else "Hand-off"
             if item.priority.value == "urgent":
                 what += " (urgent)"
-            table.add_row(Text(when(item.due_at), style="bold" if item.overdue else "", end=""), Text(what),
-                          plain(team_name.get(item.team_code, item.team_code)),
-                          Text(status, style="bold reverse" if item.overdue else "", end=""))
+            table.add_row(
+                Text(when(item.due_at), style="bold" if item.overdue else "", end=""),
+                Text(what),
+                plain(team_name.get(item.team_code, item.team_code)),
+                Text(status, style="bold reverse" if item.overdue else "", end=""),
+            )
         if not activity.open_items:
             table.add_row(Text("None"), Text(""), Text(""), Text(""))
 
@@ -165,9 +176,12 @@ class CaseCard(VerticalScroll):
         table.clear()
         for call in activity.recent:
             why = call.reason.label + (" · SAFEGUARDING" if call.safeguarding else "")
-            table.add_row(Text(when(call.started_at)), plain(call.caller_name or call.caller_kind.value),
-                          Text(why[:34]), Text(call.outcome.value.replace("_", " ")),
-                          plain(call.notes[:40] + ("…" if len(call.notes) > 40 else "")))
+            table.add_row(
+                Text(when(call.started_at)),
+                plain(call.caller_name or call.caller_kind.value),
+                Text(why[:34]),
+                Text(call.outcome.value.replace("_", " ")),
+                plain(call.notes[:40] + ("…" if len(call.notes) > 40 else "")),
+            )
         if not activity.recent:
             table.add_row(Text("No calls logged yet"), Text(""), Text(""), Text(""), Text(""))
-

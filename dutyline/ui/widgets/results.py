@@ -20,9 +20,16 @@ NAME_WIDTH = 26
 HIGHLIGHT = "bold underline"
 
 _FIELD_WORDS = {
-    "first_name": "name", "last_name": "name", "known_as": "known as", "contact_name": "contact",
-    "date_of_birth": "date of birth", "birth_year": "birth year", "phone": "phone", "postcode": "postcode",
-    "case_ref": "case ref", "school": "school",
+    "first_name": "name",
+    "last_name": "name",
+    "known_as": "known as",
+    "contact_name": "contact",
+    "date_of_birth": "date of birth",
+    "birth_year": "birth year",
+    "phone": "phone",
+    "postcode": "postcode",
+    "case_ref": "case ref",
+    "school": "school",
 }
 _KIND_WORDS = {"nickname": "nickname", "phonetic": "sounds like", "typo": "close spelling", "prefix": "start"}
 
@@ -53,10 +60,17 @@ def highlighted(value: str, terms: tuple[str, ...], *, whole: bool, limit: int =
 #: Short stage words for the results table, so name, date of birth, postcode, school, stage and what
 #: matched all fit at 120 columns (the case view uses the full labels).
 _STAGE_SHORT = {
-    Stage.REQUEST_RECEIVED: "Request received", Stage.ASSESSMENT: "Assessing", Stage.DRAFT_PLAN: "Draft plan",
-    Stage.PLAN_ISSUED: "Plan in place", Stage.ANNUAL_REVIEW: "Review held", Stage.AMENDMENT: "Amending plan",
-    Stage.NOT_ASSESSING: "Not assessing", Stage.NOT_ISSUING: "Not issuing", Stage.MEDIATION: "Mediation",
-    Stage.TRIBUNAL: "Tribunal", Stage.CEASED: "Plan ceased",
+    Stage.REQUEST_RECEIVED: "Request received",
+    Stage.ASSESSMENT: "Assessing",
+    Stage.DRAFT_PLAN: "Draft plan",
+    Stage.PLAN_ISSUED: "Plan in place",
+    Stage.ANNUAL_REVIEW: "Review held",
+    Stage.AMENDMENT: "Amending plan",
+    Stage.NOT_ASSESSING: "Not assessing",
+    Stage.NOT_ISSUING: "Not issuing",
+    Stage.MEDIATION: "Mediation",
+    Stage.TRIBUNAL: "Tribunal",
+    Stage.CEASED: "Plan ceased",
 }
 
 
@@ -78,9 +92,12 @@ def hit_row(hit: SearchHit) -> list[Text]:
     short = f"{dob.day} {dob:%b %Y}" if dob else "not recorded"  # no weekday: the column must fit 80 wide
     born = f"{short} ({hit.age})" if hit.age is not None else short
     born_cell = Text(born, style="bold underline" if born_hit else "", end="")
-    matched = ", ".join(dict.fromkeys(
-        _FIELD_WORDS.get(m.field, m.field) + (f" ({_KIND_WORDS[m.kind]})" if m.kind in _KIND_WORDS else "")
-        for m in hit.matched))
+    matched = ", ".join(
+        dict.fromkeys(
+            _FIELD_WORDS.get(m.field, m.field) + (f" ({_KIND_WORDS[m.kind]})" if m.kind in _KIND_WORDS else "")
+            for m in hit.matched
+        )
+    )
     return [
         highlighted(hit.display_name, name_terms, whole=name_hit, limit=NAME_WIDTH),
         born_cell,

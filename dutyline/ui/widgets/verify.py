@@ -44,36 +44,60 @@ class VerifyPanel(Vertical):
         self.state = state
         self._options: list[tuple[str, int | None, bool]] = [
             (CallerKind.CONTACT.value, c.id, c.parental_responsibility) for c in case.contacts
-        ] + [(CallerKind.YOUNG_PERSON.value, None, False), (CallerKind.PROFESSIONAL.value, None, False),
-             (CallerKind.OTHER.value, None, False)]
+        ] + [
+            (CallerKind.YOUNG_PERSON.value, None, False),
+            (CallerKind.PROFESSIONAL.value, None, False),
+            (CallerKind.OTHER.value, None, False),
+        ]
 
     def compose(self) -> ComposeResult:
         case = self.case
-        yield Static(join("Check who is calling about ", plain(case.display_name, style="bold"), f" ({case.case_ref})"),
-                     classes="section", markup=False)
-        yield Static(join("Ask the caller to confirm:  date of birth ", Text(day(case.date_of_birth), style="bold"),
-                          "   postcode ", plain(case.postcode, style="bold")), markup=False)
+        yield Static(
+            join("Check who is calling about ", plain(case.display_name, style="bold"), f" ({case.case_ref})"),
+            classes="section",
+            markup=False,
+        )
+        yield Static(
+            join(
+                "Ask the caller to confirm:  date of birth ",
+                Text(day(case.date_of_birth), style="bold"),
+                "   postcode ",
+                plain(case.postcode, style="bold"),
+            ),
+            markup=False,
+        )
         buttons = []
         for i, (kind, contact_id, pr) in enumerate(self._options):
             if kind == CallerKind.CONTACT.value:
                 c = next(x for x in case.contacts if x.id == contact_id)
                 text = _contact_label(c.name, c.relationship, pr)
             else:
-                text = Text({"young_person": "The young person", "professional": "A professional (school, health…)",
-                             "other": "Someone else"}[kind])
-            chosen = self.state.caller_kind == kind and (kind != CallerKind.CONTACT.value
-                                                          or self.state.caller_contact_id == contact_id)
+                text = Text(
+                    {
+                        "young_person": "The young person",
+                        "professional": "A professional (school, health…)",
+                        "other": "Someone else",
+                    }[kind]
+                )
+            chosen = self.state.caller_kind == kind and (
+                kind != CallerKind.CONTACT.value or self.state.caller_contact_id == contact_id
+            )
             buttons.append(RadioButton(text, value=chosen, id=f"caller-{i}"))
         yield RadioSet(*buttons, id="verify-caller")
         with Horizontal(id="verify-who"):
-            yield Input(self.state.caller_name, placeholder="Caller's name (if not a listed contact)",
-                        id="caller-name")
+            yield Input(self.state.caller_name, placeholder="Caller's name (if not a listed contact)", id="caller-name")
             yield Input(self.state.caller_phone, placeholder="Caller's number (optional)", id="caller-phone")
         with Horizontal(id="verify-checks"):
             yield Checkbox(Text("Date of birth confirmed"), self.state.verified_dob, id="check-dob")
             yield Checkbox(Text("Postcode confirmed"), self.state.verified_postcode, id="check-postcode")
-        yield Static(Text("The case opens when the caller is chosen and both are confirmed. "
-                          "F6: go on without verifying (details stay hidden).", style="italic"), markup=False)
+        yield Static(
+            Text(
+                "The case opens when the caller is chosen and both are confirmed. "
+                "F6: go on without verifying (details stay hidden).",
+                style="italic",
+            ),
+            markup=False,
+        )
 
     def on_mount(self) -> None:
         self._sync_name_box()
