@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
         tests = subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
         return tests or lint
     if command == "bench":
-        ensure_venv("test")
+        ensure_venv("test,bench")
         if not rest:
             sys.exit("which benchmark? " + ", ".join(p.stem for p in sorted((ROOT / "bench").glob("*.py"))))
         return subprocess.call([str(PY), str(ROOT / "bench" / f"{rest[0]}.py"), *rest[1:]], cwd=ROOT)
