@@ -100,7 +100,7 @@ def return_pairs(
         Callback.completed_at.is_not(None),
         _team_filter(Callback, teams),
     )
-    return [(a, b) for a, b in session.execute(stmt)]
+    return [(a, b) for a, b in session.execute(stmt) if b is not None]
 
 
 def trend_groups(
