@@ -34,6 +34,7 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 def child(kind: str, url: str, path: str) -> None:
     """Run one import in this (child) process and print a JSON line with seconds and peak RSS."""
+    from dutyline.config import Settings
     from dutyline.domain.model import Role
     from dutyline.domain.policy import load_policy
     from dutyline.services.context import Actor, Context
@@ -41,13 +42,20 @@ def child(kind: str, url: str, path: str) -> None:
     from dutyline.services.teams import sync_teams
     from dutyline.store import migrate
     from dutyline.store.engine import Database
+    from dutyline.store.uow import SqlUnitOfWork
 
     db = Database(url)
     migrate.upgrade(db)
-    sync_teams(db, load_policy(None))
+    sync_teams(SqlUnitOfWork(db), load_policy(None))
     start = time.perf_counter()
     if kind == "dutyline":
-        ctx = Context(db=db, actor=Actor(login="bench", roles=frozenset({Role.ADMIN})), clock=lambda: TODAY)
+        ctx = Context(
+            uow=SqlUnitOfWork(db),
+            actor=Actor(login="bench", roles=frozenset({Role.ADMIN})),
+            policy=load_policy(None),
+            settings=Settings(),
+            clock=lambda: TODAY,
+        )
         report = import_cases(ctx, Path(path))
         result = {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}
     else:

@@ -44,17 +44,24 @@ def desk(url: str, login: str, claimer: str, start: Any) -> tuple[list[int], lis
     """One desk: claim until the queue is empty; returns the ids it was given and each claim's seconds."""
     from sqlalchemy import select, update
 
+    from dutyline.config import Settings
     from dutyline.domain.model import Role
-    from dutyline.domain.queue import ItemKind
+    from dutyline.domain.policy import load_policy
+    from dutyline.domain.queue import ItemKind, new_token
     from dutyline.services import queue
     from dutyline.services.context import Actor, Context
-    from dutyline.services.queue_guard import new_token
     from dutyline.store import queue_repo
     from dutyline.store.engine import Database
     from dutyline.store.tables import Callback
+    from dutyline.store.uow import SqlUnitOfWork
 
     db = Database(url)
-    ctx = Context(db=db, actor=Actor(login=login, roles=frozenset({Role.DUTY_OFFICER}), teams=("front_door",)))
+    ctx = Context(
+        uow=SqlUnitOfWork(db),
+        actor=Actor(login=login, roles=frozenset({Role.DUTY_OFFICER}), teams=("front_door",)),
+        policy=load_policy(None),
+        settings=Settings(),
+    )
     with db.read() as s:  # connect before the start line
         s.execute(select(1))
 

@@ -155,7 +155,7 @@ def startup_child(url: str, home: str) -> None:
     imported = time.perf_counter() - t0
     t1 = time.perf_counter()
     db = Database(url)
-    service = SearchService(db)
+    service = SearchService(db, snapshot_dir=Path(home) / "search")
     service.build()
     ready = time.perf_counter() - t1
     ready_rss = rss_mb()

@@ -33,15 +33,22 @@ def app_child(url: str) -> None:
 
     from textual.widgets import Input
 
+    from dutyline.config import Settings
     from dutyline.domain.model import Role
     from dutyline.domain.policy import load_policy
     from dutyline.services.context import Actor, Context
     from dutyline.services.search import SearchService
     from dutyline.store.engine import Database
+    from dutyline.store.uow import SqlUnitOfWork
     from dutyline.ui.app import DutylineApp
 
     db = Database(url)
-    ctx = Context(db=db, actor=Actor(login="bench", roles=frozenset({Role.CALL_HANDLER})), policy=load_policy(None))
+    ctx = Context(
+        uow=SqlUnitOfWork(db),
+        actor=Actor(login="bench", roles=frozenset({Role.CALL_HANDLER})),
+        policy=load_policy(None),
+        settings=Settings(),
+    )
     app = DutylineApp(ctx, SearchService(db), idle_lock_s=3600)
 
     async def wait_ready() -> None:

@@ -83,15 +83,11 @@ class _PrivateRotatingHandler(RotatingFileHandler):
         return os.fdopen(fd, "a", encoding=self.encoding or "utf-8", errors=self.errors)
 
 
-def setup_file_log(folder: Path | None = None, level: int = logging.INFO) -> Path:
-    """Send the `dutyline` logger tree to `folder/dutyline.log` (default: logs/ in the data folder).
+def setup_file_log(folder: Path, level: int = logging.INFO) -> Path:
+    """Send the `dutyline` logger tree to `folder/dutyline.log` (the CLI passes logs/ in the data folder).
 
     Idempotent: a second call replaces the handler rather than doubling every line.
     """
-    if folder is None:
-        from dutyline.config import data_dir
-
-        folder = data_dir() / "logs"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(folder, 0o700)
     path = folder / LOG_NAME

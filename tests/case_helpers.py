@@ -13,6 +13,7 @@ from dutyline.domain.policy import load_policy
 from dutyline.services.teams import sync_teams
 from dutyline.store.engine import Database
 from dutyline.store.tables import Case, CaseException, Contact, Officer, Team
+from tests.contexts import uow
 
 
 def add_officer(
@@ -26,7 +27,7 @@ def add_officer(
     absent_until: dt.date | None = None,
 ) -> int:
     """An officer in `team` (teams are synced from the built-in policy first). Returns the id."""
-    sync_teams(db, load_policy(None))
+    sync_teams(uow(db), load_policy(None))
     with db.write() as session:
         team_id = session.scalar(select(Team.id).where(Team.code == team))
         row = Officer(

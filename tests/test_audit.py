@@ -23,6 +23,8 @@ from dutyline.services.context import Actor, Context
 from dutyline.store.audit import GENESIS, row_hash
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent
+from dutyline.store.uow import SqlWork
+from tests.contexts import db_of, make_context
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -30,10 +32,10 @@ T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def ctx(db: Database) -> Context:
     """An admin context over a trail of 10 rows (ids 1..10 on a fresh database)."""
-    context = Context(db=db, actor=Actor(login="ada", roles=frozenset({Role.ADMIN}), desk="desk1"), clock=lambda: T0)
+    context = make_context(db, actor=Actor(login="ada", roles=frozenset({Role.ADMIN}), desk="desk1"), clock=lambda: T0)
     with db.write() as session:
         for i in range(10):
-            context.audit(session, Action.VIEW_CASE, case_id=100 + i)
+            context.audit(SqlWork(session), Action.VIEW_CASE, case_id=100 + i)
     return context
 
 
@@ -65,7 +67,7 @@ def test_an_untouched_chain_verifies_and_the_check_is_audited(ctx: Context) -> N
     report = verify(ctx)
     assert report.ok and report.rows == 10 and report.first_bad_id is None
     assert "intact: 10 row(s)" in report.summary()
-    with ctx.db.read() as s:
+    with db_of(ctx).read() as s:
         last = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert last is not None and (last.action, last.outcome, last.detail) == ("audit_verify", "ok", "rows=10")
     assert verify(ctx).rows == 11  # the check's own row is part of the chain and verifies too
@@ -76,44 +78,44 @@ def test_an_untouched_chain_verifies_and_the_check_is_audited(ctx: Context) -> N
     [("detail", "rows=999"), ("login", "mallory"), ("case_id", 999), ("outcome", "refused"), ("action", "search")],
 )
 def test_an_edited_row_is_the_first_bad_row(ctx: Context, column: str, value: object) -> None:
-    row_ids = ids(ctx.db)
-    tamper(ctx.db, f"UPDATE audit_event SET {column} = :v WHERE id = :id", v=value, id=row_ids[4])
+    row_ids = ids(db_of(ctx))
+    tamper(db_of(ctx), f"UPDATE audit_event SET {column} = :v WHERE id = :id", v=value, id=row_ids[4])
     report = verify(ctx)
     assert not report.ok and report.first_bad_id == row_ids[4] and "changed" in report.reason
     assert f"BROKEN at row {row_ids[4]}" in report.summary()
 
 
 def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(ctx: Context) -> None:
-    row_ids = ids(ctx.db)
-    with ctx.db.read() as s:
+    row_ids = ids(db_of(ctx))
+    with db_of(ctx).read() as s:
         r = s.get(AuditEvent, row_ids[3])
         assert r is not None
         forged = row_hash(r.prev_hash, r.ts, "mallory", r.role, r.desk, r.action, r.case_id, r.outcome, r.detail)
-    tamper(ctx.db, "UPDATE audit_event SET login='mallory', hash=:h WHERE id=:id", h=forged, id=row_ids[3])
+    tamper(db_of(ctx), "UPDATE audit_event SET login='mallory', hash=:h WHERE id=:id", h=forged, id=row_ids[3])
     report = verify(ctx)
     assert report.first_bad_id == row_ids[4] and "link" in report.reason
 
 
 def test_a_deleted_row_is_caught_at_the_row_after_it(ctx: Context) -> None:
-    row_ids = ids(ctx.db)
-    tamper(ctx.db, "DELETE FROM audit_event WHERE id = :id", id=row_ids[6])
+    row_ids = ids(db_of(ctx))
+    tamper(db_of(ctx), "DELETE FROM audit_event WHERE id = :id", id=row_ids[6])
     report = verify(ctx)
     assert report.first_bad_id == row_ids[7] and "removed" in report.reason
 
 
 def test_deleting_the_first_rows_is_caught(ctx: Context) -> None:
-    row_ids = ids(ctx.db)
-    tamper(ctx.db, "DELETE FROM audit_event WHERE id IN (:a, :b)", a=row_ids[0], b=row_ids[1])
+    row_ids = ids(db_of(ctx))
+    tamper(db_of(ctx), "DELETE FROM audit_event WHERE id IN (:a, :b)", a=row_ids[0], b=row_ids[1])
     report = verify(ctx)
     assert report.first_bad_id == row_ids[2] and "first row" in report.reason
 
 
 def test_reordered_rows_are_caught(ctx: Context) -> None:
     """Swap rows 3 and 6 (every column but the id): the chain is read in id order, so row 3 breaks."""
-    row_ids = ids(ctx.db)
+    row_ids = ids(db_of(ctx))
     a, b, spare = row_ids[2], row_ids[5], 10_000
-    unprotect(ctx.db)
-    with ctx.db.engine.begin() as conn:  # hash is unique, so move through a spare id
+    unprotect(db_of(ctx))
+    with db_of(ctx).engine.begin() as conn:  # hash is unique, so move through a spare id
         conn.execute(text("UPDATE audit_event SET id=:s WHERE id=:a"), {"s": spare, "a": a})
         conn.execute(text("UPDATE audit_event SET id=:a WHERE id=:b"), {"a": a, "b": b})
         conn.execute(text("UPDATE audit_event SET id=:b WHERE id=:s"), {"b": b, "s": spare})
@@ -124,9 +126,9 @@ def test_reordered_rows_are_caught(ctx: Context) -> None:
 def test_truncation_is_caught_only_with_the_exported_head(ctx: Context, tmp_path: Path) -> None:
     head = audit_trail.export(ctx, T0 - dt.timedelta(days=1), tmp_path / "audit.csv")
     assert verify(ctx, head).ok and verify(ctx, head).head_found
-    row_ids = ids(ctx.db)
+    row_ids = ids(db_of(ctx))
     export_row = row_ids[10]  # the export's own audit row follows the head
-    tamper(ctx.db, "DELETE FROM audit_event WHERE id >= :id", id=export_row - 2)
+    tamper(db_of(ctx), "DELETE FROM audit_event WHERE id >= :id", id=export_row - 2)
     assert verify(ctx).ok, "the remaining chain is valid on its own"
     report = verify(ctx, head.upper())
     assert not report.ok and report.first_bad_id is None and report.head_found is False
@@ -135,9 +137,9 @@ def test_truncation_is_caught_only_with_the_exported_head(ctx: Context, tmp_path
 
 def test_a_chain_rewritten_from_some_row_is_caught_by_the_head(ctx: Context, tmp_path: Path) -> None:
     head = audit_trail.export(ctx, T0, tmp_path / "audit.csv")
-    row_ids = ids(ctx.db)
-    unprotect(ctx.db)
-    with ctx.db.engine.begin() as conn:  # rewrite row 5 and rehash everything after it consistently
+    row_ids = ids(db_of(ctx))
+    unprotect(db_of(ctx))
+    with db_of(ctx).engine.begin() as conn:  # rewrite row 5 and rehash everything after it consistently
         rows = conn.execute(
             text(
                 "SELECT id, ts, login, role, desk, action, case_id, outcome, detail "
@@ -171,23 +173,23 @@ def test_a_chain_rewritten_from_some_row_is_caught_by_the_head(ctx: Context, tmp
     ],
 )
 def test_the_database_itself_refuses_update_and_delete(ctx: Context, sql: str) -> None:
-    first = ids(ctx.db)[0]
-    with pytest.raises(DBAPIError, match="append-only"), ctx.db.engine.begin() as conn:
+    first = ids(db_of(ctx))[0]
+    with pytest.raises(DBAPIError, match="append-only"), db_of(ctx).engine.begin() as conn:
         conn.exec_driver_sql(sql.format(id=first))
-    assert len(ids(ctx.db)) == 10 and verify(ctx).ok
+    assert len(ids(db_of(ctx))) == 10 and verify(ctx).ok
 
 
 def test_postgresql_refuses_truncate(ctx: Context) -> None:
-    if not ctx.db.is_postgres:
+    if not db_of(ctx).is_postgres:
         pytest.skip("TRUNCATE is PostgreSQL only (SQLite's DELETE without WHERE is covered above)")
-    with pytest.raises(DBAPIError, match="append-only"), ctx.db.engine.begin() as conn:
+    with pytest.raises(DBAPIError, match="append-only"), db_of(ctx).engine.begin() as conn:
         conn.exec_driver_sql("TRUNCATE audit_event")
-    assert len(ids(ctx.db)) == 10
+    assert len(ids(db_of(ctx))) == 10
 
 
 def test_export_is_quoted_private_audited_and_holds_ids_only(ctx: Context, tmp_path: Path) -> None:
-    with ctx.db.write() as s:  # a detail that looks like a formula
-        ctx.audit(s, Action.SEARCH, detail='=HYPERLINK("http://x")')
+    with db_of(ctx).write() as s:  # a detail that looks like a formula
+        ctx.audit(SqlWork(s), Action.SEARCH, detail='=HYPERLINK("http://x")')
     out = tmp_path / "audit.csv"
     head = audit_trail.export(ctx, T0, out)
     assert os.stat(out).st_mode & 0o777 == 0o600
@@ -198,7 +200,7 @@ def test_export_is_quoted_private_audited_and_holds_ids_only(ctx: Context, tmp_p
     assert len(rows) == 11 and rows[-1]["hash"] == head and rows[0]["prev_hash"] == GENESIS
     assert rows[-1]["detail"] == '\'=HYPERLINK("http://x")'
     assert rows[0]["case_id"] == "100" and rows[0]["ts_utc"] == "2026-03-02T09:00:00.000000Z"
-    with ctx.db.read() as s:
+    with db_of(ctx).read() as s:
         last = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert last is not None and last.action == "audit_export" and last.prev_hash == head
     assert last.detail == f"rows=11 since=2026-03-02 head_id={rows[-1]['id']}"
@@ -209,7 +211,7 @@ def test_export_is_quoted_private_audited_and_holds_ids_only(ctx: Context, tmp_p
 def test_verify_and_export_need_the_admin_role(ctx: Context, tmp_path: Path) -> None:
     from dutyline.services.context import PermissionDenied
 
-    handler = Context(db=ctx.db, actor=Actor(login="hana", roles=frozenset({Role.TEAM_MANAGER})))
+    handler = make_context(db_of(ctx), actor=Actor(login="hana", roles=frozenset({Role.TEAM_MANAGER})))
     with pytest.raises(PermissionDenied):
         audit_trail.verify(handler)
     with pytest.raises(PermissionDenied):

@@ -18,10 +18,12 @@ from sqlalchemy.exc import ProgrammingError
 from dutyline.domain.model import Role
 from dutyline.domain.permissions import Action
 from dutyline.services import audit_trail
-from dutyline.services.context import Actor, Context
+from dutyline.services.context import Actor
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Staff
+from dutyline.store.uow import SqlWork
 from tests.conftest import _pg_admin, _pg_url, drop_pg_db, make_pg_db
+from tests.contexts import make_context
 
 pytestmark = pytest.mark.pg
 
@@ -73,9 +75,9 @@ def test_app_role_connects_as_itself_and_owns_nothing(app_db: tuple[Database, Da
 )
 def test_changing_the_audit_trail_is_a_permission_error(app_db: tuple[Database, Database, str], sql: str) -> None:
     owner, app, _role = app_db
-    ctx = Context(db=owner, actor=Actor(login="ada", roles=frozenset({Role.ADMIN})))
+    ctx = make_context(owner, actor=Actor(login="ada", roles=frozenset({Role.ADMIN})))
     with owner.write() as s:
-        ctx.audit(s, Action.SEARCH, detail="results=1")
+        ctx.audit(SqlWork(s), Action.SEARCH, detail="results=1")
     with pytest.raises(ProgrammingError) as info, app.engine.begin() as conn:
         conn.exec_driver_sql(sql)
     assert getattr(info.value.orig, "sqlstate", None) == "42501" or "must be owner" in str(info.value.orig)
@@ -85,13 +87,13 @@ def test_changing_the_audit_trail_is_a_permission_error(app_db: tuple[Database, 
 
 def test_the_app_role_can_do_its_normal_work(app_db: tuple[Database, Database, str]) -> None:
     _owner, app, _role = app_db
-    ctx = Context(db=app, actor=Actor(login="ada", roles=frozenset({Role.ADMIN})))
+    ctx = make_context(app, actor=Actor(login="ada", roles=frozenset({Role.ADMIN})))
     with app.write() as s:  # DML on a working table, and chained audit appends (advisory lock included)
         s.add(Staff(login="ada", display_name="Ada", roles="admin"))
-        ctx.audit(s, Action.MANAGE_STAFF, detail="add staff=ada")
+        ctx.audit(SqlWork(s), Action.MANAGE_STAFF, detail="add staff=ada")
     with app.write() as s:
         s.delete(s.scalar(select(Staff)))
-        ctx.audit(s, Action.MANAGE_STAFF, detail="removed")
+        ctx.audit(SqlWork(s), Action.MANAGE_STAFF, detail="removed")
     report = audit_trail.verify(ctx)
     assert report.ok and report.rows == 2
     with app.read() as s:

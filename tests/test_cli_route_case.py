@@ -15,6 +15,7 @@ from dutyline.services.teams import sync_teams
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Team
 from tests.case_helpers import add_case, add_exception, add_officer
+from tests.contexts import uow
 
 D = dt.date
 POLICY = Path(__file__).parents[1] / "dutyline" / "policy" / "hertfordshire.toml"
@@ -220,14 +221,14 @@ def test_custom_policy_file_via_cli(
 
 def test_sync_teams_is_idempotent_and_updates(db: Database) -> None:
     policy = load_policy(None)
-    sync_teams(db, policy)
-    sync_teams(db, policy)
+    sync_teams(uow(db), policy)
+    sync_teams(uow(db), policy)
     with db.read() as s:
         rows = {t.code: (t.name, t.inbox, t.area) for t in s.scalars(select(Team))}
     assert rows["annual_review_east"] == ("Annual Review East", "send.annualreview.east@hertfordshire.gov.uk", "east")
     assert len(rows) == len(policy.teams)
     changed = parse_policy(POLICY.read_text().replace('name = "Annual Review East"', 'name = "AR East"'), "x")
-    sync_teams(db, changed)
+    sync_teams(uow(db), changed)
     with db.read() as s:
         assert s.scalar(select(Team.name).where(Team.code == "annual_review_east")) == "AR East"
         assert s.scalar(select(func.count()).select_from(Team)) == len(policy.teams)

@@ -21,10 +21,11 @@ from dutyline.domain.import_row import COLUMNS
 from dutyline.domain.model import Role
 from dutyline.domain.text import one_line, sanitize
 from dutyline.services import audit_trail, retention, staff
-from dutyline.services.context import Actor, Context
+from dutyline.services.context import Actor
 from dutyline.services.export import FORMULA_TRIGGERS, safe_cell, unguard_cell, write_csv
 from dutyline.services.importer import ImportRejected, import_cases
 from dutyline.store.engine import Database
+from tests.contexts import make_context
 from tests.store.test_import import base_row
 
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
@@ -123,7 +124,7 @@ _logins = itertools.count()
 @example(name=BIG)
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 def test_staff_names_reach_the_cli_as_plain_text(sqlite_only_db: Database, name: str) -> None:
-    ctx = Context(db=sqlite_only_db, actor=Actor(login="root", roles=frozenset({Role.ADMIN})), clock=lambda: NOW)
+    ctx = make_context(sqlite_only_db, actor=Actor(login="root", roles=frozenset({Role.ADMIN})), clock=lambda: NOW)
     login = f"u{next(_logins)}"
     info = staff.add_staff(ctx, login, name, ["call_handler"])
     assert info.display_name == one_line(name)[:200]
@@ -138,7 +139,7 @@ def test_staff_names_reach_the_cli_as_plain_text(sqlite_only_db: Database, name:
 def test_hostile_import_then_export_and_retention_output(
     sqlite_only_db: Database, tmp_path: Path, first: str, last: str
 ) -> None:
-    ctx = Context(db=sqlite_only_db, actor=Actor(login="root", roles=frozenset({Role.ADMIN})), clock=lambda: NOW)
+    ctx = make_context(sqlite_only_db, actor=Actor(login="root", roles=frozenset({Role.ADMIN})), clock=lambda: NOW)
     n = next(_logins)
     path = tmp_path / f"in{n}.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -168,6 +169,6 @@ def sqlite_only_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pa
     target = tmp_path_factory.mktemp("hostile") / "dutyline.db"
     shutil.copyfile(sqlite_template, target)
     database = Database(f"sqlite:///{target}")
-    root = Context(db=database, actor=Actor(login="root", roles=frozenset({Role.ADMIN})))
+    root = make_context(database, actor=Actor(login="root", roles=frozenset({Role.ADMIN})))
     staff.add_staff(root, "root", "Root", ["admin"])  # the admin the examples' staff are added beside
     return database

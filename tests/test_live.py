@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from dutyline.domain.model import Role
 from dutyline.domain.queue import PAYLOAD_RE, ItemKind, parse_payload, payload
 from dutyline.services import queue
-from dutyline.services.live import QueueWatcher, watch_queue
+from dutyline.services.queue_watch import QueueWatcher, watch_queue
 from dutyline.store import queue_repo
 from dutyline.store.engine import Database
 from tests.test_queue_support import add_callback, add_case, add_handoff, context, seed_teams

@@ -19,6 +19,7 @@ from dutyline.services import queue
 from dutyline.services.context import Actor, Context
 from dutyline.store.engine import Database
 from dutyline.store.tables import Call, Callback, Case, Handoff, Officer, Team
+from tests.contexts import make_context
 
 #: Monday 23 Nov 2026, 10:00 UTC (10:00 in London): a working day, mid-morning.
 T0 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
@@ -50,7 +51,7 @@ def context(
     teams: tuple[str, ...] = ("front_door",),
     clock: FakeClock | None = None,
 ) -> Context:
-    return Context(db=db, actor=actor(login, role, teams), clock=clock or FakeClock())
+    return make_context(db, actor=actor(login, role, teams), clock=clock or FakeClock())
 
 
 def seed_teams(db: Database) -> None:
@@ -169,7 +170,7 @@ def warm_up(db: Database) -> None:
 def guarded_desk(url: str, login: str, start: Any) -> tuple[str, list[int], list[str]]:
     """A duty officer's desk claiming until the team's queue is empty (the real code path)."""
     db = Database(url)
-    ctx = Context(db=db, actor=Actor(login=login, roles=frozenset({Role.DUTY_OFFICER}), teams=("front_door",)))
+    ctx = make_context(db, actor=Actor(login=login, roles=frozenset({Role.DUTY_OFFICER}), teams=("front_door",)))
     claimed: list[int] = []
     errors: list[str] = []
     warm_up(db)
@@ -221,7 +222,7 @@ def naive_desk(url: str, login: str, start: Any) -> tuple[str, list[int], list[s
 def lease_holder(url: str, item_id: int, lease_s: float, out: Any) -> None:
     """Claim one callback, report the ticket, then hang until killed (a desk that froze or crashed)."""
     db = Database(url)
-    ctx = Context(db=db, actor=Actor(login="dead", roles=frozenset({Role.DUTY_OFFICER}), teams=("front_door",)))
+    ctx = make_context(db, actor=Actor(login="dead", roles=frozenset({Role.DUTY_OFFICER}), teams=("front_door",)))
     ticket = queue.claim(ctx, "callback", item_id, lease=dt.timedelta(seconds=lease_s))
     out.put(ticket.token)
     while True:

@@ -17,12 +17,13 @@ from dutyline.services.context import Actor, Context, PermissionDenied, ServiceE
 from dutyline.store import reports_repo
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Callback, Handoff
+from tests.contexts import make_context
 from tests.reports_data import NOW, OVERRIDE, PERIOD, seed
 
 
 def ctx_for(db: Database, role: Role = Role.TEAM_MANAGER) -> Context:
     actor = Actor(login="mona", roles=frozenset({role}), teams=("front_door",), desk="desk-test")
-    return Context(db=db, actor=actor, clock=lambda: NOW)
+    return make_context(db, actor=actor, clock=lambda: NOW)
 
 
 @pytest.fixture

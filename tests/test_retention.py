@@ -16,6 +16,7 @@ from dutyline.services import retention
 from dutyline.services.context import Actor, Context, PermissionDenied, ServiceError
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Call, Callback, Case, CaseException, Contact, Draft, Handoff
+from tests.contexts import make_context
 
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 OLD_DOB = dt.date(1995, 3, 2)  # + 31 years = 2026-03-02, today: due
@@ -30,7 +31,7 @@ class _Policy:
 
 
 def admin(db: Database, policy: object | None = None) -> Context:
-    return Context(db=db, actor=Actor(login="ada", roles=frozenset({Role.ADMIN})), policy=policy, clock=lambda: NOW)
+    return make_context(db, actor=Actor(login="ada", roles=frozenset({Role.ADMIN})), policy=policy, clock=lambda: NOW)
 
 
 def add_case(db: Database, ref: str, dob: dt.date, stage: str = "plan_issued") -> int:
@@ -217,7 +218,7 @@ def test_periods_come_from_the_policy(db: Database, world: dict[str, int]) -> No
 
 
 def test_only_admins_run_retention(db: Database, world: dict[str, int]) -> None:
-    ctx = Context(db=db, actor=Actor(login="mo", roles=frozenset({Role.TEAM_MANAGER})), clock=lambda: NOW)
+    ctx = make_context(db, actor=Actor(login="mo", roles=frozenset({Role.TEAM_MANAGER})), clock=lambda: NOW)
     before = snapshot(db)
     for fn in (retention.plan, retention.apply):
         with pytest.raises(PermissionDenied):

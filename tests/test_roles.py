@@ -30,6 +30,7 @@ from dutyline.services.context import Actor, Context, PermissionDenied, ServiceE
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Call, Callback, Contact, Handoff
 from tests.case_helpers import add_case
+from tests.contexts import db_of, make_context, uow
 
 NOW = dt.datetime(2026, 3, 3, 11, 0, tzinfo=dt.UTC)
 TEAM = "front_door"
@@ -52,7 +53,7 @@ def build_world(db: Database, tmp: Path) -> World:
     from dutyline.services.teams import sync_teams
 
     policy = load_policy(None)
-    sync_teams(db, policy)
+    sync_teams(uow(db), policy)
     w = World(db=db, policy=policy, tmp=tmp)
     w.case_id = add_case(
         db,
@@ -178,8 +179,8 @@ def _held(ctx: Context, w: World, name: str) -> str:
 
     from dutyline.services.queue import claim
 
-    setup = Context(
-        db=ctx.db, actor=replace(ctx.actor, roles=frozenset(Role), active=True), policy=ctx.policy, clock=ctx.clock
+    setup = make_context(
+        db_of(ctx), actor=replace(ctx.actor, roles=frozenset(Role), active=True), policy=ctx.policy, clock=ctx.clock
     )
     return claim(setup, *w.items[name]).token
 
@@ -203,27 +204,26 @@ def p_release(ctx: Context, w: World) -> object:
 
 
 def p_reassign(ctx: Context, w: World) -> object:
-    from dutyline.services.queue_team import reassign
+    from dutyline.services.queue import reassign
 
     return reassign(ctx, *w.items["reassign"], team="annual_review_east", reason="their area")
 
 
 def p_accept(ctx: Context, w: World) -> object:
-    from dutyline.services.queue_team import accept_handoff
+    from dutyline.services.queue import accept_handoff
 
     return accept_handoff(ctx, w.items["accept"][1])
 
 
 def p_team_report(ctx: Context, w: World) -> object:
-    from dutyline.services.queue_team import manager_view
+    from dutyline.services.queue import manager_view
 
     return manager_view(ctx, TEAM)
 
 
 def p_across(ctx: Context, w: World) -> object:
     """Move another team's item: for an actor without REASSIGN_ACROSS_TEAM the scoped guard refuses."""
-    from dutyline.services.queue_guard import QueueRefused
-    from dutyline.services.queue_team import reassign
+    from dutyline.services.queue import QueueRefused, reassign
 
     kind, item_id = w.items["across"]
     try:
@@ -342,7 +342,7 @@ def attempt(ctx: Context, w: World, action: Action) -> str:
 
 def make_ctx(w: World, login: str, roles: frozenset[Role], *, active: bool = True) -> Context:
     actor = Actor(login=login, display_name=login, roles=roles, teams=(TEAM, "annual_review_east"), active=active)
-    return Context(db=w.db, actor=actor, policy=w.policy, clock=lambda: NOW)
+    return make_context(w.db, actor=actor, policy=w.policy, clock=lambda: NOW)
 
 
 def test_every_action_has_a_probe() -> None:

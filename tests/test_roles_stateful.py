@@ -25,6 +25,7 @@ from dutyline.services import audit_trail, retention, staff
 from dutyline.services.context import Context, PermissionDenied
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent
+from tests.contexts import make_context, uow
 
 PEOPLE = ("amy", "ben", "cat")
 ROLE_SETS = st.frozensets(st.sampled_from(list(Role)), min_size=1)
@@ -78,13 +79,13 @@ class StaffMachine(RuleBasedStateMachine):
         login = self.login(person)
         known = self.model.get(login)
         try:
-            actor = staff.resolve_actor(self.db, login)
+            actor = staff.resolve_actor(uow(self.db), login)
         except staff.NotAuthorised:
             assert known is None or not known[1], f"{login} is active but could not log in"
             return
         assert known is not None and known[1], f"{login} logged in while unknown or disabled"
         assert actor.roles == known[0]
-        self.sessions[login] = Context(db=self.db, actor=actor, clock=self.root.clock)
+        self.sessions[login] = make_context(self.db, actor=actor, clock=self.root.clock)
 
     @precondition(lambda self: bool(self.sessions))
     @rule(data=st.data(), action=st.sampled_from(list(Action)))
@@ -123,8 +124,8 @@ class StaffMachine(RuleBasedStateMachine):
 
 
 def test_no_action_outside_the_policy_ever_succeeds(db: Database, tmp_path: Path) -> None:
-    staff.add_staff(Context(db=db, actor=staff.resolve_actor(db, "installer")), "root", "Root", [Role.ADMIN])
-    root = Context(db=db, actor=staff.resolve_actor(db, "root"))
+    staff.add_staff(make_context(db, actor=staff.resolve_actor(uow(db), "installer")), "root", "Root", [Role.ADMIN])
+    root = make_context(db, actor=staff.resolve_actor(uow(db), "root"))
     run_state_machine_as_test(
         lambda: StaffMachine(db, root),
         settings=settings(

@@ -22,6 +22,7 @@ from dutyline.services.search import SearchService
 from dutyline.store import search_source
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Case, Contact, Officer
+from tests.contexts import make_context
 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
@@ -85,7 +86,7 @@ def seed(db: Database) -> None:
 
 
 def ctx_for(db: Database, role: Role = Role.CALL_HANDLER) -> Context:
-    return Context(db=db, actor=Actor(login="tester", roles=frozenset({role}), desk="desk1"))
+    return make_context(db, actor=Actor(login="tester", roles=frozenset({role}), desk="desk1"))
 
 
 def audit_rows(db: Database) -> list[AuditEvent]:
@@ -115,7 +116,7 @@ def test_index_built_from_database_with_disambiguators_and_audit(db: Database, t
 def test_search_refused_without_permission_is_audited(db: Database, tmp_path: Path) -> None:
     seed(db)
     service = SearchService(db, snapshot_dir=None)
-    nobody = Context(db=db, actor=Actor(login="ghost", roles=frozenset(), active=False))
+    nobody = make_context(db, actor=Actor(login="ghost", roles=frozenset(), active=False))
     with pytest.raises(PermissionDenied):
         service.search(nobody, "niamh")
     assert [r.outcome for r in audit_rows(db)] == ["refused"]

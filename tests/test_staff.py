@@ -27,12 +27,13 @@ from dutyline.services.staff import (
 )
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Staff, Team
+from tests.contexts import make_context, uow
 
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 
 
 def ctx_for(db: Database, login: str) -> Context:
-    return Context(db=db, actor=resolve_actor(db, login), clock=lambda: NOW)
+    return make_context(db, actor=resolve_actor(uow(db), login), clock=lambda: NOW)
 
 
 def audit_rows(db: Database) -> list[AuditEvent]:
@@ -57,24 +58,24 @@ def test_bootstrap_makes_anyone_admin_until_the_first_staff_exists(db: Database)
     assert rows[-1].action == "manage_staff" and rows[-1].detail == "add staff=ada bootstrap"
     assert "Ada" not in rows[-1].detail  # the display name never reaches the audit trail
     with pytest.raises(NotAuthorised):
-        resolve_actor(db, "installer")  # bootstrap is over
+        resolve_actor(uow(db), "installer")  # bootstrap is over
     assert audit_rows(db)[-1].outcome == "refused" and audit_rows(db)[-1].detail == "unknown login"
 
 
 def test_joiner_mover_leaver(admin: Context, db: Database) -> None:
     info = add_staff(admin, "dom", "Dom \x1b[2JDuty", ["duty_officer"], ["front_door"])
     assert info.display_name == "Dom Duty" and info.roles == (Role.DUTY_OFFICER,) and not info.has_pin
-    assert resolve_actor(db, "dom").teams == ("front_door",)
+    assert resolve_actor(uow(db), "dom").teams == ("front_door",)
     set_roles(admin, "dom", ["call_handler"])
-    assert resolve_actor(db, "dom").roles == frozenset({Role.CALL_HANDLER})  # replaced, not added to
+    assert resolve_actor(uow(db), "dom").roles == frozenset({Role.CALL_HANDLER})  # replaced, not added to
     set_teams(admin, "dom", ["annual_review_east", "front_door"])
-    assert resolve_actor(db, "dom").teams == ("annual_review_east", "front_door")
+    assert resolve_actor(uow(db), "dom").teams == ("annual_review_east", "front_door")
     disable_staff(admin, "dom")
     with pytest.raises(NotAuthorised):
-        resolve_actor(db, "dom")
+        resolve_actor(uow(db), "dom")
     assert audit_rows(db)[-1].detail == "disabled"
     enable_staff(admin, "dom")
-    assert resolve_actor(db, "dom").active
+    assert resolve_actor(uow(db), "dom").active
     assert [s.login for s in list_staff(admin)] == ["ada", "dom"]
     details = [r.detail for r in audit_rows(db) if r.action == "manage_staff"]
     assert details[1:] == [
@@ -107,7 +108,7 @@ def test_bad_input_is_refused_without_writing(admin: Context, db: Database) -> N
 def test_teams_are_checked_against_the_policy(db: Database) -> None:
     from dutyline.domain.policy import load_policy
 
-    ctx = Context(db=db, actor=resolve_actor(db, "installer"), policy=load_policy(None))
+    ctx = make_context(db, actor=resolve_actor(uow(db), "installer"), policy=load_policy(None))
     with pytest.raises(ServiceError, match="unknown team 'nowhere'; teams: annual_review_east"):
         add_staff(ctx, "ada", "Ada", ["admin"], ["nowhere"])
     add_staff(ctx, "ada", "Ada", ["admin"], ["front_door"])
@@ -120,9 +121,9 @@ def test_the_last_active_admin_cannot_be_removed(admin: Context, db: Database) -
         set_roles(admin, "ada", ["team_manager"])
     add_staff(admin, "bea", "Bea", ["admin"])
     disable_staff(admin, "ada")  # now fine: bea remains
-    assert resolve_actor(db, "bea").roles == frozenset({Role.ADMIN})
+    assert resolve_actor(uow(db), "bea").roles == frozenset({Role.ADMIN})
     with pytest.raises(NotAuthorised):
-        resolve_actor(db, "ada")
+        resolve_actor(uow(db), "ada")
 
 
 def test_only_admins_manage_staff_and_refusals_are_audited(admin: Context, db: Database) -> None:
@@ -140,7 +141,7 @@ def test_only_admins_manage_staff_and_refusals_are_audited(admin: Context, db: D
         last = audit_rows(db)[-1]
         assert (last.login, last.action, last.outcome) == ("mo", "manage_staff", "refused")
     set_pin(mo, "mo", "4321")  # a person may set their own PIN
-    assert verify_pin(db, "mo", "4321").login == "mo"
+    assert verify_pin(uow(db), "mo", "4321").login == "mo"
 
 
 def test_pin_hash_is_salted_and_checked(admin: Context) -> None:
@@ -156,16 +157,16 @@ def test_pin_hash_is_salted_and_checked(admin: Context) -> None:
 def test_verify_pin_refuses_and_audits(admin: Context, db: Database) -> None:
     add_staff(admin, "hana", "Hana", ["call_handler"])
     with pytest.raises(NotAuthorised, match="No PIN"):
-        verify_pin(db, "hana", "1234", now=NOW)
+        verify_pin(uow(db), "hana", "1234", now=NOW)
     set_pin(admin, "hana", "2468")
     with pytest.raises(NotAuthorised, match="not right"):
-        verify_pin(db, "hana", "1357", now=NOW)
-    actor = verify_pin(db, "hana", "2468", now=NOW)
+        verify_pin(uow(db), "hana", "1357", now=NOW)
+    actor = verify_pin(uow(db), "hana", "2468", now=NOW)
     assert actor == Actor(
         login="hana", display_name="Hana", roles=frozenset({Role.CALL_HANDLER}), active=True, desk=actor.desk
     )
     with pytest.raises(NotAuthorised, match="not an active"):
-        verify_pin(db, "ghost", "2468", now=NOW)
+        verify_pin(uow(db), "ghost", "2468", now=NOW)
     disable = [r for r in audit_rows(db) if r.action == "login"]
     assert [(r.outcome, r.detail) for r in disable] == [
         ("refused", "unlock: no pin set"),
@@ -176,7 +177,7 @@ def test_verify_pin_refuses_and_audits(admin: Context, db: Database) -> None:
     assert all("2468" not in r.detail and "1357" not in r.detail for r in audit_rows(db))
     disable_staff(admin, "hana")
     with pytest.raises(NotAuthorised):
-        verify_pin(db, "hana", "2468", now=NOW)
+        verify_pin(uow(db), "hana", "2468", now=NOW)
     assert audit_rows(db)[-1].detail == "unlock: disabled"
 
 
@@ -184,20 +185,20 @@ def test_repeated_wrong_pins_pause_unlocking(admin: Context, db: Database) -> No
     set_pin(admin, "ada", "2468")
     for i in range(MAX_FAILED_UNLOCKS):
         with pytest.raises(NotAuthorised, match="not right"):
-            verify_pin(db, "ada", "0000", now=NOW + dt.timedelta(seconds=i))
+            verify_pin(uow(db), "ada", "0000", now=NOW + dt.timedelta(seconds=i))
     with pytest.raises(NotAuthorised, match="Too many"):  # even the right PIN, while paused
-        verify_pin(db, "ada", "2468", now=NOW + dt.timedelta(minutes=1))
-    assert verify_pin(db, "ada", "2468", now=NOW + dt.timedelta(minutes=20)).login == "ada"
+        verify_pin(uow(db), "ada", "2468", now=NOW + dt.timedelta(minutes=1))
+    assert verify_pin(uow(db), "ada", "2468", now=NOW + dt.timedelta(minutes=20)).login == "ada"
 
 
 def test_demo_staff_gets_every_role_team_and_the_demo_pin(db: Database) -> None:
     with db.write() as s:
         s.add_all([Team(code="front_door", name="F"), Team(code="resolution", name="R")])
-    ensure_demo_staff(db, "demo_user")
-    ensure_demo_staff(db, "demo_user")  # idempotent: no second audit row
-    actor = resolve_actor(db, "demo_user")
+    ensure_demo_staff(uow(db), "demo_user")
+    ensure_demo_staff(uow(db), "demo_user")  # idempotent: no second audit row
+    actor = resolve_actor(uow(db), "demo_user")
     assert actor.roles == frozenset(Role) and actor.teams == ("front_door", "resolution")
-    assert verify_pin(db, "demo_user", DEMO_PIN).login == "demo_user"
+    assert verify_pin(uow(db), "demo_user", DEMO_PIN).login == "demo_user"
     assert [r.detail for r in audit_rows(db) if r.action == "manage_staff"] == ["demo staff=demo_user"]
     with db.read() as s:
         assert s.scalar(select(Staff.pin_hash).where(Staff.login == "demo_user")) != DEMO_PIN

@@ -12,6 +12,7 @@ from dutyline.services.context import os_login
 from dutyline.services.staff import verify_pin
 from dutyline.store.engine import Database
 from dutyline.store.tables import Call, Case
+from tests.contexts import uow
 from tests.test_privacy import Runner
 
 
@@ -41,12 +42,12 @@ def test_staff_commands(db: Database, tmp_path: Path) -> None:
     }
     table = run("staff", "list").stdout
     assert "\x1b" not in table and "Hana Handler" in table
-    assert verify_pin(db, "hana", "2468").login == "hana"
+    assert verify_pin(uow(db), "hana", "2468").login == "hana"
     run("staff", "disable", "hana")
     assert "DISABLED" in run("staff", "list").stdout
     run("staff", "enable", "hana")
     run("staff", "set-pin", stdin="1357\n")  # my own PIN
-    assert verify_pin(db, me, "1357").login == me
+    assert verify_pin(uow(db), me, "1357").login == me
     assert "4 to 12 digits" in run("staff", "set-pin", stdin="12\n", ok=False).stderr
     run("staff", "set-role", "hana", "--role", "admin")
     run("staff", "disable", me)  # hana is an admin now, so this is allowed

@@ -74,11 +74,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         from dutyline.cli import cmd_run
 
         handler = cmd_run.run
+    from dutyline.cli.common import CliError, settings_of
     from dutyline.logs import Code as _code
     from dutyline.logs import get_logger, setup_file_log
 
+    try:
+        settings = settings_of(args)  # the only read of the environment: flags, DUTYLINE_*, defaults
+    except CliError as exc:
+        print(f"dutyline: {exc}", file=sys.stderr)
+        return 2
     with contextlib.suppress(OSError):  # a read-only home must not stop a call; the log is for support only
-        setup_file_log()
+        setup_file_log(settings.log_dir)
     log = get_logger("dutyline.cli")
     command = getattr(args, "command", None) or "run"
     log.info("command started: %s", _code(command))
@@ -93,10 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; nothing half-written was kept.", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - last line of defence for personal data (reliability.md C4)
+    except Exception as exc:  # noqa: BLE001 - last line of defence for personal data
         # A traceback prints exception messages, and a driver's or validator's message can quote a child's
         # details. Show the type only, unless the person debugging asks for more.
-        if os.environ.get("DUTYLINE_DEBUG") == "1":
+        if settings.debug:
             raise
         log.error("command failed: %s %s", _code(command), _code(type(exc).__name__))
         print(

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from dutyline.cli.common import CliError, cli_errors, open_context
-from dutyline.config import data_dir
 from dutyline.services import audit_trail
 from dutyline.services.export import private_dir
 
@@ -79,7 +78,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise CliError("--since must be a date written YYYY-MM-DD") from None
     ctx = open_context(args)
     out: Path = args.out or (
-        private_dir(data_dir() / "exports") / f"audit-{since:%Y%m%d}-{ctx.now():%Y%m%dT%H%M%SZ}.csv"
+        private_dir(ctx.settings.data_dir / "exports") / f"audit-{since:%Y%m%d}-{ctx.now():%Y%m%dT%H%M%SZ}.csv"
     )
     if not out.parent.is_dir():
         raise CliError(f"no such folder: {out.parent}")

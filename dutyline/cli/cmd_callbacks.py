@@ -15,10 +15,9 @@ from typing import Any
 
 from dutyline.cli.common import CliError, cli_errors, open_context
 from dutyline.domain.model import Outcome
-from dutyline.domain.queue import ItemKind, QueueItem, StatusFilter, time_left_text
+from dutyline.domain.queue import ItemKind, QueueItem, StatusFilter, hhmm, time_left_text
 from dutyline.domain.text import one_line
 from dutyline.services import queue
-from dutyline.services.queue_guard import hhmm
 
 HELP = "the duty queue: list, claim, complete or release callbacks and hand-offs"
 DESCRIPTION = """\

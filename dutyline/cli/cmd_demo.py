@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dutyline.cli.common import cli_errors, load_policy_for, open_database
+from dutyline.cli.common import cli_errors, context_for, load_policy_for, open_database, settings_of
 from dutyline.cli.progress import ProgressBar
-from dutyline.config import demo_db_url
-from dutyline.services.context import Context, os_login
+from dutyline.services.context import os_login
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,35 +33,36 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 @cli_errors
 def run(args: argparse.Namespace) -> int:
     from dutyline.services import demo
-    from dutyline.services.staff import ensure_demo_staff, resolve_actor
+    from dutyline.services.staff import ensure_demo_staff
     from dutyline.services.teams import sync_teams
+    from dutyline.store.uow import SqlUnitOfWork
 
     if args.cases < 1:
         print("dutyline: --cases must be at least 1", file=sys.stderr)
         return 2
     policy = load_policy_for(args)
-    url = args.db or demo_db_url()
+    url = args.db or settings_of(args).demo_database_url
     if args.rebuild and url.startswith("sqlite:///"):
         from pathlib import Path
 
         for suffix in ("", "-wal", "-shm"):
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     db = open_database(args, url=url)
-    sync_teams(db, policy)
-    login = os_login()
-    ensure_demo_staff(db, login)
-    ctx = Context(db=db, actor=resolve_actor(db, login), policy=policy)
-    existing = demo.case_count(db)
+    uow = SqlUnitOfWork(db)
+    sync_teams(uow, policy)  # the demo user gets every team the policy names
+    ensure_demo_staff(uow, os_login())
+    ctx = context_for(args, db, policy)
+    existing = demo.case_count(ctx.uow)
     if existing and not args.rebuild:
         print(
-            f"Reusing the demo database ({existing:,} cases) at {db.describe()}; --rebuild to start again.",
+            f"Reusing the demo database ({existing:,} cases) at {ctx.uow.describe()}; --rebuild to start again.",
             file=sys.stderr,
         )
     elif existing:
         print("dutyline: --rebuild only removes SQLite demo files; this database already has cases.", file=sys.stderr)
         return 2
     else:
-        print(f"Building a demo database of {args.cases:,} synthetic cases at {db.describe()} …", file=sys.stderr)
+        print(f"Building a demo database of {args.cases:,} synthetic cases at {ctx.uow.describe()} …", file=sys.stderr)
         demo.seed_officers(ctx)
         bar = ProgressBar("cases")
         try:

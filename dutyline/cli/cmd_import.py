@@ -53,6 +53,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         check.close()
         write.close()
-        ctx.db.dispose()
+        ctx.uow.close()
     print(f"Imported {report.rows} rows: {report.added} added, {report.updated} updated, {report.unchanged} unchanged.")
     return 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 from dutyline.cli.common import cli_errors, open_context
-from dutyline.config import data_dir
 from dutyline.domain.text import one_line
 from dutyline.services import retention
 
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.apply and result.total:
         print("Nothing was changed (dry run). Run 'dutyline retention --apply' to do this.", file=sys.stderr)
     if args.apply and result.cases:
-        dropped = drop_search_snapshots()
+        dropped = drop_search_snapshots(ctx.settings.search_dir)
         if dropped:
             print(
                 f"Removed {dropped} search index snapshot(s) that held erased cases; the next search rebuilds "
@@ -85,10 +85,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def drop_search_snapshots() -> int:
+def drop_search_snapshots(folder: Path) -> int:
     """Delete this desk's search index snapshots: they copy names from the database, so an erased child
     would otherwise survive in them until the next full rebuild. A snapshot is only a start-up speed-up."""
-    folder = data_dir() / "search"
     count = 0
     for path in folder.glob("index-*.npz*") if folder.is_dir() else ():
         path.unlink(missing_ok=True)

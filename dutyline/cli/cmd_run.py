@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from dutyline.cli.common import cli_errors, open_context
+from dutyline.cli.common import cli_errors, database_of, open_context
 from dutyline.services.context import Context
 
 EMPTY = """There are no cases in this database yet ({where}).
@@ -39,8 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     if case_count(ctx) == 0:
-        print(EMPTY.format(where=ctx.db.describe()))
-        ctx.db.dispose()
+        print(EMPTY.format(where=ctx.uow.describe()))
+        ctx.uow.close()
         return 0
     return launch(ctx, mode=getattr(args, "mode", None) or "handler")
 
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 def case_count(ctx: Context) -> int:
     from dutyline.store.search_source import fingerprint
 
-    return fingerprint(ctx.db).count
+    return fingerprint(database_of(ctx)).count
 
 
 def launch(ctx: Context, mode: str = "handler") -> int:
@@ -56,9 +56,9 @@ def launch(ctx: Context, mode: str = "handler") -> int:
     from dutyline.services.search import SearchService
     from dutyline.ui.app import DutylineApp
 
-    app = DutylineApp(ctx, SearchService(ctx.db), mode=mode)
+    app = DutylineApp(ctx, SearchService(database_of(ctx), snapshot_dir=ctx.settings.search_dir), mode=mode)
     try:
         app.run()
     finally:
-        ctx.db.dispose()
+        ctx.uow.close()
     return int(app.return_code or 0)

@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Any
 
-from dutyline.cli.common import cli_errors, open_context
+from dutyline.cli.common import cli_errors, database_of, open_context
 from dutyline.domain.search import SearchHit
 from dutyline.domain.text import sanitize
 
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     limit = max(1, min(int(args.limit), 200))
     ctx = open_context(args, quiet=True)
     try:
-        service = SearchService(ctx.db)
+        service = SearchService(database_of(ctx), snapshot_dir=ctx.settings.search_dir)
         service.build()
         if args.query == "-":
             queries = [line.rstrip("\r\n") for line in sys.stdin]
@@ -106,4 +106,4 @@ def run(args: argparse.Namespace) -> int:
             print(_table(hits))
         return 0
     finally:
-        ctx.db.dispose()
+        ctx.uow.close()

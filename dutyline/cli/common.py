@@ -1,4 +1,5 @@
-"""Shared CLI plumbing: open the database (upgrading it), load the policy, identify the user.
+"""Shared CLI plumbing: build the settings, open the database (upgrading it), load the policy, identify
+the user. `load_settings` is the one place that reads flags and the environment into `Settings`.
 
 Errors become one clear line on stderr and exit code 2: never a traceback, never personal data.
 """
@@ -11,21 +12,50 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from dutyline.config import resolve_db_url, resolve_policy_path
+from dutyline.config import Settings
+from dutyline.domain.policy import Policy, load_policy
 from dutyline.services.context import Context, PermissionDenied, ServiceError, os_login
 from dutyline.store import migrate
 from dutyline.store.engine import Database, DatabaseError
+from dutyline.store.uow import SqlUnitOfWork
 
 
 class CliError(Exception):
     """A failure to report as one line and exit 2."""
 
 
+def load_settings(args: argparse.Namespace | None = None) -> Settings:
+    """Flags (`--db`, `--policy`) over `DUTYLINE_*` environment variables over the defaults. Built once
+    per command; a bad value stops the command naming the variable."""
+    flags: dict[str, Any] = {}
+    if args is not None:
+        for name in ("db", "policy"):
+            value = getattr(args, name, None)
+            if value:
+                flags[name] = value
+    try:
+        return Settings(**flags)
+    except ValidationError as exc:
+        problems = "; ".join(f"DUTYLINE_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+        raise CliError(f"bad setting: {problems}") from None
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The command's settings, built on first use and kept on `args` so every helper sees the same ones."""
+    settings = getattr(args, "_settings", None)
+    if not isinstance(settings, Settings):
+        settings = load_settings(args)
+        args._settings = settings
+    return settings
+
+
 def open_database(args: argparse.Namespace, *, url: str | None = None, quiet: bool = False) -> Database:
     """Connect and bring the schema up to date, telling the user on stderr if it changed."""
-    db = Database(url or resolve_db_url(getattr(args, "db", None)))
+    settings = settings_of(args)
+    db = Database(url or settings.database_url, lock_wait_s=settings.lock_wait)
     try:
         note = migrate.upgrade(db)
     except OperationalError as exc:
@@ -35,22 +65,31 @@ def open_database(args: argparse.Namespace, *, url: str | None = None, quiet: bo
     return db
 
 
-def load_policy_for(args: argparse.Namespace) -> Any:
-    from dutyline.domain.policy import load_policy
+def load_policy_for(args: argparse.Namespace) -> Policy:
+    """The council policy the settings name, or the built-in Hertfordshire policy when none is named."""
+    return load_policy(settings_of(args).policy)
 
-    return load_policy(resolve_policy_path(getattr(args, "policy", None)))
+
+def context_for(args: argparse.Namespace, db: Database, policy: Policy) -> Context:
+    """The Context for the person at this desk on `db` (teams synced from the policy first)."""
+    from dutyline.services.staff import resolve_actor
+    from dutyline.services.teams import sync_teams
+
+    uow = SqlUnitOfWork(db)
+    sync_teams(uow, policy)
+    return Context(uow=uow, actor=resolve_actor(uow, desk_login(db)), policy=policy, settings=settings_of(args))
 
 
 def open_context(args: argparse.Namespace, *, url: str | None = None, quiet: bool = False) -> Context:
-    """Database + policy + the acting person, ready for services."""
-    from dutyline.services.staff import resolve_actor
-
+    """Database + policy + the acting person + the settings, ready for services."""
     policy = load_policy_for(args)
-    db = open_database(args, url=url, quiet=quiet)
-    from dutyline.services.teams import sync_teams
+    return context_for(args, open_database(args, url=url, quiet=quiet), policy)
 
-    sync_teams(db, policy)
-    return Context(db=db, actor=resolve_actor(db, desk_login(db)), policy=policy)
+
+def database_of(ctx: Context) -> Database:
+    """The database behind a CLI-built Context (the CLI composes store and services, so it may know)."""
+    assert isinstance(ctx.uow, SqlUnitOfWork)
+    return ctx.uow.database
 
 
 def desk_login(db: Database) -> str:

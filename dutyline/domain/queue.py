@@ -3,6 +3,17 @@
 Pure data and arithmetic so the UI, the CLI and the tests share one idea of "overdue", "due soon" and
 "time left" (counted in working hours: a callback due Monday 10:00 seen on Friday 16:00 has two working
 hours left, not 66 hours). Built by `dutyline.services.queue`; nothing here touches the database.
+
+The queue's rules live here too, as pure functions the use cases apply:
+
+- Team scope (`Scope`): a duty officer works only their own teams' queues, plus the team safeguarding
+  alerts are queued for (a concern must top every duty queue, not wait for one team's desk). A team
+  manager (anyone granted REASSIGN_ACROSS_TEAM) oversees every team.
+- Leases: a claim carries a fresh random token (`new_token`); a completion must present it, so a desk
+  whose lease lapsed cannot finish late.
+- Refusals in plain words (`refusal_text`): who holds the item and until when, staff logins and times
+  only, never anything about the child.
+- The manager's report (`build_report`): promises kept and broken over a window.
 """
 
 from __future__ import annotations
@@ -10,11 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
-from dutyline.domain.calendar import working_hours_between
+from dutyline.domain.calendar import LONDON, working_hours_between
 from dutyline.domain.model import Frozen, ItemStatus, Priority
+from dutyline.domain.text import sanitize
 
 #: An item with this many working hours or fewer left is "due soon" (amber).
 DUE_SOON_WORKING_HOURS = 1.0
@@ -229,3 +243,117 @@ class TeamReport(Frozen):
     def kept_ratio(self) -> float | None:
         done = self.completed_on_time + self.completed_late
         return None if not done else self.completed_on_time / done
+
+
+def build_report(team: str, now: dt.datetime, items: Sequence[QueueItem]) -> TeamReport:
+    """Count kept/broken promises; durations are working hours from booking to completion."""
+    on_time = late = open_ok = overdue = escalated = cancelled = 0
+    durations: list[float] = []
+    for item in items:
+        if item.status is ItemStatus.DONE and item.completed_at is not None:
+            if as_utc(item.completed_at) <= as_utc(item.due_at):
+                on_time += 1
+            else:
+                late += 1
+            durations.append(working_hours_between(as_utc(item.created_at), as_utc(item.completed_at)))
+        elif item.status is ItemStatus.CANCELLED:
+            cancelled += 1
+        elif item.overdue:
+            overdue += 1
+            escalated += item.escalated
+        else:
+            open_ok += 1
+    overdue_items = tuple(sorted((i for i in items if i.overdue), key=sort_key))
+    return TeamReport(
+        team_code=team,
+        as_of=now,
+        completed_on_time=on_time,
+        completed_late=late,
+        open_on_time=open_ok,
+        overdue_open=overdue,
+        escalated_open=escalated,
+        cancelled=cancelled,
+        p50_hours_to_complete=percentile(durations, 50),
+        p95_hours_to_complete=percentile(durations, 95),
+        overdue_items=overdue_items,
+    )
+
+
+# --- rules ---------------------------------------------------------------------------------------------
+
+
+def new_token() -> str:
+    """A fresh random lease token: a completion must present it, so a lapsed desk cannot finish late."""
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose queues a person may see and work: their own teams plus the alert team, or every team."""
+
+    own_teams: tuple[str, ...]
+    alert_team: str
+    every_team: bool = False
+
+    def work_teams(self) -> list[str] | None:
+        """The teams whose items this person may act on (None = every team)."""
+        if self.every_team:
+            return None
+        return list(dict.fromkeys([*self.own_teams, self.alert_team]))
+
+    def includes(self, team: str) -> bool:
+        return self.every_team or team in self.own_teams or team == self.alert_team
+
+    def outside(self, requested: Sequence[str]) -> list[str]:
+        """The requested teams this person may not see."""
+        return [] if self.every_team else [t for t in requested if not self.includes(t)]
+
+
+def clean_notes(text: str, limit: int = 4000) -> str:
+    return sanitize(text, multiline=True).strip()[:limit]
+
+
+def hhmm(moment: dt.datetime | None) -> str:
+    """Local (UK) clock time, as refusals and the CLI show a lease's end."""
+    return "" if moment is None else as_utc(moment).astimezone(LONDON).strftime("%H:%M")
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """What a refusal needs to know about an item as it is now."""
+
+    status: str
+    claimed_by: str | None
+    lease_expires: dt.datetime | None
+    team_code: str
+    case_id: int | None
+
+
+def refusal_text(
+    kind: ItemKind, item_id: int, state: ItemState | None, *, verb: str, login: str, now: dt.datetime, scope: Scope
+) -> str:
+    """Why `verb` was refused (the guarded statement matched nothing), in words an officer can act on."""
+    label = kind.label.lower()
+    if state is None:
+        return f"There is no {label} {item_id}."
+    status, claimed_by, expires, team = state.status, state.claimed_by, state.lease_expires, state.team_code
+    if not scope.includes(team):
+        return f"Cannot {verb}: {label} {item_id} is in the {team} queue, which is not one of your teams."
+    live = status == ItemStatus.CLAIMED.value and expires is not None and as_utc(expires) > now
+    if status == ItemStatus.DONE.value:
+        return f"Cannot {verb}: {label} {item_id} is already done."
+    if status == ItemStatus.CANCELLED.value:
+        return f"Cannot {verb}: {label} {item_id} was cancelled."
+    if live and claimed_by != login:
+        return (
+            f"Cannot {verb}: {label} {item_id} is claimed by {claimed_by} until {hhmm(expires)}. "
+            "If you had claimed it, your claim lapsed and it was taken by someone else."
+        )
+    if live:
+        return f"Cannot {verb}: you claimed {label} {item_id} again at another desk or window; finish it there."
+    if status == ItemStatus.CLAIMED.value:
+        return (
+            f"Cannot {verb}: the claim on {label} {item_id} lapsed at {hhmm(expires)} and it is back in "
+            "the queue. Claim it again first."
+        )
+    return f"Cannot {verb}: nobody holds {label} {item_id} (the claim lapsed or was released). Claim it first."

@@ -1,4 +1,4 @@
-"""Checking and exporting the audit trail (reliability.md C6/C7).
+"""Checking and exporting the audit trail.
 
 `verify` walks the hash chain in id order and names the FIRST row that does not fit, and why. The chain
 alone catches an edited, deleted or reordered row; it cannot see rows cut off the end (the remaining chain
@@ -16,13 +16,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-
 from dutyline.domain.permissions import Action
 from dutyline.services.context import Context
 from dutyline.services.export import write_csv
 from dutyline.store.audit import GENESIS, row_hash
-from dutyline.store.tables import AuditEvent
 
 EXPORT_COLUMNS = (
     "id",
@@ -36,19 +33,6 @@ EXPORT_COLUMNS = (
     "detail",
     "prev_hash",
     "hash",
-)
-_COLS = (
-    AuditEvent.id,
-    AuditEvent.ts,
-    AuditEvent.login,
-    AuditEvent.role,
-    AuditEvent.desk,
-    AuditEvent.action,
-    AuditEvent.case_id,
-    AuditEvent.outcome,
-    AuditEvent.detail,
-    AuditEvent.prev_hash,
-    AuditEvent.hash,
 )
 
 
@@ -84,9 +68,8 @@ def verify(ctx: Context, head_hash: str | None = None) -> VerifyReport:
     ctx.require(Action.AUDIT_VERIFY)
     want_head = head_hash.strip().lower() if head_hash else None
     prev, rows, bad_id, reason, head_found = GENESIS, 0, None, "", False
-    with ctx.db.read() as session:
-        result = session.execute(select(*_COLS).order_by(AuditEvent.id).execution_options(yield_per=5000))
-        for r in result:
+    with ctx.uow.read() as work:
+        for r in work.audit_trail.rows():
             rows += 1
             if r.prev_hash != prev:
                 bad_id = r.id
@@ -102,7 +85,6 @@ def verify(ctx: Context, head_hash: str | None = None) -> VerifyReport:
                 break
             prev = r.hash
             head_found = head_found or (want_head is not None and r.hash == want_head)
-        result.close()
     if bad_id is None and want_head is not None and not head_found:
         reason = (
             "the exported head hash is not in the chain: rows at the end were removed, or the chain "
@@ -115,10 +97,10 @@ def verify(ctx: Context, head_hash: str | None = None) -> VerifyReport:
         reason=reason,
         head_found=None if want_head is None else head_found,
     )
-    with ctx.db.write() as session:
+    with ctx.uow.write() as work:
         detail = f"rows={rows}" + (f" first_bad={bad_id}" if bad_id is not None else "")
         detail += "" if want_head is None else f" head={'found' if head_found else 'missing'}"
-        ctx.audit(session, Action.AUDIT_VERIFY, outcome="ok" if report.ok else "broken", detail=detail)
+        ctx.audit(work, Action.AUDIT_VERIFY, outcome="ok" if report.ok else "broken", detail=detail)
     return report
 
 
@@ -130,15 +112,8 @@ def export(ctx: Context, since: dt.datetime, path: Path) -> str:
     """
     ctx.require(Action.AUDIT_EXPORT)
     since = _utc(since)
-    with ctx.db.write() as session:
-        head = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or GENESIS
-        head_id = session.scalar(select(AuditEvent.id).where(AuditEvent.hash == head)) or 0
-        result = session.execute(
-            select(*_COLS)
-            .where(AuditEvent.ts >= since, AuditEvent.id <= head_id)
-            .order_by(AuditEvent.id)
-            .execution_options(yield_per=5000)
-        )
+    with ctx.uow.write() as work:
+        head_id, head = work.audit_trail.head()
         rows = (
             (
                 r.id,
@@ -153,10 +128,8 @@ def export(ctx: Context, since: dt.datetime, path: Path) -> str:
                 r.prev_hash,
                 r.hash,
             )
-            for r in result
+            for r in work.audit_trail.rows(since=since, up_to_id=head_id)
         )
         count = write_csv(Path(path), EXPORT_COLUMNS, rows)
-        ctx.audit(
-            session, Action.AUDIT_EXPORT, detail=f"rows={count} since={since.date().isoformat()} head_id={head_id}"
-        )
+        ctx.audit(work, Action.AUDIT_EXPORT, detail=f"rows={count} since={since.date().isoformat()} head_id={head_id}")
     return head

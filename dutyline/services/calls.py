@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from dutyline.domain.call_form import CallForm
 from dutyline.domain.call_record import (
@@ -34,9 +34,9 @@ from dutyline.domain.permissions import Action
 from dutyline.domain.queue import ItemKind
 from dutyline.domain.routing import callback_due, route
 from dutyline.domain.text import one_line
-from dutyline.services.cases import policy_of
 from dutyline.services.context import Conflict, Context, ServiceError
-from dutyline.store import calls_repo, queue_repo
+from dutyline.store.calls_repo import CONTACT_FIELDS
+from dutyline.store.uow import Work
 
 #: How many past calls the case view lists.
 RECENT_LIMIT = 5
@@ -44,7 +44,7 @@ RECENT_LIMIT = 5
 
 def safeguarding_team(ctx: Context) -> str:
     """The team the policy routes a safeguarding concern to (its routing rules decide, not this code)."""
-    return route(policy_of(ctx), Reason.SAFEGUARDING).team
+    return route(ctx.policy, Reason.SAFEGUARDING).team
 
 
 def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
@@ -57,7 +57,7 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
         ctx.require(Action.BOOK_CALLBACK, case_id=draft.case_id)
     if draft.is_safeguarding:
         ctx.require(Action.RAISE_SAFEGUARDING, case_id=draft.case_id)
-    policy = policy_of(ctx)
+    policy = ctx.policy
     for code in filter(None, (draft.handoff and draft.handoff.team, draft.callback and draft.callback.team)):
         if code not in policy.teams:
             raise ServiceError(f"There is no team '{code}' in the council policy: choose another team.")
@@ -67,18 +67,18 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
     duration = max(0, int((now - draft.started_at).total_seconds()))
     alert_team = safeguarding_team(ctx) if draft.is_safeguarding else None
 
-    def write(session: Any) -> LoggedCall:
-        if draft.case_id is not None and not calls_repo.case_exists(session, draft.case_id):
+    def write(work: Work) -> LoggedCall:
+        if draft.case_id is not None and not work.calls.case_exists(draft.case_id):
             raise ServiceError(
                 "This case is no longer on the system (it may have been erased). Log the call as 'No case'."
             )
         if draft.caller_contact_id is not None and (
-            draft.case_id is None or not calls_repo.contact_on_case(session, draft.caller_contact_id, draft.case_id)
+            draft.case_id is None or not work.calls.contact_on_case(draft.caller_contact_id, draft.case_id)
         ):
             raise ServiceError("The chosen contact is no longer on this case: choose the caller again.")
-        call_id = calls_repo.insert_call(session, draft, login=ctx.actor.login, ended_at=now, duration_s=duration)
+        call_id = work.calls.insert_call(draft, login=ctx.actor.login, ended_at=now, duration_s=duration)
         handoff_id = callback_id = alert_id = None
-        common = dict(
+        common: _Common = dict(
             call_id=call_id,
             case_id=draft.case_id,
             reason=draft.reason.value,
@@ -91,8 +91,7 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
             h = draft.handoff
             merged = h.team == alert_team
             due = now if merged else callback_due(policy, draft.reason, now, urgent_reason=draft.urgent_reason)
-            handoff_id = calls_repo.insert_handoff(
-                session,
+            handoff_id = work.calls.insert_handoff(
                 team=h.team,
                 proposed_team=h.proposed_team,
                 priority=Priority.URGENT if merged else h.priority,
@@ -104,18 +103,17 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
             if merged:
                 alert_id = handoff_id
         if draft.callback is not None:
-            callback_id = calls_repo.insert_callback(session, choice=draft.callback, **common)
+            callback_id = work.calls.insert_callback(choice=draft.callback, **common)
         if alert_team is not None and alert_id is None:
             when = draft.safeguarding.raised_at if draft.safeguarding else now
-            alert_id = calls_repo.insert_handoff(
-                session,
+            alert_id = work.calls.insert_handoff(
                 team=alert_team,
                 proposed_team=alert_team,
                 priority=Priority.URGENT,
                 due_at=now,
                 explanation=_alert_text(when, draft.safeguarding.referral_ref if draft.safeguarding else ""),
                 override_reason="",
-                **{**common, "reason": Reason.SAFEGUARDING.value},
+                **(common | {"reason": Reason.SAFEGUARDING.value}),
             )
         # Live queues: tell every duty desk (ids only, sent only if this transaction commits).
         for kind, item_id in (
@@ -124,9 +122,9 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
             (ItemKind.HANDOFF, alert_id),
         ):
             if item_id is not None:
-                queue_repo.notify(session, kind, item_id)
+                work.queue.notify(kind, item_id)
         ctx.audit(
-            session,
+            work,
             Action.LOG_CALL,
             case_id=draft.case_id,
             detail=_detail(call_id, draft, handoff_id, callback_id, alert_id),
@@ -139,7 +137,19 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
             duration_s=duration,
         )
 
-    return ctx.db.run_write(write)
+    return ctx.uow.run(write)
+
+
+class _Common(TypedDict):
+    """What a call's hand-off, callback and alert rows share."""
+
+    call_id: int
+    case_id: int | None
+    reason: str
+    urgent_reason: str | None
+    notes: str
+    login: str
+    now: dt.datetime
 
 
 def _alert_text(when: dt.datetime, referral_ref: str) -> str:
@@ -168,32 +178,32 @@ def _detail(call_id: int, form: CallForm, handoff: int | None, callback: int | N
 def recent_calls(ctx: Context, case_id: int, limit: int = RECENT_LIMIT) -> list[CallRecord]:
     """The last `limit` calls about this child, newest first."""
     ctx.require(Action.VIEW_CASE, case_id=case_id)
-    with ctx.db.read() as session:
-        return calls_repo.recent_calls(session, case_id, limit)
+    with ctx.uow.read() as work:
+        return work.calls.recent_calls(case_id, limit)
 
 
 def repeat_caller(ctx: Context, case_id: int) -> bool:
     """True when there have been 3 or more calls about this child in the last 14 days."""
     ctx.require(Action.VIEW_CASE, case_id=case_id)
-    with ctx.db.read() as session:
-        return calls_repo.count_calls_since(session, case_id, _window_start(ctx)) >= REPEAT_THRESHOLD
+    with ctx.uow.read() as work:
+        return work.calls.count_calls_since(case_id, _window_start(ctx)) >= REPEAT_THRESHOLD
 
 
 def open_items(ctx: Context, case_id: int) -> list[OpenItem]:
     """Open and claimed callbacks and hand-offs on the case, soonest first, each flagged when overdue."""
     ctx.require(Action.VIEW_CASE, case_id=case_id)
-    with ctx.db.read() as session:
-        return calls_repo.open_items(session, case_id, ctx.now())
+    with ctx.uow.read() as work:
+        return work.calls.open_items(case_id, ctx.now())
 
 
 def case_activity(ctx: Context, case_id: int, limit: int = RECENT_LIMIT) -> CaseActivity:
     """Recent calls, open items and the repeat-caller flag in one read (what the case view shows)."""
     ctx.require(Action.VIEW_CASE, case_id=case_id)
-    with ctx.db.read() as session:
-        count = calls_repo.count_calls_since(session, case_id, _window_start(ctx))
+    with ctx.uow.read() as work:
+        count = work.calls.count_calls_since(case_id, _window_start(ctx))
         return CaseActivity(
-            recent=tuple(calls_repo.recent_calls(session, case_id, limit)),
-            open_items=tuple(calls_repo.open_items(session, case_id, ctx.now())),
+            recent=tuple(work.calls.recent_calls(case_id, limit)),
+            open_items=tuple(work.calls.open_items(case_id, ctx.now())),
             repeat_caller=count >= REPEAT_THRESHOLD,
             calls_in_window=count,
         )
@@ -209,21 +219,21 @@ def _window_start(ctx: Context) -> dt.datetime:
 def save_draft(ctx: Context, payload: Mapping[str, Any]) -> None:
     """Keep the unfinished call for this login at this desk (one short write transaction, replaces any)."""
     ctx.require(Action.SAVE_DRAFT)
-    ctx.db.run_write(
-        lambda s: calls_repo.upsert_draft(s, login=ctx.actor.login, desk=ctx.actor.desk, payload=payload, now=ctx.now())
+    ctx.uow.run(
+        lambda work: work.calls.upsert_draft(login=ctx.actor.login, desk=ctx.actor.desk, payload=payload, now=ctx.now())
     )
 
 
 def load_draft(ctx: Context) -> dict[str, Any] | None:
     """This login's unfinished call at this desk, or None. Another login never sees it."""
     ctx.require(Action.SAVE_DRAFT)
-    with ctx.db.read() as session:
-        return calls_repo.load_draft(session, login=ctx.actor.login, desk=ctx.actor.desk)
+    with ctx.uow.read() as work:
+        return work.calls.load_draft(login=ctx.actor.login, desk=ctx.actor.desk)
 
 
 def discard_draft(ctx: Context) -> None:
     ctx.require(Action.SAVE_DRAFT)
-    ctx.db.run_write(lambda s: calls_repo.delete_draft(s, login=ctx.actor.login, desk=ctx.actor.desk))
+    ctx.uow.run(lambda work: work.calls.delete_draft(login=ctx.actor.login, desk=ctx.actor.desk))
 
 
 # --- contact details -------------------------------------------------------------------------------------
@@ -235,33 +245,32 @@ def update_contact(ctx: Context, contact_id: int, expected_version: int, changes
     Raises Conflict (nothing written) naming the fields whose stored value differs from the handler's,
     so the screen can show both and let the handler decide.
     """
-    unknown = sorted(set(changes) - set(calls_repo.CONTACT_FIELDS))
+    unknown = sorted(set(changes) - set(CONTACT_FIELDS))
     if unknown:
         raise ServiceError(f"These contact fields cannot be changed here: {', '.join(unknown)}.")
     clean = {k: (v if isinstance(v, bool) else one_line(str(v))) for k, v in changes.items()}
-    with ctx.db.read() as session:
-        row = calls_repo.contact_row(session, contact_id)
-        case_id = row.case_id if row is not None else None
+    with ctx.uow.read() as work:
+        case_id = work.calls.contact_case_id(contact_id)
     ctx.require(Action.UPDATE_CONTACT, case_id=case_id)  # outside the write: a refusal writes its own row
 
-    def write(session: Any) -> ContactInfo:
-        row = calls_repo.contact_row(session, contact_id)
-        if row is None:
+    def write(work: Work) -> ContactInfo:
+        if work.calls.contact_now(contact_id) is None:
             raise ServiceError("This contact is no longer on the case.")
-        if not calls_repo.update_contact_guarded(session, contact_id, expected_version, clean, ctx.now()):
-            session.refresh(row)
-            current = calls_repo.contact_values(row)
-            differs = {k: (str(v), str(current[k])) for k, v in clean.items() if current[k] != v}
+        if not work.calls.update_contact_guarded(contact_id, expected_version, clean, ctx.now()):
+            current = work.calls.contact_now(contact_id)
+            assert current is not None  # it was there a moment ago, inside this transaction
+            differs = {k: (str(v), str(getattr(current, k))) for k, v in clean.items() if getattr(current, k) != v}
             raise Conflict(
                 "Someone else changed this contact since you opened it. Check the details and save again.", differs
             )
-        session.refresh(row)
+        saved = work.calls.contact_now(contact_id)
+        assert saved is not None
         ctx.audit(
-            session,
+            work,
             Action.UPDATE_CONTACT,
-            case_id=row.case_id,
+            case_id=work.calls.contact_case_id(contact_id),
             detail=f"contact={contact_id} fields={','.join(sorted(clean))}",
         )
-        return calls_repo.contact_info(row)
+        return saved
 
-    return ctx.db.run_write(write)
+    return ctx.uow.run(write)

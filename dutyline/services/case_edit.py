@@ -3,7 +3,7 @@ callback (due time, contact details, priority).
 
 Every save is one `UPDATE … WHERE id = :id AND version = :version_you_loaded`, bumping the version. If
 someone saved in between, nothing matches, nothing is written, and the save raises `Conflict` naming the
-fields that now differ and the other person's values (reliability.md B2, P2). The version must be the
+fields that now differ and the other person's values. The version must be the
 one the screen *displayed*: reloading before saving would silently defeat the check.
 
 Exception messages name fields only; the values (a contact's phone, a child's dates) travel in
@@ -16,17 +16,15 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-
 from dutyline.domain.calendar import LONDON, format_day
 from dutyline.domain.model import Priority, Stage
 from dutyline.domain.permissions import Action
 from dutyline.domain.queue import as_utc
 from dutyline.domain.text import one_line, sanitize
 from dutyline.services.context import Conflict, Context, ServiceError
-from dutyline.services.queue_guard import across_teams, in_scope
-from dutyline.store.tables import Callback, Case, Officer
+from dutyline.services.queue import in_scope, scope
+from dutyline.store.uow import Work
+from dutyline.store.versioned import Editable
 
 
 def _date(v: Any) -> dt.date | None:
@@ -76,7 +74,7 @@ def _parse(fields: Mapping[str, tuple[str, Callable[[Any], Any]]], values: Mappi
     return parsed
 
 
-def _show(session: Session, name: str, value: Any) -> str:
+def _show(work: Work, name: str, value: Any) -> str:
     """A value as the screen shows it (stage label, officer's name, 'Tue 3 Mar 2026', local time)."""
     if value is None or value == "":
         return "(none)"
@@ -86,8 +84,8 @@ def _show(session: Session, name: str, value: Any) -> str:
         except ValueError:
             return str(value)
     if name == "named_officer_id":
-        officer = session.get(Officer, int(value))
-        return officer.name if officer is not None else f"officer {value}"
+        name_ = work.records.officer_name(int(value))
+        return name_ if name_ is not None else f"officer {value}"
     if isinstance(value, dt.datetime):
         return as_utc(value).astimezone(LONDON).strftime("%a %d %b %Y %H:%M")
     if isinstance(value, dt.date):
@@ -97,78 +95,67 @@ def _show(session: Session, name: str, value: Any) -> str:
 
 def _save(
     ctx: Context,
-    model: Any,
+    what: Editable,
     item_id: int,
     expected_version: int,
     changes: dict[str, Any],
     seen: dict[str, Any],
     fields: Mapping[str, tuple[str, Callable[[Any], Any]]],
-    what: str,
-    extra_where: Any,
+    teams: list[str] | None,
     extra_values: dict[str, Any],
-    audit: Callable[[Session, int | None], None],
+    audit: Callable[[Work, int | None], None],
 ) -> int:
-    """Version-guarded UPDATE; on a miss, build the Conflict from the row as it is now.
+    """Version-guarded UPDATE; on a miss, build the Conflict from the record as it is now.
 
     Conflict.changes maps a field's label to (your value, their saved value), as the screen shows them;
     "your value" is what you were saving, or for a field you only looked at, what you saw.
     """
 
-    def write(session: Session, version: int) -> int | None:
-        stmt = (
-            update(model)
-            .where(model.id == item_id, model.version == version, *extra_where)
-            .values(**changes, **extra_values, version=model.version + 1)
-            .returning(model.version)
-            .execution_options(synchronize_session=False)
-        )
-        new_version = session.execute(stmt).scalar()
+    def write(work: Work, version: int) -> int | None:
+        new_version = work.records.save(what, item_id, version, {**changes, **extra_values}, teams=teams)
         if new_version is not None:
-            audit(session, new_version)
+            audit(work, new_version)
         return new_version
 
-    def tx(session: Session) -> tuple[bool, Any]:
-        new_version = write(session, expected_version)
+    def tx(work: Work) -> tuple[bool, Any]:
+        new_version = write(work, expected_version)
         if new_version is not None:
             return True, new_version
-        current = session.execute(select(model).where(model.id == item_id)).scalar()
+        current = work.records.current(what, item_id)
         if current is None:
             return False, ServiceError(f"That {what} no longer exists.")
-        if not extra_where_holds(current):
+        if what == "callback" and not in_scope(ctx, current["team_code"]):
             return False, ServiceError(f"That {what} is not in one of your teams' queues.")
         differs: dict[str, tuple[str, str]] = {}
         for name in sorted(set(changes) | set(seen)):
             mine = changes.get(name, seen.get(name))
-            theirs = getattr(current, name)
+            theirs = current[name]
             if name in seen and _same(seen[name], theirs):
                 continue
             if name not in seen and _same(mine, theirs):
                 continue
-            differs[fields[name][0]] = (_show(session, name, mine), _show(session, name, theirs))
+            differs[fields[name][0]] = (_show(work, name, mine), _show(work, name, theirs))
         if not differs and seen and set(changes) <= set(seen):
             # Someone changed only other fields (a claim, another field): writing ours loses nothing.
-            merged = write(session, current.version)
+            merged = write(work, current["version"])
             if merged is not None:
                 return True, merged
         labels = ", ".join(differs) or "other details"
         ctx.audit(
-            session,
+            work,
             Action.EDIT_CASE,
-            case_id=getattr(current, "case_id", item_id),
+            case_id=current.get("case_id", item_id),
             outcome="conflict",
-            detail=f"{what}:{item_id} v:{expected_version}<{current.version}",
+            detail=f"{what}:{item_id} v:{expected_version}<{current['version']}",
         )
         return False, Conflict(
-            f"Someone else saved this {what} first (it is now version {current.version}; you opened version "
+            f"Someone else saved this {what} first (it is now version {current['version']}; you opened version "
             f"{expected_version}). Changed: {labels}. Nothing of yours was saved: check their values and "
             "save again if yours are still right.",
             differs,
         )
 
-    def extra_where_holds(row: Any) -> bool:
-        return not isinstance(row, Callback) or in_scope(ctx, row.team_code)
-
-    ok, value = ctx.db.run_write(tx)
+    ok, value = ctx.uow.run(tx)
     if not ok:
         raise value
     return int(value)
@@ -177,7 +164,7 @@ def _save(
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
         return as_utc(a) == as_utc(b)
-    return a == b
+    return bool(a == b)
 
 
 def edit_case(
@@ -199,21 +186,11 @@ def edit_case(
         raise ServiceError("Nothing to save.")
     seen_parsed = _parse(CASE_FIELDS, seen or {})
 
-    def audit(session: Session, version: int | None) -> None:
-        ctx.audit(session, Action.EDIT_CASE, case_id=case_id, detail=f"fields:{','.join(sorted(parsed))} v:{version}")
+    def audit(work: Work, version: int | None) -> None:
+        ctx.audit(work, Action.EDIT_CASE, case_id=case_id, detail=f"fields:{','.join(sorted(parsed))} v:{version}")
 
     return _save(
-        ctx,
-        Case,
-        case_id,
-        expected_version,
-        parsed,
-        seen_parsed,
-        CASE_FIELDS,
-        "case",
-        (),
-        {"updated_at": ctx.now()},
-        audit,
+        ctx, "case", case_id, expected_version, parsed, seen_parsed, CASE_FIELDS, None, {"updated_at": ctx.now()}, audit
     )
 
 
@@ -231,17 +208,15 @@ def edit_callback(
     if not parsed:
         raise ServiceError("Nothing to save.")
     seen_parsed = _parse(CALLBACK_FIELDS, seen or {})
-    where = () if across_teams(ctx) else (Callback.team_code.in_(list(ctx.actor.teams)),)
+    teams = None if scope(ctx).every_team else list(ctx.actor.teams)
 
-    def audit(session: Session, version: int | None) -> None:
-        case_id = session.scalar(select(Callback.case_id).where(Callback.id == callback_id))
+    def audit(work: Work, version: int | None) -> None:
+        case_id = work.records.callback_case_id(callback_id)
         ctx.audit(
-            session,
+            work,
             Action.EDIT_CASE,
             case_id=case_id,
             detail=f"callback:{callback_id} fields:{','.join(sorted(parsed))} v:{version}"[:200],
         )
 
-    return _save(
-        ctx, Callback, callback_id, expected_version, parsed, seen_parsed, CALLBACK_FIELDS, "callback", where, {}, audit
-    )
+    return _save(ctx, "callback", callback_id, expected_version, parsed, seen_parsed, CALLBACK_FIELDS, teams, {}, audit)

@@ -10,21 +10,15 @@ import datetime as dt
 
 from dutyline.domain.clock import compute_clock
 from dutyline.domain.permissions import Action
-from dutyline.domain.policy import Policy, load_policy
+from dutyline.domain.policy import Policy
 from dutyline.domain.summary import CaseSummary, TeamInfo, acting_officer
 from dutyline.services.context import Context, ServiceError
-from dutyline.store import cases_repo
-
-
-def policy_of(ctx: Context) -> Policy:
-    """The context's policy, or the built-in one (tests may build a Context without a policy)."""
-    return ctx.policy if isinstance(ctx.policy, Policy) else load_policy(None)
 
 
 def resolve_case_id(ctx: Context, case_ref: str) -> int:
     """The id for a case reference, or ServiceError (a reference is not personal data, so it is named)."""
-    with ctx.db.read() as session:
-        case_id = cases_repo.find_case_id(session, case_ref)
+    with ctx.uow.read() as work:
+        case_id = work.cases.find_case_id(case_ref)
     if case_id is None:
         raise ServiceError(f"No case with reference {case_ref.strip()!r}.")
     return case_id
@@ -40,20 +34,18 @@ def case_summary(
         case_id = resolve_case_id(ctx, case_ref)
     ctx.audited_read(Action.VIEW_CASE, case_id=case_id)
     day = as_of or ctx.today()
-    policy = policy_of(ctx)
-    with ctx.db.read() as session:
-        case = cases_repo.load_case(session, case_id=case_id)
+    policy = ctx.policy
+    with ctx.uow.read() as work:
+        case = work.cases.load_case(case_id=case_id)
         if case is None:
             raise ServiceError(f"No case with id {case_id}.")
-        exceptions = cases_repo.load_exceptions(session, case_id)
+        exceptions = work.cases.load_exceptions(case_id)
         named = case.named_officer
-        acting = acting_officer(named, lambda oid: cases_repo.load_officer(session, oid), day)
+        acting = acting_officer(named, lambda oid: work.cases.load_officer(oid), day)
         teams: dict[str, TeamInfo | None] = {}
         for officer in (named, acting):
             if officer is not None and officer.team_code and officer.team_code not in teams:
-                teams[officer.team_code] = _team(policy, officer.team_code) or cases_repo.team_info(
-                    session, officer.team_code
-                )
+                teams[officer.team_code] = _team(policy, officer.team_code) or work.cases.team_info(officer.team_code)
     clock = compute_clock(
         case,
         day,

@@ -9,15 +9,14 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from dutyline.config import Settings
+from dutyline.domain.calendar import local_date
 from dutyline.domain.model import Role
 from dutyline.domain.permissions import Action, allowed
+from dutyline.domain.policy import Policy
 from dutyline.domain.text import login_text
-from dutyline.store import audit
-from dutyline.store.engine import Database
-from dutyline.store.tables import Staff
+from dutyline.store.audit import AuditEntry
+from dutyline.store.uow import UnitOfWork, Work
 
 
 class PermissionDenied(Exception):
@@ -75,42 +74,52 @@ def utc_now() -> dt.datetime:
 
 @dataclass
 class Context:
-    """Everything a use case needs. Tests inject a fake `clock`."""
+    """Everything a use case needs: the store (a unit of work), who is acting, the council's policy and
+    the settings, all chosen once at start-up by the CLI. Tests inject a fake `clock` (and may use an
+    in-memory unit of work)."""
 
-    db: Database
+    uow: UnitOfWork
     actor: Actor
-    policy: object | None = None  # dutyline.domain.policy.Policy; typed loosely to avoid an import cycle
+    policy: Policy
+    settings: Settings
     clock: Callable[[], dt.datetime] = utc_now
 
     def now(self) -> dt.datetime:
         return self.clock()
 
     def today(self) -> dt.date:
-        from dutyline.domain.calendar import local_date  # local (UK) calendar day
-
+        """The local (UK) calendar day."""
         return local_date(self.clock())
+
+    def as_actor(self, actor: Actor) -> Context:
+        """The same desk with another person acting (an idle-lock unlock by someone else)."""
+        return Context(uow=self.uow, actor=actor, policy=self.policy, settings=self.settings, clock=self.clock)
+
+    def entry(
+        self, action: Action | str, *, case_id: int | None = None, outcome: str = "ok", detail: str = ""
+    ) -> AuditEntry:
+        return AuditEntry(
+            login=self.actor.login,
+            role=self.actor.role_text,
+            desk=self.actor.desk,
+            action=str(action),
+            ts=self.now(),
+            case_id=case_id,
+            outcome=outcome,
+            detail=detail,
+        )
 
     def audit(
         self,
-        session: Session,
+        work: Work,
         action: Action | str,
         *,
         case_id: int | None = None,
         outcome: str = "ok",
         detail: str = "",
     ) -> None:
-        """Write one audit row inside `session`'s transaction."""
-        audit.append(
-            session,
-            login=self.actor.login,
-            role=self.actor.role_text,
-            desk=self.actor.desk,
-            action=str(action),
-            case_id=case_id,
-            outcome=outcome,
-            detail=detail,
-            ts=self.now(),
-        )
+        """Write one audit row inside `work`'s transaction."""
+        work.audit(self.entry(action, case_id=case_id, outcome=outcome, detail=detail))
 
     def require(self, action: Action, *, case_id: int | None = None) -> None:
         """Refuse (and audit the refusal) unless the actor may do `action`, now.
@@ -120,21 +129,22 @@ class Context:
         """
         if self.actor.may(action) and self._still_allowed(action):
             return
-        with self.db.write() as session:
-            self.audit(session, action, case_id=case_id, outcome="refused")
+        self.uow.run(lambda work: self.audit(work, action, case_id=case_id, outcome="refused"))
         raise PermissionDenied(f"Your account is not allowed to {action.value.replace('_', ' ')}.")
 
     def _still_allowed(self, action: Action) -> bool:
         """The current staff record also allows `action`. An actor with no staff record (bootstrap, or one
         built by a tool or test) keeps the rights it was built with."""
-        with self.db.read() as session:
-            row = session.execute(select(Staff.roles, Staff.active).where(Staff.login == self.actor.login)).first()
-        if row is None:
+        with self.uow.read() as work:
+            record = work.staff.get(self.actor.login)
+        if record is None:
             return True
-        return bool(row.active) and allowed({Role(r) for r in row.roles.split(",") if r}, action)
+        return record.active and allowed(record.roles, action)
 
     def audited_read(self, action: Action, *, case_id: int | None = None, detail: str = "") -> None:
-        """Check and record a read (search, view): reads of a child's record leave a trace too."""
+        """Check and record a read (search, view): reads of a child's record leave a trace too.
+
+        The row may be queued while another desk's long write holds the SQLite lock (see store.uow), so
+        a search keeps answering during an import."""
         self.require(action, case_id=case_id)
-        with self.db.write() as session:
-            self.audit(session, action, case_id=case_id, detail=detail)
+        self.uow.record_read(self.entry(action, case_id=case_id, detail=detail))

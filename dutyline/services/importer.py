@@ -20,7 +20,7 @@ from pathlib import Path
 from dutyline.domain.import_row import CaseRow, check_header, normalise_ref, validate_row
 from dutyline.domain.permissions import Action
 from dutyline.services.context import Context, ServiceError
-from dutyline.store.case_writer import Counts, OfficerResolver, upsert_batch
+from dutyline.store.case_writer import Counts
 
 BATCH = 2000
 MAX_FIELD = 100_000  # csv module limit; real limits per column are far lower (import_row.MAX_LEN)
@@ -208,20 +208,19 @@ def import_cases(
         raise ImportRejected(report)
 
     counts = Counts()
-    with ctx.db.write() as session:
-        officers = OfficerResolver(session)
+    with ctx.uow.write() as work:
         batch: list[CaseRow] = []
         rows = report.kept if report.kept is not None else _valid_rows(path, today, write_progress)
         report.kept = None
         for row in rows:
             batch.append(row)
             if len(batch) >= BATCH:
-                upsert_batch(session, batch, officers, counts)
+                work.imports.upsert(batch, counts)
                 batch.clear()
         if batch:
-            upsert_batch(session, batch, officers, counts)
+            work.imports.upsert(batch, counts)
         ctx.audit(
-            session,
+            work,
             Action.IMPORT,
             detail=f"rows={report.rows} added={counts.added} updated={counts.updated} unchanged={counts.unchanged}",
         )
@@ -230,5 +229,6 @@ def import_cases(
 
 
 def _audit_rejected(ctx: Context, report: ImportReport) -> None:
-    with ctx.db.write() as session:
-        ctx.audit(session, Action.IMPORT, outcome="rejected", detail=f"problems={report.problem_count}")
+    ctx.uow.run(
+        lambda work: ctx.audit(work, Action.IMPORT, outcome="rejected", detail=f"problems={report.problem_count}")
+    )

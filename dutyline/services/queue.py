@@ -1,71 +1,131 @@
-"""The duty officer's queue: list, claim (a lease), renew, complete, record a failed attempt, release.
+"""The duty officer's queue, every use case in one place: list, claim (a lease), renew, complete, record a
+failed attempt, release, and the team-level actions (reassign, accept a hand-off, escalation, the
+manager's report).
 
-Every change is one guarded statement in `dutyline.store.queue_repo`, run through `Database.run_write`
-(whole-transaction retry on PostgreSQL 40001/40P01 and on SQLite busy errors that outlive the busy
-timeout, so "database is locked" never reaches the officer). Each use case checks the role
-(`ctx.require`) and the team scope (see queue_guard), and writes exactly one audit row of ids only
-(`callback:12`, never names or notes) in the same transaction as the change.
+The rules are pure functions in `dutyline.domain.queue` (team scope, lease tokens, refusal text, the
+report's counts); the transactions are the store's (`UnitOfWork.run_guarded`: whole-transaction retry on
+PostgreSQL 40001/40P01 and on SQLite busy errors that outlive the lock wait, so "database is locked" never
+reaches the officer). Every change is one guarded statement (`dutyline.store.queue_repo`). Each use case
+checks the role (`ctx.require`) and the team scope, and writes exactly one audit row of ids only
+(`callback:12`, never names or notes) in the same transaction as the change. Refusals are audited
+(outcome "refused") and explained with who holds the item and until when.
 
 Tokens: `claim` returns a ClaimTicket with a fresh random lease token. The desk passes it back to
 `complete`/`release`/`record_attempt`/`renew`; a desk whose lease lapsed, or whose item was re-claimed
 elsewhere, is refused. The CLI keeps no token between runs, so it passes `token=None`, meaning "the same
 login, while its lease is still live" (the weaker CLI rule, documented in cmd_callbacks).
 
-Team-level actions (reassign, accept a hand-off, escalation, the manager's report) live in
-`dutyline.services.queue_team` and are re-exported here so callers have one module to import.
+Escalation is a flag, not a message: any desk that opens the queue (or the manager's report) flags every
+open item past due as `escalated`, in one statement, so the team manager's view lists broken promises
+without a scheduler process. The report counts promises kept and broken over a window (default 28 days).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-
-from sqlalchemy.orm import Session
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from dutyline.domain.calendar import LONDON
-from dutyline.domain.model import Outcome
+from dutyline.domain.model import Outcome, Reason
 from dutyline.domain.permissions import Action
-from dutyline.domain.queue import AttemptResult, ClaimTicket, ItemKind, QueueItem, StatusFilter, sort_key
-from dutyline.services.context import Context, ServiceError
-from dutyline.services.queue_guard import (
-    QueueRefused,
+from dutyline.domain.queue import (
+    AttemptResult,
+    ClaimTicket,
+    ItemKind,
+    QueueItem,
+    Scope,
+    StatusFilter,
+    TeamReport,
+    build_report,
     clean_notes,
-    explain,
-    in_scope,
-    lease_duration,
     new_token,
-    refuse_scope,
-    run_guarded,
-    scope_teams,
-    work_teams,
+    refusal_text,
+    sort_key,
 )
-from dutyline.services.queue_team import (
-    accept_handoff,
-    escalate_overdue,
-    manager_view,
-    promises_for_case,
-    reassign,
-    team_choices,
-)
-from dutyline.store import queue_repo as repo
+from dutyline.domain.routing import route
+from dutyline.domain.text import one_line
+from dutyline.services.context import Context, PermissionDenied, ServiceError
+from dutyline.store.uow import Refused, Work
 
-__all__ = [
-    "QueueRefused",
-    "accept_handoff",
-    "claim",
-    "claim_next",
-    "complete",
-    "escalate_overdue",
-    "get_item",
-    "list_items",
-    "manager_view",
-    "promises_for_case",
-    "reassign",
-    "record_attempt",
-    "release",
-    "renew",
-    "team_choices",
-]
+T = TypeVar("T")
+
+REPORT_WINDOW = dt.timedelta(days=28)
+
+
+class QueueRefused(ServiceError):
+    """A queue action was refused because of the item's state (claimed elsewhere, lease lapsed, done)."""
+
+
+# --- scope and leases ------------------------------------------------------------------------------------
+
+
+def lease_duration(ctx: Context) -> dt.timedelta:
+    """The claim lease (settings: `lease_seconds`, 15 minutes unless configured)."""
+    return dt.timedelta(seconds=ctx.settings.lease_seconds)
+
+
+def scope(ctx: Context) -> Scope:
+    """The actor's team scope; alerts go to the team the policy routes safeguarding to."""
+    return Scope(
+        own_teams=ctx.actor.teams,
+        alert_team=route(ctx.policy, Reason.SAFEGUARDING).team,
+        every_team=ctx.actor.may(Action.REASSIGN_ACROSS_TEAM),
+    )
+
+
+def in_scope(ctx: Context, team: str) -> bool:
+    return scope(ctx).includes(team)
+
+
+def scope_teams(ctx: Context, action: Action, requested: Sequence[str] | None) -> list[str] | None:
+    """The teams this actor may see for `action` (None = every team), refusing teams outside their scope."""
+    mine = scope(ctx)
+    if requested is None:
+        return mine.work_teams()
+    if mine.outside(requested):
+        refuse_scope(ctx, action, detail="team")
+    return list(requested)
+
+
+def refuse_scope(ctx: Context, action: Action, *, case_id: int | None = None, detail: str = "") -> None:
+    """Audit and raise: the item or team is not one of the actor's teams."""
+    ctx.uow.run(
+        lambda work: ctx.audit(
+            work, action, case_id=case_id, outcome="refused", detail=f"not own team {detail}".strip()
+        )
+    )
+    raise PermissionDenied("That is not one of your teams' queues; ask a team manager to reassign it.")
+
+
+def _guarded(
+    ctx: Context, action: Action, kind: ItemKind, item_id: int, verb: str, change: Callable[[Work], T | None]
+) -> T:
+    """Run one guarded change; when it matched nothing, audit the refusal and raise it in plain words."""
+
+    def refuse(work: Work) -> str:
+        state = work.queue.state(kind, item_id)
+        ctx.audit(
+            work,
+            action,
+            case_id=None if state is None else state.case_id,
+            outcome="refused",
+            detail=f"{kind.value}:{item_id}",
+        )
+        return _explain(ctx, work, kind, item_id, verb)
+
+    result = ctx.uow.run_guarded(change, refuse)
+    if isinstance(result, Refused):
+        raise QueueRefused(result.message)
+    return result
+
+
+def _explain(ctx: Context, work: Work, kind: ItemKind, item_id: int, verb: str) -> str:
+    state = work.queue.state(kind, item_id)
+    return refusal_text(kind, item_id, state, verb=verb, login=ctx.actor.login, now=ctx.now(), scope=scope(ctx))
+
+
+# --- the officer's own work ------------------------------------------------------------------------------
 
 
 def list_items(
@@ -84,12 +144,12 @@ def list_items(
     scope = scope_teams(ctx, Action.VIEW_QUEUE, teams)
     status = StatusFilter(status or StatusFilter.AVAILABLE)
     now = ctx.now()
-    with ctx.db.read() as session:
-        rows = repo.fetch(session, now=now, login=ctx.actor.login, teams=scope, status=status)
+    with ctx.uow.read() as work:
+        rows = work.queue.fetch(now=now, login=ctx.actor.login, teams=scope, status=status)
     items = sorted((i.with_timing(now) for i in rows), key=sort_key)
     if record_view:
-        with ctx.db.write() as session:
-            ctx.audit(session, Action.VIEW_QUEUE, detail=f"status:{status.value} items:{len(items)}")
+        with ctx.uow.write() as work:
+            ctx.audit(work, Action.VIEW_QUEUE, detail=f"status:{status.value} items:{len(items)}")
     return items
 
 
@@ -98,9 +158,9 @@ def get_item(ctx: Context, kind: ItemKind | str, item_id: int) -> QueueItem | No
     ctx.require(Action.VIEW_QUEUE)
     kind = ItemKind(kind)
     now = ctx.now()
-    with ctx.db.read() as session:
-        rows = repo.fetch(
-            session, now=now, login=ctx.actor.login, teams=None, status=StatusFilter.ALL, kinds=(kind,), item_id=item_id
+    with ctx.uow.read() as work:
+        rows = work.queue.fetch(
+            now=now, login=ctx.actor.login, teams=None, status=StatusFilter.ALL, kinds=(kind,), item_id=item_id
         )
     if not rows or not in_scope(ctx, rows[0].team_code):
         return None
@@ -112,16 +172,16 @@ def claim(ctx: Context, kind: ItemKind | str, item_id: int, *, lease: dt.timedel
     ctx.require(Action.CLAIM)
     kind = ItemKind(kind)
     token, now = new_token(), ctx.now()
-    until = now + (lease or lease_duration())
-    teams = work_teams(ctx)
+    until = now + (lease or lease_duration(ctx))
+    teams = scope(ctx).work_teams()
 
-    def change(session: Session) -> tuple[int | None] | None:
-        row = repo.claim(session, kind, item_id, login=ctx.actor.login, token=token, now=now, until=until, teams=teams)
+    def change(work: Work) -> tuple[int | None] | None:
+        row = work.queue.claim(kind, item_id, login=ctx.actor.login, token=token, now=now, until=until, teams=teams)
         if row is not None:
-            ctx.audit(session, Action.CLAIM, case_id=row[0], detail=f"{kind.value}:{item_id}")
+            ctx.audit(work, Action.CLAIM, case_id=row[0], detail=f"{kind.value}:{item_id}")
         return row
 
-    run_guarded(ctx, Action.CLAIM, kind, item_id, "claim", change)
+    _guarded(ctx, Action.CLAIM, kind, item_id, "claim", change)
     return ClaimTicket(kind=kind, id=item_id, token=token, claimed_by=ctx.actor.login, lease_expires=until)
 
 
@@ -135,19 +195,19 @@ def claim_next(ctx: Context, team: str, *, lease: dt.timedelta | None = None) ->
     if not in_scope(ctx, team):
         refuse_scope(ctx, Action.CLAIM, detail=team[:60])
     token, now = new_token(), ctx.now()
-    until = now + (lease or lease_duration())
+    until = now + (lease or lease_duration(ctx))
 
-    def tx(session: Session) -> tuple[ItemKind, int] | None:
-        heads = {k: repo.head(session, k, team, now) for k in ItemKind}
+    def tx(work: Work) -> tuple[ItemKind, int] | None:
+        heads = {k: work.queue.head(k, team, now) for k in ItemKind}
         order = sorted((k for k in ItemKind if heads[k] is not None), key=lambda k: heads[k])  # type: ignore[arg-type, return-value]
         for kind in order:
-            got = repo.claim_next(session, kind, team=team, login=ctx.actor.login, token=token, now=now, until=until)
+            got = work.queue.claim_next(kind, team=team, login=ctx.actor.login, token=token, now=now, until=until)
             if got is not None:
-                ctx.audit(session, Action.CLAIM, case_id=got[1], detail=f"{kind.value}:{got[0]}")
+                ctx.audit(work, Action.CLAIM, case_id=got[1], detail=f"{kind.value}:{got[0]}")
                 return kind, got[0]
         return None
 
-    won = ctx.db.run_write(tx)
+    won = ctx.uow.run(tx)
     if won is None:
         return None
     return ClaimTicket(kind=won[0], id=won[1], token=token, claimed_by=ctx.actor.login, lease_expires=until)
@@ -161,17 +221,17 @@ def renew(ctx: Context, ticket: ClaimTicket, *, lease: dt.timedelta | None = Non
     """
     ctx.require(Action.CLAIM)
     now = ctx.now()
-    until = now + (lease or lease_duration())
+    until = now + (lease or lease_duration(ctx))
 
-    def tx(session: Session) -> tuple[bool, str]:
+    def tx(work: Work) -> tuple[bool, str]:
         if (
-            repo.renew(session, ticket.kind, ticket.id, login=ctx.actor.login, token=ticket.token, now=now, until=until)
+            work.queue.renew(ticket.kind, ticket.id, login=ctx.actor.login, token=ticket.token, now=now, until=until)
             is not None
         ):
             return True, ""
-        return False, explain(session, ctx, ticket.kind, ticket.id, verb="keep your claim")
+        return False, _explain(ctx, work, ticket.kind, ticket.id, "keep your claim")
 
-    ok, message = ctx.db.run_write(tx)
+    ok, message = ctx.uow.run(tx)
     if not ok:
         raise QueueRefused(message)
     return ticket.model_copy(update={"lease_expires": until})
@@ -182,13 +242,13 @@ def release(ctx: Context, kind: ItemKind | str, item_id: int, token: str | None)
     ctx.require(Action.RELEASE)
     kind = ItemKind(kind)
 
-    def change(session: Session) -> object:
-        row = repo.release(session, kind, item_id, login=ctx.actor.login, token=token, now=ctx.now())
+    def change(work: Work) -> object:
+        row = work.queue.release(kind, item_id, login=ctx.actor.login, token=token, now=ctx.now())
         if row is not None:
-            ctx.audit(session, Action.RELEASE, case_id=row[1], detail=f"{kind.value}:{item_id}")
+            ctx.audit(work, Action.RELEASE, case_id=row[1], detail=f"{kind.value}:{item_id}")
         return row
 
-    run_guarded(ctx, Action.RELEASE, kind, item_id, "release", change)
+    _guarded(ctx, Action.RELEASE, kind, item_id, "release", change)
 
 
 def complete(
@@ -207,16 +267,15 @@ def complete(
     notes = clean_notes(notes)
     now = ctx.now()
 
-    def change(session: Session) -> tuple[int | None] | None:
-        row = repo.complete(
-            session, kind, item_id, login=ctx.actor.login, token=token, now=now, outcome=outcome.value, notes=notes
+    def change(work: Work) -> tuple[int | None] | None:
+        row = work.queue.complete(
+            kind, item_id, login=ctx.actor.login, token=token, now=now, outcome=outcome.value, notes=notes
         )
         if row is None:
             return None
         call_id = None
         if kind is ItemKind.CALLBACK:
-            call_id = repo.log_return_call(
-                session,
+            call_id = work.queue.log_return_call(
                 callback_id=item_id,
                 case_id=row[1],
                 login=ctx.actor.login,
@@ -229,10 +288,10 @@ def complete(
                 phone=row[5],
             )
         detail = f"{kind.value}:{item_id}" + (f" call:{call_id}" if call_id else "")
-        ctx.audit(session, Action.COMPLETE, case_id=row[1], detail=detail)
+        ctx.audit(work, Action.COMPLETE, case_id=row[1], detail=detail)
         return (call_id,)
 
-    return run_guarded(ctx, Action.COMPLETE, kind, item_id, "complete it", change)[0]
+    return _guarded(ctx, Action.COMPLETE, kind, item_id, "complete it", change)[0]
 
 
 def record_attempt(ctx: Context, item_id: int, token: str | None, result: AttemptResult | str, notes: str = "") -> int:
@@ -248,14 +307,14 @@ def record_attempt(ctx: Context, item_id: int, token: str | None, result: Attemp
     extra = clean_notes(notes, 1000)
     line = f"{stamp} attempt by {ctx.actor.login}: {result.label}" + (f". {extra}" if extra else "")
 
-    def change(session: Session) -> tuple[int, int | None] | None:
-        row = repo.record_attempt(session, item_id, login=ctx.actor.login, token=token, now=now, line=line)
+    def change(work: Work) -> tuple[int, int | None] | None:
+        row = work.queue.record_attempt(item_id, login=ctx.actor.login, token=token, now=now, line=line)
         if row is None:
             return None
-        ctx.audit(session, Action.RECORD_ATTEMPT, case_id=row[2], detail=f"callback:{item_id} attempt:{row[1]}")
+        ctx.audit(work, Action.RECORD_ATTEMPT, case_id=row[2], detail=f"callback:{item_id} attempt:{row[1]}")
         return int(row[1]), row[2]
 
-    return run_guarded(ctx, Action.RECORD_ATTEMPT, ItemKind.CALLBACK, item_id, "record an attempt", change)[0]
+    return _guarded(ctx, Action.RECORD_ATTEMPT, ItemKind.CALLBACK, item_id, "record an attempt", change)[0]
 
 
 def _outcome(value: Outcome | str) -> Outcome:
@@ -263,3 +322,110 @@ def _outcome(value: Outcome | str) -> Outcome:
         return Outcome(value)
     except ValueError:
         raise ServiceError("Outcome must be one of: " + ", ".join(o.value for o in Outcome)) from None
+
+
+# --- team-level actions ---------------------------------------------------------------------------------
+
+
+def team_choices(ctx: Context) -> list[tuple[str, str]]:
+    """(code, name) of every team, for the reassign form."""
+    ctx.require(Action.VIEW_QUEUE)
+    with ctx.uow.read() as work:
+        return work.queue.team_list()
+
+
+def reassign(ctx: Context, kind: ItemKind | str, item_id: int, team: str, reason: str) -> None:
+    """Move an item to another team's queue, unclaimed, with a reason (kept in its notes).
+
+    A duty officer may move their own teams' items that are free or held by them; a team manager
+    (REASSIGN_ACROSS_TEAM) may move any team's item, even one claimed by someone else.
+    """
+    ctx.require(Action.REASSIGN)
+    kind = ItemKind(kind)
+    reason = one_line(reason)[:300]
+    if not reason:
+        raise ServiceError("Give a reason for reassigning: the receiving team reads it.")
+    if team not in {code for code, _ in team_choices(ctx)}:
+        raise ServiceError(f"There is no team '{one_line(team)[:64]}'.")
+    now = ctx.now()
+    line = f"{now.astimezone(LONDON):%d %b %H:%M} reassigned to {team} by {ctx.actor.login}: {reason}"
+    from_teams = scope(ctx).work_teams()
+
+    def change(work: Work) -> object:
+        row = work.queue.reassign(
+            kind, item_id, to_team=team, line=line, now=now, login=ctx.actor.login, from_teams=from_teams
+        )
+        if row is not None:
+            ctx.audit(work, Action.REASSIGN, case_id=row[1], detail=f"{kind.value}:{item_id} to:{team}"[:200])
+        return row
+
+    _guarded(ctx, Action.REASSIGN, kind, item_id, f"reassign it to {team}", change)
+
+
+def accept_handoff(ctx: Context, item_id: int, token: str | None = None, notes: str = "") -> None:
+    """Accept a hand-off into the team's work (done, outcome 'accepted'): free, or held by the caller."""
+    ctx.require(Action.ACCEPT_HANDOFF)
+    notes = clean_notes(notes)
+    teams = scope(ctx).work_teams()
+
+    def change(work: Work) -> object:
+        row = work.queue.accept_handoff(
+            item_id, login=ctx.actor.login, token=token, now=ctx.now(), notes=notes, teams=teams
+        )
+        if row is not None:
+            ctx.audit(work, Action.ACCEPT_HANDOFF, case_id=row[1], detail=f"handoff:{item_id}")
+        return row
+
+    _guarded(ctx, Action.ACCEPT_HANDOFF, ItemKind.HANDOFF, item_id, "accept it", change)
+
+
+def escalate_overdue(ctx: Context) -> int:
+    """Flag every open item now past due (all teams); one audit row when anything was flagged."""
+    ctx.require(Action.VIEW_QUEUE)
+    now = ctx.now()
+
+    def tx(work: Work) -> int:
+        flagged = work.queue.escalate_overdue(now)
+        if flagged:
+            ctx.audit(work, "escalate", detail=f"items:{len(flagged)}")
+        return len(flagged)
+
+    return ctx.uow.run(tx)
+
+
+def manager_view(ctx: Context, team: str, *, window: dt.timedelta = REPORT_WINDOW) -> TeamReport:
+    """Promises kept and broken for `team` over `window`, plus every open overdue item (escalated)."""
+    ctx.require(Action.TEAM_REPORT)
+    if not in_scope(ctx, team):
+        refuse_scope(ctx, Action.TEAM_REPORT, detail=team[:60])
+    escalate_overdue(ctx)
+    now = ctx.now()
+    with ctx.uow.read() as work:
+        items: dict[str, QueueItem] = {}
+        for status, since in (
+            (StatusFilter.ALL, now - window),
+            (StatusFilter.OPEN, None),
+            (StatusFilter.CLAIMED, None),
+        ):
+            for item in work.queue.fetch(
+                now=now, login=ctx.actor.login, teams=[team], status=status, created_since=since
+            ):
+                items[item.key] = item.with_timing(now)
+    report = build_report(team, now, list(items.values()))
+    with ctx.uow.write() as work:
+        ctx.audit(work, Action.TEAM_REPORT, detail=f"team:{team}"[:200])
+    return report
+
+
+def promises_for_case(ctx: Context, case_id: int) -> list[QueueItem]:
+    """Open callbacks and hand-offs for one case, most pressing first (overdue flagged).
+
+    For the case screen: the next handler who takes a call from the family sees the promises still
+    outstanding, and which are broken. Not audited separately: it is part of viewing the case, which the
+    case screen audits.
+    """
+    ctx.require(Action.VIEW_CASE, case_id=case_id)
+    now = ctx.now()
+    with ctx.uow.read() as work:
+        rows = work.queue.fetch(now=now, login=ctx.actor.login, teams=None, status=StatusFilter.ALL, case_id=case_id)
+    return sorted((i.with_timing(now) for i in rows if i.is_open_state), key=sort_key)

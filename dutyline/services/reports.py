@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from dutyline.domain.calendar import CLOSES, OPENS, add_years
+from dutyline.domain.calendar import add_years
 from dutyline.domain.permissions import Action
-from dutyline.domain.policy import Policy
 from dutyline.domain.queue import DUE_SOON_WORKING_HOURS
 from dutyline.domain.reports import calls as calls_fig
 from dutyline.domain.reports import promises as prom
@@ -28,9 +27,6 @@ from dutyline.domain.reports.period import (
 )
 from dutyline.services.context import Context, ServiceError
 from dutyline.services.export import write_csv
-from dutyline.store import queue_repo
-from dutyline.store import reports_calls_repo as crepo
-from dutyline.store import reports_repo as repo
 
 ALL = "all"
 TREND_WEEKS = 13
@@ -41,26 +37,23 @@ APPEAL_YEARS = 3
 def team_codes(ctx: Context) -> list[tuple[str, str]]:
     """(code, name) of every team, for the team selector (after 'All teams')."""
     ctx.require(Action.TEAM_REPORT)
-    with ctx.db.read() as session:
-        return queue_repo.team_list(session)
+    with ctx.uow.read() as work:
+        return work.queue.team_list()
 
 
 def _teams(ctx: Context, team: str | None) -> list[str] | None:
     """None for all teams, else the one team (refused, naming it, when there is no such team)."""
     if team is None or team == ALL:
         return None
-    with ctx.db.read() as session:
-        known = {code for code, _ in queue_repo.team_list(session)}
+    with ctx.uow.read() as work:
+        known = {code for code, _ in work.queue.team_list()}
     if team not in known:
         raise ServiceError(f"There is no team '{team[:64]}'. Teams: {', '.join(sorted(known)) or 'none'}.")
     return [team]
 
 
 def _hours(ctx: Context) -> tuple[dt.time, dt.time]:
-    policy = ctx.policy
-    if isinstance(policy, Policy):
-        return policy.working_hours.opens, policy.working_hours.closes
-    return OPENS, CLOSES
+    return ctx.policy.working_hours.opens, ctx.policy.working_hours.closes
 
 
 def working_clock(ctx: Context, period: Period) -> WorkingClock:
@@ -70,9 +63,9 @@ def working_clock(ctx: Context, period: Period) -> WorkingClock:
 
 
 def _audit(ctx: Context, what: str, team: str | None, period: Period, count: int) -> None:
-    with ctx.db.write() as session:
+    with ctx.uow.write() as work:
         ctx.audit(
-            session,
+            work,
             Action.TEAM_REPORT,
             detail=f"{what} team:{team or ALL} from:{period.first} to:{period.last} n:{count}"[:200],
         )
@@ -86,14 +79,18 @@ def promises(ctx: Context, period: Period, team: str | None = None, *, audit: bo
     clock = working_clock(ctx, period)
     weeks = week_starts(period.last, TREND_WEEKS)
     soon_until = clock.add_hours(now, DUE_SOON_WORKING_HOURS)
-    with ctx.db.read() as s:
-        groups = repo.promise_groups(s, start=period.start, end=period.end, now=now, teams=teams)
-        pairs = repo.return_pairs(s, start=period.start, end=period.end, teams=teams)
-        trend = repo.trend_groups(s, boundaries=week_boundaries(period.last, TREND_WEEKS), now=now, teams=teams)
-        soon, soon_total = repo.open_items(
-            s, due_from=now, due_before=soon_until + dt.timedelta(seconds=1), teams=teams
+    with ctx.uow.read() as work:
+        groups = work.promise_figures.promise_groups(start=period.start, end=period.end, now=now, teams=teams)
+        pairs = work.promise_figures.return_pairs(start=period.start, end=period.end, teams=teams)
+        trend = work.promise_figures.trend_groups(
+            boundaries=week_boundaries(period.last, TREND_WEEKS), now=now, teams=teams
         )
-        late, late_total = repo.open_items(s, due_from=None, due_before=now + dt.timedelta(microseconds=1), teams=teams)
+        soon, soon_total = work.promise_figures.open_items(
+            due_from=now, due_before=soon_until + dt.timedelta(seconds=1), teams=teams
+        )
+        late, late_total = work.promise_figures.open_items(
+            due_from=None, due_before=now + dt.timedelta(microseconds=1), teams=teams
+        )
     report = prom.assemble(
         team=team or ALL,
         first=period.first,
@@ -119,20 +116,22 @@ def calls(ctx: Context, period: Period, team: str | None = None, *, audit: bool 
     months = month_starts(period.last, COMPLAINT_POINTS + 11)
     year_ends = [add_years(period.last, -k) for k in range(APPEAL_YEARS - 1, -1, -1)]
     year_bounds = [add_years(year_ends[0], -1) + dt.timedelta(days=1)] + [e + dt.timedelta(days=1) for e in year_ends]
-    with ctx.db.read() as s:
-        total = crepo.total_calls(s, start=a, end=b, teams=teams)
-        reasons = crepo.by_reason(s, start=a, end=b, teams=teams)
-        hours = crepo.by_hour(s, start=a, end=b, teams=teams)
-        routed = crepo.routed(s, start=a, end=b, teams=teams)
-        overrides = crepo.override_reasons(s, start=a, end=b, teams=teams)
-        fcr = crepo.fcr_groups(s, start=a, end=b, teams=teams)
-        repeats = crepo.repeat_cases(
-            s, start=a, end=b, teams=teams, calls=calls_fig.REPEAT_CALLS, days=calls_fig.REPEAT_DAYS
+    with ctx.uow.read() as work:
+        total = work.call_figures.total_calls(start=a, end=b, teams=teams)
+        reasons = work.call_figures.by_reason(start=a, end=b, teams=teams)
+        hours = work.call_figures.by_hour(start=a, end=b, teams=teams)
+        routed = work.call_figures.routed(start=a, end=b, teams=teams)
+        overrides = work.call_figures.override_reasons(start=a, end=b, teams=teams)
+        fcr = work.call_figures.fcr_groups(start=a, end=b, teams=teams)
+        repeats = work.call_figures.repeat_cases(
+            start=a, end=b, teams=teams, calls=calls_fig.REPEAT_CALLS, days=calls_fig.REPEAT_DAYS
         )
-        sg = crepo.safeguarding_rows(s, start=a, end=b, teams=teams)
-        monthly = crepo.complaints_by_month(s, boundaries=month_boundaries(period.last, len(months)), teams=teams)
-        open_cases = crepo.open_cases(s)
-        tribunal = crepo.tribunal_entries(s, year_bounds=year_bounds)
+        sg = work.call_figures.safeguarding_rows(start=a, end=b, teams=teams)
+        monthly = work.call_figures.complaints_by_month(
+            boundaries=month_boundaries(period.last, len(months)), teams=teams
+        )
+        open_cases = work.call_figures.open_cases()
+        tribunal = work.call_figures.tribunal_entries(year_bounds=year_bounds)
     report = calls_fig.CallsReport(
         team=team or ALL,
         first=period.first,
@@ -161,6 +160,6 @@ def export_csv(ctx: Context, name: str, data: dict[str, object], path: Path) -> 
     """
     ctx.require(Action.TEAM_REPORT)
     count = write_csv(path, ("figure", "value"), flatten(data))
-    with ctx.db.write() as session:
-        ctx.audit(session, Action.TEAM_REPORT, detail=f"export:{name} rows:{count}")
+    with ctx.uow.write() as work:
+        ctx.audit(work, Action.TEAM_REPORT, detail=f"export:{name} rows:{count}")
     return count

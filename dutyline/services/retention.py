@@ -25,13 +25,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, delete, exists, false, or_, select, update
-from sqlalchemy.orm import Session
-
-from dutyline.domain.model import DISAGREEMENT, ItemStatus
+from dutyline.domain.model import DISAGREEMENT
 from dutyline.domain.permissions import Action
+from dutyline.domain.policy import Policy
 from dutyline.services.context import Context, ServiceError
-from dutyline.store.tables import Call, Callback, Case, Draft, Handoff
+from dutyline.store.uow import Work
 
 DEFAULTS: dict[str, int] = {"case_years_after_birth": 31, "call_without_case_years": 2, "draft_days": 30}
 _LIMITS: dict[str, tuple[int, int]] = {
@@ -39,7 +37,6 @@ _LIMITS: dict[str, tuple[int, int]] = {
     "call_without_case_years": (1, 100),
     "draft_days": (1, 3650),
 }
-_OPEN = (ItemStatus.OPEN.value, ItemStatus.CLAIMED.value)
 
 
 @dataclass(frozen=True)
@@ -49,9 +46,9 @@ class Periods:
     draft_days: int = DEFAULTS["draft_days"]
 
     @classmethod
-    def from_policy(cls, policy: object | None) -> Periods:
+    def from_policy(cls, policy: Policy) -> Periods:
         """Read `[retention]` from the policy, refusing unknown keys and implausible periods."""
-        given: dict[str, int] = dict(getattr(policy, "retention", None) or {})
+        given: dict[str, int] = dict(policy.retention or {})
         for key, value in given.items():
             if key not in DEFAULTS:
                 raise ServiceError(f"policy [retention]: unknown key {key!r}; keys: {', '.join(DEFAULTS)}")
@@ -99,36 +96,10 @@ class RetentionPlan:
         return len(self.cases) + len(self.calls) + len(self.drafts)
 
 
-def _open_items(call_or_case_col: ColumnElement[int | None], key: str) -> ColumnElement[bool]:
-    """True when a hand-off or callback linked through `key` ('case_id'/'call_id') is still open."""
-    return or_(
-        exists().where(getattr(Handoff, key) == call_or_case_col, Handoff.status.in_(_OPEN)),
-        exists().where(getattr(Callback, key) == call_or_case_col, Callback.status.in_(_OPEN)),
-    )
-
-
-def _has_personal(c: type[Call]) -> ColumnElement[bool]:
-    """A call still holding something personal (anonymised calls are not due again)."""
-    return or_(
-        c.notes != "",
-        c.caller_name != "",
-        c.caller_phone != "",
-        c.safeguarding_summary != "",
-        c.referral_ref != "",
-        c.caller_contact_id.is_not(None),
-        c.case_id.is_not(None),
-    )
-
-
-def _plan(session: Session, today: dt.date, now: dt.datetime, periods: Periods) -> RetentionPlan:
+def _plan(work: Work, today: dt.date, now: dt.datetime, periods: Periods) -> RetentionPlan:
     plan = RetentionPlan(today=today, periods=periods)
     cutoff = years_before(today, periods.case_years_after_birth)
-    due = session.execute(
-        select(Case.id, Case.case_ref, Case.stage, _open_items(Case.id, "case_id").label("busy"))
-        .where(Case.date_of_birth <= cutoff)
-        .order_by(Case.id)
-    ).all()
-    for case_id, ref, stage, busy in due:
+    for case_id, ref, stage, busy in work.retention.cases_born_on_or_before(cutoff):
         if stage in {s.value for s in DISAGREEMENT}:
             plan.kept_disagreement.append((case_id, ref))
         elif busy:
@@ -136,39 +107,22 @@ def _plan(session: Session, today: dt.date, now: dt.datetime, periods: Periods) 
         else:
             plan.cases.append((case_id, ref))
     ids = [c for c, _ in plan.cases]
-    for chunk in _chunks(ids):
-        plan.case_calls += session.scalars(select(Call.id).where(Call.case_id.in_(chunk)).order_by(Call.id)).all()
+    plan.case_calls = work.retention.calls_of_cases(ids)
     call_cutoff = dt.datetime.combine(years_before(today, periods.call_without_case_years), dt.time(), dt.UTC)
-    old_calls = session.execute(
-        select(Call.id, _open_items(Call.id, "call_id").label("busy"))
-        .where(Call.case_id.is_(None), Call.started_at < call_cutoff, _has_personal(Call))
-        .order_by(Call.id)
-    ).all()
+    old_calls = work.retention.caseless_calls_before(call_cutoff)
     plan.calls = [cid for cid, busy in old_calls if not busy]
     plan.kept_calls_open_work = sum(1 for _cid, busy in old_calls if busy)
-    draft_cutoff = now - dt.timedelta(days=periods.draft_days)
-    plan.drafts = list(
-        session.scalars(
-            select(Draft.id)
-            .where(or_(Draft.updated_at < draft_cutoff, Draft.case_id.in_(ids) if ids else false()))
-            .order_by(Draft.id)
-        )
-    )
+    plan.drafts = work.retention.drafts_due(now - dt.timedelta(days=periods.draft_days), ids)
     return plan
-
-
-def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def plan(ctx: Context) -> RetentionPlan:
     """What `apply` would do today (the dry run). Audited as a retention check with counts only."""
     ctx.require(Action.RETENTION)
     periods = Periods.from_policy(ctx.policy)
-    with ctx.db.read() as session:
-        result = _plan(session, ctx.today(), ctx.now(), periods)
-    with ctx.db.write() as session:
-        ctx.audit(session, Action.RETENTION, outcome="dry_run", detail=_counts(result))
+    with ctx.uow.read() as work:
+        result = _plan(work, ctx.today(), ctx.now(), periods)
+    ctx.uow.run(lambda work: ctx.audit(work, Action.RETENTION, outcome="dry_run", detail=_counts(result)))
     return result
 
 
@@ -179,70 +133,24 @@ def _counts(p: RetentionPlan) -> str:
     )
 
 
-def _anonymise_calls(session: Session, call_ids: list[int]) -> None:
-    for chunk in _chunks(call_ids):
-        session.execute(
-            update(Call)
-            .where(Call.id.in_(chunk))
-            .values(
-                notes="",
-                caller_name="",
-                caller_phone="",
-                safeguarding_summary="",
-                referral_ref="",
-                caller_contact_id=None,
-                case_id=None,
-            ),
-            execution_options={"synchronize_session": False},
-        )
-        session.execute(
-            update(Handoff)
-            .where(Handoff.call_id.in_(chunk))
-            .values(notes="", override_reason="", case_id=None, version=Handoff.version + 1),
-            execution_options={"synchronize_session": False},
-        )
-        session.execute(
-            update(Callback)
-            .where(Callback.call_id.in_(chunk))
-            .values(notes="", contact_name="", phone="", preferred_time="", case_id=None, version=Callback.version + 1),
-            execution_options={"synchronize_session": False},
-        )
-
-
 def apply(ctx: Context) -> RetentionPlan:
     """Erase and anonymise everything due, in one transaction, one audit row per record."""
     ctx.require(Action.RETENTION)
     periods = Periods.from_policy(ctx.policy)
-    with ctx.db.write() as session:
-        result = _plan(session, ctx.today(), ctx.now(), periods)
+    with ctx.uow.write() as work:
+        result = _plan(work, ctx.today(), ctx.now(), periods)
         case_ids = [c for c, _ in result.cases]
-        for chunk in _chunks(case_ids):  # queue items linked to the case but not to one of its calls
-            session.execute(
-                update(Handoff)
-                .where(Handoff.case_id.in_(chunk))
-                .values(notes="", override_reason="", case_id=None, version=Handoff.version + 1),
-                execution_options={"synchronize_session": False},
-            )
-            session.execute(
-                update(Callback)
-                .where(Callback.case_id.in_(chunk))
-                .values(
-                    notes="", contact_name="", phone="", preferred_time="", case_id=None, version=Callback.version + 1
-                ),
-                execution_options={"synchronize_session": False},
-            )
-        _anonymise_calls(session, result.case_calls + result.calls)
-        for chunk in _chunks(result.drafts):
-            session.execute(delete(Draft).where(Draft.id.in_(chunk)), execution_options={"synchronize_session": False})
-        for chunk in _chunks(case_ids):  # contacts and deadline exceptions go with the case (ON DELETE CASCADE)
-            session.execute(delete(Case).where(Case.id.in_(chunk)), execution_options={"synchronize_session": False})
+        work.retention.blank_case_items(case_ids)
+        work.retention.anonymise_calls(result.case_calls + result.calls)
+        work.retention.delete_drafts(result.drafts)
+        work.retention.delete_cases(case_ids)
         for case_id, _ref in result.cases:
-            ctx.audit(session, Action.RETENTION, case_id=case_id, outcome="erased", detail="case deleted")
+            ctx.audit(work, Action.RETENTION, case_id=case_id, outcome="erased", detail="case deleted")
         for call_id in result.case_calls:
-            ctx.audit(session, Action.RETENTION, outcome="anonymised", detail=f"call={call_id} case erased")
+            ctx.audit(work, Action.RETENTION, outcome="anonymised", detail=f"call={call_id} case erased")
         for call_id in result.calls:
-            ctx.audit(session, Action.RETENTION, outcome="anonymised", detail=f"call={call_id} no case")
+            ctx.audit(work, Action.RETENTION, outcome="anonymised", detail=f"call={call_id} no case")
         for draft_id in result.drafts:
-            ctx.audit(session, Action.RETENTION, outcome="erased", detail=f"draft={draft_id}")
-        ctx.audit(session, Action.RETENTION, outcome="applied", detail=_counts(result))
+            ctx.audit(work, Action.RETENTION, outcome="erased", detail=f"draft={draft_id}")
+        ctx.audit(work, Action.RETENTION, outcome="applied", detail=_counts(result))
     return result

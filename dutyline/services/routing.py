@@ -10,9 +10,8 @@ from dutyline.domain.model import District, Reason, Stage
 from dutyline.domain.permissions import Action
 from dutyline.domain.routing import RoutingDecision, RoutingFacts, UnknownCode, callback_due, decide_from_facts
 from dutyline.domain.summary import acting_officer
-from dutyline.services.cases import policy_of, resolve_case_id
+from dutyline.services.cases import resolve_case_id
 from dutyline.services.context import Context, ServiceError
-from dutyline.store import cases_repo
 
 
 def decide(
@@ -27,18 +26,18 @@ def decide(
 ) -> RoutingDecision:
     """Route a call, with `callback_due` from ctx.now(). With a case, its stage/district/officer are used
     (and override `stage`/`district`); without one, what the caller said."""
-    policy = policy_of(ctx)
+    policy = ctx.policy
     if case_id is None and case_ref is not None:
         case_id = resolve_case_id(ctx, case_ref)
     facts = RoutingFacts(reason=reason, stage=stage, district=district)
     if case_id is not None:
         ctx.require(Action.VIEW_CASE, case_id=case_id)
         day = ctx.today()
-        with ctx.db.read() as session:
-            case = cases_repo.load_case(session, case_id=case_id)
+        with ctx.uow.read() as work:
+            case = work.cases.load_case(case_id=case_id)
             if case is None:
                 raise ServiceError(f"No case with id {case_id}.")
-            acting = acting_officer(case.named_officer, lambda oid: cases_repo.load_officer(session, oid), day)
+            acting = acting_officer(case.named_officer, lambda oid: work.cases.load_officer(oid), day)
         facts = RoutingFacts(
             reason=reason,
             stage=case.stage,

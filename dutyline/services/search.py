@@ -54,8 +54,6 @@ from dutyline.store.engine import Database
 OVERLAP = dt.timedelta(seconds=30)
 #: Seconds between checks for erased cases (a count and a max over the case table: cheap, so every refresh).
 DELETION_CHECK_S = 0.0
-#: `snapshot_dir` default: the per-user data folder's `search/` (None disables snapshots).
-AUTO = Path("<auto>")
 
 
 class SearchService:
@@ -65,15 +63,11 @@ class SearchService:
         self,
         db: Database,
         *,
-        snapshot_dir: Path | None = AUTO,
+        snapshot_dir: Path | None = None,
         deletion_check_s: float = DELETION_CHECK_S,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.db = db
-        if snapshot_dir == AUTO:
-            from dutyline.config import data_dir
-
-            snapshot_dir = data_dir() / "search"
         self.snapshot_dir = snapshot_dir
         in_memory = db.is_sqlite and db.path is None  # nothing to come back to
         self.snapshots = SnapshotFile(None if in_memory else snapshot_dir, db.describe())

@@ -17,19 +17,16 @@ import datetime as dt
 import re
 import socket
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from dataclasses import dataclass, replace
 
 from dutyline.domain.model import Role
 from dutyline.domain.permissions import Action
 from dutyline.domain.pin import hash_pin, pin_matches, pin_problem
+from dutyline.domain.staff import StaffRecord, leaves_no_admin, roles_text
 from dutyline.domain.text import login_text, one_line
 from dutyline.services.context import Actor, Context, PermissionDenied, ServiceError, utc_now
-from dutyline.store import audit
-from dutyline.store.engine import Database
-from dutyline.store.tables import AuditEvent, Staff, Team
+from dutyline.store.audit import AuditEntry
+from dutyline.store.uow import UnitOfWork, Work
 
 #: The PIN `ensure_demo_staff` gives the demo user (the demo database holds invented children only).
 DEMO_PIN = "1234"
@@ -55,67 +52,53 @@ class StaffInfo:
     has_pin: bool
 
 
-def parse_roles(text: str) -> frozenset[Role]:
-    return frozenset(Role(r) for r in text.split(",") if r)
+def _actor_of(row: StaffRecord) -> Actor:
+    return Actor(login=row.login, display_name=row.display_name, roles=row.roles, teams=row.teams, active=row.active)
 
 
-def _teams_of(row: Staff) -> tuple[str, ...]:
-    return tuple(t for t in row.teams.split(",") if t)
-
-
-def _actor_of(row: Staff) -> Actor:
-    return Actor(
-        login=row.login,
-        display_name=row.display_name,
-        roles=parse_roles(row.roles),
-        teams=_teams_of(row),
-        active=row.active,
-    )
-
-
-def _info(row: Staff) -> StaffInfo:
+def _info(row: StaffRecord) -> StaffInfo:
     return StaffInfo(
         login=row.login,
         display_name=row.display_name,
-        roles=tuple(sorted(parse_roles(row.roles), key=list(Role).index)),
-        teams=_teams_of(row),
+        roles=tuple(sorted(row.roles, key=list(Role).index)),
+        teams=row.teams,
         active=row.active,
         has_pin=bool(row.pin_hash),
     )
 
 
-def resolve_actor(db: Database, login: str) -> Actor:
+def resolve_actor(uow: UnitOfWork, login: str, *, now: dt.datetime | None = None) -> Actor:
     """The Actor for `login`, or NotAuthorised (audited) if unknown or disabled.
 
     The login is sanitised and cut to the column's length first, so even a hostile one is refused,
     audited and echoed safely."""
     login = login_text(login)
-    with db.read() as session:
-        if not session.scalar(select(func.count()).select_from(Staff)):
+    with uow.read() as work:
+        if not work.staff.count():
             return Actor(login=login, display_name=login, roles=frozenset({Role.ADMIN}), teams=(), active=True)
-        row = session.scalar(select(Staff).where(Staff.login == login))
+        row = work.staff.get(login)
         if row is not None and row.active:
             return _actor_of(row)
     actor = Actor(login=login)
-    with db.write() as session:
-        audit.append(
-            session,
-            login=login,
-            role="",
-            desk=actor.desk,
-            action=Action.LOGIN.value,
-            outcome="refused",
-            detail="disabled" if row is not None else "unknown login",
-        )
+    entry = AuditEntry(
+        login=login,
+        role="",
+        desk=actor.desk,
+        action=Action.LOGIN.value,
+        ts=now or utc_now(),
+        outcome="refused",
+        detail="disabled" if row is not None else "unknown login",
+    )
+    uow.run(lambda work: work.audit(entry))
     raise NotAuthorised(
         f"The login '{login}' is not an active dutyline user. Ask your dutyline administrator to add you "
         "(dutyline staff add)."
     )
 
 
-def is_bootstrap(db: Database) -> bool:
-    with db.read() as session:
-        return not session.scalar(select(func.count()).select_from(Staff))
+def is_bootstrap(uow: UnitOfWork) -> bool:
+    with uow.read() as work:
+        return not work.staff.count()
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -140,7 +123,7 @@ def _check_roles(roles: Iterable[Role | str]) -> frozenset[Role]:
 
 
 def _check_teams(ctx: Context, teams: Iterable[str]) -> tuple[str, ...]:
-    known = getattr(ctx.policy, "teams", None)
+    known = ctx.policy.teams
     out: list[str] = []
     for t in teams:
         if not _TEAM.match(t) or (known is not None and t not in known):
@@ -158,29 +141,27 @@ def _check_pin(pin: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------ changes
-def _get(session: Session, login: str) -> Staff:
-    row = session.scalar(select(Staff).where(Staff.login == login))
+def _get(work: Work, login: str) -> StaffRecord:
+    row = work.staff.get(login)
     if row is None:
         raise ServiceError(f"no staff member with login '{one_line(login)[:100]}' (see dutyline staff list)")
     return row
 
 
-def _admin_remains(session: Session) -> None:
+def _admin_remains(work: Work) -> None:
     """Refuse (roll back) a change that leaves staff but no active admin: nobody could manage them."""
-    session.flush()
-    rows = session.scalars(select(Staff.roles).where(Staff.active.is_(True))).all()
-    if session.scalar(select(func.count()).select_from(Staff)) and not any(Role.ADMIN in parse_roles(r) for r in rows):
+    if leaves_no_admin(work.staff.all()):
         raise ServiceError("refused: this would leave no active admin (add or keep another admin first)")
 
 
-def _staff_change(ctx: Context, login: str, what: str, change: Callable[[Session], Staff]) -> StaffInfo:
-    """Run `change(session)` -> Staff in one transaction with the admin check and one audit row."""
+def _staff_change(ctx: Context, login: str, what: str, change: Callable[[Work], StaffRecord]) -> StaffInfo:
+    """Run `change(work)` -> the new record in one transaction with the admin check and one audit row."""
     ctx.require(Action.MANAGE_STAFF)
-    with ctx.db.write() as session:
-        bootstrap = not session.scalar(select(func.count()).select_from(Staff))
-        row = change(session)
-        _admin_remains(session)
-        ctx.audit(session, Action.MANAGE_STAFF, detail=f"{what} staff={login}" + (" bootstrap" if bootstrap else ""))
+    with ctx.uow.write() as work:
+        bootstrap = not work.staff.count()
+        row = change(work)
+        _admin_remains(work)
+        ctx.audit(work, Action.MANAGE_STAFF, detail=f"{what} staff={login}" + (" bootstrap" if bootstrap else ""))
         return _info(row)
 
 
@@ -194,20 +175,13 @@ def add_staff(
         raise ServiceError("give the person's name (--name)")
     role_set, team_list = _check_roles(roles), _check_teams(ctx, teams)
 
-    def change(session: Session) -> Staff:
-        existing = session.scalar(select(Staff).where(Staff.login == login))
+    def change(work: Work) -> StaffRecord:
+        existing = work.staff.get(login)
         if existing is not None:
             state = "active" if existing.active else "disabled; use 'dutyline staff enable'"
             raise ServiceError(f"login '{login}' already exists ({state})")
-        row = Staff(
-            login=login,
-            display_name=name,
-            roles=",".join(sorted(role_set)),
-            teams=",".join(team_list),
-            active=True,
-            pin_hash="",
-        )
-        session.add(row)
+        row = StaffRecord(login=login, display_name=name, roles=role_set, teams=team_list)
+        work.staff.add(row)
         return row
 
     return _staff_change(ctx, login, "add", change)
@@ -216,51 +190,39 @@ def add_staff(
 def list_staff(ctx: Context) -> list[StaffInfo]:
     """Everyone, active or not, by login (admins review access on joiners, movers and leavers)."""
     ctx.require(Action.MANAGE_STAFF)
-    with ctx.db.read() as session:
-        return [_info(r) for r in session.scalars(select(Staff).order_by(Staff.login))]
+    with ctx.uow.read() as work:
+        return [_info(r) for r in work.staff.all()]
 
 
-def _set_active(ctx: Context, login: str, active: bool) -> StaffInfo:
-    def change(session: Session) -> Staff:
-        row = _get(session, login)
-        row.active = active
+def _update(ctx: Context, login: str, what: str, edit: Callable[[StaffRecord], StaffRecord]) -> StaffInfo:
+    def change(work: Work) -> StaffRecord:
+        row = edit(_get(work, login))
+        work.staff.save(row)
         return row
 
-    return _staff_change(ctx, login, "enable" if active else "disable", change)
+    return _staff_change(ctx, login, what, change)
 
 
 def disable_staff(ctx: Context, login: str) -> StaffInfo:
     """A leaver: the login can do nothing from the next action on (records and audit rows are kept)."""
-    return _set_active(ctx, login, False)
+    return _update(ctx, login, "disable", lambda r: replace(r, active=False))
 
 
 def enable_staff(ctx: Context, login: str) -> StaffInfo:
     """A returner: reactivate a disabled login with the roles it had (review them with set-role)."""
-    return _set_active(ctx, login, True)
+    return _update(ctx, login, "enable", lambda r: replace(r, active=True))
 
 
 def set_roles(ctx: Context, login: str, roles: Iterable[Role | str]) -> StaffInfo:
     """A mover: replace the login's roles (not add to them), so old rights do not linger."""
     role_set = _check_roles(roles)
-
-    def change(session: Session) -> Staff:
-        row = _get(session, login)
-        row.roles = ",".join(sorted(role_set))
-        return row
-
-    return _staff_change(ctx, login, f"set_roles={'+'.join(sorted(role_set))}", change)
+    return _update(ctx, login, f"set_roles={'+'.join(sorted(role_set))}", lambda r: replace(r, roles=role_set))
 
 
 def set_teams(ctx: Context, login: str, teams: Iterable[str]) -> StaffInfo:
     """Replace the teams whose queues the login works (duty officers and managers)."""
     team_list = _check_teams(ctx, teams)
-
-    def change(session: Session) -> Staff:
-        row = _get(session, login)
-        row.teams = ",".join(team_list)
-        return row
-
-    return _staff_change(ctx, login, f"set_teams={'+'.join(team_list)}", change)
+    return _update(ctx, login, f"set_teams={'+'.join(team_list)}", lambda r: replace(r, teams=team_list))
 
 
 def set_pin(ctx: Context, login: str, pin: str) -> None:
@@ -269,15 +231,15 @@ def set_pin(ctx: Context, login: str, pin: str) -> None:
     if ctx.actor.login != login or not ctx.actor.active:
         ctx.require(Action.MANAGE_STAFF)
     hashed = hash_pin(pin)
-    with ctx.db.write() as session:
-        row = _get(session, login)
+    with ctx.uow.write() as work:
+        row = _get(work, login)
         if not row.active:
             raise ServiceError(f"login '{login}' is disabled; enable it first")
-        row.pin_hash = hashed
-        ctx.audit(session, Action.MANAGE_STAFF, detail=f"set_pin staff={login}")
+        work.staff.save(replace(row, pin_hash=hashed))
+        ctx.audit(work, Action.MANAGE_STAFF, detail=f"set_pin staff={login}")
 
 
-def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = None) -> Actor:
+def verify_pin(uow: UnitOfWork, login: str, pin: str, *, now: dt.datetime | None = None) -> Actor:
     """The Actor for `login` if `pin` is its PIN; else NotAuthorised. Every attempt is audited.
 
     Refuses unknown and disabled logins, logins without a PIN, and a login with MAX_FAILED_UNLOCKS
@@ -286,18 +248,9 @@ def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = 
     now = now or utc_now()
     login = login_text(login)
     desk = socket.gethostname()
-    with db.read() as session:
-        row = session.scalar(select(Staff).where(Staff.login == login))
-        recent = session.scalars(
-            select(AuditEvent.outcome)
-            .where(
-                AuditEvent.login == login,
-                AuditEvent.action == Action.LOGIN.value,
-                AuditEvent.detail.like("unlock%"),
-                AuditEvent.ts >= now - UNLOCK_WINDOW,
-            )
-            .order_by(AuditEvent.id.desc())
-        ).all()
+    with uow.read() as work:
+        row = work.staff.get(login)
+        recent = work.audit_trail.recent_outcomes(login, Action.LOGIN.value, "unlock", now - UNLOCK_WINDOW)
     failures = 0
     for outcome in recent:  # consecutive failures since the last good unlock
         if outcome == "ok":
@@ -313,17 +266,16 @@ def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = 
         reason = "wrong pin"
     else:
         reason = ""
-    with db.write() as session:
-        audit.append(
-            session,
-            login=login,
-            role=row.roles if row is not None else "",
-            desk=desk,
-            action=Action.LOGIN.value,
-            outcome="refused" if reason else "ok",
-            detail=f"unlock: {reason}" if reason else "unlock",
-            ts=now,
-        )
+    entry = AuditEntry(
+        login=login,
+        role=roles_text(row.roles) if row is not None else "",
+        desk=desk,
+        action=Action.LOGIN.value,
+        ts=now,
+        outcome="refused" if reason else "ok",
+        detail=f"unlock: {reason}" if reason else "unlock",
+    )
+    uow.run(lambda work: work.audit(entry))
     if not reason:
         assert row is not None
         return _actor_of(row)
@@ -338,27 +290,43 @@ def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = 
     )
 
 
-def ensure_demo_staff(db: Database, login: str) -> None:
+def ensure_demo_staff(uow: UnitOfWork, login: str, *, now: dt.datetime | None = None) -> None:
     """Make `login` an active demo user with every role, every team and the PIN DEMO_PIN (idempotent).
 
     For `dutyline demo` only: the demo database holds invented children, and the demo must open with one
     command whoever runs it.
     """
-    roles = ",".join(sorted(Role))
-    with db.write() as session:
-        teams = ",".join(session.scalars(select(Team.code).order_by(Team.code)))
-        row = session.scalar(select(Staff).where(Staff.login == login))
-        if row is None:
-            row = Staff(login=login, display_name=login, pin_hash="")
-            session.add(row)
-        if row.active and row.roles == roles and row.teams == teams and pin_matches(DEMO_PIN, row.pin_hash):
+    roles = frozenset(Role)
+    with uow.write() as work:
+        teams = tuple(sorted(work.teams.details()))
+        row = work.staff.get(login)
+        if (
+            row is not None
+            and row.active
+            and row.roles == roles
+            and row.teams == teams
+            and pin_matches(DEMO_PIN, row.pin_hash)
+        ):
             return
-        row.roles, row.teams, row.active, row.pin_hash = roles, teams, True, hash_pin(DEMO_PIN)
-        audit.append(
-            session,
+        record = StaffRecord(
             login=login,
-            role=roles,
-            desk=socket.gethostname(),
-            action=Action.MANAGE_STAFF.value,
-            detail=f"demo staff={login}",
+            display_name=row.display_name if row is not None else login,
+            roles=roles,
+            teams=teams,
+            active=True,
+            pin_hash=hash_pin(DEMO_PIN),
+        )
+        if row is None:
+            work.staff.add(record)
+        else:
+            work.staff.save(record)
+        work.audit(
+            AuditEntry(
+                login=login,
+                role=roles_text(roles),
+                desk=socket.gethostname(),
+                action=Action.MANAGE_STAFF.value,
+                ts=now or utc_now(),
+                detail=f"demo staff={login}",
+            )
         )

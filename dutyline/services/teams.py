@@ -8,34 +8,22 @@ enough for every start, and idempotent.
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
-
 from dutyline.domain.policy import Policy
-from dutyline.store.engine import Database
-from dutyline.store.tables import Team
+from dutyline.store.uow import UnitOfWork, Work
 
 
-def sync_teams(db: Database, policy: Policy) -> None:
+def sync_teams(uow: UnitOfWork, policy: Policy) -> None:
     """Insert new teams and update changed names/inboxes/areas; write nothing when already in step."""
     wanted = {code: (t.name, t.inbox, t.area) for code, t in policy.teams.items()}
-    with db.read() as session:
-        have = {
-            code: (name, inbox, area)
-            for code, name, inbox, area in session.execute(select(Team.code, Team.name, Team.inbox, Team.area))
-        }
+    with uow.read() as work:
+        have = work.teams.details()
     if all(have.get(code) == values for code, values in wanted.items()):
         return
 
-    def apply(session: Session) -> None:
-        current = {
-            code: (name, inbox, area)
-            for code, name, inbox, area in session.execute(select(Team.code, Team.name, Team.inbox, Team.area))
-        }
-        for code, (name, inbox, area) in wanted.items():
-            if code not in current:
-                session.execute(insert(Team).values(code=code, name=name, inbox=inbox, area=area))
-            elif current[code] != (name, inbox, area):
-                session.execute(update(Team).where(Team.code == code).values(name=name, inbox=inbox, area=area))
+    def apply(work: Work) -> None:
+        current = work.teams.details()
+        for code, values in wanted.items():
+            if current.get(code) != values:
+                work.teams.put(code, values)
 
-    db.run_write(apply)
+    uow.run(apply)

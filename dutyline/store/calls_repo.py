@@ -247,6 +247,17 @@ def contact_row(session: Session, contact_id: int) -> Contact | None:
     return session.get(Contact, contact_id)
 
 
+def contact_case_id(session: Session, contact_id: int) -> int | None:
+    """The case a contact belongs to (None when the contact is gone)."""
+    return session.scalar(select(Contact.case_id).where(Contact.id == contact_id))
+
+
+def contact_now(session: Session, contact_id: int) -> ContactInfo | None:
+    """The contact as stored now (re-read, never a stale copy from earlier in the transaction)."""
+    row = session.scalar(select(Contact).where(Contact.id == contact_id).execution_options(populate_existing=True))
+    return None if row is None else contact_info(row)
+
+
 def contact_values(row: Contact) -> dict[str, object]:
     return {field: getattr(row, attr) for field, attr in CONTACT_FIELDS.items()}
 

@@ -3,7 +3,7 @@
 SQLite (one desk, demo, tests): file created 0600 in a 0700 folder *before* SQLite touches it (so the
 -wal/-shm files inherit 0600), WAL, synchronous=FULL (a note shown as saved survives a power cut),
 foreign keys on for every connection, a busy timeout, and BEGIN IMMEDIATE for write transactions only
-(a deferred read-then-write fails at once with "database is locked"; see reliability.md P3).
+(a deferred read-then-write fails at once with "database is locked").
 
 PostgreSQL (many desks): psycopg 3, READ COMMITTED, every contended write a single guarded statement.
 """
@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 T = TypeVar("T")
 
 SQLITE_BUSY_MS = 10_000
+#: How long a write that can wait its turn elsewhere (a read's audit row) tries for the SQLite lock.
+SQLITE_QUICK_MS = 100
 
 
 class DatabaseError(Exception):
@@ -54,7 +56,7 @@ def _prepare_sqlite_file(path: Path) -> None:
             os.chmod(p, 0o600)
 
 
-def _install_sqlite_pragmas(engine: Engine) -> None:
+def _install_sqlite_pragmas(engine: Engine, busy_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Take over transaction control from the stdlib driver (SQLAlchemy's documented recipe).
@@ -63,14 +65,17 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        cur.execute(f"PRAGMA busy_timeout={busy_ms}")
         cur.execute("PRAGMA secure_delete=ON")
         cur.execute("PRAGMA trusted_schema=OFF")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if conn.get_execution_options().get("dutyline_write"):
+        options = conn.get_execution_options()
+        # The lock wait is per connection: set it for this transaction (quick or normal), every time.
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(options.get('dutyline_busy_ms', busy_ms))}")
+        if options.get("dutyline_write"):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
@@ -83,8 +88,9 @@ class Database:
     `expire_on_commit=False` so objects read in a session can be converted after it closes.
     """
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, lock_wait_s: float = SQLITE_BUSY_MS / 1000) -> None:
         self.url = normalise_url(url)
+        self.lock_wait_ms = max(1, int(lock_wait_s * 1000))
         parsed = make_url(self.url)
         self.backend = parsed.get_backend_name()
         self.path: Path | None = None
@@ -93,23 +99,25 @@ class Database:
             if parsed.database and parsed.database != ":memory:":
                 self.path = Path(parsed.database)
                 _prepare_sqlite_file(self.path)
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": self.lock_wait_ms / 1000}
         elif self.backend == "postgresql":
             kwargs["pool_pre_ping"] = True
             kwargs["pool_size"] = 5
             kwargs["connect_args"] = {
                 "connect_timeout": 5,
                 "application_name": "dutyline",
-                "options": "-c idle_in_transaction_session_timeout=60000 -c lock_timeout=10000",
+                "options": f"-c idle_in_transaction_session_timeout=60000 -c lock_timeout={self.lock_wait_ms}",
             }
         else:
             raise DatabaseError(f"unsupported database '{self.backend}': use sqlite:///FILE or postgresql://…")
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
-            _install_sqlite_pragmas(self.engine)
+            _install_sqlite_pragmas(self.engine, self.lock_wait_ms)
         self._write_engine = self.engine.execution_options(dutyline_write=True)
+        self._quick_engine = self.engine.execution_options(dutyline_write=True, dutyline_busy_ms=SQLITE_QUICK_MS)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
+        self._quick = sessionmaker(self._quick_engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -131,9 +139,13 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A write transaction: commits on success, rolls back on any error (nothing half-written)."""
-        with self._write() as session, session.begin():
+    def write(self, *, quick: bool = False) -> Iterator[Session]:
+        """A write transaction: commits on success, rolls back on any error (nothing half-written).
+
+        `quick`: on SQLite, wait only SQLITE_QUICK_MS for the write lock (for writes that can be queued
+        and retried later rather than keep a person waiting).
+        """
+        with (self._quick if quick else self._write)() as session, session.begin():
             yield session
 
     def run_write(self, fn: Callable[[Session], T], *, attempts: int = 5) -> T:
@@ -160,6 +172,11 @@ class Database:
             except OperationalError:
                 pass
         self.engine.dispose()
+
+
+def is_transient(exc: OperationalError) -> bool:
+    """Contention worth retrying: serialization failure, deadlock, lock timeout, SQLite busy."""
+    return _is_transient(exc)
 
 
 def _is_transient(exc: OperationalError) -> bool:

@@ -20,7 +20,15 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select, text, updat
 from sqlalchemy.orm import Session
 
 from dutyline.domain.model import ItemStatus, Priority
-from dutyline.domain.queue import ItemKind, QueueItem, StatusFilter, as_utc, child_display_name, payload
+from dutyline.domain.queue import (
+    ItemKind,
+    ItemState,
+    QueueItem,
+    StatusFilter,
+    as_utc,
+    child_display_name,
+    payload,
+)
 from dutyline.store.tables import Call, Callback, Case, Handoff, Team
 
 CHANNEL = "dutyline_queue"
@@ -454,12 +462,15 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     return None if moment is None else as_utc(moment)
 
 
-def state(session: Session, kind: ItemKind, item_id: int) -> Any | None:
-    """The columns needed to explain a refused change (status, claimer, lease, team)."""
+def state(session: Session, kind: ItemKind, item_id: int) -> ItemState | None:
+    """The columns needed to explain a refused change (status, claimer, lease, team, case)."""
     m = model_for(kind)
-    return session.execute(
-        select(m.status, m.claimed_by, m.lease_expires, m.lease_token, m.team_code, m.case_id).where(m.id == item_id)
+    row = session.execute(
+        select(m.status, m.claimed_by, m.lease_expires, m.team_code, m.case_id).where(m.id == item_id)
     ).first()
+    if row is None:
+        return None
+    return ItemState(status=row[0], claimed_by=row[1], lease_expires=_utc(row[2]), team_code=row[3], case_id=row[4])
 
 
 def change_marker(session: Session) -> tuple[Any, ...]:

@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from dutyline.config import idle_lock_seconds
 from dutyline.domain.call_form import CallForm
 from dutyline.domain.call_record import LoggedCall
 from dutyline.domain.model import ContactInfo, Outcome, Reason
@@ -76,7 +75,8 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
         self.desk = Desk(ctx, search_service, authenticate=authenticate)
         self.start_mode = mode
         self.call: CallState | None = None
-        self.idle = IdleWatch(idle_lock_s if idle_lock_s is not None else idle_lock_seconds(), clock=monotonic)
+        self.idle = IdleWatch(idle_lock_s if idle_lock_s is not None else ctx.settings.idle_lock, clock=monotonic)
+        self.show_tracebacks = ctx.settings.debug
         self.locked = False
         self.index_count: int | None = None
         self._autosave_s = autosave_s

@@ -1,15 +1,13 @@
 """What the app prints if it ever stops on an unexpected error.
 
 Textual's default crash report is a rich traceback with `show_locals=True`: it would print local
-variables (a child's name, a call note) to the terminal and any captured stderr (reliability.md C4).
+variables (a child's name, a call note) to the terminal and any captured stderr.
 This mixin replaces it with one line naming the exception type, logs the type (ids only), and reminds
-the handler that the call was autosaved. `DUTYLINE_DEBUG=1` restores Textual's report for a developer
-working on test data.
+the handler that the call was autosaved. The `debug` setting (`DUTYLINE_DEBUG=1`), passed in as the
+app's `show_tracebacks`, restores Textual's report for a developer working on test data.
 """
 
 from __future__ import annotations
-
-import os
 
 from rich.text import Text
 
@@ -27,7 +25,7 @@ class SafeCrashMixin:
         super()._handle_exception(error)  # type: ignore[misc]  # sets the return code, then _fatal_error
 
     def _fatal_error(self) -> None:
-        if os.environ.get("DUTYLINE_DEBUG") == "1":
+        if getattr(self, "show_tracebacks", False):
             super()._fatal_error()  # type: ignore[misc]
             return
         self.bell()  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""The one façade the screens talk to: the services for the person at this desk (style.md lesson 2).
+"""The one façade the screens talk to: the services for the person at this desk.
 
 Why a façade: screens never see a database session, a `Database` or SQLAlchemy (a test enforces it); they
 call plain methods here from worker threads and get domain values back. Swapping the person at the desk
@@ -15,7 +15,7 @@ from typing import Any
 from dutyline.domain.call_form import CallForm
 from dutyline.domain.call_record import CaseActivity, LoggedCall
 from dutyline.domain.model import ContactInfo, Reason
-from dutyline.domain.policy import Policy, load_policy
+from dutyline.domain.policy import Policy
 from dutyline.domain.routing import RoutingDecision
 from dutyline.domain.search import SearchHit
 from dutyline.domain.summary import CaseSummary
@@ -42,21 +42,21 @@ class Desk:
 
     @property
     def policy(self) -> Policy:
-        return self.ctx.policy if isinstance(self.ctx.policy, Policy) else load_policy(None)
+        return self.ctx.policy
 
     def now(self) -> dt.datetime:
         return self.ctx.now()
 
     def switch_actor(self, actor: Actor) -> None:
         """A different person unlocked the desk: everything from now on is done (and audited) as them."""
-        self.ctx = Context(db=self.ctx.db, actor=actor, policy=self.ctx.policy, clock=self.ctx.clock)
+        self.ctx = self.ctx.as_actor(actor)
 
     def authenticate(self, login: str, pin: str) -> Actor:
         if self._authenticate is not None:
             return self._authenticate(login, pin)
         from dutyline.services.staff import verify_pin
 
-        return verify_pin(self.ctx.db, login, pin, now=self.ctx.now())
+        return verify_pin(self.ctx.uow, login, pin, now=self.ctx.now())
 
     # --- search ---------------------------------------------------------------------------------------
     def build_index(self) -> int:

@@ -15,6 +15,7 @@ from dutyline.services.context import os_login
 from dutyline.services.staff import NotAuthorised, resolve_actor
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Staff
+from tests.contexts import uow
 
 
 def _run(db: Database, home: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -63,7 +64,7 @@ def test_a_hostile_login_is_refused_audited_and_echoed_safely(db: Database) -> N
         s.add(Staff(login="boss", display_name="Boss", roles="admin"))
     hostile = "\x1b[31m\x1b]0;pwned\x07" + "x" * 5000
     try:
-        resolve_actor(db, hostile)
+        resolve_actor(uow(db), hostile)
     except NotAuthorised as exc:
         message = str(exc)
     else:

@@ -15,6 +15,7 @@ from dutyline.services.context import Actor, Context
 from dutyline.services.importer import ImportRejected, import_cases
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Call, Case, Contact, Officer, Team
+from tests.contexts import db_of, make_context
 
 TODAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
@@ -79,7 +80,7 @@ def ctx(db: Database) -> Context:
             "provision_outcomes_placement",
         ):
             s.add(Team(code=code, name=code, inbox=f"{code}@example.gov.uk"))
-    return Context(db=db, actor=Actor(login="admin1", roles=frozenset({Role.ADMIN})), clock=lambda: TODAY)
+    return make_context(db, actor=Actor(login="admin1", roles=frozenset({Role.ADMIN})), clock=lambda: TODAY)
 
 
 def count(db: Database, model: type) -> int:
@@ -91,9 +92,9 @@ def test_import_then_reimport_is_unchanged_and_keeps_calls(ctx: Context, tmp_pat
     path = write(tmp_path / "cases.csv", [base_row(i) for i in range(1, 51)])
     report = import_cases(ctx, path)
     assert (report.rows, report.added, report.updated, report.unchanged) == (50, 50, 0, 0)
-    assert count(ctx.db, Contact) == 50
-    assert count(ctx.db, Officer) == 1
-    with ctx.db.write() as s:
+    assert count(db_of(ctx), Contact) == 50
+    assert count(db_of(ctx), Officer) == 1
+    with db_of(ctx).write() as s:
         case_id = s.scalar(select(Case.id).where(Case.case_ref == "EHC-000007"))
         s.add(Call(case_id=case_id, reason="general_enquiry", outcome="resolved"))
     again = import_cases(ctx, path)
@@ -103,7 +104,7 @@ def test_import_then_reimport_is_unchanged_and_keeps_calls(ctx: Context, tmp_pat
     rows[6]["contact1_phone"] = "+44 7700 900999"
     third = import_cases(ctx, write(tmp_path / "cases2.csv", rows))
     assert (third.added, third.updated, third.unchanged) == (1, 1, 49)
-    with ctx.db.read() as s:
+    with db_of(ctx).read() as s:
         case = s.scalar(select(Case).where(Case.case_ref == "EHC-000007"))
         assert case is not None and case.stage == "annual_review" and case.version == 2
         assert s.scalar(select(Contact.phone_key).where(Contact.case_id == case.id)) == "07700900999"
@@ -122,7 +123,7 @@ def test_file_quirks_are_accepted(ctx: Context, tmp_path: Path) -> None:
     path = write(tmp_path / "q.csv", rows, columns, newline="\r\n", bom=True, trailer="\r\n\r\n,,,\r\n")
     report = import_cases(ctx, path)
     assert report.added == 3
-    with ctx.db.read() as s:
+    with db_of(ctx).read() as s:
         got = {c.case_ref: c for c in s.scalars(select(Case))}
     assert got["EHC-000001"].school == "Oak, Elm and Ash Federation"
     assert got["EHC-000001"].postcode == "AL1 3AB"
@@ -155,7 +156,7 @@ def test_each_bad_row_is_reported_and_nothing_imported(ctx: Context, tmp_path: P
         import_cases(ctx, path)
     messages = [str(p) for p in info.value.report.problems]
     assert f"row 4 (line 5): {expected}" in messages
-    assert count(ctx.db, Case) == 0
+    assert count(db_of(ctx), Case) == 0
     for value in change.values():  # personal values never echoed
         if value and len(value) > 3:
             assert all(value not in m for m in messages)
@@ -173,8 +174,8 @@ def test_every_bad_row_listed(ctx: Context, tmp_path: Path) -> None:
         "row 640 (line 641): postcode: not a valid UK postcode",
         "row 640 (line 641): stage: not a known stage code",
     ]
-    assert count(ctx.db, Case) == 0
-    with ctx.db.read() as s:
+    assert count(db_of(ctx), Case) == 0
+    with db_of(ctx).read() as s:
         assert s.scalar(select(AuditEvent.outcome).order_by(AuditEvent.id.desc())) == "rejected"
 
 
@@ -204,7 +205,7 @@ def test_non_utf8_names_first_bad_line(ctx: Context, tmp_path: Path) -> None:
         import_cases(ctx, write(tmp_path / "cp1252.csv", rows, encoding="cp1252"))
     (problem,) = info.value.report.problems
     assert str(problem).startswith("line 4: (file): is not UTF-8 text")
-    assert count(ctx.db, Case) == 0
+    assert count(db_of(ctx), Case) == 0
 
 
 @pytest.mark.parametrize(

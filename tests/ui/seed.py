@@ -18,6 +18,7 @@ from dutyline.services.context import Actor, Context
 from dutyline.services.teams import sync_teams
 from dutyline.store.engine import Database
 from dutyline.store.tables import Case, Contact, Officer, Staff, Team
+from tests.contexts import make_context, uow
 
 NOW = dt.datetime(2026, 2, 10, 10, 30, tzinfo=dt.UTC)
 HOSTILE_NAME = "[bold]Evil[/] [@click=app.quit]Click[/]"
@@ -53,7 +54,7 @@ def _contact(pos: int, name: str, rel: str, phone: str, pr: bool) -> Contact:
 
 def seed(db: Database) -> Seeded:
     """Three cases (plus officers and teams from the built-in policy)."""
-    sync_teams(db, load_policy(None))
+    sync_teams(uow(db), load_policy(None))
     with db.write() as s:
         cover = _officer(s, "Priya Shah", "priya.shah@example.org", "front_door")
         named = _officer(
@@ -137,4 +138,4 @@ def handler_ctx(db: Database, login: str = "hana", *, roles: frozenset[Role] | N
     """A call handler's context on `db` with the frozen clock and the built-in policy."""
     chosen = roles if roles is not None else frozenset({Role.CALL_HANDLER})
     actor = Actor(login=login, display_name=login.title(), roles=chosen, desk="desk-1")
-    return Context(db=db, actor=actor, policy=load_policy(None), clock=frozen_clock)
+    return make_context(db, actor=actor, policy=load_policy(None), clock=frozen_clock)

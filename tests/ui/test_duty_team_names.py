@@ -19,6 +19,7 @@ from dutyline.services.context import Context
 from dutyline.store.engine import Database
 from dutyline.ui.duty import DutyScreen
 from dutyline.ui.duty.rows import TEAM_WIDTH, clip, row_cells, team_name
+from tests.contexts import make_context
 from tests.test_queue_support import T0, FakeClock, actor, add_callback, add_case, seed_teams
 from tests.ui.conftest import screen_text, settle
 
@@ -65,7 +66,7 @@ async def test_queue_and_pane_show_team_names(sqlite_db: Database) -> None:
     with sqlite_db.write() as s:
         case = add_case(s, first="Olivia", last="Smith")
         cb = add_callback(s, case=case, due=T0 + dt.timedelta(hours=1)).id
-    ctx = Context(db=sqlite_db, actor=actor("dora"), clock=FakeClock(), policy=POLICY)
+    ctx = make_context(sqlite_db, actor=actor("dora"), clock=FakeClock(), policy=POLICY)
     app = DutyApp(ctx)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)

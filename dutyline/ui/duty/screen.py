@@ -1,7 +1,7 @@
 """The duty officer's screen: the team queue, the selected item and its case, and one key per action.
 
 Every database call runs in a thread worker; results come back through `call_from_thread`. The queue is
-live: a QueueWatcher (services.live) posts `QueueChanged` from its thread whenever any desk changes an
+live: a QueueWatcher (services.queue_watch) posts `QueueChanged` from its thread whenever any desk changes an
 item, and the screen reloads (without a new audit row: the person already opened this queue). Claims made
 here keep their lease tokens and are renewed while the screen is up, so a desk that dies simply lets its
 leases lapse and the items return to the queue.
@@ -24,9 +24,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from dutyline.domain.permissions import Action
 from dutyline.domain.queue import ClaimTicket, QueueItem, StatusFilter
-from dutyline.services import live, queue
+from dutyline.services import queue, queue_watch
 from dutyline.services.context import Context
-from dutyline.services.queue_guard import lease_duration
+from dutyline.services.queue import lease_duration
 from dutyline.ui.duty.actions import ALL_TEAMS, DutyActions
 from dutyline.ui.duty.detail import DutyDetail
 from dutyline.ui.duty.rows import COLUMNS, counts_line, row_cells, team_name
@@ -91,7 +91,7 @@ class DutyScreen(DutyActions, Screen[None]):
         self.team_filter: str = ALL_TEAMS
         self.status_filter = StatusFilter.AVAILABLE
         self.loads = 0  # completed loads, for tests and the status line
-        self._watcher: live.QueueWatcher | None = None
+        self._watcher: queue_watch.QueueWatcher | None = None
         self._case_timer: Any = None
         self._case_cache: tuple[int, Any] | None = None  # (case_id, CaseSummary) last shown
 
@@ -129,9 +129,9 @@ class DutyScreen(DutyActions, Screen[None]):
         self.load(record_view=True)
         self.escalate()
         self.set_interval(ESCALATE_EVERY_S, self.escalate)
-        self.set_interval(max(1.0, lease_duration().total_seconds() / 3), self.renew_claims)
+        self.set_interval(max(1.0, lease_duration(self.ctx).total_seconds() / 3), self.renew_claims)
         if self.live_updates:
-            self._watcher = live.watch_queue(self.ctx, lambda keys: self.post_message(self.QueueChanged(keys)))
+            self._watcher = queue_watch.watch_queue(self.ctx, lambda keys: self.post_message(self.QueueChanged(keys)))
         table.focus()
 
     def on_unmount(self) -> None:

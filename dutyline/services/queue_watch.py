@@ -2,7 +2,7 @@
 
 PostgreSQL: a listener thread on its own connection (`LISTEN dutyline_queue`). Every queue change sends
 `table:id` in the changing transaction (queue_repo.notify), so a rolled-back change never notifies and a
-committed one reaches every desk within milliseconds. NOTIFY is only a hint (reliability.md B6):
+committed one reaches every desk within milliseconds. NOTIFY is only a hint:
 notifications are not replayed, so on every (re)connect the watcher asks for a full refresh, and a slow
 backstop (15 s) refreshes anyway in case a writer forgot to notify.
 
@@ -26,8 +26,9 @@ import time
 from collections.abc import Callable
 
 from dutyline.domain.permissions import Action
-from dutyline.services.context import Context
+from dutyline.services.context import Context, ServiceError
 from dutyline.store.engine import Database
+from dutyline.store.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -135,4 +136,6 @@ class QueueWatcher:
 def watch_queue(ctx: Context, on_change: OnChange, **kwargs: float) -> QueueWatcher:
     """Start watching the queue for a person allowed to see it; returns the running watcher."""
     ctx.require(Action.VIEW_QUEUE)
-    return QueueWatcher(ctx.db, on_change, **kwargs).start()
+    if not isinstance(ctx.uow, SqlUnitOfWork):
+        raise ServiceError("live queue updates need a database")
+    return QueueWatcher(ctx.uow.database, on_change, **kwargs).start()
