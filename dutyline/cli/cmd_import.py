@@ -27,12 +27,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         ),
     )
     p.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV export to import")
+    p.add_argument(
+        "--create",
+        action="store_true",
+        help="create the database first if it does not exist yet (otherwise a missing database is an error)",
+    )
     p.set_defaults(handler=run)
 
 
 @cli_errors
 def run(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, create=args.create)
     check = ProgressBar("checking")
     write = ProgressBar("importing")
     try:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from dutyline.config import resolve_db_url, resolve_policy_path
 from dutyline.services.context import Context, PermissionDenied, ServiceError, os_login
@@ -23,12 +23,25 @@ class CliError(Exception):
     """A failure to report as one line and exit 2."""
 
 
-def open_database(args: argparse.Namespace, *, url: str | None = None, quiet: bool = False) -> Database:
-    """Connect and bring the schema up to date, telling the user on stderr if it changed."""
-    db = Database(url or resolve_db_url(getattr(args, "db", None)))
+def open_database(
+    args: argparse.Namespace, *, url: str | None = None, quiet: bool = False, create: bool = False
+) -> Database:
+    """Connect and bring the schema up to date, telling the user on stderr if it changed.
+
+    Only `create=True` (init, demo, import --create) may make a new database: anywhere else a missing
+    file, or a database without dutyline's schema, is an error naming it and saying how to create one.
+    """
+    db = Database(url or resolve_db_url(getattr(args, "db", None)), create=create)
     try:
+        if not create and migrate.current_revision(db) is None:
+            where = db.describe()
+            db.dispose()
+            raise CliError(
+                f"{where} is not a dutyline database (it has no dutyline tables). Check --db / DUTYLINE_DB; "
+                f"to set up a new database there, run: dutyline --db '{where}' init"
+            )
         note = migrate.upgrade(db)
-    except OperationalError as exc:
+    except SQLAlchemyError as exc:
         raise CliError(f"cannot open the database {db.describe()}: {_reason(exc)}") from None
     if note and not quiet:
         print(note, file=sys.stderr)
@@ -41,12 +54,14 @@ def load_policy_for(args: argparse.Namespace) -> Any:
     return load_policy(resolve_policy_path(getattr(args, "policy", None)))
 
 
-def open_context(args: argparse.Namespace, *, url: str | None = None, quiet: bool = False) -> Context:
+def open_context(
+    args: argparse.Namespace, *, url: str | None = None, quiet: bool = False, create: bool = False
+) -> Context:
     """Database + policy + the acting person, ready for services."""
     from dutyline.services.staff import resolve_actor
 
     policy = load_policy_for(args)
-    db = open_database(args, url=url, quiet=quiet)
+    db = open_database(args, url=url, quiet=quiet, create=create)
     from dutyline.services.teams import sync_teams
 
     sync_teams(db, policy)
