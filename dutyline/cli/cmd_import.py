@@ -9,6 +9,7 @@ from pathlib import Path
 from dutyline.cli.common import cli_errors, open_context
 from dutyline.cli.progress import ProgressBar
 from dutyline.domain.import_row import COLUMNS, REQUIRED
+from dutyline.domain.text import shown
 from dutyline.services.importer import ImportRejected, import_cases
 
 
@@ -47,11 +48,12 @@ def run(args: argparse.Namespace) -> int:
         write.close()
         rep = exc.report
         print(
-            f"dutyline: import refused, nothing was imported: {rep.problem_count} problem(s) in {args.file}",
+            f"dutyline: import refused, nothing was imported: {rep.problem_count} problem(s) in "
+            f"{shown(str(args.file), 200)}",
             file=sys.stderr,
         )
         for problem in rep.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {shown(str(problem), 300)}", file=sys.stderr)
         if rep.problem_count > len(rep.problems):
             print(f"  … and {rep.problem_count - len(rep.problems)} more", file=sys.stderr)
         return 1

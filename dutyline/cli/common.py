@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from dutyline.config import resolve_db_url, resolve_policy_path
+from dutyline.domain.text import shown
 from dutyline.services.context import Context, PermissionDenied, ServiceError, os_login
 from dutyline.store import migrate
 from dutyline.store.engine import Database, DatabaseError
@@ -68,6 +69,17 @@ def open_context(
     return Context(db=db, actor=resolve_actor(db, os_login()), policy=policy)
 
 
+#: No line of an error message is longer than this: a 5,000-character login or file name is cut, not echoed.
+MESSAGE_LINE_LIMIT = 300
+
+
+def safe_message(message: object) -> str:
+    """An error message fit for a terminal: escape and control characters removed from every line (a login
+    or file name in it is user-supplied text, never markup or terminal commands) and each line cut."""
+    lines = str(message).split("\n")
+    return "\n".join(" " * (len(line) - len(line.lstrip(" "))) + shown(line, MESSAGE_LINE_LIMIT) for line in lines)
+
+
 def _reason(exc: BaseException) -> str:
     """The driver's first line, which names the problem (host refused, no such file) without parameters."""
     orig = getattr(exc, "orig", exc)
@@ -84,13 +96,13 @@ def cli_errors(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
         try:
             return fn(args)
         except (CliError, ServiceError, PermissionDenied, DatabaseError, PolicyError) as exc:
-            print(f"dutyline: {exc}", file=sys.stderr)
+            print(f"dutyline: {safe_message(exc)}", file=sys.stderr)
             return 2
         except SQLAlchemyError as exc:
-            print(f"dutyline: database error: {_reason(exc)}", file=sys.stderr)
+            print(f"dutyline: database error: {safe_message(_reason(exc))}", file=sys.stderr)
             return 2
         except OSError as exc:  # a file or folder problem: name the file and the reason, never its contents
-            where = f" ({exc.filename})" if exc.filename else ""
+            where = f" ({shown(exc.filename, 200)})" if exc.filename else ""
             print(f"dutyline: {exc.strerror or type(exc).__name__}{where}", file=sys.stderr)
             return 2
 
