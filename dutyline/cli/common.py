@@ -38,8 +38,8 @@ def open_database(
             where = db.describe()
             db.dispose()
             raise CliError(
-                f"{where} is not a dutyline database (it has no dutyline tables). Check --db / DUTYLINE_DB; "
-                f"to set up a new database there, run: dutyline --db '{where}' init"
+                f"{where} is not a dutyline database (it has no dutyline tables). Check --db / DUTYLINE_DB.\n"
+                f"  To set up a new database there: dutyline --db '{where}' init"
             )
         note = migrate.upgrade(db)
     except SQLAlchemyError as exc:
@@ -70,7 +70,7 @@ def open_context(
 
 
 #: No line of an error message is longer than this: a 5,000-character login or file name is cut, not echoed.
-MESSAGE_LINE_LIMIT = 300
+MESSAGE_LINE_LIMIT = 500
 
 
 def safe_message(message: object) -> str:

@@ -74,8 +74,8 @@ def _check_sqlite_file(path: Path) -> None:
         st = path.stat()
     except FileNotFoundError:
         raise DatabaseMissing(
-            f"there is no dutyline database at {path}. Check the path (--db or DUTYLINE_DB); to create a new "
-            f"one there, run: dutyline --db 'sqlite:///{path}' init"
+            f"there is no dutyline database at {path}. Check the path (--db or DUTYLINE_DB).\n"
+            f"  To create a new one there: dutyline --db 'sqlite:///{path}' init"
         ) from None
     if not stat.S_ISREG(st.st_mode):
         raise DatabaseError(f"{path} is not a database file (it is a folder or a device)")
