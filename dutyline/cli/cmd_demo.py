@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
         for suffix in ("", "-wal", "-shm"):
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-    db = open_database(args, url=url)
+    db = open_database(args, url=url, create=True)
     sync_teams(db, policy)
     login = os_login()
     ensure_demo_staff(db, login)
