@@ -13,7 +13,7 @@ Snapshot (`search_snapshot.SnapshotFile`): `<data folder>/search/index-<db hash>
 next start it is loaded in well under a second and brought up to date by an ordinary refresh. A damaged,
 foreign-format or other-schema snapshot is ignored and rebuilt.
 
-Freshness (issue 3, "a change at one desk is findable at another within a few seconds"): the UI calls
+Freshness ("a change at one desk is findable at another within a few seconds", docs/ARCHITECTURE.md, Search targets): the UI calls
 `refresh()` every ~2 s. Each call reads cases whose `updated_at` is after the moment the previous read
 began (database clock) minus an OVERLAP window: `updated_at` is stamped by each desk's clock when the
 change is made, and on PostgreSQL a transaction stamped earlier can commit after our last read. Rows
