@@ -44,7 +44,7 @@ def child(kind: str, url: str, path: str) -> None:
     from dutyline.store.engine import Database
     from dutyline.store.uow import SqlUnitOfWork
 
-    db = Database(url)
+    db = Database(url, create=True)
     migrate.upgrade(db)
     sync_teams(SqlUnitOfWork(db), load_policy(None))
     start = time.perf_counter()

@@ -1,4 +1,4 @@
-"""`dutyline report promises|calls`: the manager's workspace figures from a shell, as text, JSON or CSV."""
+"""`dutyline report promises|calls|quality`: the manager's workspace figures from a shell, as text, JSON or CSV."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ or inbound calls STARTED in it (calls). Team managers and admins only; every rep
 
   dutyline report promises [--team CODE | --all] [--from YYYY-MM-DD --to YYYY-MM-DD] [--json | --csv FILE]
   dutyline report calls    [--team CODE | --all] [...]
+  dutyline report quality  [--team CODE | --all] [...]   (quality reviewers too)
 
 The period defaults to the last 4 weeks (today included). `promises --json` prints one object whose top
 level holds total_due, kept_on_time, kept_late, broken (still open past due), cancelled and
@@ -33,11 +34,13 @@ Definitions:
 
 
 def _definitions() -> str:
+    from dutyline.domain.quality.report import DEFINITIONS as QUALITY
     from dutyline.domain.reports.calls import DEFINITIONS as CALLS
     from dutyline.domain.reports.promises import DEFINITIONS as PROMISES
 
     lines = [f"  promises.{k}: {v}" for k, v in PROMISES.items()]
     lines += [f"  calls.{k}: {v}" for k, v in CALLS.items()]
+    lines += [f"  quality.{k}: {v}" for k, v in QUALITY.items()]
     return "\n".join(lines)
 
 
@@ -48,7 +51,7 @@ def register(subparsers: Any) -> None:
         description=DESCRIPTION + _definitions(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("which", choices=("promises", "calls"), help="which figures")
+    p.add_argument("which", choices=("promises", "calls", "quality"), help="which figures")
     scope = p.add_mutually_exclusive_group()
     scope.add_argument("--team", metavar="CODE", help="one team (a code from the policy file)")
     scope.add_argument("--all", action="store_true", help="all teams (the default)")
@@ -85,7 +88,10 @@ def run(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     period = period_from(args, ctx)
     team = None if args.all else args.team
-    report: Any = (reports.promises if args.which == "promises" else reports.calls)(ctx, period, team)
+    from dutyline.services import quality_report
+
+    use = {"promises": reports.promises, "calls": reports.calls, "quality": quality_report.report}[args.which]
+    report: Any = use(ctx, period, team)
     data = report.model_dump(mode="json")
     if args.json:
         print(json.dumps(data, indent=2))
@@ -95,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         rows = reports.export_csv(ctx, args.which, data, args.csv)
         print(f"Wrote {rows} rows to {args.csv}", file=sys.stderr)
     else:
-        print(text_promises(report) if args.which == "promises" else text_calls(report))
+        print({"promises": text_promises, "calls": text_calls, "quality": text_quality}[args.which](report))
     return 0
 
 
@@ -156,4 +162,32 @@ def text_calls(r: Any) -> str:
     lines.append(
         "Appeals (cases entering tribunal): " + ", ".join(f"year to {y.year_ending}: {y.n}" for y in r.appeals)
     )
+    return "\n".join(lines)
+
+
+def _ci(i: Any) -> str:
+    """'82% (74-88%, N 120)': every rate with its Wilson 95% interval and N."""
+    if i.rate is None:
+        return "— (N 0)"
+    return f"{i.rate:.0%} ({i.low:.0%}-{i.high:.0%}, N {i.n})"
+
+
+def text_quality(r: Any) -> str:
+    a = r.agreement
+    lines = [
+        f"ACT quality, reviews {r.first} to {r.last} · team {r.team} · scorecard {r.scorecard_version}",
+        f"Random sample pass rate: {_ci(r.rates.random)}",
+        "  " + " · ".join(f"{k.title()} {_ci(v)}" for k, v in r.rates.sections.items()),
+        f"Targeted (reported apart): {_ci(r.rates.targeted)}",
+        "Agreement (Krippendorff's alpha, blind second reviews: "
+        + f"{a.pairs} items): yes/no/na "
+        + ("—" if a.nominal is None else f"{a.nominal:.2f}")
+        + ", scales "
+        + ("—" if a.ordinal is None else f"{a.ordinal:.2f}")
+        + (f"  BELOW {a.threshold}: discuss at calibration" if a.flagged else ""),
+        "",
+        "People (random sample):",
+    ]
+    for p in r.rates.by_person:
+        lines.append(f"  {p.person[:24]:<25}{_ci(p.rate)}" + (f"  {p.warning}" if p.warning else ""))
     return "\n".join(lines)

@@ -7,7 +7,7 @@ the case view they belong to is audited once by `services.cases.case_summary`, a
 bury the real trail in noise. Drafts are not audited either: an autosave every few seconds is not an act
 on a child's record, and the call it becomes is.
 
-Safeguarding alert (issue 5, journey step 7): when a call carries a safeguarding concern, the same
+Safeguarding alert (docs/ARCHITECTURE.md, Safeguarding alert): when a call carries a safeguarding concern, the same
 transaction adds an URGENT hand-off to the team the policy routes safeguarding to (the `safeguarding` rule;
 Children's Services in Hertfordshire) with `due_at = now`. Due now and urgent, it sorts above everything in
 any duty queue that shows it, and it is already overdue a moment later, which is the point: someone must
@@ -16,9 +16,10 @@ look at it today. If the handler also hands the call to that same team, one hand
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any, TypedDict
+from typing import Any
 
 from dutyline.domain.call_form import CallForm
 from dutyline.domain.call_record import (
@@ -35,7 +36,7 @@ from dutyline.domain.queue import ItemKind
 from dutyline.domain.routing import callback_due, route
 from dutyline.domain.text import one_line
 from dutyline.services.context import Conflict, Context, ServiceError
-from dutyline.store.calls_repo import CONTACT_FIELDS
+from dutyline.store.calls_repo import CONTACT_FIELDS, ItemOrigin
 from dutyline.store.uow import Work
 
 #: How many past calls the case view lists.
@@ -78,7 +79,7 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
             raise ServiceError("The chosen contact is no longer on this case: choose the caller again.")
         call_id = work.calls.insert_call(draft, login=ctx.actor.login, ended_at=now, duration_s=duration)
         handoff_id = callback_id = alert_id = None
-        common: _Common = dict(
+        origin = ItemOrigin(
             call_id=call_id,
             case_id=draft.case_id,
             reason=draft.reason.value,
@@ -92,28 +93,28 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
             merged = h.team == alert_team
             due = now if merged else callback_due(policy, draft.reason, now, urgent_reason=draft.urgent_reason)
             handoff_id = work.calls.insert_handoff(
+                origin,
                 team=h.team,
                 proposed_team=h.proposed_team,
                 priority=Priority.URGENT if merged else h.priority,
                 due_at=due,
                 explanation=h.explanation,
                 override_reason=h.override_reason,
-                **common,
             )
             if merged:
                 alert_id = handoff_id
         if draft.callback is not None:
-            callback_id = work.calls.insert_callback(choice=draft.callback, **common)
+            callback_id = work.calls.insert_callback(origin, draft.callback)
         if alert_team is not None and alert_id is None:
             when = draft.safeguarding.raised_at if draft.safeguarding else now
             alert_id = work.calls.insert_handoff(
+                dataclasses.replace(origin, reason=Reason.SAFEGUARDING.value),
                 team=alert_team,
                 proposed_team=alert_team,
                 priority=Priority.URGENT,
                 due_at=now,
                 explanation=_alert_text(when, draft.safeguarding.referral_ref if draft.safeguarding else ""),
                 override_reason="",
-                **(common | {"reason": Reason.SAFEGUARDING.value}),
             )
         # Live queues: tell every duty desk (ids only, sent only if this transaction commits).
         for kind, item_id in (
@@ -138,18 +139,6 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
         )
 
     return ctx.uow.run(write)
-
-
-class _Common(TypedDict):
-    """What a call's hand-off, callback and alert rows share."""
-
-    call_id: int
-    case_id: int | None
-    reason: str
-    urgent_reason: str | None
-    notes: str
-    login: str
-    now: dt.datetime
 
 
 def _alert_text(when: dt.datetime, referral_ref: str) -> str:

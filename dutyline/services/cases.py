@@ -12,7 +12,12 @@ from dutyline.domain.clock import compute_clock
 from dutyline.domain.permissions import Action
 from dutyline.domain.policy import Policy
 from dutyline.domain.summary import CaseSummary, TeamInfo, acting_officer
+from dutyline.domain.text import shown
 from dutyline.services.context import Context, ServiceError
+
+
+class CaseNotFound(ServiceError):
+    """No case has that reference; the message names the database searched (it may be the wrong one)."""
 
 
 def resolve_case_id(ctx: Context, case_ref: str) -> int:
@@ -20,7 +25,7 @@ def resolve_case_id(ctx: Context, case_ref: str) -> int:
     with ctx.uow.read() as work:
         case_id = work.cases.find_case_id(case_ref)
     if case_id is None:
-        raise ServiceError(f"No case with reference {case_ref.strip()!r}.")
+        raise CaseNotFound(f"No case with reference {shown(case_ref.strip(), 40)!r} in {ctx.uow.describe()}.")
     return case_id
 
 

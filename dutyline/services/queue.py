@@ -198,8 +198,8 @@ def claim_next(ctx: Context, team: str, *, lease: dt.timedelta | None = None) ->
     until = now + (lease or lease_duration(ctx))
 
     def tx(work: Work) -> tuple[ItemKind, int] | None:
-        heads = {k: work.queue.head(k, team, now) for k in ItemKind}
-        order = sorted((k for k in ItemKind if heads[k] is not None), key=lambda k: heads[k])  # type: ignore[arg-type, return-value]
+        heads = {k: h for k in ItemKind if (h := work.queue.head(k, team, now)) is not None}
+        order = sorted(heads, key=heads.__getitem__)
         for kind in order:
             got = work.queue.claim_next(kind, team=team, login=ctx.actor.login, token=token, now=now, until=until)
             if got is not None:

@@ -158,8 +158,9 @@ def export_csv(ctx: Context, name: str, data: dict[str, object], path: Path) -> 
 
     Audited as an export of that report (the selection is in the report's own audit row).
     """
-    ctx.require(Action.TEAM_REPORT)
+    action = Action.QA_REPORT if name == "quality" else Action.TEAM_REPORT
+    ctx.require(action)
     count = write_csv(path, ("figure", "value"), flatten(data))
     with ctx.uow.write() as work:
-        ctx.audit(work, Action.TEAM_REPORT, detail=f"export:{name} rows:{count}")
+        ctx.audit(work, action, detail=f"export:{name} rows:{count}")
     return count

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import ColumnElement, delete, exists, false, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from dutyline.domain.model import ItemStatus
 from dutyline.store.tables import Call, Callback, Case, Draft, Handoff
@@ -21,7 +21,7 @@ def chunks(ids: list[int], size: int = 500) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def _open_items(call_or_case_col: ColumnElement[int | None], key: str) -> ColumnElement[bool]:
+def _open_items(call_or_case_col: InstrumentedAttribute[int], key: str) -> ColumnElement[bool]:
     """True when a hand-off or callback linked through `key` ('case_id'/'call_id') is still open."""
     return or_(
         exists().where(getattr(Handoff, key) == call_or_case_col, Handoff.status.in_(_OPEN)),
