@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from dutyline.cli.common import CliError, cli_errors, open_context
@@ -163,7 +164,7 @@ def run_list(args: argparse.Namespace) -> int:
     for item in items:
         print(item_line(item, ctx.actor.login))
     if not items:
-        print("Nothing in the queue.")
+        print(f"Nothing in the queue in {ctx.db.describe()}.", file=sys.stderr)
     return 0
 
 

@@ -1,6 +1,6 @@
 """DutylineApp: modes, global keys, the call in progress, autosave and the idle lock. Screens do the rest.
 
-Kept thin on purpose (style.md §2.3): the app owns only what outlives a screen (the `Desk` façade, the
+Kept thin on purpose (docs/ARCHITECTURE.md, Layers): the app owns only what outlives a screen (the `Desk` façade, the
 call state, the draft autosave and the lock); each screen owns its own widgets and workers.
 
 Autosave: the call state is copied to the `draft` table every `autosave_s` seconds when it changed, on
@@ -275,7 +275,7 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
             return
         if "duty" not in self._modes:
             try:
-                from dutyline.ui.duty import DutyScreen  # type: ignore[attr-defined]
+                from dutyline.ui.duty import DutyScreen
             except ImportError:
                 self.notify(DUTY_MISSING, severity="warning", markup=False)
                 return

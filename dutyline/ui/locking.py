@@ -1,28 +1,20 @@
-"""The idle lock, as a mixin of DutylineApp (reliability.md C8): input resets the idle clock, a warning
+"""The idle lock, as a mixin of DutylineApp (docs/PRIVACY.md, C8): input resets the idle clock, a warning
 comes 30 s before the limit, the lock saves the draft first and hides everything behind a full screen, and
 unlocking as a different person starts a fresh session (the previous person's draft stays theirs).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import events
 
 from dutyline.services.context import Actor
+from dutyline.ui.app_base import DeskAppBase
 from dutyline.ui.idle import IdleState
 from dutyline.ui.screens.lock import IdleWarning, LockScreen
 from dutyline.ui.screens.search import SearchScreen
 
-if TYPE_CHECKING:
-    from dutyline.ui.app import DutylineApp
 
-    _Base = DutylineApp
-else:
-    _Base = object
-
-
-class LockMixin(_Base):
+class LockMixin(DeskAppBase):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(
             event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp | events.Paste

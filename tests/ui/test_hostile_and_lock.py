@@ -1,4 +1,4 @@
-"""Names and notes are data (reliability.md C1/C2), and an unattended desk locks (C8).
+"""Names and notes are data (docs/PRIVACY.md, C1 and C2), and an unattended desk locks (C8).
 
 Hostile text (markup, click actions, terminal escapes, bidi overrides) must show literally, run nothing
 and never reach the terminal as control characters. The idle lock is driven by a fake clock.
@@ -7,6 +7,8 @@ and never reach the terminal as control characters. The idle lock is driven by a
 from __future__ import annotations
 
 import datetime as dt
+
+from textual.widgets import TextArea
 
 from dutyline.domain.call_form import build_call_form
 from dutyline.services import calls as call_service
@@ -132,5 +134,5 @@ async def test_draft_offered_back_whole(make_app: AppFactory, seeded: Seeded, sq
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(again.screen, LogCallScreen)
-        assert again.screen.query_one("#notes").text == "Line one\n[b]line two[/b]"
+        assert again.screen.query_one("#notes", TextArea).text == "Line one\n[b]line two[/b]"
         assert again.call is not None and again.call.verified and again.call.caller_contact_id == seeded.olivia_mum
