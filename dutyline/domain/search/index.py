@@ -314,12 +314,12 @@ class CaseIndex:
         self._flags: np.ndarray | None = None
         freq = np.diff(self.d.post_off)
         if counts_from is not None:
-            other = counts_from.vocab
+            other: Vocab = counts_from.vocab
             theirs = np.diff(counts_from.d.post_off)
             freq = freq + np.fromiter(
                 (theirs[other.ids[t]] if t in other.ids else 0 for t in self.d.vocab), np.int64, len(self.d.vocab)
             )
-        self.vocab = Vocab(self.d.vocab, freq)
+        self.vocab: Vocab = Vocab(self.d.vocab, freq)
         self.ref_prefixes = frozenset(self.d.ref_prefixes)
         days = cols.dob.astype("datetime64[D]")
         self.dob_year = days.astype("datetime64[Y]").astype(np.int64) + 1970

@@ -120,9 +120,9 @@ def parse(files: Iterable[tuple[str, str]]) -> Lexicon:
                 for w in group:
                     groups.setdefault(w, set()).update(group - {w})
     s2f: dict[str, set[str]] = {}
-    for f, shorts in f2s.items():
-        for s in shorts:
-            s2f.setdefault(s, set()).add(f)
+    for formal_name, short_forms in f2s.items():
+        for short in short_forms:
+            s2f.setdefault(short, set()).add(formal_name)
     return Lexicon(
         {k: frozenset(v) for k, v in f2s.items()},
         {k: frozenset(v) for k, v in s2f.items()},

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -249,7 +250,7 @@ def _member(index: CaseIndex, values: np.ndarray, rows: np.ndarray) -> np.ndarra
     if flags is None:
         flags = index.arrays["member"] = np.zeros(len(index), dtype=bool)
     flags[rows] = True
-    out = flags[values]
+    out: np.ndarray = flags[values]
     flags[rows] = False
     return out
 
@@ -359,7 +360,8 @@ def rank(index: CaseIndex, q: ParsedQuery, *, limit: int, prefix_last: bool, ali
 
 def _name_tokens(index: CaseIndex, code: int) -> list[int]:
     d = index.d
-    return d.name_tok[int(d.name_tok_off[code]) : int(d.name_tok_off[code + 1])].tolist()
+    toks: list[int] = d.name_tok[int(d.name_tok_off[code]) : int(d.name_tok_off[code + 1])].tolist()
+    return toks
 
 
 def _surname_pieces(index: CaseIndex, code: int) -> list[str]:
@@ -370,7 +372,7 @@ def _surname_pieces(index: CaseIndex, code: int) -> list[str]:
         if len(cache) > 65536:
             cache.clear()
         hit = cache[code] = [p for p in words(index.cols.names[code]) if len(p) > 1 and p not in PARTICLES]
-    return hit  # type: ignore[no-any-return]
+    return cast(list[str], hit)
 
 
 def _rescore(index: CaseIndex, row: int, child: _ChildNames, read: list[int], cell: np.ndarray, r: int) -> float:
@@ -458,12 +460,12 @@ def _explain(
                         if w > 0 and (best is None or w > best[0]):
                             kind = KIND_OF_LEVEL[int(child.levels[t, p])]
                             best = (w, Match(FIELD_NAMES[f], terms[t], kind, None))
-            i = other.get((row, t))
-            if i is not None and (best is None or float(score[i]) > best[0]):
-                f = int(fields[i])
-                kind = KIND_OF_LEVEL[int(kinds[i])] if f == F_CONTACT else "exact"
-                contact = int(person[i]) if f in (F_CONTACT, F_PHONE) else None
-                best = (float(score[i]), Match(ALL_FIELDS[f], terms[t], kind, contact))
+            j = other.get((row, t))
+            if j is not None and (best is None or float(score[j]) > best[0]):
+                f = int(fields[j])
+                kind = KIND_OF_LEVEL[int(kinds[j])] if f == F_CONTACT else "exact"
+                contact = int(person[j]) if f in (F_CONTACT, F_PHONE) else None
+                best = (float(score[j]), Match(ALL_FIELDS[f], terms[t], kind, contact))
             if best is not None:
                 out.setdefault(row, []).append(best[1])
     if years:

@@ -24,7 +24,7 @@ import bisect
 from collections.abc import Sequence
 
 import numpy as np
-from doublemetaphone import doublemetaphone
+from doublemetaphone import doublemetaphone  # type: ignore[import-untyped]
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
