@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import ColumnElement, and_, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.types import BigInteger, Integer
 
@@ -58,7 +58,9 @@ def state_case(m: Any, now: dt.datetime) -> ColumnElement[str]:
 
 
 def _team_filter(m: Any, teams: Sequence[str] | None) -> ColumnElement[bool]:
-    return m.team_code.in_(list(teams)) if teams is not None else literal(True)
+    if teams is None:
+        return literal(True)
+    return m.team_code == teams[0] if len(teams) == 1 else m.team_code.in_(list(teams))
 
 
 def promise_groups(
@@ -133,7 +135,7 @@ def open_items(
     total = 0
     for kind, m in MODELS:
         where = and_(
-            m.status.in_([OPEN, CLAIMED]),
+            or_(m.status == OPEN, m.status == CLAIMED),  # not IN: an expanding list recompiles every time
             m.due_at < due_before,
             m.due_at > due_from if due_from is not None else literal(True),
             _team_filter(m, teams),

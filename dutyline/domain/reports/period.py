@@ -140,6 +140,13 @@ class WorkingClock:
                 total += self._day_length(day)
             day += dt.timedelta(days=1)
 
+    def covering(self, start: dt.datetime, end: dt.datetime) -> WorkingClock:
+        """This clock if it covers start..end, else one that does (for old overdue items)."""
+        first, last = local_date(start), local_date(end)
+        if first >= self.first and last <= self.last:
+            return self
+        return WorkingClock(min(first, self.first), max(last, self.last), opens=self.opens, closes=self.closes)
+
     def _day_length(self, day: dt.date) -> float:
         a = dt.datetime.combine(day, self.opens, tzinfo=LONDON)
         b = dt.datetime.combine(day, self.closes, tzinfo=LONDON)
