@@ -275,7 +275,7 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
             return
         if "duty" not in self._modes:
             try:
-                from dutyline.ui.duty import DutyScreen  # type: ignore[attr-defined]
+                from dutyline.ui.duty import DutyScreen
             except ImportError:
                 self.notify(DUTY_MISSING, severity="warning", markup=False)
                 return

@@ -42,7 +42,10 @@ class DeskCommands(Provider):
 
     @property
     def desk_app(self) -> DutylineApp:
-        return self.app  # type: ignore[return-value]
+        from dutyline.ui.app import DutylineApp
+
+        assert isinstance(self.app, DutylineApp)
+        return self.app
 
     def _run(self, action: str) -> Callable[[], None]:
         return partial(self.desk_app.palette_action, action)
@@ -75,5 +78,10 @@ class DeskCommands(Provider):
             )
             help_text = Content(one_line(" · ".join(p for p in (hit.case_ref, hit.school) if p.strip())))
             yield Hit(
-                0.9 - rank * 0.01, title, partial(self.desk_app.open_case_from_palette, hit.case_id), help=help_text
-            )  # type: ignore[arg-type]
+                0.9 - rank * 0.01,
+                title,
+                partial(self.desk_app.open_case_from_palette, hit.case_id),
+                # Textual types `help` as str, but Content.from_markup passes Content through unparsed:
+                # a str would be read as markup, and this is a child's school and case reference.
+                help=help_text,  # type: ignore[arg-type]
+            )

@@ -5,24 +5,16 @@ unlocking as a different person starts a fresh session (the previous person's dr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import events
 
 from dutyline.services.context import Actor
+from dutyline.ui.app_base import DeskAppBase
 from dutyline.ui.idle import IdleState
 from dutyline.ui.screens.lock import IdleWarning, LockScreen
 from dutyline.ui.screens.search import SearchScreen
 
-if TYPE_CHECKING:
-    from dutyline.ui.app import DutylineApp
 
-    _Base = DutylineApp
-else:
-    _Base = object
-
-
-class LockMixin(_Base):
+class LockMixin(DeskAppBase):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(
             event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp | events.Paste

@@ -4,19 +4,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from dutyline.ui.app_base import DeskAppBase
 from dutyline.ui.screens.log_call import LogCallScreen
 
-if TYPE_CHECKING:
-    from dutyline.ui.app import DutylineApp
 
-    _Base = DutylineApp
-else:
-    _Base = object
-
-
-class PaletteMixin(_Base):
+class PaletteMixin(DeskAppBase):
     def palette_action(self, action: str) -> None:
         """Run an action chosen in the command palette (each checks that it makes sense now)."""
         in_call = self.call is not None

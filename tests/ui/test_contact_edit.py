@@ -8,8 +8,11 @@ speaks plain words; hostile names stay literal and inert in the dialog.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
+from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from dutyline.services import calls as call_service
@@ -36,11 +39,11 @@ def case_updated(db: Database, case_id: int) -> dt.datetime:
         return value.replace(tzinfo=value.tzinfo or dt.UTC)
 
 
-def phone_box(app) -> Input:  # type: ignore[no-untyped-def]
+def phone_box(app: App[Any]) -> Input:
     return app.screen.query_one("#ce-phone", Input)
 
 
-async def open_contact_form(pilot, seeded: Seeded) -> ContactEditScreen:  # type: ignore[no-untyped-def]
+async def open_contact_form(pilot: Pilot[Any], seeded: Seeded) -> ContactEditScreen:
     """Open Olivia's case, verify her mother as the caller, press F8."""
     await open_and_verify(pilot, seeded)
     await pilot.press("f8")

@@ -164,9 +164,11 @@ class CallScreen(DeskScreen[None]):
             self.notify("This case has no listed contacts to change.", markup=False)
             return
         caller = state.caller_contact_id if state.caller_kind == CallerKind.CONTACT.value else None
-        self.app.push_screen(
-            ContactEditScreen(self.case_id, contacts, caller), lambda changed: self.load() if changed else None
-        )
+        self.app.push_screen(ContactEditScreen(self.case_id, contacts, caller), self._contact_edited)
+
+    def _contact_edited(self, changed: bool | None) -> None:
+        if changed:
+            self.load()
 
     def action_end_call(self) -> None:
         self.desk_app.end_call_asking()
