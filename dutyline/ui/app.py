@@ -1,6 +1,6 @@
 """DutylineApp: modes, global keys, the call in progress, autosave and the idle lock. Screens do the rest.
 
-Kept thin on purpose (style.md §2.3): the app owns only what outlives a screen (the `Desk` façade, the
+Kept thin on purpose (docs/ARCHITECTURE.md, Layers): the app owns only what outlives a screen (the `Desk` façade, the
 call state, the draft autosave and the lock); each screen owns its own widgets and workers.
 
 Autosave: the call state is copied to the `draft` table every `autosave_s` seconds when it changed, on

@@ -1,4 +1,4 @@
-"""The idle lock, as a mixin of DutylineApp (reliability.md C8): input resets the idle clock, a warning
+"""The idle lock, as a mixin of DutylineApp (docs/PRIVACY.md, C8): input resets the idle clock, a warning
 comes 30 s before the limit, the lock saves the draft first and hides everything behind a full screen, and
 unlocking as a different person starts a fresh session (the previous person's draft stays theirs).
 """
