@@ -161,9 +161,10 @@ class ReturnTimes(Frozen):
     p90_hours: float | None
 
 
-def return_times(pairs: Iterable[tuple[dt.datetime, dt.datetime]], clock: WorkingClock) -> ReturnTimes:
-    """p50/p90 (nearest rank) of working hours from booking to return, one (created, completed) pair each."""
-    hours = [round(clock.hours_between(as_utc(a), as_utc(b)), 4) for a, b in pairs]
+def return_times(pairs: Iterable[tuple[float, float]], clock: WorkingClock) -> ReturnTimes:
+    """p50/p90 (nearest rank) of working hours from booking to return, one (created, completed) pair each,
+    as epoch seconds."""
+    hours = [round(clock.hours_between_epoch(a, b), 4) for a, b in pairs]
     return ReturnTimes(n=len(hours), p50_hours=percentile(hours, 50), p90_hours=percentile(hours, 90))
 
 
