@@ -281,6 +281,37 @@ def p_edit_case(ctx: Context, w: World) -> object:
     return edit_case(ctx, w.case_id, version, {"stage_since": "2026-01-06"})
 
 
+def p_qa_sample(ctx: Context, w: World) -> object:
+    from dutyline.services import quality
+
+    return quality.sample(ctx, "2026-02", seed=1)
+
+
+def p_qa_review(ctx: Context, w: World) -> object:
+    from dutyline.services import quality
+
+    return quality.review_queue(ctx)
+
+
+def p_qa_resolve(ctx: Context, w: World) -> object:
+    from dutyline.services import quality
+
+    return quality.disputes(ctx)
+
+
+def p_qa_report(ctx: Context, w: World) -> object:
+    from dutyline.domain.reports.period import Period
+    from dutyline.services import quality_report
+
+    return quality_report.report(ctx, Period(first=dt.date(2026, 2, 1), last=dt.date(2026, 2, 28)))
+
+
+def p_qa_mine(ctx: Context, w: World) -> object:
+    from dutyline.services import quality
+
+    return quality.my_reviews(ctx)
+
+
 def require(action: Action) -> Callable[[Context, World], object]:
     """For actions with no use case of their own yet: the gate every use case passes through."""
     return lambda ctx, _w: ctx.require(action)
@@ -312,6 +343,11 @@ PROBES: dict[Action, Callable[[Context, World], object]] = {
     Action.RETENTION: p_retention,
     Action.AUDIT_EXPORT: p_audit_export,
     Action.AUDIT_VERIFY: p_audit_verify,
+    Action.QA_SAMPLE: p_qa_sample,
+    Action.QA_REVIEW: p_qa_review,
+    Action.QA_RESOLVE: p_qa_resolve,
+    Action.QA_REPORT: p_qa_report,
+    Action.QA_MY_REVIEWS: p_qa_mine,
 }
 
 

@@ -25,6 +25,8 @@ COMMANDS = (
     "dutyline.cli.cmd_case",
     "dutyline.cli.cmd_route",
     "dutyline.cli.cmd_callbacks",
+    "dutyline.cli.cmd_report",
+    "dutyline.cli.cmd_quality",
     "dutyline.cli.cmd_staff",
     "dutyline.cli.cmd_audit",
     "dutyline.cli.cmd_retention",

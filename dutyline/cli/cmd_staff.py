@@ -11,7 +11,6 @@ from dutyline.cli.common import CliError, cli_errors, open_context
 from dutyline.domain.model import Role
 from dutyline.domain.text import one_line
 from dutyline.services import staff
-from dutyline.services.context import os_login
 
 _ROLES = ", ".join(r.value for r in Role)
 _ROLE_HELP = (
@@ -192,7 +191,7 @@ def read_pin() -> str:
 @cli_errors
 def run_set_pin(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    login = args.login or os_login()
+    login = args.login or ctx.actor.login
     staff.set_pin(ctx, login, read_pin())
     print(f"PIN set for {login}.")
     return 0

@@ -50,7 +50,16 @@ def open_context(args: argparse.Namespace, *, url: str | None = None, quiet: boo
     from dutyline.services.teams import sync_teams
 
     sync_teams(db, policy)
-    return Context(db=db, actor=resolve_actor(db, os_login()), policy=policy)
+    return Context(db=db, actor=resolve_actor(db, desk_login(db)), policy=policy)
+
+
+def desk_login(db: Database) -> str:
+    """Who is acting: on PostgreSQL the server's `session_user` (the person's own login role); on SQLite,
+    and for PostgreSQL's owner account (set-up and upgrades), the kernel's login for this process.
+    Never an environment variable."""
+    from dutyline.store.identity import server_login
+
+    return server_login(db) or os_login()
 
 
 def _reason(exc: BaseException) -> str:

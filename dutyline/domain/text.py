@@ -36,6 +36,21 @@ def one_line(text: str) -> str:
     return " ".join(sanitize(text).split())
 
 
+#: The longest login dutyline stores or shows (the staff and audit columns hold 100 characters).
+LOGIN_MAX = 100
+
+
+def login_text(text: str) -> str:
+    """A login as it may be stored, audited and echoed: sanitised, one line, at most LOGIN_MAX characters.
+
+    Logins come from outside (the kernel, the database server, a command line); a 5,000-character login
+    or one holding an escape sequence must neither reach a terminal raw nor make the audit row that
+    records its refusal fail to fit.
+    """
+    clean = one_line(text)
+    return clean if len(clean) <= LOGIN_MAX else clean[: LOGIN_MAX - 3] + "..."
+
+
 def fold(text: str) -> str:
     """Caseless, accent-less comparison key: NFKC + casefold, then strip combining marks.
 

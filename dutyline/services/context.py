@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
+import os
+import pwd
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from dutyline.domain.model import Role
 from dutyline.domain.permissions import Action, allowed
+from dutyline.domain.text import login_text
 from dutyline.store import audit
 from dutyline.store.engine import Database
 from dutyline.store.tables import Staff
@@ -54,11 +56,17 @@ class Actor:
 
 
 def os_login() -> str:
-    """The operating-system login: the identity dutyline trusts (the desk's own sign-in)."""
+    """The kernel's idea of who runs this process: the effective uid's passwd entry.
+
+    Never LOGNAME, USER or getpass.getuser(): those read environment variables the user sets at will
+    (`env LOGNAME=root dutyline ...`). On PostgreSQL a desk login is identified by the server instead
+    (`session_user`, see cli.common.desk_login); this is SQLite's identity (one person's 0600 file).
+    """
+    uid = os.geteuid()
     try:
-        return getpass.getuser()
-    except Exception:  # no login name in this environment (e.g. a container without passwd entry)
-        return "unknown"
+        return login_text(pwd.getpwuid(uid).pw_name)
+    except KeyError:  # no passwd entry (a container): the uid is still the kernel's word
+        return f"uid{uid}"
 
 
 def utc_now() -> dt.datetime:

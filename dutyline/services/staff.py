@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from dutyline.domain.model import Role
 from dutyline.domain.permissions import Action
 from dutyline.domain.pin import hash_pin, pin_matches, pin_problem
-from dutyline.domain.text import one_line
+from dutyline.domain.text import login_text, one_line
 from dutyline.services.context import Actor, Context, PermissionDenied, ServiceError, utc_now
 from dutyline.store import audit
 from dutyline.store.engine import Database
@@ -85,7 +85,11 @@ def _info(row: Staff) -> StaffInfo:
 
 
 def resolve_actor(db: Database, login: str) -> Actor:
-    """The Actor for `login`, or NotAuthorised (audited) if unknown or disabled."""
+    """The Actor for `login`, or NotAuthorised (audited) if unknown or disabled.
+
+    The login is sanitised and cut to the column's length first, so even a hostile one is refused,
+    audited and echoed safely."""
+    login = login_text(login)
     with db.read() as session:
         if not session.scalar(select(func.count()).select_from(Staff)):
             return Actor(login=login, display_name=login, roles=frozenset({Role.ADMIN}), teams=(), active=True)
@@ -280,6 +284,7 @@ def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = 
     failures in the last UNLOCK_WINDOW (the check itself is then skipped, so guessing gains nothing).
     """
     now = now or utc_now()
+    login = login_text(login)
     desk = socket.gethostname()
     with db.read() as session:
         row = session.scalar(select(Staff).where(Staff.login == login))
