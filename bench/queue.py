@@ -186,7 +186,7 @@ def main() -> int:
     url = admin.rsplit("/", 1)[0] + "/" + name
     rows: list[dict[str, Any]] = []
     try:
-        db = Database(url)
+        db = Database(url, create=True)
         migrate.upgrade(db)
         db.dispose()
         manager = SPAWN.Manager()

@@ -45,7 +45,7 @@ def pg_template() -> Iterator[str]:
         pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")
     name = f"dutyline_tmpl_{uuid.uuid4().hex[:10]}"
     conn.execute(f'CREATE DATABASE "{name}"')
-    db = Database(_pg_url(name))
+    db = Database(_pg_url(name), create=True)
     migrate.upgrade(db)
     db.dispose()
     yield name
@@ -56,7 +56,7 @@ def pg_template() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tmpl") / "template.db"
-    db = Database(f"sqlite:///{path}")
+    db = Database(f"sqlite:///{path}", create=True)
     migrate.upgrade(db)
     db.dispose()
     return path

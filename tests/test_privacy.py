@@ -179,7 +179,7 @@ def mode(path: Path) -> int:
 def test_file_modes_on_the_default_sqlite_database(tmp_path: Path) -> None:
     home = tmp_path / "home"
     run = Runner(home, None)  # the default database in the data folder, created under umask 022
-    run("import", str(write_rows(tmp_path / "good.csv", [base_row(1), canary_row(2)])))
+    run("import", "--create", str(write_rows(tmp_path / "good.csv", [base_row(1), canary_row(2)])))
     out = run("audit", "export", "--since", "2000-01-01")
     exports = list((home / "exports").glob("*.csv"))
     assert len(exports) == 1 and out.stdout.strip()

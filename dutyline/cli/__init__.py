@@ -19,6 +19,7 @@ from dutyline import __version__
 #: Subcommand modules, in the order `--help` lists them.
 COMMANDS = (
     "dutyline.cli.cmd_run",
+    "dutyline.cli.cmd_init",
     "dutyline.cli.cmd_demo",
     "dutyline.cli.cmd_import",
     "dutyline.cli.cmd_search",
@@ -44,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Database: --db URL, else the DUTYLINE_DB environment variable, else a SQLite file in your "
-            "user data folder. URLs: sqlite:///PATH or postgresql://USER@HOST/DBNAME."
+            "user data folder. URLs: sqlite:///PATH or postgresql://USER@HOST/DBNAME. A database that does "
+            "not exist is an error, never created on the fly: create one with 'dutyline init' (or demo, or "
+            "import --create)."
         ),
     )
     parser.add_argument("--version", action="version", version=f"dutyline {__version__}")

@@ -171,7 +171,7 @@ def run_list(args: argparse.Namespace) -> int:
     for item in items:
         print(item_line(item, ctx.actor.login))
     if not items:
-        print("Nothing in the queue.")
+        print(f"Nothing in the queue in {ctx.db.describe()}.", file=sys.stderr)
     return 0
 
 

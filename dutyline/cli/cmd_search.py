@@ -62,7 +62,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
 
 def _table(hits: list[SearchHit]) -> str:
     if not hits:
-        return "No matching cases."
+        return ""
     head = ("REF", "NAME", "BORN", "AGE", "POSTCODE", "SCHOOL", "MATCHED")
     rows = [
         (
@@ -100,9 +100,11 @@ def run(args: argparse.Namespace) -> int:
             out.flush()
             return 0
         hits = service.search(ctx, args.query, limit=limit, complete=True)
+        if not hits:  # say where we looked: a wrong --db must not pass for "no such child"
+            print(f"No matching cases in {ctx.db.describe()}.", file=sys.stderr)
         if args.json:
             print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
-        else:
+        elif hits:
             print(_table(hits))
         return 0
     finally:

@@ -36,6 +36,14 @@ def one_line(text: str) -> str:
     return " ".join(sanitize(text).split())
 
 
+def shown(text: object, limit: int = 80) -> str:
+    """User-supplied text (a login, a file name, a column name) made safe to put in a message: one line,
+    no control or escape characters, at most `limit` characters (a 5,000-character login must not flood a
+    terminal or overflow a column). Never use it on a child's data: that is never shown at all."""
+    clean = one_line(str(text))
+    return clean if len(clean) <= limit else clean[: max(1, limit - 1)] + "…"
+
+
 #: The longest login dutyline stores or shows (the staff and audit columns hold 100 characters).
 LOGIN_MAX = 100
 
