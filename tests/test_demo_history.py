@@ -12,7 +12,7 @@ from dutyline.demo.history import history
 from dutyline.domain.model import Role
 from dutyline.domain.policy import load_policy
 from dutyline.domain.reports.period import Period
-from dutyline.services import demo_history, quality_report, reports
+from dutyline.services import demo_history, quality, quality_report, reports
 from dutyline.services.context import Actor, Context
 from dutyline.services.teams import sync_teams
 from dutyline.store.engine import Database
@@ -81,4 +81,4 @@ def test_demo_history_and_reviews_fill_the_workspace(db: Database) -> None:
     assert q.rates.random.n > 0 and q.agreement.pairs > 0
     assert q.agreement.disagreements  # some disagreement for the calibration meeting
     with pytest.raises(Exception):  # noqa: B017 - a month is drawn once
-        demo_history.sample(ctx, "2026-10")
+        quality.sample(ctx, "2026-10")  # what demo_history drew it with

@@ -60,7 +60,7 @@ def test_payload_refuses_names() -> None:
     with pytest.raises(ValueError):
         payload("Amara Okafor", 1)
     with pytest.raises(ValueError):
-        payload(ItemKind.CALLBACK, "12; Amara")  # type: ignore[arg-type]
+        payload(ItemKind.CALLBACK, "12; Amara")  # type: ignore[arg-type]  # the wrong type is the test
 
 
 @pytest.mark.pg

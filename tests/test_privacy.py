@@ -81,7 +81,8 @@ class Runner:
     ) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ, DUTYLINE_HOME=str(self.home))
         env.pop("DUTYLINE_DB", None)
-        db_args = ["--db", url or self.url] if (url or self.url) else []
+        db = url or self.url
+        db_args = ["--db", db] if db else []
         out = subprocess.run(
             [sys.executable, "-m", "dutyline", *db_args, *args],
             capture_output=True,

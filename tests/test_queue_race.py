@@ -98,6 +98,7 @@ def test_lease_returns_item_after_sigkill_and_refuses_late_completion(db: Databa
     child = SPAWN.Process(target=lease_holder, args=(db.url, cb, 2.0, out))
     child.start()
     token = out.get(timeout=60)
+    assert child.pid is not None
     os.kill(child.pid, signal.SIGKILL)
     child.join(timeout=10)
     assert child.exitcode == -signal.SIGKILL

@@ -11,7 +11,7 @@ from dutyline.config import demo_db_url
 from dutyline.services.context import Context, os_login
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "demo",
         help="build a demo database of synthetic cases and open the app on it",

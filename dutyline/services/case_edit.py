@@ -177,7 +177,7 @@ def _save(
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
         return as_utc(a) == as_utc(b)
-    return a == b
+    return bool(a == b)
 
 
 def edit_case(

@@ -142,8 +142,8 @@ def claim_next(ctx: Context, team: str | None = None, *, lease: dt.timedelta | N
     until = now + (lease or lease_duration())
 
     def tx(session: Session) -> tuple[ItemKind, int] | None:
-        heads = {k: repo.head(session, k, teams, now) for k in ItemKind}
-        order = sorted((k for k in ItemKind if heads[k] is not None), key=lambda k: heads[k])  # type: ignore[arg-type, return-value]
+        heads = {k: h for k in ItemKind if (h := repo.head(session, k, teams, now)) is not None}
+        order = sorted(heads, key=heads.__getitem__)
         for kind in order:
             got = repo.claim_next(session, kind, teams=teams, login=ctx.actor.login, token=token, now=now, until=until)
             if got is not None:

@@ -108,7 +108,7 @@ def _prefetch(sources: dict[str, Iterator[T]], depth: int = 2) -> Iterator[tuple
             elif isinstance(item, _Failed):
                 raise item.exc
             else:
-                yield key, item  # type: ignore[misc]
+                yield key, item  # type: ignore[misc]  # a T: _DONE and _Failed, the only other items, are handled above
     finally:
         stop.set()
         for w in workers:

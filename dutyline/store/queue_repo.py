@@ -40,18 +40,18 @@ def model_for(kind: ItemKind) -> Any:
 # --- guards -----------------------------------------------------------------------------------------
 
 
-def claimable(m: Any, now: dt.datetime) -> ColumnElement[bool]:
+def claimable(m: Model, now: dt.datetime) -> ColumnElement[bool]:
     """Open, or claimed with a lapsed lease (the claimer's desk died or walked away)."""
     return or_(m.status == OPEN, and_(m.status == CLAIMED, m.lease_expires < now))
 
 
-def held_by(m: Any, login: str, token: str | None, now: dt.datetime) -> ColumnElement[bool]:
+def held_by(m: Model, login: str, token: str | None, now: dt.datetime) -> ColumnElement[bool]:
     """The caller holds a live lease. Token None is the CLI rule: same login, lease still live."""
     cond = and_(m.status == CLAIMED, m.claimed_by == login, m.lease_expires > now)
     return cond if token is None else and_(cond, m.lease_token == token)
 
 
-def _urgent_first(m: Any) -> ColumnElement[int]:
+def _urgent_first(m: Model) -> ColumnElement[int]:
     return case((m.priority == Priority.URGENT.value, 0), else_=1)
 
 
@@ -407,7 +407,7 @@ def fetch(
     return items
 
 
-def _status_where(m: Any, status: StatusFilter, now: dt.datetime, login: str) -> ColumnElement[bool]:
+def _status_where(m: Model, status: StatusFilter, now: dt.datetime, login: str) -> ColumnElement[bool]:
     live = and_(m.status == CLAIMED, m.lease_expires > now)
     match status:
         case StatusFilter.AVAILABLE:

@@ -45,7 +45,7 @@ from dutyline.ui.screens.search import SearchScreen
 from dutyline.ui.toasts import promise_toast
 
 
-class DutylineApp(SafeCrashMixin, LockMixin, App[int]):
+class DutylineApp(SafeCrashMixin, LockMixin):
     CSS_PATH = "app.tcss"
     TITLE = "dutyline"
     DEFAULT_MODE = "handler"

@@ -46,7 +46,10 @@ class DeskCommands(Provider):
         return self.app  # type: ignore[return-value]
 
     def _run(self, action_id: str) -> Callable[[], None]:
-        return partial(self.app.post_message, ActionChosen(action_id))
+        def run() -> None:
+            self.app.post_message(ActionChosen(action_id))
+
+        return run
 
     async def discover(self) -> Hits:
         for action in ACTIONS:  # the empty prompt lists what works here; typing finds any action

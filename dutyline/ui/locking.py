@@ -5,26 +5,18 @@ different person starts a fresh session (the previous person's draft stays their
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import events
 
 from dutyline.services.context import Actor
+from dutyline.ui.app_base import DeskAppBase
 from dutyline.ui.idle import IdleState
 from dutyline.ui.screens.lock import IdleWarning, LockScreen
-
-if TYPE_CHECKING:
-    from dutyline.ui.app import DutylineApp
-
-    _Base = DutylineApp
-else:
-    _Base = object
 
 #: What still works while the desk is locked: moving between the login and PIN boxes, and quitting.
 _ALLOWED_WHEN_LOCKED = frozenset({"quit", "focus_next", "focus_previous"})
 
 
-class LockMixin(_Base):
+class LockMixin(DeskAppBase):
     lock_screen: LockScreen | None = None
     idle_warning: IdleWarning | None = None
 

@@ -85,8 +85,8 @@ def index() -> SearchIndex:
     return SearchIndex.from_rows(CASES, CONTACTS)
 
 
-def refs(index: SearchIndex, query: str, **kw: object) -> list[str]:
-    return [h.case_ref for h in index.search(query, today=TODAY, complete=True, **kw)]  # type: ignore[arg-type]
+def refs(index: SearchIndex, query: str) -> list[str]:
+    return [h.case_ref for h in index.search(query, today=TODAY, complete=True)]
 
 
 def first(index: SearchIndex, query: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.binding import Binding
@@ -28,7 +29,7 @@ from tests.ui.conftest import AppFactory, settle
 from tests.ui.seed import Seeded
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-SCREENS: list[type[Screen[object]]] = [
+SCREENS: list[type[Screen[Any]]] = [
     SearchScreen,
     CallScreen,
     LogCallScreen,
@@ -69,7 +70,8 @@ def test_every_action_is_bound_on_a_screen_that_runs_it() -> None:
     from dutyline.ui.app import DutylineApp
 
     for action in ACTIONS:
-        hosts = [s for s in [*SCREENS, DutylineApp] if any(b.id == action.id for b in s.BINDINGS)]  # type: ignore[union-attr]
+        candidates: list[type[Screen[Any]] | type[DutylineApp]] = [*SCREENS, DutylineApp]
+        hosts = [s for s in candidates if any(isinstance(b, Binding) and b.id == action.id for b in s.BINDINGS)]
         assert hosts, f"{action.id} is bound nowhere"
         for host in hosts:
             assert hasattr(host, action.method), f"{host.__name__} has no {action.method}"

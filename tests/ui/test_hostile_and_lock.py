@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from dutyline.domain.call_form import build_call_form
 from dutyline.services import calls as call_service
@@ -139,5 +139,5 @@ async def test_draft_offered_back_whole(make_app: AppFactory, seeded: Seeded, sq
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(again.screen, LogCallScreen)
-        assert again.screen.query_one("#notes").text == "Line one\n[b]line two[/b]"
+        assert again.screen.query_one("#notes", TextArea).text == "Line one\n[b]line two[/b]"
         assert again.call is not None and again.call.verified and again.call.caller_contact_id == seeded.olivia_mum

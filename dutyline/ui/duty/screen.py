@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -48,7 +47,7 @@ ESCALATE_EVERY_S = 60.0
 NARROW_BELOW = 150
 
 
-class DutyScreen(DutyActions, Screen[None]):
+class DutyScreen(DutyActions):
     """The queue of callbacks and hand-offs for the officer's teams."""
 
     class QueueChanged(Message):
@@ -122,8 +121,12 @@ class DutyScreen(DutyActions, Screen[None]):
         self.set_interval(ESCALATE_EVERY_S, self.escalate)
         self.set_interval(max(1.0, lease_duration().total_seconds() / 3), self.renew_claims)
         if self.live_updates:
-            self._watcher = live.watch_queue(self.ctx, lambda keys: self.post_message(self.QueueChanged(keys)))
+            self._watcher = live.watch_queue(self.ctx, self._queue_changed_elsewhere)
         table.focus()
+
+    def _queue_changed_elsewhere(self, keys: frozenset[str] | None) -> None:
+        """Called on the watcher's thread: hand the change to the screen's own message loop."""
+        self.post_message(self.QueueChanged(keys))
 
     def on_unmount(self) -> None:
         if self._watcher is not None:

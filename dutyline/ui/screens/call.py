@@ -175,9 +175,12 @@ class CallScreen(DeskScreen[None]):
             return
         caller = state.caller_contact_id if state.caller_kind == CallerKind.CONTACT.value else None
         self.app.push_screen(
-            ContactEditScreen(self.desk, self.call, self.case_id, contacts, caller),
-            lambda changed: self.load() if changed else None,
+            ContactEditScreen(self.desk, self.call, self.case_id, contacts, caller), self._contact_edited
         )
+
+    def _contact_edited(self, changed: bool | None) -> None:
+        if changed:
+            self.load()
 
     def action_end_call(self) -> None:
         self.post_message(CallEnded(ask=True))

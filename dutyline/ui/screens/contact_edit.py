@@ -141,7 +141,8 @@ class ContactEditScreen(DeskModal[bool | None]):
     # --- filling and reading the form -----------------------------------------------------------------
     def _fill(self, contact: ContactInfo) -> None:
         self.current = contact
-        self.contacts[contact.id] = contact
+        if contact.id is not None:  # always, for a contact read back from the case; None is a new one
+            self.contacts[contact.id] = contact
         for field, value in stored_values(contact).items():
             self.query_one(f"#ce-{field}", Input).value = value
 

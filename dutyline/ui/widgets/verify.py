@@ -122,12 +122,12 @@ class VerifyPanel(Vertical):
         self.post_message(self.Changed())
 
     @on(Input.Changed, "#caller-name")
-    def _name(self, event: Input.Changed) -> None:
+    def _caller_name_typed(self, event: Input.Changed) -> None:  # not `_name`: that is Textual's node name
         self.state.caller_name = event.value
         self.post_message(self.Changed())
 
     @on(Input.Changed, "#caller-phone")
-    def _phone(self, event: Input.Changed) -> None:
+    def _caller_phone_typed(self, event: Input.Changed) -> None:
         self.state.caller_phone = event.value
         self.post_message(self.Changed())
 
