@@ -1,7 +1,7 @@
 """The application log: a file in the data folder that can only ever hold ids, codes and counts.
 
 Why so strict: a log is copied, tailed and attached to support tickets far more freely than the database,
-and dutyline's data is children's health information (reliability.md C4). So the rules are enforced here
+and dutyline's data is children's health information (docs/PRIVACY.md, C4). So the rules are enforced here
 rather than trusted to each call site:
 
 - Only the `dutyline` logger tree writes here (third-party loggers such as SQLAlchemy's do not propagate

@@ -1,4 +1,4 @@
-"""Live queue updates (reliability.md B6, B7): NOTIFY on commit only, ids only, refresh on reconnect."""
+"""Live queue updates (docs/RELIABILITY.md, B6 and B7): NOTIFY on commit only, ids only, refresh on reconnect."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Canary leak test (reliability.md C4) and file modes (C9), through the real CLI, on both backends.
+"""Canary leak test (docs/PRIVACY.md, C4) and file modes (C9), through the real CLI, on both backends.
 
 One distinctive child record runs through the main flows as separate `dutyline` processes: a good import,
 a FAILED import with the canary in its bad row, search (single and batch), case, route, the callbacks

@@ -1,4 +1,5 @@
-"""Queue use cases and their refusals, on SQLite and PostgreSQL (reliability.md B1, B4, C5, C6)."""
+"""Queue use cases and their refusals, on SQLite and PostgreSQL (docs/RELIABILITY.md, B1 and B4;
+docs/PRIVACY.md, C5 and C6)."""
 
 from __future__ import annotations
 

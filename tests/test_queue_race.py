@@ -1,4 +1,4 @@
-"""Many desks racing for one queue (reliability.md B1, B3, B4), with real processes.
+"""Many desks racing for one queue (docs/RELIABILITY.md, B1, B3 and B4), with real processes.
 
 - 12 spawned processes race to claim 400 callbacks through `claim_next`: every callback is claimed exactly
   once and none is lost, on PostgreSQL and on SQLite, and no "database is locked" reaches a desk.

@@ -1,4 +1,4 @@
-"""Joiners, movers and leavers mixed with actions (Hypothesis state machine, reliability.md C5).
+"""Joiners, movers and leavers mixed with actions (Hypothesis state machine, docs/PRIVACY.md, C5).
 
 A real admin adds people, replaces their roles, disables and re-enables them through the staff service;
 people log in (resolve_actor) and keep their app open (a long-lived Context whose Actor may be stale by

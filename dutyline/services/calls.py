@@ -7,7 +7,7 @@ the case view they belong to is audited once by `services.cases.case_summary`, a
 bury the real trail in noise. Drafts are not audited either: an autosave every few seconds is not an act
 on a child's record, and the call it becomes is.
 
-Safeguarding alert (issue 5, journey step 7): when a call carries a safeguarding concern, the same
+Safeguarding alert (docs/ARCHITECTURE.md, Safeguarding alert): when a call carries a safeguarding concern, the same
 transaction adds an URGENT hand-off to the team the policy routes safeguarding to (the `safeguarding` rule;
 Children's Services in Hertfordshire) with `due_at = now`. Due now and urgent, it sorts above everything in
 any duty queue that shows it, and it is already overdue a moment later, which is the point: someone must

@@ -3,7 +3,7 @@ callback (due time, contact details, priority).
 
 Every save is one `UPDATE … WHERE id = :id AND version = :version_you_loaded`, bumping the version. If
 someone saved in between, nothing matches, nothing is written, and the save raises `Conflict` naming the
-fields that now differ and the other person's values (reliability.md B2, P2). The version must be the
+fields that now differ and the other person's values (docs/RELIABILITY.md, B2). The version must be the
 one the screen *displayed*: reloading before saving would silently defeat the check.
 
 Exception messages name fields only; the values (a contact's phone, a child's dates) travel in

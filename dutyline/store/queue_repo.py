@@ -1,4 +1,4 @@
-"""SQL for the duty queue: reads, and every state change as ONE guarded statement (reliability.md B1/B4).
+"""SQL for the duty queue: reads, and every state change as ONE guarded statement (docs/RELIABILITY.md, B1 and B4).
 
 Why guarded single statements: under READ COMMITTED a second UPDATE that finds its row locked waits, then
 re-checks its WHERE against the committed row and skips it if the guard no longer holds. So a claim

@@ -1,9 +1,9 @@
 """DutylineApp: modes, global keys, the call in progress, autosave and the idle lock. Screens do the rest.
 
-Kept thin on purpose: the app owns only what outlives a screen (the `Desk` façade, the call draft, the
-autosave and the lock). Screens are given what they need (the desk, the draft) and post messages up
-(`dutyline.ui.messages`); the app reacts to them here. Nothing under `ui/screens`, `ui/widgets` or
-`ui/duty` imports this module (an import-linter contract holds it).
+Kept thin on purpose (docs/ARCHITECTURE.md, Layers): the app owns only what outlives a screen (the `Desk`
+façade, the call draft, the autosave and the lock). Screens are given what they need (the desk, the
+draft) and post messages up (`dutyline.ui.messages`); the app reacts to them here. Nothing under
+`ui/screens`, `ui/widgets` or `ui/duty` imports this module (an import-linter contract holds it).
 
 Autosave: the call draft is copied to the `draft` table every `autosave_s` seconds when it changed, on
 every screen change, and just before locking. Saves run in a thread worker; a sequence number stops an

@@ -1,7 +1,7 @@
 """What the app prints if it ever stops on an unexpected error.
 
 Textual's default crash report is a rich traceback with `show_locals=True`: it would print local
-variables (a child's name, a call note) to the terminal and any captured stderr (reliability.md C4).
+variables (a child's name, a call note) to the terminal and any captured stderr (docs/PRIVACY.md, C4).
 This mixin replaces it with one line naming the exception type, logs the type (ids only), and reminds
 the handler that the call was autosaved. `DUTYLINE_DEBUG=1` restores Textual's report for a developer
 working on test data.

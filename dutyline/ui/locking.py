@@ -1,6 +1,6 @@
-"""The idle lock, as a mixin of DutylineApp: input resets the idle clock, a warning comes 30 s before the
-limit, the lock saves the draft first and hides everything behind a full screen, and unlocking as a
-different person starts a fresh session (the previous person's draft stays theirs).
+"""The idle lock, as a mixin of DutylineApp (docs/PRIVACY.md, C8): input resets the idle clock, a warning
+comes 30 s before the limit, the lock saves the draft first and hides everything behind a full screen, and
+unlocking as a different person starts a fresh session (the previous person's draft stays theirs).
 """
 
 from __future__ import annotations

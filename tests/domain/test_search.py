@@ -1,4 +1,5 @@
-"""Case search engine: every query form from issue 3, hostile input, ranking and uniqueness.
+"""Case search engine: every query form the search box accepts (docs/ARCHITECTURE.md, Search targets),
+hostile input, ranking and uniqueness.
 
 A small hand-made caseload holds the hard cases side by side (Niamh and Neve, Oliver Smith twice with
 different birth years, a mother whose surname differs, O'Brien, Smith-Jones, accents), so each test checks

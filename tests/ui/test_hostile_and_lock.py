@@ -1,4 +1,4 @@
-"""Names and notes are data (reliability.md C1/C2), and an unattended desk locks (C8).
+"""Names and notes are data (docs/PRIVACY.md, C1 and C2), and an unattended desk locks (C8).
 
 Hostile text (markup, click actions, terminal escapes, bidi overrides) must show literally, run nothing
 and never reach the terminal as control characters. The idle lock is driven by a fake clock.

@@ -1,4 +1,4 @@
-"""A real process killed mid-call (SIGKILL) loses nothing that was autosaved (reliability.md A1).
+"""A real process killed mid-call (SIGKILL) loses nothing that was autosaved (docs/RELIABILITY.md, A1).
 
 The child (tests/ui/kill_harness.py) runs the app and types notes; the parent kills it at a random
 moment after an autosave, then starts the app again and checks the draft offered back is exactly the
