@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from dutyline.domain.calendar import add_working_days, local_date, working_days_between
 from dutyline.domain.model import Frozen, Reason
 from dutyline.domain.permissions import Action
-from dutyline.domain.policy import Policy
 from dutyline.domain.quality.record import CallRecord, QueueEntry, ReviewView
 from dutyline.domain.quality.sampling import Candidate, Picked, Rule, draw
 from dutyline.domain.quality.scorecard import (
@@ -41,7 +40,7 @@ LATER_CALLS = dt.timedelta(days=16)
 
 def settings(ctx: Context) -> QualitySettings:
     policy = ctx.policy
-    if not isinstance(policy, Policy) or policy.quality is None:
+    if policy.quality is None:
         raise ServiceError("The policy file has no [quality] table: there is no scorecard to review against.")
     return policy.quality
 
@@ -164,7 +163,7 @@ def auto_answers(ctx: Context, card: Scorecard, record: CallRecord, now: dt.date
     cb = next((p for p in record.promises if p.kind == "callback"), None)
     ho = next((p for p in record.promises if p.kind == "handoff" and p.team != "safeguarding"), None)
     standard = None
-    if cb is not None and isinstance(policy, Policy):
+    if cb is not None:
         try:
             reason = Reason(record.reason)
         except ValueError:

@@ -132,7 +132,7 @@ async def test_other_team_callback_and_safeguarding(make_app: AppFactory, seeded
         app.screen.query_one("#other-team", Select).value = "resolution"
         await pilot.press("tab", *"Family dispute ongoing", "enter")
         await settle(pilot)
-        assert app.call.handoff is not None and app.call.handoff["team"] == "resolution"
+        assert app.call.handoff is not None and app.call.handoff.team == "resolution"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen), screen_text(app)

@@ -19,6 +19,7 @@ from dutyline.domain.queue import ClaimTicket, ItemKind, QueueItem
 from dutyline.services import queue
 from dutyline.ui.duty.forms import AttemptForm, CompleteForm, ReassignForm
 from dutyline.ui.duty.manager import ManagerScreen
+from dutyline.ui.duty.rows import team_name
 
 if TYPE_CHECKING:
     from dutyline.services.context import Context
@@ -70,12 +71,8 @@ class DutyActions(Screen[None]):
             self.queue_action("claim", item)
 
     def action_claim_next(self) -> None:
-        ctx = self.ctx
-        team = self.team_filter if self.team_filter != ALL_TEAMS else (ctx.actor.teams[0] if ctx.actor.teams else "")
-        if not team:
-            self.notify("Choose a team in the filter first.", markup=False)
-            return
-        self.queue_action("claim_next", None, team=team)
+        """The most pressing free item in the teams shown: one team, or all of them across the board."""
+        self.queue_action("claim_next", None, team="" if self.team_filter == ALL_TEAMS else self.team_filter)
 
     def action_release(self) -> None:
         if (item := self._need_item()) is not None and self._held(item, "release it"):
@@ -149,13 +146,15 @@ class DutyActions(Screen[None]):
             self.tickets[item.key] = ticket
             message = f"Claimed {item.kind.label.lower()} {item.id}. It is yours while this screen is open."
         elif what == "claim_next":
-            got = queue.claim_next(ctx, team)
+            got = queue.claim_next(ctx, team or None)
             if got is None:
-                message = "Nothing free to claim in that team's queue."
+                message = "Nothing free to claim in " + ("that team's queue." if team else "any of your teams' queues.")
             else:
                 self.tickets[got.key] = got
                 self.selected_key = got.key
-                message = f"Claimed {got.kind.label.lower()} {got.id}."
+                claimed = queue.get_item(ctx, got.kind, got.id)
+                where = f" ({team_name(ctx.policy, claimed.team_code)})" if claimed is not None else ""
+                message = f"Claimed {got.kind.label.lower()} {got.id}{where}: the most pressing free item."
         elif item is not None:
             token = self.token_for(item)
             if what == "release":
