@@ -141,6 +141,7 @@ ACTIONS: tuple[DeskAction, ...] = (
         "Open the manager's workspace",
         "manager's workspace: promises kept, calls, ACT quality, your reviews",
         (W.ANYWHERE,),
+        show=False,  # in help and the palette; the footer keeps its room for the screen's own keys
     ),
     # --- search ----------------------------------------------------------------------------------------
     A("next_result", "down", "Next", "Next result", "move to the next result", (W.SEARCH,), "cursor(1)", False, True),
