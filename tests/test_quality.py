@@ -56,6 +56,11 @@ def ctx(db: Database, login: str, pol: Policy | None = None) -> Context:
 
 @pytest.fixture
 def world(db: Database) -> Database:
+    return build_world(db)
+
+
+def build_world(db: Database) -> Database:
+    """Staff, November 2026 calls by two handlers (one a safeguarding call), callbacks returned by dora."""
     sync_teams(db, load_policy(None))
     with db.write() as s:
         for login, role in STAFF.items():
