@@ -138,8 +138,24 @@ async def test_review_flow_through_the_workspace(sqlite_db: Database) -> None:
         disputed = s.get(QaReview, rows[0].id)
         assert disputed is not None and disputed.status == "disputed"
         assert disputed.dispute_reason == "The caller was verified on the earlier call."
-    # A different reviewer resolves it with new scores; the old version stays, superseded.
-    resolver = next(r for r in ("ravi", "rita", "rosa") if r not in (first,))
+    # A different reviewer resolves it from Disputes to resolve (U, a note, Enter): the review stands.
+    resolver = next(r for r in ("ravi", "rita", "rosa") if r != first)
+    app = WorkspaceApp(ctx(sqlite_db, resolver))
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_reviews(pilot, "rv-disputes")
+        assert table.row_count == 1
+        await pilot.press("u")
+        await settle(pilot)
+        app.screen.query_one("#why", Input).value = "Verification was on the earlier call: upheld as scored."
+        await pilot.press("enter")
+        await settle(pilot, 5)
+    with sqlite_db.read() as s:
+        resolved = s.get(QaReview, rows[0].id)
+        assert resolved is not None
+        assert (resolved.status, resolved.resolved_by) == ("current", resolver)
+        assert resolved.resolution == "Verification was on the earlier call: upheld as scored."
+    # A re-score (the service; tested on both backends in tests/test_quality.py) keeps the old version.
+    quality.dispute(ctx(sqlite_db, "hana"), rows[0].id, "Still think the team was right.")
     new_id = quality.resolve(ctx(sqlite_db, resolver), rows[0].id, "Re-scored.", {**ANSWERS, "no_jargon": "no"})
     app = WorkspaceApp(ctx(sqlite_db, "hana"))
     async with app.run_test(size=(120, 40)) as pilot:

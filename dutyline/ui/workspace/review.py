@@ -138,7 +138,8 @@ class ReviewScreen(Screen[bool]):
 
 
 class DisputeForm(ModalScreen[str | None]):
-    """Why the person disputes a review of their work (required); Enter sends, Esc cancels."""
+    """Why the person disputes a review of their work, or the resolver's note (required); Enter sends,
+    Esc cancels."""
 
     BINDINGS = bindings(Where.DUTY_FORM)
     DEFAULT_CSS = """
@@ -147,14 +148,19 @@ class DisputeForm(ModalScreen[str | None]):
                                    border: thick $accent; padding: 0 1; }
     """
 
-    def __init__(self, item: str) -> None:
+    def __init__(self, item: str, *, resolving: bool = False) -> None:
         super().__init__()
         self.item = item
+        self.resolving = resolving
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Label(plain(f"Dispute the review of {self.item}"), markup=False)
-            yield Input(placeholder="Why? (required) e.g. 'the caller was verified on the earlier call'", id="why")
+            if self.resolving:
+                yield Label(plain(f"Uphold the review of {self.item}: your note to the person"), markup=False)
+                yield Input(placeholder="Resolution note (required)", id="why")
+            else:
+                yield Label(plain(f"Dispute the review of {self.item}"), markup=False)
+                yield Input(placeholder="Why? (required) e.g. 'the caller was verified on the earlier call'", id="why")
 
     def on_mount(self) -> None:
         self.query_one("#why", Input).focus()

@@ -23,7 +23,10 @@ from textual_plotext import PlotextPlot
 from dutyline.domain.permissions import Action
 from dutyline.domain.policy import Policy
 from dutyline.domain.quality.record import QueueEntry, ReviewView
+from dutyline.domain.quality.report import DEFINITIONS as QUALITY_DEFS
+from dutyline.domain.reports.calls import DEFINITIONS as CALL_DEFS
 from dutyline.domain.reports.period import Period, Preset, make_period
+from dutyline.domain.reports.promises import DEFINITIONS as PROMISE_DEFS
 from dutyline.services import quality, quality_report, reports
 from dutyline.services.context import Context
 from dutyline.ui.actions import Where, bindings
@@ -34,6 +37,17 @@ from dutyline.ui.workspace import charts, tables
 from dutyline.ui.workspace.review import DisputeForm, ReviewScreen
 
 ALL = "all"
+
+
+def definitions(defs: dict[str, str]) -> Text:
+    """Every figure's one-line definition, under its tab (and in `dutyline report --help`)."""
+    out = Text("Definitions\n", style="bold", end="")
+    for key, text in defs.items():
+        out.append(f"{key.replace('_', ' ')}: ", style="italic")
+        out.append(text + "\n")
+    return out
+
+
 PERIODS = [(p.label, p.value) for p in Preset if p is not Preset.CUSTOM]
 
 
@@ -71,6 +85,7 @@ class WorkspaceScreen(Screen[None]):
         self.period = make_period(preset, self.ctx.today())
         self.queue: list[QueueEntry] = []
         self.mine: list[ReviewView] = []
+        self.disputes: list[ReviewView] = []
 
     @property
     def ctx(self) -> Context:
@@ -103,6 +118,7 @@ class WorkspaceScreen(Screen[None]):
                     yield DataTable(id="pr-reasons", cursor_type="row")
                     yield Static(Text("By urgency"), markup=False, classes="ws-caption")
                     yield DataTable(id="pr-urgency", cursor_type="row")
+                    yield Static(definitions(PROMISE_DEFS), markup=False, classes="ws-summary")
                 with TabPane("Calls", id="tab-calls"), VerticalScroll():
                     yield Static(Text("Loading…"), markup=False, id="ca-summary", classes="ws-summary")
                     yield PlotextPlot(id="ca-chart")
@@ -114,6 +130,7 @@ class WorkspaceScreen(Screen[None]):
                     yield DataTable(id="ca-routed", cursor_type="row")
                     yield Static(Text("Override reasons"), markup=False, classes="ws-caption")
                     yield DataTable(id="ca-overrides", cursor_type="row")
+                    yield Static(definitions(CALL_DEFS), markup=False, classes="ws-summary")
             if self.may(Action.QA_REPORT):
                 with TabPane("Quality", id="tab-quality"), VerticalScroll():
                     yield Static(Text("Loading…"), markup=False, id="qa-summary", classes="ws-summary")
@@ -122,12 +139,18 @@ class WorkspaceScreen(Screen[None]):
                     yield DataTable(id="qa-items", cursor_type="row")
                     yield Static(Text("By person (random sample)"), markup=False, classes="ws-caption")
                     yield DataTable(id="qa-people", cursor_type="row")
+                    yield Static(Text("Disagreements for the calibration meeting"), markup=False, classes="ws-caption")
+                    yield DataTable(id="qa-disagree", cursor_type="row")
+                    yield Static(definitions(QUALITY_DEFS), markup=False, classes="ws-summary")
             with TabPane("Reviews", id="tab-reviews"), VerticalScroll():
                 if self.may(Action.QA_REVIEW):
                     yield Static(Text("To review (Enter opens)"), markup=False, classes="ws-caption")
                     yield DataTable(id="rv-queue", cursor_type="row")
-                yield Static(Text("My reviews (A acknowledges)"), markup=False, classes="ws-caption")
+                yield Static(Text("My reviews (A acknowledges, D disputes)"), markup=False, classes="ws-caption")
                 yield DataTable(id="rv-mine", cursor_type="row")
+                if self.may(Action.QA_RESOLVE):
+                    yield Static(Text("Disputes to resolve (U upholds the review)"), markup=False, classes="ws-caption")
+                    yield DataTable(id="rv-disputes", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -196,7 +219,8 @@ class WorkspaceScreen(Screen[None]):
     def load_reviews(self) -> None:
         queue = quality.review_queue(self.ctx) if self.may(Action.QA_REVIEW) else []
         mine = quality.my_reviews(self.ctx)
-        self.app.call_from_thread(self.show_reviews, queue, mine)
+        disputes = quality.disputes(self.ctx) if self.may(Action.QA_RESOLVE) else []
+        self.app.call_from_thread(self.show_reviews, queue, mine, disputes)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
@@ -248,9 +272,19 @@ class WorkspaceScreen(Screen[None]):
         texts = {i.code: i.text for i in policy.quality.items} if isinstance(policy, Policy) and policy.quality else {}
         fill(self.query_one("#qa-items", DataTable), tables.items_table(r, texts))
         fill(self.query_one("#qa-people", DataTable), tables.people_table(r))
+        rows = [
+            (Text(str(d.qa_item_id), end=""), plain(texts.get(d.code, d.code)[:40]), plain(d.first), plain(d.second))
+            for d in r.agreement.disagreements
+        ]
+        header = ("QA item", "Scorecard item", "First review", "Blind second")
+        fill(self.query_one("#qa-disagree", DataTable), (header, rows), empty="No disagreements")
 
-    def show_reviews(self, queue: list[QueueEntry], mine: list[ReviewView]) -> None:
-        self.queue, self.mine = queue, mine
+    def show_reviews(self, queue: list[QueueEntry], mine: list[ReviewView], disputes: list[ReviewView]) -> None:
+        self.queue, self.mine, self.disputes = queue, mine, disputes
+        if self.may(Action.QA_RESOLVE):
+            rows = [(plain(d.item), plain(d.person), plain(d.reviewer), plain(d.dispute_reason[:60])) for d in disputes]
+            header = ("Item", "Person", "Reviewer", "Why disputed")
+            fill(self.query_one("#rv-disputes", DataTable), (header, rows), empty="No open disputes")
         if self.may(Action.QA_REVIEW):
             rows = [
                 (
@@ -309,6 +343,28 @@ class WorkspaceScreen(Screen[None]):
     def _dispute(self, review_id: int, reason: str) -> None:
         quality.dispute(self.ctx, review_id, reason)
         self.app.call_from_thread(self.notify, "Dispute recorded: a different reviewer will resolve it.", markup=False)
+        self.load_reviews()
+
+    def action_uphold(self) -> None:
+        table = self.focused
+        if not isinstance(table, DataTable) or table.id != "rv-disputes" or not self.disputes:
+            self.notify("Choose a dispute in Disputes to resolve first (Reviews tab).", markup=False)
+            return
+        row = table.cursor_row
+        if not 0 <= row < len(self.disputes):
+            return
+        review = self.disputes[row]
+
+        def answered(note: str | None) -> None:
+            if note:
+                self._uphold(review.id, note)
+
+        self.app.push_screen(DisputeForm(review.item, resolving=True), answered)
+
+    @work(thread=True, exclusive=True, group="ws-resolve", exit_on_error=False)
+    def _uphold(self, review_id: int, note: str) -> None:
+        quality.resolve(self.ctx, review_id, note)
+        self.app.call_from_thread(self.notify, "Dispute resolved: the review stands.", markup=False)
         self.load_reviews()
 
     def action_sample(self) -> None:
