@@ -207,3 +207,22 @@ async def test_f11_opens_the_workspace_from_the_handler_screen_and_esc_returns(m
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
+
+
+async def test_enter_on_an_overdue_row_opens_the_item(sqlite_db: Database) -> None:
+    from dutyline.ui.workspace.review import ItemModal
+
+    seed_reports(sqlite_db)
+    app = WorkspaceApp(ctx(sqlite_db, "mona", REPORT_NOW))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, 5)
+        table = app.screen.query_one("#pr-overdue", DataTable)
+        table.focus()
+        table.move_cursor(row=1)  # oldest first: the broken complaint callback is second
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        assert isinstance(app.screen, ItemModal) and app.screen.key.startswith("callback:")
+        assert "OVERDUE" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkspaceScreen)

@@ -27,6 +27,7 @@ from dutyline.domain.quality.report import DEFINITIONS as QUALITY_DEFS
 from dutyline.domain.reports.calls import DEFINITIONS as CALL_DEFS
 from dutyline.domain.reports.period import Period, Preset, make_period
 from dutyline.domain.reports.promises import DEFINITIONS as PROMISE_DEFS
+from dutyline.domain.reports.promises import PromiseItem
 from dutyline.services import quality, quality_report, reports
 from dutyline.services.context import Context
 from dutyline.ui.actions import Where, bindings
@@ -34,7 +35,7 @@ from dutyline.ui.errors import describe
 from dutyline.ui.messages import LeaveWorkspace
 from dutyline.ui.safe import plain
 from dutyline.ui.workspace import charts, tables
-from dutyline.ui.workspace.review import DisputeForm, ReviewScreen
+from dutyline.ui.workspace.review import DisputeForm, ItemModal, ReviewScreen
 
 ALL = "all"
 
@@ -86,6 +87,8 @@ class WorkspaceScreen(Screen[None]):
         self.queue: list[QueueEntry] = []
         self.mine: list[ReviewView] = []
         self.disputes: list[ReviewView] = []
+        self.overdue: list[PromiseItem] = []
+        self.due_soon: list[PromiseItem] = []
 
     @property
     def ctx(self) -> Context:
@@ -108,7 +111,7 @@ class WorkspaceScreen(Screen[None]):
                     yield PlotextPlot(id="pr-chart")
                     yield Static(Text("By team"), markup=False, classes="ws-caption")
                     yield DataTable(id="pr-teams", cursor_type="row")
-                    yield Static(Text("Overdue now, oldest first"), markup=False, classes="ws-caption")
+                    yield Static(Text("Overdue now, oldest first (Enter opens)"), markup=False, classes="ws-caption")
                     yield DataTable(id="pr-overdue", cursor_type="row")
                     yield Static(Text("Due within the next working hour"), markup=False, classes="ws-caption")
                     yield DataTable(id="pr-soon", cursor_type="row")
@@ -244,6 +247,7 @@ class WorkspaceScreen(Screen[None]):
         plot.refresh()
         names = self._names()
         fill(self.query_one("#pr-teams", DataTable), tables.counts_table(r.by_team, "Team", names))
+        self.overdue, self.due_soon = list(r.overdue), list(r.due_soon)
         fill(self.query_one("#pr-overdue", DataTable), tables.item_rows(r.overdue, names), empty="None overdue")
         fill(self.query_one("#pr-soon", DataTable), tables.item_rows(r.due_soon, names), empty="None due soon")
         fill(self.query_one("#pr-officers", DataTable), tables.counts_table(r.by_officer, "Officer"))
@@ -384,6 +388,15 @@ class WorkspaceScreen(Screen[None]):
             markup=False,
         )
         self.load_reviews()
+
+    @on(DataTable.RowSelected, "#pr-overdue")
+    @on(DataTable.RowSelected, "#pr-soon")
+    def _promise_row_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on an overdue or due-soon row opens the item."""
+        items = self.overdue if event.data_table.id == "pr-overdue" else self.due_soon
+        row = event.cursor_row
+        if 0 <= row < len(items):
+            self.app.push_screen(ItemModal(self.ctx, items[row].key))
 
     @on(DataTable.RowSelected, "#rv-queue")
     def _queue_row_chosen(self, _event: DataTable.RowSelected) -> None:
