@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
@@ -49,7 +49,7 @@ def definitions(defs: dict[str, str]) -> Text:
     return out
 
 
-PERIODS = [(p.label, p.value) for p in Preset if p is not Preset.CUSTOM]
+PERIODS = [(p.label, p.value) for p in Preset]
 
 
 def fill(table: DataTable[Any], data: tables.Table, *, empty: str = "Nothing to show") -> None:
@@ -70,6 +70,9 @@ class WorkspaceScreen(Screen[None]):
     DEFAULT_CSS = """
     WorkspaceScreen #ws-bar { height: 3; }
     WorkspaceScreen #ws-bar Select { width: 1fr; }
+    WorkspaceScreen #ws-custom { height: 3; display: none; }
+    WorkspaceScreen #ws-custom.-shown { display: block; }
+    WorkspaceScreen #ws-custom Input { width: 1fr; }
     WorkspaceScreen .ws-summary { height: auto; padding: 0 1; }
     WorkspaceScreen PlotextPlot { height: 12; min-height: 8; }
     WorkspaceScreen DataTable { height: auto; max-height: 16; margin-bottom: 1; }
@@ -104,6 +107,9 @@ class WorkspaceScreen(Screen[None]):
         with Horizontal(id="ws-bar"):
             yield Select([("All teams", ALL)], value=ALL, allow_blank=False, id="ws-team")
             yield Select(PERIODS, value=self.preset.value, allow_blank=False, id="ws-period")
+        with Horizontal(id="ws-custom"):
+            yield Input(placeholder="From YYYY-MM-DD", id="ws-from")
+            yield Input(placeholder="To YYYY-MM-DD (Enter applies)", id="ws-to")
         with TabbedContent(id="ws-tabs"):
             if self.may(Action.TEAM_REPORT):
                 with TabPane("Promises", id="tab-promises"), VerticalScroll():
@@ -184,10 +190,29 @@ class WorkspaceScreen(Screen[None]):
     @on(Select.Changed, "#ws-period")
     def _period(self, event: Select.Changed) -> None:
         preset = Preset(str(event.value))
+        custom = self.query_one("#ws-custom", Horizontal)
+        custom.set_class(preset is Preset.CUSTOM, "-shown")
+        if preset is Preset.CUSTOM:
+            self.query_one("#ws-from", Input).value = self.period.first.isoformat()
+            self.query_one("#ws-to", Input).value = self.period.last.isoformat()
+            self.query_one("#ws-from", Input).focus()
+            return
         if preset is not self.preset:
             self.preset = preset
             self.period = make_period(preset, self.ctx.today())
             self.action_reload()
+
+    @on(Input.Submitted, "#ws-from, #ws-to")
+    def _custom(self, _event: Input.Submitted) -> None:
+        """A custom range: both days, written YYYY-MM-DD, the first not after the last."""
+        try:
+            first = dt.date.fromisoformat(self.query_one("#ws-from", Input).value.strip())
+            last = dt.date.fromisoformat(self.query_one("#ws-to", Input).value.strip())
+            period = make_period(Preset.CUSTOM, last, first, last)
+        except ValueError:
+            self.notify("Write both days as YYYY-MM-DD, the first not after the last.", markup=False)
+            return
+        self.set_period(period)
 
     def set_period(self, period: Period) -> None:
         """A custom range (from the palette or a test)."""
