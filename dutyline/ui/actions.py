@@ -355,6 +355,15 @@ ACTIONS: tuple[DeskAction, ...] = (
         "dispute",
     ),
     A(
+        "ws_uphold",
+        "u",
+        "Uphold",
+        "Uphold the disputed review",
+        "in Disputes to resolve: uphold the review, with a note (quality reviewers, not the original reviewer)",
+        (W.WORKSPACE,),
+        "uphold",
+    ),
+    A(
         "ws_sample",
         "s",
         "Sample",

@@ -16,14 +16,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
 from dutyline.domain.permissions import Action
 from dutyline.domain.policy import Policy
 from dutyline.domain.quality.record import QueueEntry, ReviewView
+from dutyline.domain.quality.report import DEFINITIONS as QUALITY_DEFS
+from dutyline.domain.reports.calls import DEFINITIONS as CALL_DEFS
 from dutyline.domain.reports.period import Period, Preset, make_period
+from dutyline.domain.reports.promises import DEFINITIONS as PROMISE_DEFS
+from dutyline.domain.reports.promises import PromiseItem
 from dutyline.services import quality, quality_report, reports
 from dutyline.services.context import Context
 from dutyline.ui.actions import Where, bindings
@@ -31,10 +35,21 @@ from dutyline.ui.errors import describe
 from dutyline.ui.messages import LeaveWorkspace
 from dutyline.ui.safe import plain
 from dutyline.ui.workspace import charts, tables
-from dutyline.ui.workspace.review import DisputeForm, ReviewScreen
+from dutyline.ui.workspace.review import DisputeForm, ItemModal, ReviewScreen
 
 ALL = "all"
-PERIODS = [(p.label, p.value) for p in Preset if p is not Preset.CUSTOM]
+
+
+def definitions(defs: dict[str, str]) -> Text:
+    """Every figure's one-line definition, under its tab (and in `dutyline report --help`)."""
+    out = Text("Definitions\n", style="bold", end="")
+    for key, text in defs.items():
+        out.append(f"{key.replace('_', ' ')}: ", style="italic")
+        out.append(text + "\n")
+    return out
+
+
+PERIODS = [(p.label, p.value) for p in Preset]
 
 
 def fill(table: DataTable[Any], data: tables.Table, *, empty: str = "Nothing to show") -> None:
@@ -55,6 +70,9 @@ class WorkspaceScreen(Screen[None]):
     DEFAULT_CSS = """
     WorkspaceScreen #ws-bar { height: 3; }
     WorkspaceScreen #ws-bar Select { width: 1fr; }
+    WorkspaceScreen #ws-custom { height: 3; display: none; }
+    WorkspaceScreen #ws-custom.-shown { display: block; }
+    WorkspaceScreen #ws-custom Input { width: 1fr; }
     WorkspaceScreen .ws-summary { height: auto; padding: 0 1; }
     WorkspaceScreen PlotextPlot { height: 12; min-height: 8; }
     WorkspaceScreen DataTable { height: auto; max-height: 16; margin-bottom: 1; }
@@ -71,6 +89,9 @@ class WorkspaceScreen(Screen[None]):
         self.period = make_period(preset, self.ctx.today())
         self.queue: list[QueueEntry] = []
         self.mine: list[ReviewView] = []
+        self.disputes: list[ReviewView] = []
+        self.overdue: list[PromiseItem] = []
+        self.due_soon: list[PromiseItem] = []
 
     @property
     def ctx(self) -> Context:
@@ -86,6 +107,9 @@ class WorkspaceScreen(Screen[None]):
         with Horizontal(id="ws-bar"):
             yield Select([("All teams", ALL)], value=ALL, allow_blank=False, id="ws-team")
             yield Select(PERIODS, value=self.preset.value, allow_blank=False, id="ws-period")
+        with Horizontal(id="ws-custom"):
+            yield Input(placeholder="From YYYY-MM-DD", id="ws-from")
+            yield Input(placeholder="To YYYY-MM-DD (Enter applies)", id="ws-to")
         with TabbedContent(id="ws-tabs"):
             if self.may(Action.TEAM_REPORT):
                 with TabPane("Promises", id="tab-promises"), VerticalScroll():
@@ -93,7 +117,7 @@ class WorkspaceScreen(Screen[None]):
                     yield PlotextPlot(id="pr-chart")
                     yield Static(Text("By team"), markup=False, classes="ws-caption")
                     yield DataTable(id="pr-teams", cursor_type="row")
-                    yield Static(Text("Overdue now, oldest first"), markup=False, classes="ws-caption")
+                    yield Static(Text("Overdue now, oldest first (Enter opens)"), markup=False, classes="ws-caption")
                     yield DataTable(id="pr-overdue", cursor_type="row")
                     yield Static(Text("Due within the next working hour"), markup=False, classes="ws-caption")
                     yield DataTable(id="pr-soon", cursor_type="row")
@@ -103,6 +127,7 @@ class WorkspaceScreen(Screen[None]):
                     yield DataTable(id="pr-reasons", cursor_type="row")
                     yield Static(Text("By urgency"), markup=False, classes="ws-caption")
                     yield DataTable(id="pr-urgency", cursor_type="row")
+                    yield Static(definitions(PROMISE_DEFS), markup=False, classes="ws-summary")
                 with TabPane("Calls", id="tab-calls"), VerticalScroll():
                     yield Static(Text("Loading…"), markup=False, id="ca-summary", classes="ws-summary")
                     yield PlotextPlot(id="ca-chart")
@@ -114,6 +139,7 @@ class WorkspaceScreen(Screen[None]):
                     yield DataTable(id="ca-routed", cursor_type="row")
                     yield Static(Text("Override reasons"), markup=False, classes="ws-caption")
                     yield DataTable(id="ca-overrides", cursor_type="row")
+                    yield Static(definitions(CALL_DEFS), markup=False, classes="ws-summary")
             if self.may(Action.QA_REPORT):
                 with TabPane("Quality", id="tab-quality"), VerticalScroll():
                     yield Static(Text("Loading…"), markup=False, id="qa-summary", classes="ws-summary")
@@ -122,12 +148,18 @@ class WorkspaceScreen(Screen[None]):
                     yield DataTable(id="qa-items", cursor_type="row")
                     yield Static(Text("By person (random sample)"), markup=False, classes="ws-caption")
                     yield DataTable(id="qa-people", cursor_type="row")
+                    yield Static(Text("Disagreements for the calibration meeting"), markup=False, classes="ws-caption")
+                    yield DataTable(id="qa-disagree", cursor_type="row")
+                    yield Static(definitions(QUALITY_DEFS), markup=False, classes="ws-summary")
             with TabPane("Reviews", id="tab-reviews"), VerticalScroll():
                 if self.may(Action.QA_REVIEW):
                     yield Static(Text("To review (Enter opens)"), markup=False, classes="ws-caption")
                     yield DataTable(id="rv-queue", cursor_type="row")
-                yield Static(Text("My reviews (A acknowledges)"), markup=False, classes="ws-caption")
+                yield Static(Text("My reviews (A acknowledges, D disputes)"), markup=False, classes="ws-caption")
                 yield DataTable(id="rv-mine", cursor_type="row")
+                if self.may(Action.QA_RESOLVE):
+                    yield Static(Text("Disputes to resolve (U upholds the review)"), markup=False, classes="ws-caption")
+                    yield DataTable(id="rv-disputes", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -158,10 +190,29 @@ class WorkspaceScreen(Screen[None]):
     @on(Select.Changed, "#ws-period")
     def _period(self, event: Select.Changed) -> None:
         preset = Preset(str(event.value))
+        custom = self.query_one("#ws-custom", Horizontal)
+        custom.set_class(preset is Preset.CUSTOM, "-shown")
+        if preset is Preset.CUSTOM:
+            self.query_one("#ws-from", Input).value = self.period.first.isoformat()
+            self.query_one("#ws-to", Input).value = self.period.last.isoformat()
+            self.query_one("#ws-from", Input).focus()
+            return
         if preset is not self.preset:
             self.preset = preset
             self.period = make_period(preset, self.ctx.today())
             self.action_reload()
+
+    @on(Input.Submitted, "#ws-from, #ws-to")
+    def _custom(self, _event: Input.Submitted) -> None:
+        """A custom range: both days, written YYYY-MM-DD, the first not after the last."""
+        try:
+            first = dt.date.fromisoformat(self.query_one("#ws-from", Input).value.strip())
+            last = dt.date.fromisoformat(self.query_one("#ws-to", Input).value.strip())
+            period = make_period(Preset.CUSTOM, last, first, last)
+        except ValueError:
+            self.notify("Write both days as YYYY-MM-DD, the first not after the last.", markup=False)
+            return
+        self.set_period(period)
 
     def set_period(self, period: Period) -> None:
         """A custom range (from the palette or a test)."""
@@ -196,7 +247,8 @@ class WorkspaceScreen(Screen[None]):
     def load_reviews(self) -> None:
         queue = quality.review_queue(self.ctx) if self.may(Action.QA_REVIEW) else []
         mine = quality.my_reviews(self.ctx)
-        self.app.call_from_thread(self.show_reviews, queue, mine)
+        disputes = quality.disputes(self.ctx) if self.may(Action.QA_RESOLVE) else []
+        self.app.call_from_thread(self.show_reviews, queue, mine, disputes)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
@@ -220,6 +272,7 @@ class WorkspaceScreen(Screen[None]):
         plot.refresh()
         names = self._names()
         fill(self.query_one("#pr-teams", DataTable), tables.counts_table(r.by_team, "Team", names))
+        self.overdue, self.due_soon = list(r.overdue), list(r.due_soon)
         fill(self.query_one("#pr-overdue", DataTable), tables.item_rows(r.overdue, names), empty="None overdue")
         fill(self.query_one("#pr-soon", DataTable), tables.item_rows(r.due_soon, names), empty="None due soon")
         fill(self.query_one("#pr-officers", DataTable), tables.counts_table(r.by_officer, "Officer"))
@@ -248,9 +301,19 @@ class WorkspaceScreen(Screen[None]):
         texts = {i.code: i.text for i in policy.quality.items} if isinstance(policy, Policy) and policy.quality else {}
         fill(self.query_one("#qa-items", DataTable), tables.items_table(r, texts))
         fill(self.query_one("#qa-people", DataTable), tables.people_table(r))
+        rows = [
+            (Text(str(d.qa_item_id), end=""), plain(texts.get(d.code, d.code)[:40]), plain(d.first), plain(d.second))
+            for d in r.agreement.disagreements
+        ]
+        header = ("QA item", "Scorecard item", "First review", "Blind second")
+        fill(self.query_one("#qa-disagree", DataTable), (header, rows), empty="No disagreements")
 
-    def show_reviews(self, queue: list[QueueEntry], mine: list[ReviewView]) -> None:
-        self.queue, self.mine = queue, mine
+    def show_reviews(self, queue: list[QueueEntry], mine: list[ReviewView], disputes: list[ReviewView]) -> None:
+        self.queue, self.mine, self.disputes = queue, mine, disputes
+        if self.may(Action.QA_RESOLVE):
+            rows = [(plain(d.item), plain(d.person), plain(d.reviewer), plain(d.dispute_reason[:60])) for d in disputes]
+            header = ("Item", "Person", "Reviewer", "Why disputed")
+            fill(self.query_one("#rv-disputes", DataTable), (header, rows), empty="No open disputes")
         if self.may(Action.QA_REVIEW):
             rows = [
                 (
@@ -311,6 +374,28 @@ class WorkspaceScreen(Screen[None]):
         self.app.call_from_thread(self.notify, "Dispute recorded: a different reviewer will resolve it.", markup=False)
         self.load_reviews()
 
+    def action_uphold(self) -> None:
+        table = self.focused
+        if not isinstance(table, DataTable) or table.id != "rv-disputes" or not self.disputes:
+            self.notify("Choose a dispute in Disputes to resolve first (Reviews tab).", markup=False)
+            return
+        row = table.cursor_row
+        if not 0 <= row < len(self.disputes):
+            return
+        review = self.disputes[row]
+
+        def answered(note: str | None) -> None:
+            if note:
+                self._uphold(review.id, note)
+
+        self.app.push_screen(DisputeForm(review.item, resolving=True), answered)
+
+    @work(thread=True, exclusive=True, group="ws-resolve", exit_on_error=False)
+    def _uphold(self, review_id: int, note: str) -> None:
+        quality.resolve(self.ctx, review_id, note)
+        self.app.call_from_thread(self.notify, "Dispute resolved: the review stands.", markup=False)
+        self.load_reviews()
+
     def action_sample(self) -> None:
         if not self.may(Action.QA_SAMPLE):
             self.notify("Drawing a quality sample is for team managers.", markup=False)
@@ -328,6 +413,15 @@ class WorkspaceScreen(Screen[None]):
             markup=False,
         )
         self.load_reviews()
+
+    @on(DataTable.RowSelected, "#pr-overdue")
+    @on(DataTable.RowSelected, "#pr-soon")
+    def _promise_row_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on an overdue or due-soon row opens the item."""
+        items = self.overdue if event.data_table.id == "pr-overdue" else self.due_soon
+        row = event.cursor_row
+        if 0 <= row < len(items):
+            self.app.push_screen(ItemModal(self.ctx, items[row].key))
 
     @on(DataTable.RowSelected, "#rv-queue")
     def _queue_row_chosen(self, _event: DataTable.RowSelected) -> None:
