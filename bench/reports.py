@@ -56,11 +56,12 @@ def build(url: str, calls_per_day: float, reviews: int, seed: int = 2026) -> dic
     from dutyline.store.history_writer import write_day
     from dutyline.store.tables import Call, Callback, Case, Handoff
     from dutyline.store.tables_quality import QaAnswer, QaItem, QaReview, QaSample
+    from dutyline.store.uow import SqlUnitOfWork
 
     policy = load_policy(None)
     db = Database(url, create=True)
     migrate.upgrade(db)
-    sync_teams(db, policy)
+    sync_teams(SqlUnitOfWork(db), policy)
     rng = random.Random(seed)
     districts = [d.value for a in policy.areas.values() for d in a.districts]
     with db.write() as s:
@@ -146,13 +147,17 @@ def build(url: str, calls_per_day: float, reviews: int, seed: int = 2026) -> dic
 
 
 def context(url: str) -> Any:
+    from dutyline.config import Settings
     from dutyline.domain.model import Role
     from dutyline.domain.policy import load_policy
     from dutyline.services.context import Actor, Context
     from dutyline.store.engine import Database
+    from dutyline.store.uow import SqlUnitOfWork
 
     actor = Actor(login="bench", roles=frozenset({Role.TEAM_MANAGER}), teams=("front_door",), desk="bench")
-    return Context(db=Database(url), actor=actor, policy=load_policy(None), clock=lambda: NOW)
+    return Context(
+        uow=SqlUnitOfWork(Database(url)), actor=actor, policy=load_policy(None), settings=Settings(), clock=lambda: NOW
+    )
 
 
 def naive_promises(ctx: Any, period: Any) -> dict[str, int]:
@@ -167,7 +172,7 @@ def naive_promises(ctx: Any, period: Any) -> dict[str, int]:
     counts = dict.fromkeys([s.value for s in PromiseState], 0)
     by_team: dict[str, int] = {}
     hours = []
-    with ctx.db.read() as s:
+    with ctx.uow.database.read() as s:
         for m in (Callback, Handoff):
             for row in s.scalars(select(m).where(m.due_at >= period.start, m.due_at < period.end)):
                 state = promise_state(row.status, row.due_at, row.completed_at, NOW)
@@ -187,7 +192,7 @@ def naive_calls(ctx: Any, period: Any) -> dict[str, int]:
 
     from dutyline.store.tables import Call
 
-    with ctx.db.read() as s:
+    with ctx.uow.database.read() as s:
         rows = list(
             s.scalars(
                 select(Call).where(
@@ -217,7 +222,7 @@ def naive_quality(ctx: Any, period: Any) -> dict[str, int]:
 
     from dutyline.store.tables_quality import QaAnswer, QaReview
 
-    with ctx.db.read() as s:
+    with ctx.uow.database.read() as s:
         reviews = [
             r
             for r in s.scalars(
@@ -273,7 +278,7 @@ def measure(url: str, runs: int) -> list[dict[str, Any]]:
                     "same_figures": check,
                 }
             )
-    ctx.db.dispose()
+    ctx.uow.close()
     return rows
 
 

@@ -51,6 +51,8 @@ from dutyline.store.uow import Refused, Work
 T = TypeVar("T")
 
 REPORT_WINDOW = dt.timedelta(days=28)
+#: The team code a report over every team carries (never a real team's code).
+ALL_TEAMS = "all"
 
 
 class QueueRefused(ServiceError):
@@ -397,11 +399,17 @@ def escalate_overdue(ctx: Context) -> int:
     return ctx.uow.run(tx)
 
 
-def manager_view(ctx: Context, team: str, *, window: dt.timedelta = REPORT_WINDOW) -> TeamReport:
-    """Promises kept and broken for `team` over `window`, plus every open overdue item (escalated)."""
+def manager_view(ctx: Context, team: str | None, *, window: dt.timedelta = REPORT_WINDOW) -> TeamReport:
+    """Promises kept and broken for `team` (None: every team the actor oversees) over `window`, plus every
+    open overdue item (escalated).
+
+    None used to be impossible: "All my teams" on the duty screen sent the actor's first team, so the
+    report showed one arbitrary team (and "OVERDUE open: 0" beside a queue full of overdue items).
+    """
     ctx.require(Action.TEAM_REPORT)
-    if not in_scope(ctx, team):
+    if team is not None and not in_scope(ctx, team):
         refuse_scope(ctx, Action.TEAM_REPORT, detail=team[:60])
+    teams = [team] if team is not None else scope(ctx).work_teams()
     escalate_overdue(ctx)
     now = ctx.now()
     with ctx.uow.read() as work:
@@ -412,12 +420,11 @@ def manager_view(ctx: Context, team: str, *, window: dt.timedelta = REPORT_WINDO
             (StatusFilter.CLAIMED, None),
         ):
             for item in work.queue.fetch(
-                now=now, login=ctx.actor.login, teams=[team], status=status, created_since=since
+                now=now, login=ctx.actor.login, teams=teams, status=status, created_since=since
             ):
                 items[item.key] = item.with_timing(now)
-    report = build_report(team, now, list(items.values()))
-    with ctx.uow.write() as work:
-        ctx.audit(work, Action.TEAM_REPORT, detail=f"team:{team}"[:200])
+    report = build_report(team or ALL_TEAMS, now, list(items.values()))
+    ctx.uow.run(lambda work: ctx.audit(work, Action.TEAM_REPORT, detail=f"team:{team or ALL_TEAMS}"[:200]))
     return report
 
 
