@@ -27,6 +27,7 @@ COMMANDS = (
     "dutyline.cli.cmd_callbacks",
     "dutyline.cli.cmd_staff",
     "dutyline.cli.cmd_audit",
+    "dutyline.cli.cmd_security",
     "dutyline.cli.cmd_retention",
 )
 

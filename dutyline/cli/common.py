@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from dutyline.config import resolve_db_url, resolve_policy_path
 from dutyline.services.context import Context, PermissionDenied, ServiceError, os_login
 from dutyline.store import migrate
+from dutyline.store.audit_repair import restore_audit_triggers
 from dutyline.store.engine import Database, DatabaseError
 
 
@@ -32,6 +33,9 @@ def open_database(args: argparse.Namespace, *, url: str | None = None, quiet: bo
         raise CliError(f"cannot open the database {db.describe()}: {_reason(exc)}") from None
     if note and not quiet:
         print(note, file=sys.stderr)
+    if db.is_sqlite:
+        for name in restore_audit_triggers(db, os_login()):
+            print(f"dutyline: the audit trigger {name} was missing and has been restored (audited)", file=sys.stderr)
     return db
 
 
