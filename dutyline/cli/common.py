@@ -53,7 +53,10 @@ def open_context(args: argparse.Namespace, *, url: str | None = None, quiet: boo
     db = open_database(args, url=url, quiet=quiet)
     from dutyline.services.teams import sync_teams
 
-    sync_teams(db, policy)
+    from dutyline.store.identity import may_write
+
+    if may_write(db, "team"):  # a PostgreSQL desk without the right reads the teams, never writes them
+        sync_teams(db, policy)
     return Context(db=db, actor=resolve_actor(db, desk_login(db)), policy=policy)
 
 
