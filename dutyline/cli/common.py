@@ -52,7 +52,6 @@ def open_context(args: argparse.Namespace, *, url: str | None = None, quiet: boo
     policy = load_policy_for(args)
     db = open_database(args, url=url, quiet=quiet)
     from dutyline.services.teams import sync_teams
-
     from dutyline.store.identity import may_write
 
     if may_write(db, "team"):  # a PostgreSQL desk without the right reads the teams, never writes them
