@@ -42,7 +42,7 @@ def child(kind: str, url: str, path: str) -> None:
     from dutyline.store import migrate
     from dutyline.store.engine import Database
 
-    db = Database(url)
+    db = Database(url, create=True)
     migrate.upgrade(db)
     sync_teams(db, load_policy(None))
     start = time.perf_counter()

@@ -19,7 +19,7 @@ def write_sqlite(path: Path, n: int, seed: int) -> None:
     from dutyline.store import migrate
     from dutyline.store.engine import Database
 
-    db = Database(f"sqlite:///{path}")
+    db = Database(f"sqlite:///{path}", create=True)
     migrate.upgrade(db)
     db.dispose()
     con = sqlite3.connect(path)
@@ -100,7 +100,7 @@ def write_postgres(admin_url: str, n: int, seed: int) -> str:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     url = f"{base.rsplit('/', 1)[0]}/{name}"
-    db = Database(url)
+    db = Database(url, create=True)
     migrate.upgrade(db)
     db.dispose()
     with tempfile.TemporaryDirectory() as tmp:

@@ -12,16 +12,20 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from dutyline.store import migrate
 from dutyline.store.engine import Database
 
+if TYPE_CHECKING:
+    import psycopg
+
 PG_ADMIN_URL = os.environ.get("DUTYLINE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-def _pg_admin():
+def _pg_admin() -> psycopg.Connection[tuple[Any, ...]]:
     import psycopg
 
     return psycopg.connect(
@@ -45,7 +49,7 @@ def pg_template() -> Iterator[str]:
         pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")
     name = f"dutyline_tmpl_{uuid.uuid4().hex[:10]}"
     conn.execute(f'CREATE DATABASE "{name}"')
-    db = Database(_pg_url(name))
+    db = Database(_pg_url(name), create=True)
     migrate.upgrade(db)
     db.dispose()
     yield name
@@ -56,7 +60,7 @@ def pg_template() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tmpl") / "template.db"
-    db = Database(f"sqlite:///{path}")
+    db = Database(f"sqlite:///{path}", create=True)
     migrate.upgrade(db)
     db.dispose()
     return path

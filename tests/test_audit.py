@@ -65,7 +65,7 @@ def protect(db: Database) -> None:
 def rewind_head(db: Database) -> None:
     """What a careful forger with the owner's rights does too: make the head record match the last row."""
     with db.engine.begin() as conn:
-        last = conn.execute(text("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")).first()
+        last = conn.execute(text("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")).one()
         conn.execute(text("UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1"), {"s": last.seq, "h": last.hash})
 
 
@@ -106,7 +106,7 @@ def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(ctx: Context) -> No
     row_ids = ids(ctx.db)
     with ctx.db.read() as s:
         r = s.get(AuditEvent, row_ids[3])
-        assert r is not None
+        assert r is not None and r.seq is not None
         forged = row_hash_v2(
             r.prev_hash, r.seq, r.ts, "mallory", r.role, r.desk, r.action, r.case_id, r.outcome, r.detail
         )

@@ -1,4 +1,4 @@
-"""Canary leak test (reliability.md C4) and file modes (C9), through the real CLI, on both backends.
+"""Canary leak test (docs/PRIVACY.md, C4) and file modes (C9), through the real CLI, on both backends.
 
 One distinctive child record runs through the main flows as separate `dutyline` processes: a good import,
 a FAILED import with the canary in its bad row, search (single and batch), case, route, the callbacks
@@ -81,7 +81,8 @@ class Runner:
     ) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ, DUTYLINE_HOME=str(self.home))
         env.pop("DUTYLINE_DB", None)
-        db_args = ["--db", url or self.url] if (url or self.url) else []
+        db = url or self.url
+        db_args = ["--db", db] if db else []
         out = subprocess.run(
             [sys.executable, "-m", "dutyline", *db_args, *args],
             capture_output=True,
@@ -179,7 +180,7 @@ def mode(path: Path) -> int:
 def test_file_modes_on_the_default_sqlite_database(tmp_path: Path) -> None:
     home = tmp_path / "home"
     run = Runner(home, None)  # the default database in the data folder, created under umask 022
-    run("import", str(write_rows(tmp_path / "good.csv", [base_row(1), canary_row(2)])))
+    run("import", "--create", str(write_rows(tmp_path / "good.csv", [base_row(1), canary_row(2)])))
     out = run("audit", "export", "--since", "2000-01-01")
     exports = list((home / "exports").glob("*.csv"))
     assert len(exports) == 1 and out.stdout.strip()

@@ -19,12 +19,15 @@ from dutyline import __version__
 #: Subcommand modules, in the order `--help` lists them.
 COMMANDS = (
     "dutyline.cli.cmd_run",
+    "dutyline.cli.cmd_init",
     "dutyline.cli.cmd_demo",
     "dutyline.cli.cmd_import",
     "dutyline.cli.cmd_search",
     "dutyline.cli.cmd_case",
     "dutyline.cli.cmd_route",
     "dutyline.cli.cmd_callbacks",
+    "dutyline.cli.cmd_report",
+    "dutyline.cli.cmd_quality",
     "dutyline.cli.cmd_staff",
     "dutyline.cli.cmd_audit",
     "dutyline.cli.cmd_security",
@@ -43,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Database: --db URL, else the DUTYLINE_DB environment variable, else a SQLite file in your "
-            "user data folder. URLs: sqlite:///PATH or postgresql://USER@HOST/DBNAME."
+            "user data folder. URLs: sqlite:///PATH or postgresql://USER@HOST/DBNAME. A database that does "
+            "not exist is an error, never created on the fly: create one with 'dutyline init' (or demo, or "
+            "import --create)."
         ),
     )
     parser.add_argument("--version", action="version", version=f"dutyline {__version__}")
@@ -93,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; nothing half-written was kept.", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - last line of defence for personal data (reliability.md C4)
+    except Exception as exc:  # noqa: BLE001 - last line of defence for personal data (docs/PRIVACY.md, C4)
         # A traceback prints exception messages, and a driver's or validator's message can quote a child's
         # details. Show the type only, unless the person debugging asks for more.
         if os.environ.get("DUTYLINE_DEBUG") == "1":

@@ -9,10 +9,11 @@ from pathlib import Path
 from dutyline.cli.common import cli_errors, open_context
 from dutyline.cli.progress import ProgressBar
 from dutyline.domain.import_row import COLUMNS, REQUIRED
+from dutyline.domain.text import shown
 from dutyline.services.importer import ImportRejected, import_cases
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     required = ", ".join(c for c in COLUMNS if c in REQUIRED)
     p = sub.add_parser(
         "import",
@@ -27,12 +28,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         ),
     )
     p.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV export to import")
+    p.add_argument(
+        "--create",
+        action="store_true",
+        help="create the database first if it does not exist yet (otherwise a missing database is an error)",
+    )
     p.set_defaults(handler=run)
 
 
 @cli_errors
 def run(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, create=args.create)
     check = ProgressBar("checking")
     write = ProgressBar("importing")
     try:
@@ -42,11 +48,12 @@ def run(args: argparse.Namespace) -> int:
         write.close()
         rep = exc.report
         print(
-            f"dutyline: import refused, nothing was imported: {rep.problem_count} problem(s) in {args.file}",
+            f"dutyline: import refused, nothing was imported: {rep.problem_count} problem(s) in "
+            f"{shown(str(args.file), 200)}",
             file=sys.stderr,
         )
         for problem in rep.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {shown(str(problem), 300)}", file=sys.stderr)
         if rep.problem_count > len(rep.problems):
             print(f"  … and {rep.problem_count - len(rep.problems)} more", file=sys.stderr)
         return 1

@@ -62,9 +62,9 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
 
 def _table(hits: list[SearchHit]) -> str:
     if not hits:
-        return "No matching cases."
+        return ""
     head = ("REF", "NAME", "BORN", "AGE", "POSTCODE", "SCHOOL", "MATCHED")
-    rows = [
+    raw = [
         (
             h.case_ref,
             h.display_name,
@@ -76,7 +76,7 @@ def _table(hits: list[SearchHit]) -> str:
         )
         for h in hits
     ]
-    rows = [tuple(sanitize(c) for c in r) for r in rows]
+    rows = [tuple(sanitize(c) for c in r) for r in raw]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [head, *rows])
 
@@ -100,9 +100,11 @@ def run(args: argparse.Namespace) -> int:
             out.flush()
             return 0
         hits = service.search(ctx, args.query, limit=limit, complete=True)
+        if not hits:  # say where we looked: a wrong --db must not pass for "no such child"
+            print(f"No matching cases in {ctx.db.describe()}.", file=sys.stderr)
         if args.json:
             print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
-        else:
+        elif hits:
             print(_table(hits))
         return 0
     finally:

@@ -11,9 +11,10 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from dutyline.config import resolve_db_url, resolve_policy_path
+from dutyline.domain.text import shown
 from dutyline.services.context import Context, PermissionDenied, ServiceError, os_login
 from dutyline.store import migrate
 from dutyline.store.audit_repair import restore_audit_triggers
@@ -24,12 +25,25 @@ class CliError(Exception):
     """A failure to report as one line and exit 2."""
 
 
-def open_database(args: argparse.Namespace, *, url: str | None = None, quiet: bool = False) -> Database:
-    """Connect and bring the schema up to date, telling the user on stderr if it changed."""
-    db = Database(url or resolve_db_url(getattr(args, "db", None)))
+def open_database(
+    args: argparse.Namespace, *, url: str | None = None, quiet: bool = False, create: bool = False
+) -> Database:
+    """Connect and bring the schema up to date, telling the user on stderr if it changed.
+
+    Only `create=True` (init, demo, import --create) may make a new database: anywhere else a missing
+    file, or a database without dutyline's schema, is an error naming it and saying how to create one.
+    """
+    db = Database(url or resolve_db_url(getattr(args, "db", None)), create=create)
     try:
+        if not create and migrate.current_revision(db) is None:
+            where = db.describe()
+            db.dispose()
+            raise CliError(
+                f"{where} is not a dutyline database (it has no dutyline tables). Check --db / DUTYLINE_DB.\n"
+                f"  To set up a new database there: dutyline --db '{where}' init"
+            )
         note = migrate.upgrade(db)
-    except OperationalError as exc:
+    except SQLAlchemyError as exc:
         raise CliError(f"cannot open the database {db.describe()}: {_reason(exc)}") from None
     if note and not quiet:
         print(note, file=sys.stderr)
@@ -45,12 +59,14 @@ def load_policy_for(args: argparse.Namespace) -> Any:
     return load_policy(resolve_policy_path(getattr(args, "policy", None)))
 
 
-def open_context(args: argparse.Namespace, *, url: str | None = None, quiet: bool = False) -> Context:
+def open_context(
+    args: argparse.Namespace, *, url: str | None = None, quiet: bool = False, create: bool = False
+) -> Context:
     """Database + policy + the acting person, ready for services."""
     from dutyline.services.staff import resolve_actor
 
     policy = load_policy_for(args)
-    db = open_database(args, url=url, quiet=quiet)
+    db = open_database(args, url=url, quiet=quiet, create=create)
     from dutyline.services.teams import sync_teams
     from dutyline.store.identity import may_write
 
@@ -66,6 +82,17 @@ def desk_login(db: Database) -> str:
     from dutyline.store.identity import server_login
 
     return server_login(db) or os_login()
+
+
+#: No line of an error message is longer than this: a 5,000-character login or file name is cut, not echoed.
+MESSAGE_LINE_LIMIT = 500
+
+
+def safe_message(message: object) -> str:
+    """An error message fit for a terminal: escape and control characters removed from every line (a login
+    or file name in it is user-supplied text, never markup or terminal commands) and each line cut."""
+    lines = str(message).split("\n")
+    return "\n".join(" " * (len(line) - len(line.lstrip(" "))) + shown(line, MESSAGE_LINE_LIMIT) for line in lines)
 
 
 def _reason(exc: BaseException) -> str:
@@ -84,13 +111,13 @@ def cli_errors(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
         try:
             return fn(args)
         except (CliError, ServiceError, PermissionDenied, DatabaseError, PolicyError) as exc:
-            print(f"dutyline: {exc}", file=sys.stderr)
+            print(f"dutyline: {safe_message(exc)}", file=sys.stderr)
             return 2
         except SQLAlchemyError as exc:
-            print(f"dutyline: database error: {_reason(exc)}", file=sys.stderr)
+            print(f"dutyline: database error: {safe_message(_reason(exc))}", file=sys.stderr)
             return 2
         except OSError as exc:  # a file or folder problem: name the file and the reason, never its contents
-            where = f" ({exc.filename})" if exc.filename else ""
+            where = f" ({shown(exc.filename, 200)})" if exc.filename else ""
             print(f"dutyline: {exc.strerror or type(exc).__name__}{where}", file=sys.stderr)
             return 2
 

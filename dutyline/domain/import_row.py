@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from dutyline.domain.model import PARENTAL_RELATIONSHIPS, District, Stage, parse_district
-from dutyline.domain.text import format_postcode, one_line, phone_digits, valid_uk_phone
+from dutyline.domain.text import format_postcode, one_line, phone_digits, shown, valid_uk_phone
 
 COLUMNS: tuple[str, ...] = (
     "case_ref",
@@ -120,16 +120,36 @@ class CaseRow:
     digest: str
 
 
+#: Column names are echoed only when the first line is recognisably a header, and then at most this long.
+COLUMN_NAME_SHOWN = 40
+
+
 def check_header(header: list[str]) -> list[RowProblem]:
-    """Problems with the header row: unknown, duplicated or missing required columns."""
+    """Problems with the header row: unknown, duplicated or missing required columns.
+
+    A file without its header row has a child's record on line 1. Listing its fields as "unexpected
+    columns" would print that child's name, date of birth, postcode and phone, so when fewer than half
+    of the required columns are named the line is refused as "not a header" and nothing of it is shown.
+    Otherwise an unknown column's name is shown (the admin needs it to fix a typo), sanitised and cut.
+    """
+    names = [raw.strip().lower() for raw in header]
+    if len(REQUIRED.intersection(names)) * 2 < len(REQUIRED):
+        return [
+            RowProblem(
+                "(header)",
+                f"line 1 is not a header row: it names {len(REQUIRED.intersection(names))} of the "
+                f"{len(REQUIRED)} required columns. The first line must name the columns (case_ref, "
+                "first_name, last_name, …); if the export left it out, add it. Line 1 is not shown: "
+                "without a header it is a child's record",
+            )
+        ]
     problems: list[RowProblem] = []
     seen: set[str] = set()
-    for raw in header:
-        name = raw.strip().lower()
+    for name in names:
         if name in seen:
-            problems.append(RowProblem(name, "column appears twice in the header"))
+            problems.append(RowProblem(shown(name, COLUMN_NAME_SHOWN), "column appears twice in the header"))
         elif name not in COLUMNS:
-            problems.append(RowProblem(name[:40] or "(blank)", "unexpected column"))
+            problems.append(RowProblem(shown(name, COLUMN_NAME_SHOWN) or "(blank)", "unexpected column"))
         seen.add(name)
     for col in COLUMNS:
         if col in REQUIRED and col not in seen:

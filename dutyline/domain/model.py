@@ -158,6 +158,8 @@ class Role(StrEnum):
     DUTY_OFFICER = "duty_officer"
     TEAM_MANAGER = "team_manager"
     ADMIN = "admin"
+    #: Scores call records against the ACT scorecard and resolves disputes; sees quality reports only.
+    QUALITY_REVIEWER = "quality_reviewer"
 
 
 #: Relationships that normally carry parental responsibility when an export does not say.

@@ -1,7 +1,8 @@
 """Who may do what: the one role x action table. The services layer enforces it; the tests read it too.
 
-Least privilege (ICO access-control toolkit): each role adds to the one below it; a disabled account has
-no roles at all, so it can do nothing.
+Least privilege (ICO access-control toolkit): each of call handler, duty officer, team manager and admin
+adds to the one below it; quality reviewer stands beside the ladder (a call handler's rights plus
+reviewing). A disabled account has no roles at all, so it can do nothing.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ class Action(StrEnum):
     RETENTION = "retention"
     AUDIT_EXPORT = "audit_export"
     AUDIT_VERIFY = "audit_verify"
+    QA_SAMPLE = "qa_sample"  # draw a month's sample and assign reviewers
+    QA_REVIEW = "qa_review"  # score assigned items (first or blind second review)
+    QA_RESOLVE = "qa_resolve"  # resolve someone else's dispute of a review
+    QA_REPORT = "qa_report"  # quality pass rates, agreement and exports
+    QA_MY_REVIEWS = "qa_my_reviews"  # see, acknowledge or dispute reviews of one's own work
     LOGIN = "login"  # recorded for refused logins; everyone active may log in
 
 
@@ -52,6 +58,7 @@ _HANDLER = frozenset(
         Action.RAISE_SAFEGUARDING,
         Action.UPDATE_CONTACT,
         Action.SAVE_DRAFT,
+        Action.QA_MY_REVIEWS,
     }
 )
 _DUTY = _HANDLER | {
@@ -64,7 +71,8 @@ _DUTY = _HANDLER | {
     Action.ACCEPT_HANDOFF,
     Action.EDIT_CASE,
 }
-_MANAGER = _DUTY | {Action.TEAM_REPORT, Action.REASSIGN_ACROSS_TEAM}
+_QA = {Action.QA_REVIEW, Action.QA_RESOLVE, Action.QA_REPORT}
+_MANAGER = _DUTY | {Action.TEAM_REPORT, Action.REASSIGN_ACROSS_TEAM, Action.QA_SAMPLE} | _QA
 _ADMIN = _MANAGER | {
     Action.IMPORT,
     Action.MANAGE_STAFF,
@@ -80,6 +88,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.DUTY_OFFICER: frozenset(_DUTY),
     Role.TEAM_MANAGER: frozenset(_MANAGER),
     Role.ADMIN: frozenset(_ADMIN),
+    #: Not in the ladder: a reviewer handles calls like anyone else and scores others' work, but does not
+    #: work the duty queue or draw samples.
+    Role.QUALITY_REVIEWER: frozenset(_HANDLER | _QA),
 }
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dutyline.domain.calendar import end_of_working_day, working_hours_between
 from dutyline.domain.model import District, Reason, Stage, parse_district
+from dutyline.domain.quality.scorecard import QualitySettings
 from dutyline.domain.tomlpos import find_key_line
 
 BUILTIN_NAME = "hertfordshire.toml"
@@ -156,6 +157,8 @@ class Policy(_Strict):
     safeguarding: SafeguardingPolicy
     clock: ClockPolicy = ClockPolicy()
     routing: RoutingPolicy
+    #: The ACT quality scorecard and sampling method (`[quality]`); None when the file has no such table.
+    quality: QualitySettings | None = None
     #: Retention periods in years, keyed by record class (filled in by the retention feature).
     retention: dict[str, int] = {}
     #: Where the policy came from (set by the loader, for messages).

@@ -1,6 +1,6 @@
 """Text hygiene shared by import, search and display.
 
-Why here: the same rules must hold at validation time and again at render time (reliability.md C2), and the
+Why here: the same rules must hold at validation time and again at render time (docs/PRIVACY.md, C2), and the
 same phone/postcode keys must be produced by the importer and by the search box, or exact look-ups miss.
 """
 
@@ -34,6 +34,14 @@ def sanitize(text: str, *, multiline: bool = False) -> str:
 def one_line(text: str) -> str:
     """Sanitise and collapse whitespace: for names and other single-line fields."""
     return " ".join(sanitize(text).split())
+
+
+def shown(text: object, limit: int = 80) -> str:
+    """User-supplied text (a login, a file name, a column name) made safe to put in a message: one line,
+    no control or escape characters, at most `limit` characters (a 5,000-character login must not flood a
+    terminal or overflow a column). Never use it on a child's data: that is never shown at all."""
+    clean = one_line(str(text))
+    return clean if len(clean) <= limit else clean[: max(1, limit - 1)] + "…"
 
 
 #: The longest login dutyline stores or shows (the staff and audit columns hold 100 characters).

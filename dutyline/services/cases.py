@@ -12,6 +12,7 @@ from dutyline.domain.clock import compute_clock
 from dutyline.domain.permissions import Action
 from dutyline.domain.policy import Policy, load_policy
 from dutyline.domain.summary import CaseSummary, TeamInfo, acting_officer
+from dutyline.domain.text import shown
 from dutyline.services.context import Context, ServiceError
 from dutyline.store import cases_repo
 
@@ -21,12 +22,16 @@ def policy_of(ctx: Context) -> Policy:
     return ctx.policy if isinstance(ctx.policy, Policy) else load_policy(None)
 
 
+class CaseNotFound(ServiceError):
+    """No case has that reference; the message names the database searched (it may be the wrong one)."""
+
+
 def resolve_case_id(ctx: Context, case_ref: str) -> int:
     """The id for a case reference, or ServiceError (a reference is not personal data, so it is named)."""
     with ctx.db.read() as session:
         case_id = cases_repo.find_case_id(session, case_ref)
     if case_id is None:
-        raise ServiceError(f"No case with reference {case_ref.strip()!r}.")
+        raise CaseNotFound(f"No case with reference {shown(case_ref.strip(), 40)!r} in {ctx.db.describe()}.")
     return case_id
 
 

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
-
 from dutyline.services.context import ServiceError
 from dutyline.services.staff import parse_roles
 from dutyline.store import pg_logins
 from dutyline.store.engine import Database
-from dutyline.store.pg_security import grants_sql
-from dutyline.store.tables import Staff
 
 
 @dataclass(frozen=True)
@@ -35,19 +31,17 @@ def apply_security(db: Database, *, create_logins: bool = False) -> SecurityRepo
     with db.write() as session:
         if pg_logins.desk_session(session):
             raise ServiceError("run 'dutyline security apply' as the schema owner, not as a desk login")
-        session.execute(text(grants_sql()))
+        pg_logins.install_security(session)
     synced: list[str] = []
     created: list[str] = []
     missing: list[str] = []
     with db.write() as session:
-        for login, roles, active in session.execute(
-            select(Staff.login, Staff.roles, Staff.active).order_by(Staff.login)
-        ):
+        for login, roles, active in pg_logins.staff_accounts(session):
             existed = pg_logins.role_exists(session, login)
             if not existed and not (create_logins and active):
                 if active:
                     missing.append(login)
                 continue
-            pg_logins.sync_login(session, login, parse_roles(roles), bool(active))
+            pg_logins.sync_login(session, login, parse_roles(roles), active)
             (synced if existed else created).append(login)
     return SecurityReport(tuple(synced), tuple(created), tuple(missing))

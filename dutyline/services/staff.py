@@ -333,7 +333,7 @@ def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = 
     if not reason:
         assert row is not None
         return _actor_of(row)
-    raise _unlock_refused(reason, login)
+    raise _unlock_refused(reason)
 
 
 def _verify_pin_on_server(db: Database, login: str, pin: str, desk: str) -> Actor:
@@ -349,22 +349,23 @@ def _verify_pin_on_server(db: Database, login: str, pin: str, desk: str) -> Acto
     with db.write() as session:
         reason = pg_logins.pin_check(session, attempt, desk)
     if reason:
-        raise _unlock_refused(reason, login)
+        raise _unlock_refused(reason)
     with db.read() as session:
         row = session.scalar(select(Staff).where(Staff.login == login))
     assert row is not None
     return _actor_of(row)
 
 
-def _unlock_refused(reason: str, login: str) -> NotAuthorised:
+def _unlock_refused(reason: str) -> NotAuthorised:
     if reason == "locked out":
         return NotAuthorised(f"Too many wrong PINs: unlocking is paused for {UNLOCK_WINDOW.seconds // 60} minutes.")
     if reason == "no pin set":
         return NotAuthorised("No PIN is set for this login: set one with 'dutyline staff set-pin'.")
+    # Never repeat the login: a PIN typed into the login box by mistake would be shown on screen.
     return NotAuthorised(
         "That PIN is not right for this login."
         if reason == "wrong pin"
-        else f"The login '{login}' is not an active dutyline user."
+        else "That login is not an active dutyline user: check it, then type your PIN."
     )
 
 

@@ -1,4 +1,4 @@
-"""Append-only, hash-chained audit rows (reliability.md C6/C7; docs/security.md).
+"""Append-only, hash-chained audit rows (docs/PRIVACY.md, C6 and C7; docs/security.md).
 
 Each row's hash covers its own fields, its gapless sequence number and the previous row's hash, so editing,
 deleting, reordering or inserting rows is detectable; the one-row `audit_head` table remembers the last

@@ -1,9 +1,14 @@
 """Engines and sessions for the two supported databases.
 
-SQLite (one desk, demo, tests): file created 0600 in a 0700 folder *before* SQLite touches it (so the
--wal/-shm files inherit 0600), WAL, synchronous=FULL (a note shown as saved survives a power cut),
-foreign keys on for every connection, a busy timeout, and BEGIN IMMEDIATE for write transactions only
-(a deferred read-then-write fails at once with "database is locked"; see reliability.md P3).
+No silent databases: a mistyped `--db` must never become an empty database where the typist is the
+first-user administrator and every search says "no matching cases" (a lost call). So an SQLite file is
+opened with `mode=rw` (SQLite itself refuses to create it) unless the caller asks to create one
+(`dutyline init`, `demo`, `import --create`), and a read-only file is reported, never chmodded back to
+writable. A file we create is made 0600 in a 0700 folder *before* SQLite touches it (so the -wal/-shm
+files inherit 0600); an existing file only ever loses group/other bits. WAL, synchronous=FULL (a note
+shown as saved survives a power cut), foreign keys on for every connection, a busy timeout, and BEGIN
+IMMEDIATE for write transactions only (a deferred read-then-write fails at once with "database is
+locked"; see docs/RELIABILITY.md, B3).
 
 PostgreSQL (many desks): psycopg 3, READ COMMITTED, every contended write a single guarded statement.
 """
@@ -12,7 +17,10 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
+import stat
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,15 +53,57 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _prepare_sqlite_file(path: Path) -> None:
+class DatabaseMissing(DatabaseError):
+    """There is no database at the address given (and nobody asked to create one)."""
+
+
+def _create_sqlite_file(path: Path) -> None:
     """Create the folder 0700 and the file 0600 before SQLite creates it with the umask's 0644."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """An existing, writable regular file, or a DatabaseError saying what is wrong and what to do.
+
+    Permissions are only ever narrowed (group/other bits dropped), never widened: a file someone made
+    read-only stays read-only and is reported, because dutyline writes every action to its audit trail.
+    The owner-write bit is checked as well as access(2), so the answer is the same when run as root.
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise DatabaseMissing(
+            f"there is no dutyline database at {path}. Check the path (--db or DUTYLINE_DB).\n"
+            f"  To create a new one there: dutyline --db 'sqlite:///{path}' init"
+        ) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise DatabaseError(f"{path} is not a database file (it is a folder or a device)")
+    if not (st.st_mode & stat.S_IWUSR) or not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseError(
+            f"the database file {path} is read-only for you (mode {stat.S_IMODE(st.st_mode):04o}). dutyline "
+            "writes every action to the audit trail, so it needs read and write access; it will not change "
+            "the file's permissions itself. Ask whoever made it read-only."
+        )
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if p.exists():
-            os.chmod(p, 0o600)
+        try:
+            mode = stat.S_IMODE(p.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            os.chmod(p, mode & 0o700)
+
+
+def _sqlite_connector(path: Path) -> Callable[[], sqlite3.Connection]:
+    """Connections opened with `mode=rw`: SQLite refuses to create a missing file instead of making one."""
+    uri = "file:" + urllib.parse.quote(str(path)) + "?mode=rw"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=SQLITE_BUSY_MS / 1000)
+
+    return connect
 
 
 def _install_sqlite_pragmas(engine: Engine) -> None:
@@ -85,17 +135,28 @@ class Database:
     `expire_on_commit=False` so objects read in a session can be converted after it closes.
     """
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, create: bool = False) -> None:
+        """`create=True` (init, demo, import --create) makes a missing SQLite file; otherwise a missing
+        file is a DatabaseMissing error. An in-memory SQLite database is only allowed with `create`."""
         self.url = normalise_url(url)
-        parsed = make_url(self.url)
+        try:
+            parsed = make_url(self.url)
+        except Exception:  # noqa: BLE001 - SQLAlchemy raises ArgumentError with the URL text in it
+            raise DatabaseError("not a database URL: use sqlite:///PATH or postgresql://USER@HOST/DBNAME") from None
         self.backend = parsed.get_backend_name()
         self.path: Path | None = None
         kwargs: dict[str, Any] = {"hide_parameters": True, "echo": echo, "future": True}
         if self.backend == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 self.path = Path(parsed.database)
-                _prepare_sqlite_file(self.path)
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}
+                if create:
+                    _create_sqlite_file(self.path)
+                _check_sqlite_file(self.path)
+                kwargs["creator"] = _sqlite_connector(self.path)
+            elif not create:
+                raise DatabaseMissing("an in-memory SQLite database holds nothing: give a file, sqlite:///PATH")
+            else:
+                kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}
         elif self.backend == "postgresql":
             kwargs["pool_pre_ping"] = True
             kwargs["pool_size"] = 5

@@ -243,7 +243,7 @@ DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO dutyline_call_handle
 GRANT EXECUTE ON FUNCTION dutyline_pin_salt(), dutyline_pin_attempt(text), dutyline_pin_check(bigint, text), dutyline_pin_set(text, text), dutyline_pin_states(), dutyline_may_work(text, text) TO dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin;
 
 -- 3. Each group's rights, derived from the role x action table.
--- dutyline_call_handler: book_callback, hand_off, log_call, login, raise_safeguarding, save_draft, search, update_contact, view_case
+-- dutyline_call_handler: book_callback, hand_off, log_call, login, qa_my_reviews, raise_safeguarding, save_draft, search, update_contact, view_case
 GRANT SELECT ON TABLE "alembic_version" TO dutyline_call_handler;
 GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_call_handler;
 GRANT INSERT ON TABLE "call" TO dutyline_call_handler;
@@ -262,6 +262,11 @@ GRANT UPDATE ON TABLE "draft" TO dutyline_call_handler;
 GRANT INSERT ON TABLE "handoff" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "handoff" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "officer" TO dutyline_call_handler;
+GRANT SELECT ON TABLE "qa_answer" TO dutyline_call_handler;
+GRANT SELECT ON TABLE "qa_item" TO dutyline_call_handler;
+GRANT SELECT ON TABLE "qa_review" TO dutyline_call_handler;
+GRANT UPDATE ON TABLE "qa_review" TO dutyline_call_handler;
+GRANT SELECT ON TABLE "qa_sample" TO dutyline_call_handler;
 GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "created_at") ON TABLE "staff" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "team" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_call_handler;
@@ -269,7 +274,7 @@ GRANT USAGE ON SEQUENCE "call_id_seq" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "handoff_id_seq" TO dutyline_call_handler;
--- dutyline_duty_officer: accept_handoff, book_callback, claim, complete, edit_case, hand_off, log_call, login, raise_safeguarding, reassign, record_attempt, release, save_draft, search, update_contact, view_case, view_queue
+-- dutyline_duty_officer: accept_handoff, book_callback, claim, complete, edit_case, hand_off, log_call, login, qa_my_reviews, raise_safeguarding, reassign, record_attempt, release, save_draft, search, update_contact, view_case, view_queue
 GRANT SELECT ON TABLE "alembic_version" TO dutyline_duty_officer;
 GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_duty_officer;
 GRANT INSERT ON TABLE "call" TO dutyline_duty_officer;
@@ -293,6 +298,11 @@ GRANT INSERT ON TABLE "handoff" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "handoff" TO dutyline_duty_officer;
 GRANT UPDATE ON TABLE "handoff" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "officer" TO dutyline_duty_officer;
+GRANT SELECT ON TABLE "qa_answer" TO dutyline_duty_officer;
+GRANT SELECT ON TABLE "qa_item" TO dutyline_duty_officer;
+GRANT SELECT ON TABLE "qa_review" TO dutyline_duty_officer;
+GRANT UPDATE ON TABLE "qa_review" TO dutyline_duty_officer;
+GRANT SELECT ON TABLE "qa_sample" TO dutyline_duty_officer;
 GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "created_at") ON TABLE "staff" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "team" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_duty_officer;
@@ -301,7 +311,7 @@ GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "case_exception_id_seq" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "handoff_id_seq" TO dutyline_duty_officer;
--- dutyline_team_manager: accept_handoff, book_callback, claim, complete, edit_case, hand_off, log_call, login, raise_safeguarding, reassign, reassign_across_team, record_attempt, release, save_draft, search, team_report, update_contact, view_case, view_queue
+-- dutyline_team_manager: accept_handoff, book_callback, claim, complete, edit_case, hand_off, log_call, login, qa_my_reviews, qa_report, qa_resolve, qa_review, qa_sample, raise_safeguarding, reassign, reassign_across_team, record_attempt, release, save_draft, search, team_report, update_contact, view_case, view_queue
 GRANT SELECT ON TABLE "alembic_version" TO dutyline_team_manager;
 GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_team_manager;
 GRANT INSERT ON TABLE "call" TO dutyline_team_manager;
@@ -325,6 +335,15 @@ GRANT INSERT ON TABLE "handoff" TO dutyline_team_manager;
 GRANT SELECT ON TABLE "handoff" TO dutyline_team_manager;
 GRANT UPDATE ON TABLE "handoff" TO dutyline_team_manager;
 GRANT SELECT ON TABLE "officer" TO dutyline_team_manager;
+GRANT INSERT ON TABLE "qa_answer" TO dutyline_team_manager;
+GRANT SELECT ON TABLE "qa_answer" TO dutyline_team_manager;
+GRANT INSERT ON TABLE "qa_item" TO dutyline_team_manager;
+GRANT SELECT ON TABLE "qa_item" TO dutyline_team_manager;
+GRANT INSERT ON TABLE "qa_review" TO dutyline_team_manager;
+GRANT SELECT ON TABLE "qa_review" TO dutyline_team_manager;
+GRANT UPDATE ON TABLE "qa_review" TO dutyline_team_manager;
+GRANT INSERT ON TABLE "qa_sample" TO dutyline_team_manager;
+GRANT SELECT ON TABLE "qa_sample" TO dutyline_team_manager;
 GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "created_at") ON TABLE "staff" TO dutyline_team_manager;
 GRANT SELECT ON TABLE "team" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_team_manager;
@@ -333,7 +352,11 @@ GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "case_exception_id_seq" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "handoff_id_seq" TO dutyline_team_manager;
--- dutyline_admin: accept_handoff, audit_export, audit_verify, book_callback, claim, complete, edit_case, hand_off, import, log_call, login, manage_policy, manage_staff, raise_safeguarding, reassign, reassign_across_team, record_attempt, release, retention, save_draft, search, team_report, update_contact, view_case, view_queue
+GRANT USAGE ON SEQUENCE "qa_answer_id_seq" TO dutyline_team_manager;
+GRANT USAGE ON SEQUENCE "qa_item_id_seq" TO dutyline_team_manager;
+GRANT USAGE ON SEQUENCE "qa_review_id_seq" TO dutyline_team_manager;
+GRANT USAGE ON SEQUENCE "qa_sample_id_seq" TO dutyline_team_manager;
+-- dutyline_admin: accept_handoff, audit_export, audit_verify, book_callback, claim, complete, edit_case, hand_off, import, log_call, login, manage_policy, manage_staff, qa_my_reviews, qa_report, qa_resolve, qa_review, qa_sample, raise_safeguarding, reassign, reassign_across_team, record_attempt, release, retention, save_draft, search, team_report, update_contact, view_case, view_queue
 GRANT SELECT ON TABLE "alembic_version" TO dutyline_admin;
 GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_admin;
 GRANT SELECT ON TABLE "audit_event" TO dutyline_admin;
@@ -366,6 +389,15 @@ GRANT UPDATE ON TABLE "handoff" TO dutyline_admin;
 GRANT INSERT ON TABLE "officer" TO dutyline_admin;
 GRANT SELECT ON TABLE "officer" TO dutyline_admin;
 GRANT UPDATE ON TABLE "officer" TO dutyline_admin;
+GRANT INSERT ON TABLE "qa_answer" TO dutyline_admin;
+GRANT SELECT ON TABLE "qa_answer" TO dutyline_admin;
+GRANT INSERT ON TABLE "qa_item" TO dutyline_admin;
+GRANT SELECT ON TABLE "qa_item" TO dutyline_admin;
+GRANT INSERT ON TABLE "qa_review" TO dutyline_admin;
+GRANT SELECT ON TABLE "qa_review" TO dutyline_admin;
+GRANT UPDATE ON TABLE "qa_review" TO dutyline_admin;
+GRANT INSERT ON TABLE "qa_sample" TO dutyline_admin;
+GRANT SELECT ON TABLE "qa_sample" TO dutyline_admin;
 GRANT INSERT ("login", "display_name", "roles", "teams", "active", "created_at", "pin_hash") ON TABLE "staff" TO dutyline_admin;
 GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "created_at") ON TABLE "staff" TO dutyline_admin;
 GRANT UPDATE ("display_name", "roles", "teams", "active") ON TABLE "staff" TO dutyline_admin;
@@ -381,6 +413,10 @@ GRANT USAGE ON SEQUENCE "contact_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "handoff_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "officer_id_seq" TO dutyline_admin;
+GRANT USAGE ON SEQUENCE "qa_answer_id_seq" TO dutyline_admin;
+GRANT USAGE ON SEQUENCE "qa_item_id_seq" TO dutyline_admin;
+GRANT USAGE ON SEQUENCE "qa_review_id_seq" TO dutyline_admin;
+GRANT USAGE ON SEQUENCE "qa_sample_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "staff_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "team_id_seq" TO dutyline_admin;
 

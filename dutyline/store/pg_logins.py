@@ -118,3 +118,16 @@ def pin_attempt(session: Session, digest: str) -> int:
 def pin_check(session: Session, attempt: int, desk: str) -> str:
     """'' when the attempt's PIN is right; else the reason. The server audits it."""
     return str(session.execute(text("SELECT dutyline_pin_check(:a, :d)"), {"a": attempt, "d": desk}).scalar_one())
+
+
+def install_security(session: Session) -> None:
+    """Run the generated security script (group roles, functions, triggers, grants) in this transaction."""
+    from dutyline.store.pg_security import grants_sql
+
+    session.execute(text(grants_sql()))
+
+
+def staff_accounts(session: Session) -> list[tuple[str, str, bool]]:
+    """(login, roles text, active) of every staff record, by login."""
+    rows = session.execute(select(Staff.login, Staff.roles, Staff.active).order_by(Staff.login))
+    return [(str(login), str(roles), bool(active)) for login, roles, active in rows]

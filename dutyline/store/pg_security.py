@@ -51,6 +51,7 @@ def _all(privilege: str, *tables: str) -> tuple[Right, ...]:
 
 _CASE_READ = _all("SELECT", "case", "contact", "officer", "team", "case_exception")
 _QUEUE_WORK = _all("UPDATE", "callback", "handoff")
+_QA_READ = _all("SELECT", "qa_sample", "qa_item", "qa_review", "qa_answer")
 
 #: The declared mapping: the table rights each action needs. Row security narrows some of them further
 #: (queue items: own teams only; drafts: own only).
@@ -97,6 +98,14 @@ ACTION_RIGHTS: dict[Action, tuple[Right, ...]] = {
     # Erasure under the retention schedule: the one place a case is deleted (every delete is audited by
     # trigger, under the admin's own login). Calls and queue items are anonymised, never deleted.
     Action.RETENTION: _all("UPDATE", "call", "handoff", "callback") + _all("DELETE", "case", "draft"),
+    Action.QA_SAMPLE: _QA_READ + _all("SELECT", "call", "callback", "handoff") + _all("INSERT", "qa_sample", "qa_item"),
+    Action.QA_REVIEW: _QA_READ
+    + _all("SELECT", "call", "callback", "handoff")
+    + _all("INSERT", "qa_review", "qa_answer"),
+    Action.QA_RESOLVE: _QA_READ + (Right("qa_review", "UPDATE"),),
+    Action.QA_REPORT: _QA_READ,
+    # One's own reviews: read them, acknowledge or dispute (a status change on the review).
+    Action.QA_MY_REVIEWS: _QA_READ + (Right("qa_review", "UPDATE"),),
     Action.AUDIT_EXPORT: (Right("audit_event", "SELECT"),),
     Action.AUDIT_VERIFY: (Right("audit_event", "SELECT"), Right("audit_head", "SELECT")),
 }

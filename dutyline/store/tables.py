@@ -307,3 +307,7 @@ class Draft(Base):
     case_id: Mapped[int | None] = mapped_column(Integer)
     payload: Mapped[str] = mapped_column(Text)  # JSON
     updated_at: Mapped[dt.datetime] = mapped_column(TS, default=utcnow)
+
+
+# Quality-assurance tables live in their own module; importing it here puts them in the same metadata.
+from dutyline.store import tables_quality as _tables_quality  # noqa: E402,F401

@@ -1,0 +1,167 @@
+"""The manager's figures as use cases: check the role, ask the store for aggregates, let the domain add up.
+
+Who: `team_report` (team managers and admins). A team manager oversees every team (as in the queue), so
+any team or all teams may be chosen. Every report is audited with its selection (team code, dates,
+counts), never with what it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from dutyline.domain.calendar import CLOSES, OPENS, add_years
+from dutyline.domain.permissions import Action
+from dutyline.domain.policy import Policy
+from dutyline.domain.queue import DUE_SOON_WORKING_HOURS
+from dutyline.domain.reports import calls as calls_fig
+from dutyline.domain.reports import promises as prom
+from dutyline.domain.reports.flat import flatten
+from dutyline.domain.reports.period import (
+    Period,
+    WorkingClock,
+    clock_for,
+    month_boundaries,
+    month_starts,
+    week_boundaries,
+    week_starts,
+)
+from dutyline.services.context import Context, ServiceError
+from dutyline.services.export import write_csv
+from dutyline.store import queue_repo
+from dutyline.store import reports_calls_repo as crepo
+from dutyline.store import reports_repo as repo
+
+ALL = "all"
+TREND_WEEKS = 13
+COMPLAINT_POINTS = 12
+APPEAL_YEARS = 3
+
+
+def team_codes(ctx: Context) -> list[tuple[str, str]]:
+    """(code, name) of every team, for the team selector (after 'All teams')."""
+    ctx.require(Action.TEAM_REPORT)
+    with ctx.db.read() as session:
+        return queue_repo.team_list(session)
+
+
+def _teams(ctx: Context, team: str | None) -> list[str] | None:
+    """None for all teams, else the one team (refused, naming it, when there is no such team)."""
+    if team is None or team == ALL:
+        return None
+    with ctx.db.read() as session:
+        known = {code for code, _ in queue_repo.team_list(session)}
+    if team not in known:
+        raise ServiceError(f"There is no team '{team[:64]}'. Teams: {', '.join(sorted(known)) or 'none'}.")
+    return [team]
+
+
+def _hours(ctx: Context) -> tuple[dt.time, dt.time]:
+    policy = ctx.policy
+    if isinstance(policy, Policy):
+        return policy.working_hours.opens, policy.working_hours.closes
+    return OPENS, CLOSES
+
+
+def working_clock(ctx: Context, period: Period) -> WorkingClock:
+    opens, closes = _hours(ctx)
+    wide = Period(first=min(period.first, period.last - dt.timedelta(weeks=TREND_WEEKS)), last=period.last)
+    return clock_for(wide, margin_days=60, opens=opens, closes=closes)
+
+
+def _audit(ctx: Context, what: str, team: str | None, period: Period, count: int) -> None:
+    with ctx.db.write() as session:
+        ctx.audit(
+            session,
+            Action.TEAM_REPORT,
+            detail=f"{what} team:{team or ALL} from:{period.first} to:{period.last} n:{count}"[:200],
+        )
+
+
+def promises(ctx: Context, period: Period, team: str | None = None, *, audit: bool = True) -> prom.PromisesReport:
+    """Promises kept, late, broken, cancelled and not yet due for callbacks and hand-offs due in `period`."""
+    ctx.require(Action.TEAM_REPORT)
+    teams = _teams(ctx, team)
+    now = ctx.now()
+    clock = working_clock(ctx, period)
+    weeks = week_starts(period.last, TREND_WEEKS)
+    soon_until = clock.add_hours(now, DUE_SOON_WORKING_HOURS)
+    with ctx.db.read() as s:
+        groups = repo.promise_groups(s, start=period.start, end=period.end, now=now, teams=teams)
+        pairs = repo.return_pairs(s, start=period.start, end=period.end, teams=teams)
+        trend = repo.trend_groups(s, boundaries=week_boundaries(period.last, TREND_WEEKS), now=now, teams=teams)
+        soon, soon_total = repo.open_items(
+            s, due_from=now, due_before=soon_until + dt.timedelta(seconds=1), teams=teams
+        )
+        late, late_total = repo.open_items(s, due_from=None, due_before=now + dt.timedelta(microseconds=1), teams=teams)
+    report = prom.assemble(
+        team=team or ALL,
+        first=period.first,
+        last=period.last,
+        as_of=now,
+        breakdown=prom.promises_kept(groups),
+        returns=prom.return_times(pairs, clock),
+        trend=prom.on_time_trend(weeks, trend),
+        due_soon=(prom.order_due_soon(soon, now, clock), soon_total),
+        overdue=(prom.order_overdue(late, now, clock), late_total),
+    )
+    if audit:
+        _audit(ctx, "promises", team, period, report.total_due)
+    return report
+
+
+def calls(ctx: Context, period: Period, team: str | None = None, *, audit: bool = True) -> calls_fig.CallsReport:
+    """Inbound call figures for `period` (see domain.reports.calls for each definition)."""
+    ctx.require(Action.TEAM_REPORT)
+    teams = _teams(ctx, team)
+    now = ctx.now()
+    a, b = period.start, period.end
+    months = month_starts(period.last, COMPLAINT_POINTS + 11)
+    year_ends = [add_years(period.last, -k) for k in range(APPEAL_YEARS - 1, -1, -1)]
+    year_bounds = [add_years(year_ends[0], -1) + dt.timedelta(days=1)] + [e + dt.timedelta(days=1) for e in year_ends]
+    with ctx.db.read() as s:
+        total = crepo.total_calls(s, start=a, end=b, teams=teams)
+        reasons = crepo.by_reason(s, start=a, end=b, teams=teams)
+        hours = crepo.by_hour(s, start=a, end=b, teams=teams)
+        routed = crepo.routed(s, start=a, end=b, teams=teams)
+        overrides = crepo.override_reasons(s, start=a, end=b, teams=teams)
+        fcr = crepo.fcr_groups(s, start=a, end=b, teams=teams)
+        repeats = crepo.repeat_cases(
+            s, start=a, end=b, teams=teams, calls=calls_fig.REPEAT_CALLS, days=calls_fig.REPEAT_DAYS
+        )
+        sg = crepo.safeguarding_rows(s, start=a, end=b, teams=teams)
+        monthly = crepo.complaints_by_month(s, boundaries=month_boundaries(period.last, len(months)), teams=teams)
+        open_cases = crepo.open_cases(s)
+        tribunal = crepo.tribunal_entries(s, year_bounds=year_bounds)
+    report = calls_fig.CallsReport(
+        team=team or ALL,
+        first=period.first,
+        last=period.last,
+        as_of=now,
+        total_calls=total,
+        by_reason=calls_fig.calls_by_reason(reasons),
+        heatmap=calls_fig.heatmap(hours),
+        routed=calls_fig.routed_share(routed),
+        overrides=calls_fig.overrides(sum(n for _, n in routed), overrides),
+        first_contact_resolution=calls_fig.first_contact_resolution(fcr, total),
+        repeat_callers=calls_fig.repeat_callers(repeats, total),
+        safeguarding=calls_fig.safeguarding(sg),
+        complaint_rate=calls_fig.complaint_rate(months, monthly, open_cases, COMPLAINT_POINTS),
+        appeals=calls_fig.appeals(year_ends, tribunal),
+    )
+    if audit:
+        _audit(ctx, "calls", team, period, total)
+    return report
+
+
+def export_csv(ctx: Context, name: str, data: dict[str, object], path: Path) -> int:
+    """Write a report's figures as (figure, value) rows: fully quoted, formulas neutralised, mode 0600.
+
+    Audited as an export of that report (the selection is in the report's own audit row).
+    """
+    action = Action.QA_REPORT if name == "quality" else Action.TEAM_REPORT
+    ctx.require(action)
+    count = write_csv(path, ("figure", "value"), flatten(data))
+    with ctx.db.write() as session:
+        ctx.audit(session, action, detail=f"export:{name} rows:{count}")
+    return count

@@ -1,0 +1,206 @@
+"""Aggregate SQL for the Calls figures (volume, heat map, routing, first-contact resolution, repeats,
+safeguarding, complaint rate, appeals). Same rules as `reports_repo`: GROUP BY in the database, portable
+buckets, no personal data in any result except the override reasons a handler typed (shown to managers).
+
+"Calls" are inbound: rows with `callback_id` set are officers' return calls and are left out. A team
+filter keeps the calls handed off, or given a callback, to one of the teams.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy.orm import Session
+
+from dutyline.domain.model import Outcome, Reason, Stage
+from dutyline.store.reports_repo import bucket, epoch_seconds, routed_call_ids
+from dutyline.store.tables import Call, Case, Handoff
+
+#: The next call on a case is looked for up to this many days after the period (10 working days fit).
+LOOKAHEAD = dt.timedelta(days=30)
+
+
+def _inbound(start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None) -> ColumnElement[bool]:
+    where = and_(Call.started_at >= start, Call.started_at < end, Call.callback_id.is_(None))
+    if teams is not None:
+        where = and_(where, Call.id.in_(routed_call_ids(teams)))
+    return where
+
+
+def total_calls(session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None) -> int:
+    return int(session.scalar(select(func.count()).select_from(Call).where(_inbound(start, end, teams))) or 0)
+
+
+def by_reason(
+    session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None
+) -> list[tuple[str, int]]:
+    stmt = select(Call.reason, func.count()).where(_inbound(start, end, teams)).group_by(Call.reason)
+    return [(r, int(n)) for r, n in session.execute(stmt)]
+
+
+def by_hour(
+    session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None
+) -> list[tuple[int, int]]:
+    """(UTC hours since 1970, calls): the domain places each hour on the UK weekday x hour grid."""
+    hour = epoch_seconds(session, Call.started_at) / 3600  # integer division on both backends
+    stmt = select(hour, func.count()).where(_inbound(start, end, teams)).group_by(hour)
+    return [(int(h), int(n)) for h, n in session.execute(stmt)]
+
+
+def routed(
+    session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None
+) -> list[tuple[str, int]]:
+    """Hand-offs made on the period's inbound calls, by team."""
+    stmt = (
+        select(Handoff.team_code, func.count())
+        .join(Call, Call.id == Handoff.call_id)
+        .where(_inbound(start, end, teams))
+        .group_by(Handoff.team_code)
+    )
+    return [(t, int(n)) for t, n in session.execute(stmt)]
+
+
+def override_reasons(
+    session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None
+) -> list[tuple[str, int]]:
+    """(reason typed, count) for hand-offs that overrode the proposed team."""
+    stmt = (
+        select(Handoff.override_reason, func.count())
+        .join(Call, Call.id == Handoff.call_id)
+        .where(_inbound(start, end, teams), Handoff.override_reason != "")
+        .group_by(Handoff.override_reason)
+    )
+    return [(r, int(n)) for r, n in session.execute(stmt)]
+
+
+def _closed_without_promise() -> ColumnElement[bool]:
+    return and_(
+        Call.outcome.in_([Outcome.RESOLVED.value, Outcome.SIGNPOSTED.value]),
+        Call.safeguarding.is_(False),
+    )
+
+
+def fcr_groups(
+    session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None
+) -> list[tuple[bool, int, int | None, int]]:
+    """(closed without hand-off/callback, UTC day, next call on the case's UTC day or None, count).
+
+    The next call is found with LEAD() over each case's inbound calls up to LOOKAHEAD after the period.
+    """
+    secs = epoch_seconds(session, Call.started_at)
+    nxt = func.lead(secs).over(partition_by=Call.case_id, order_by=(Call.started_at, Call.id))
+    inner = (
+        select(
+            Call.id.label("id"),
+            Call.started_at.label("started_at"),
+            (secs / 86400).label("day_n"),
+            case((Call.case_id.is_(None), literal(None)), else_=nxt).label("next_s"),
+            case((_closed_without_promise(), 1), else_=0).label("closed"),
+        )
+        .where(Call.started_at >= start, Call.started_at < end + LOOKAHEAD, Call.callback_id.is_(None))
+        .subquery()
+    )
+    where = and_(inner.c.started_at >= start, inner.c.started_at < end)
+    if teams is not None:
+        where = and_(where, inner.c.id.in_(routed_call_ids(teams)))
+    next_day = inner.c.next_s / 86400
+    stmt = (
+        select(inner.c.closed, inner.c.day_n, next_day, func.count())
+        .where(where)
+        .group_by(inner.c.closed, inner.c.day_n, next_day)
+    )
+    out = []
+    for closed, day, nday, n in session.execute(stmt):
+        out.append((bool(closed), int(day), None if nday is None else int(nday), int(n)))
+    return out
+
+
+def repeat_cases(
+    session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None, calls: int, days: int
+) -> int:
+    """Cases whose `calls`-th call within `days` days (of the first of them) falls in the period."""
+    secs = epoch_seconds(session, Call.started_at)
+    back = func.lag(secs, calls - 1).over(partition_by=Call.case_id, order_by=(Call.started_at, Call.id))
+    inner = (
+        select(
+            Call.id.label("id"),
+            Call.case_id.label("case_id"),
+            Call.started_at.label("started_at"),
+            secs.label("s"),
+            back.label("back_s"),
+        )
+        .where(
+            Call.case_id.is_not(None),
+            Call.callback_id.is_(None),
+            Call.started_at >= start - dt.timedelta(days=days),
+            Call.started_at < end,
+        )
+        .subquery()
+    )
+    where = and_(
+        inner.c.started_at >= start,
+        inner.c.back_s.is_not(None),
+        inner.c.s - inner.c.back_s <= days * 86400,
+    )
+    if teams is not None:
+        where = and_(where, inner.c.id.in_(routed_call_ids(teams)))
+    return int(session.scalar(select(func.count(func.distinct(inner.c.case_id))).where(where)) or 0)
+
+
+def safeguarding_rows(
+    session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None
+) -> list[tuple[float, float | None]]:
+    """(concern raised, safeguarding hand-off completed or None) in epoch seconds, one per safeguarding call."""
+    raised = epoch_seconds(session, func.coalesce(Call.safeguarding_at, Call.started_at))
+    done = (
+        select(func.min(epoch_seconds(session, Handoff.completed_at)))
+        .where(
+            Handoff.call_id == Call.id, Handoff.reason == Reason.SAFEGUARDING.value, Handoff.completed_at.is_not(None)
+        )
+        .scalar_subquery()
+    )
+    stmt = select(raised, done).where(_inbound(start, end, teams), Call.safeguarding.is_(True))
+    return [(float(a), None if b is None else float(b)) for a, b in session.execute(stmt)]
+
+
+def complaints_by_month(
+    session: Session, *, boundaries: Sequence[dt.datetime], teams: Sequence[str] | None
+) -> list[int]:
+    """Complaint calls per month bucket (one count per bucket, zeros included)."""
+    b = bucket(Call.started_at, boundaries)
+    stmt = (
+        select(b, func.count())
+        .where(_inbound(boundaries[0], boundaries[-1], teams), Call.reason == Reason.COMPLAINT.value)
+        .group_by(b)
+    )
+    counts = [0] * (len(boundaries) - 1)
+    for i, n in session.execute(stmt):
+        counts[int(i)] += int(n)
+    return counts
+
+
+def open_cases(session: Session) -> int:
+    """Cases whose plan has not ceased (today: the app keeps each case's current stage only)."""
+    return int(session.scalar(select(func.count()).select_from(Case).where(Case.stage != Stage.CEASED.value)) or 0)
+
+
+def tribunal_entries(session: Session, *, year_bounds: Sequence[dt.date]) -> list[int]:
+    """Cases now at tribunal whose stage began in each [year_bounds[i], year_bounds[i+1])."""
+    whens = [(Case.stage_since < d, i) for i, d in enumerate(year_bounds[1:-1])]
+    b: Any = case(*whens, else_=len(year_bounds) - 2) if whens else literal(0)
+    stmt = (
+        select(b, func.count())
+        .where(
+            Case.stage == Stage.TRIBUNAL.value,
+            Case.stage_since >= year_bounds[0],
+            Case.stage_since < year_bounds[-1],
+        )
+        .group_by(b)
+    )
+    counts = [0] * (len(year_bounds) - 1)
+    for i, n in session.execute(stmt):
+        counts[int(i)] += int(n)
+    return counts
