@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from dutyline.domain.model import Role
+
 #: Working tables whose every INSERT/UPDATE/DELETE writes an audit row (by statement, with the row ids).
 #: `draft` is left out: it is one person's autosaved, unfinished form, private to them by row security.
 AUDITED_TABLES = ("team", "officer", "case", "contact", "case_exception", "staff", "call", "handoff", "callback")
@@ -27,7 +29,9 @@ CHAIN_IDLE_MS = 5000
 #: How long an append waits for the chain before looking for an idle holder to break.
 CHAIN_WAIT_MS = 2000
 
-_GROUPS_SQL = "('dutyline_call_handler','dutyline_duty_officer','dutyline_team_manager','dutyline_admin')"
+#: The group role of each dutyline role: `dutyline_` + the role's value.
+GROUP_OF: dict[Role, str] = {role: f"dutyline_{role.value}" for role in Role}
+_GROUPS_SQL = "(" + ",".join(f"'{g}'" for g in GROUP_OF.values()) + ")"
 _DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp"
 
 _TRUSTED = """(SELECT r.rolsuper OR pg_has_role(session_user, c.relowner, 'MEMBER')

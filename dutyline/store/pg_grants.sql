@@ -9,6 +9,7 @@ DO $$ BEGIN CREATE ROLE dutyline_call_handler NOLOGIN; EXCEPTION WHEN duplicate_
 DO $$ BEGIN CREATE ROLE dutyline_duty_officer NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
 DO $$ BEGIN CREATE ROLE dutyline_team_manager NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
 DO $$ BEGIN CREATE ROLE dutyline_admin NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE dutyline_quality_reviewer NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
 
 -- Functions and triggers (owned by the schema owner; SECURITY DEFINER where a desk calls them).
 CREATE OR REPLACE FUNCTION dutyline_audit_hash(p_prev text, p_seq bigint, p_ts timestamptz, p_login text,
@@ -40,7 +41,7 @@ BEGIN
         NEW.login := left(session_user, 100);
         NEW.role := coalesce((SELECT string_agg(substr(g.rolname, 10), ',' ORDER BY g.rolname)
             FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
-            WHERE u.rolname = session_user AND g.rolname IN ('dutyline_call_handler','dutyline_duty_officer','dutyline_team_manager','dutyline_admin')), '');
+            WHERE u.rolname = session_user AND g.rolname IN ('dutyline_call_handler','dutyline_duty_officer','dutyline_team_manager','dutyline_admin','dutyline_quality_reviewer')), '');
         NEW.ts := clock_timestamp();
     ELSE
         -- The owner (set-up, upgrades, tests) is outside the boundary anyway: it could alter the table.
@@ -230,17 +231,17 @@ DROP POLICY IF EXISTS dutyline_own ON draft;
 CREATE POLICY dutyline_own ON draft USING (login = session_user) WITH CHECK (login = session_user);
 
 -- 2. Start clean, so a right removed from the table of actions is removed here too.
-REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin;
-REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin;
-REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC, dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin;
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin, dutyline_quality_reviewer;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin, dutyline_quality_reviewer;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC, dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin, dutyline_quality_reviewer;
 DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dutyline_app') THEN
     REVOKE ALL ON ALL TABLES IN SCHEMA public FROM dutyline_app;
     REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM dutyline_app;
     EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM dutyline_app', current_database());
 END IF; END $$;
-GRANT USAGE ON SCHEMA public TO dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin;
-DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin', current_database()); END $$;
-GRANT EXECUTE ON FUNCTION dutyline_pin_salt(), dutyline_pin_attempt(text), dutyline_pin_check(bigint, text), dutyline_pin_set(text, text), dutyline_pin_states(), dutyline_may_work(text, text) TO dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin;
+GRANT USAGE ON SCHEMA public TO dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin, dutyline_quality_reviewer;
+DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin, dutyline_quality_reviewer', current_database()); END $$;
+GRANT EXECUTE ON FUNCTION dutyline_pin_salt(), dutyline_pin_attempt(text), dutyline_pin_check(bigint, text), dutyline_pin_set(text, text), dutyline_pin_states(), dutyline_may_work(text, text) TO dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin, dutyline_quality_reviewer;
 
 -- 3. Each group's rights, derived from the role x action table.
 -- dutyline_call_handler: book_callback, hand_off, log_call, login, qa_my_reviews, raise_safeguarding, save_draft, search, update_contact, view_case
@@ -419,6 +420,41 @@ GRANT USAGE ON SEQUENCE "qa_review_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "qa_sample_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "staff_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "team_id_seq" TO dutyline_admin;
+-- dutyline_quality_reviewer: book_callback, hand_off, log_call, login, qa_my_reviews, qa_report, qa_resolve, qa_review, raise_safeguarding, save_draft, search, update_contact, view_case
+GRANT SELECT ON TABLE "alembic_version" TO dutyline_quality_reviewer;
+GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_quality_reviewer;
+GRANT INSERT ON TABLE "call" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "call" TO dutyline_quality_reviewer;
+GRANT INSERT ON TABLE "callback" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "callback" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "case" TO dutyline_quality_reviewer;
+GRANT UPDATE ("updated_at") ON TABLE "case" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "case_exception" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "contact" TO dutyline_quality_reviewer;
+GRANT UPDATE ON TABLE "contact" TO dutyline_quality_reviewer;
+GRANT DELETE ON TABLE "draft" TO dutyline_quality_reviewer;
+GRANT INSERT ON TABLE "draft" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "draft" TO dutyline_quality_reviewer;
+GRANT UPDATE ON TABLE "draft" TO dutyline_quality_reviewer;
+GRANT INSERT ON TABLE "handoff" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "handoff" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "officer" TO dutyline_quality_reviewer;
+GRANT INSERT ON TABLE "qa_answer" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "qa_answer" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "qa_item" TO dutyline_quality_reviewer;
+GRANT INSERT ON TABLE "qa_review" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "qa_review" TO dutyline_quality_reviewer;
+GRANT UPDATE ON TABLE "qa_review" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "qa_sample" TO dutyline_quality_reviewer;
+GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "created_at") ON TABLE "staff" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "team" TO dutyline_quality_reviewer;
+GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_quality_reviewer;
+GRANT USAGE ON SEQUENCE "call_id_seq" TO dutyline_quality_reviewer;
+GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_quality_reviewer;
+GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_quality_reviewer;
+GRANT USAGE ON SEQUENCE "handoff_id_seq" TO dutyline_quality_reviewer;
+GRANT USAGE ON SEQUENCE "qa_answer_id_seq" TO dutyline_quality_reviewer;
+GRANT USAGE ON SEQUENCE "qa_review_id_seq" TO dutyline_quality_reviewer;
 
 -- 4. One session cannot hold the audit chain: idle transactions end, lock waits are bounded.
 DO $$ BEGIN

@@ -1,11 +1,11 @@
 """Least privilege on PostgreSQL, generated from `domain.permissions.ROLE_ACTIONS` (docs/security.md).
 
-Each dutyline role is a NOLOGIN group role (`dutyline_call_handler` ...); each person is their own login
-role, a member of the groups for the roles they hold. What a group may do in the database is derived
-here from the one role x action table plus `ACTION_RIGHTS`, the declared table rights each action needs,
-so grants and the app's permission checks cannot drift. A new table is one line: add its rights under
-the action that uses it, or name it in `NO_DESK_ACCESS` with the reason (a test refuses a table in
-neither).
+Each dutyline role is a NOLOGIN group role (`dutyline_` + the role: `dutyline_call_handler` ...); each
+person is their own login role, a member of the groups for the roles they hold. What a group may do in
+the database is derived here from the one role x action table plus `ACTION_RIGHTS`, the declared table
+rights each action needs, so grants and the app's permission checks cannot drift. A new table is one
+line: add its rights under the action that uses it, or name it in `NO_DESK_ACCESS` with the reason (a
+test refuses a table in neither).
 
 `grants_sql()` is the whole script (`dutyline security sql`, and `dutyline/store/pg_grants.sql`, which a
 test keeps equal to it); `dutyline security apply` runs it as the schema owner.
@@ -18,15 +18,10 @@ from dataclasses import dataclass
 
 from dutyline.domain.model import Role
 from dutyline.domain.permissions import ROLE_ACTIONS, Action
-from dutyline.store.pg_audit_sql import CHAIN_IDLE_MS, pg_objects_sql
+from dutyline.store.pg_audit_sql import CHAIN_IDLE_MS, GROUP_OF, pg_objects_sql
 
-#: The group role of each dutyline role.
-GROUPS: dict[Role, str] = {
-    Role.CALL_HANDLER: "dutyline_call_handler",
-    Role.DUTY_OFFICER: "dutyline_duty_officer",
-    Role.TEAM_MANAGER: "dutyline_team_manager",
-    Role.ADMIN: "dutyline_admin",
-}
+#: The group role of each dutyline role (`dutyline_call_handler` ...).
+GROUPS: dict[Role, str] = GROUP_OF
 #: The shared desk role of earlier versions: `security apply` strips its rights in this database.
 LEGACY_SHARED_ROLE = "dutyline_app"
 
