@@ -30,6 +30,7 @@ DECLARE
     idle interval;
     tries int := 0;
     got boolean;
+    caller_lock_timeout text := current_setting('lock_timeout');
 BEGIN
     IF NOT trusted THEN
         -- A desk: the server says who and when, whatever the client sent.
@@ -78,6 +79,9 @@ BEGIN
             END IF;
         END;
     END LOOP;
+    IF tries > 0 THEN  -- give the caller's transaction its own lock timeout back
+        PERFORM set_config('lock_timeout', caller_lock_timeout, true);
+    END IF;
     NEW.seq := head.seq + 1;
     NEW.prev_hash := head.hash;
     NEW.hash := dutyline_audit_hash(NEW.prev_hash, NEW.seq, NEW.ts, NEW.login, NEW.role, NEW.desk, NEW.action,
