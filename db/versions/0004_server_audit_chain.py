@@ -1,7 +1,7 @@
 """server-written audit chain, PIN attempts, per-person security objects
 
-Revision ID: 0003_server_audit_chain
-Revises: 0002_quality_review
+Revision ID: 0004_server_audit_chain
+Revises: 0003_report_indexes
 Create Date: 2026-12-06 05:00:00
 
 Adds the gapless `audit_event.seq`, the one-row `audit_head` (initialised from the last existing row, so
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_server_audit_chain"
-down_revision: str | None = "0002_quality_review"
+revision: str = "0004_server_audit_chain"
+down_revision: str | None = "0003_report_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
