@@ -18,6 +18,7 @@ class StaffRecord:
     roles: frozenset[Role]
     teams: tuple[str, ...] = ()
     active: bool = True
+    #: Set when a PIN is being stored; records read back never carry it (see StaffRepository.pin_states).
     pin_hash: str = ""
 
     @property

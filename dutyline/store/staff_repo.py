@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -73,14 +74,18 @@ class TeamRepository(ABC):
         """Insert the team, or update its name, inbox and area."""
 
 
-def _record(row: Staff) -> StaffRecord:
+_COLUMNS = (Staff.login, Staff.display_name, Staff.roles, Staff.teams, Staff.active)
+
+
+def _record(row: Any) -> StaffRecord:
+    """A staff row as a record. Never the PIN hash: a PostgreSQL desk may not read it (`stored_pin_hash`
+    is for SQLite and the owner; a desk's PIN is checked by the server)."""
     return StaffRecord(
         login=row.login,
         display_name=row.display_name,
         roles=parse_roles(row.roles),
         teams=tuple(t for t in row.teams.split(",") if t),
         active=row.active,
-        pin_hash=row.pin_hash,
     )
 
 
@@ -102,11 +107,11 @@ class SqlStaffRepository(StaffRepository):
         return int(self._session.scalar(select(func.count()).select_from(Staff)) or 0)
 
     def get(self, login: str) -> StaffRecord | None:
-        row = self._session.scalar(select(Staff).where(Staff.login == login))
+        row = self._session.execute(select(*_COLUMNS).where(Staff.login == login)).first()
         return None if row is None else _record(row)
 
     def all(self) -> list[StaffRecord]:
-        return [_record(r) for r in self._session.scalars(select(Staff).order_by(Staff.login))]
+        return [_record(r) for r in self._session.execute(select(*_COLUMNS).order_by(Staff.login))]
 
     def add(self, record: StaffRecord) -> None:
         self._session.execute(insert(Staff).values(login=record.login, pin_hash="", **_values(record)))
