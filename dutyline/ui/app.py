@@ -35,7 +35,15 @@ from dutyline.ui.desk import Authenticator, Desk
 from dutyline.ui.errors import describe
 from dutyline.ui.idle import IdleWatch
 from dutyline.ui.locking import LockMixin
-from dutyline.ui.messages import ActionChosen, CallEnded, CallSaved, CaseChosen, IndexReady, OpenCallForm
+from dutyline.ui.messages import (
+    ActionChosen,
+    CallEnded,
+    CallSaved,
+    CaseChosen,
+    IndexReady,
+    OpenCallForm,
+    SafeguardingRequested,
+)
 from dutyline.ui.palette import run_chosen_action
 from dutyline.ui.screens.call import CallScreen
 from dutyline.ui.screens.dialogs import ConfirmEnd, DraftOffer, HelpScreen
@@ -246,6 +254,10 @@ class DutylineApp(SafeCrashMixin, LockMixin):
         call = self.call if self.call is not None else self.begin_call(None)
         self._safeguarding = SafeguardingScreen(self.desk.policy, call, self.desk.now())
         self.push_screen(self._safeguarding, self._safeguarding_done)
+
+    @on(SafeguardingRequested)
+    def _safeguarding_requested(self) -> None:
+        self.action_safeguarding()
 
     def _safeguarding_done(self, record: SafeguardingRecord | None) -> None:
         self._safeguarding = None

@@ -15,7 +15,7 @@ from dutyline.domain.text import one_line
 from dutyline.services import queue
 from dutyline.services.context import Context
 from dutyline.ui.actions import Where, bindings
-from dutyline.ui.duty.rows import OVERDUE_STYLE, row_cells, team_name
+from dutyline.ui.duty.rows import COLUMNS, OVERDUE_STYLE, row_cells, team_name
 from dutyline.ui.errors import describe
 from dutyline.ui.safe import plain, when
 
@@ -73,7 +73,7 @@ class ManagerScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Flag", "Time left", "Due", "What", "Case", "Child", "Team", "Status")
+        table.add_columns(*(header for _, header in COLUMNS))
         self.action_reload()
 
     def action_close(self) -> None:
