@@ -244,6 +244,23 @@ class Callback(QueueItemMixin, Base):
 Index("ix_callback_queue", Callback.team_code, Callback.status, Callback.due_at)
 Index("ix_handoff_queue", Handoff.team_code, Handoff.status, Handoff.due_at)
 
+# Covering indexes for the manager's workspace (docs in dutyline/store/reports_repo.py): a period's figures
+# are read from the index alone, without visiting a year of table rows.
+Index("ix_call_report", Call.started_at, Call.callback_id, Call.case_id, Call.reason, Call.outcome, Call.safeguarding)
+Index("ix_call_reason_started", Call.reason, Call.started_at)
+for _m in (Callback, Handoff):
+    Index(
+        f"ix_{_m.__tablename__}_report",
+        _m.due_at,
+        _m.status,
+        _m.completed_at,
+        _m.team_code,
+        _m.priority,
+        _m.reason,
+        _m.completed_by,
+        _m.claimed_by,
+    )
+
 
 class AuditEvent(Base):
     """Append-only, hash-chained record of who did what to which case. Never content.

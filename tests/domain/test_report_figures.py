@@ -47,6 +47,9 @@ moments = st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(
 def test_working_clock_matches_the_exact_count(a: dt.datetime, b: dt.datetime) -> None:
     clock = WorkingClock(dt.date(2025, 12, 1), dt.date(2027, 1, 31))
     assert clock.hours_between(a, b) == pytest.approx(working_hours_between(a, b), abs=1e-6)
+    assert clock.hours_between_epoch(a.timestamp(), b.timestamp()) == pytest.approx(
+        working_hours_between(a, b), abs=1e-6
+    )
 
 
 @settings(max_examples=100, deadline=None)

@@ -13,6 +13,7 @@ in `calendar.working_seconds_between` is right but too slow for a county year in
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from enum import StrEnum
 
 from dutyline.domain.calendar import CLOSES, LONDON, OPENS, is_working_day, local_date
@@ -132,13 +133,46 @@ class WorkingClock:
     def __init__(self, first: dt.date, last: dt.date, *, opens: dt.time = OPENS, closes: dt.time = CLOSES) -> None:
         self.first, self.last, self.opens, self.closes = first, last, opens, closes
         self._before: dict[dt.date, float] = {}
+        #: Per day, as epoch seconds: local midnight, opening, closing (equal on closed days), and working
+        #: seconds before the day. `index_epoch` bisects these: no datetime objects on the hot path.
+        self._starts: list[float] = []
+        self._opens: list[float] = []
+        self._closes: list[float] = []
+        self._cum: list[float] = []
         total = 0.0
         day = first
         while day <= last:
             self._before[day] = total
-            if is_working_day(day):
-                total += self._day_length(day)
+            midnight = dt.datetime.combine(day, dt.time(), tzinfo=LONDON).timestamp()
+            a = dt.datetime.combine(day, opens, tzinfo=LONDON).timestamp()
+            b = dt.datetime.combine(day, closes, tzinfo=LONDON).timestamp() if is_working_day(day) else a
+            self._starts.append(midnight)
+            self._opens.append(a)
+            self._closes.append(b)
+            self._cum.append(total)
+            total += b - a
             day += dt.timedelta(days=1)
+        self._end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=LONDON).timestamp()
+
+    def index_epoch(self, ts: float) -> float | None:
+        """`index` for an instant given as epoch seconds (what the store returns for bulk figures)."""
+        if not self._starts or ts < self._starts[0] or ts >= self._end:
+            return None
+        i = bisect_right(self._starts, ts) - 1
+        return self._cum[i] + min(max(ts, self._opens[i]), self._closes[i]) - self._opens[i]
+
+    def hours_between_epoch(self, start: float, end: float) -> float:
+        a, b = self.index_epoch(start), self.index_epoch(end)
+        if a is None or b is None:
+            return self.hours_between(dt.datetime.fromtimestamp(start, dt.UTC), dt.datetime.fromtimestamp(end, dt.UTC))
+        return (b - a) / 3600
+
+    def covering(self, start: dt.datetime, end: dt.datetime) -> WorkingClock:
+        """This clock if it covers start..end, else one that does (for old overdue items)."""
+        first, last = local_date(start), local_date(end)
+        if first >= self.first and last <= self.last:
+            return self
+        return WorkingClock(min(first, self.first), max(last, self.last), opens=self.opens, closes=self.closes)
 
     def _day_length(self, day: dt.date) -> float:
         a = dt.datetime.combine(day, self.opens, tzinfo=LONDON)
