@@ -103,6 +103,18 @@ async def test_choosing_the_safeguarding_reason_shows_the_script(make_app: AppFa
         assert "999" in screen_text(app)
 
 
+async def show_queue(pilot: Pilot[Any], db: Database) -> DutyScreen:
+    """Push the duty screen and wait until the queue and the highlighted item's case have loaded."""
+    screen = DutyScreen(duty_ctx(db), live_updates=False)
+    pilot.app.push_screen(screen)
+    for _ in range(100):
+        await settle(pilot, rounds=1)
+        if screen.loads and screen._case_cache is not None:
+            break
+    await settle(pilot)
+    return screen
+
+
 def duty_ctx(db: Database) -> Context:
     """A front-door duty officer at the same frozen moment as the handler."""
     handler = handler_ctx(db)
@@ -135,10 +147,7 @@ async def test_the_duty_officer_reads_the_concern_first_in_the_queue(
     duty = make_app(login="dora")
     async with duty.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        duty.push_screen(DutyScreen(duty_ctx(sqlite_db), live_updates=False))
-        await settle(pilot)
-        await pilot.pause(0.5)  # the case summary loads after the cursor rests
-        await settle(pilot)
+        await show_queue(pilot, sqlite_db)
         text = screen_text(duty)
         rows = [line for line in text.splitlines() if "Hand-off" in line or "Callback" in line]
         assert rows and "SAFEGUARDING" in rows[0], "flagged at the top of the queue"

@@ -18,10 +18,9 @@ from textual.widgets import Select
 
 from dutyline.store.engine import Database
 from dutyline.ui.app import DutylineApp
-from dutyline.ui.duty import DutyScreen
 from tests.ui.conftest import AppFactory, settle
 from tests.ui.seed import Seeded
-from tests.ui.test_safeguarding import duty_ctx, open_case, type_concern
+from tests.ui.test_safeguarding import open_case, show_queue, type_concern
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 STATES = ["empty_search", "results", "case", "log_form", "handoff", "safeguarding", "lock"]
@@ -99,8 +98,5 @@ async def test_snapshot_duty_queue_with_safeguarding_at_top(
     app = make_app(login="dora")
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        app.push_screen(DutyScreen(duty_ctx(sqlite_db), live_updates=False))
-        await settle(pilot)
-        await pilot.pause(0.5)
-        await settle(pilot)
+        await show_queue(pilot, sqlite_db)
         assert svg(app) == snapshot(extension_class=SVGImageSnapshotExtension)
