@@ -68,3 +68,7 @@ class ActionChosen(Message):
 
 class SafeguardingRequested(Message):
     """Show the safeguarding script and form (e.g. the reason "Safeguarding concern" was chosen)."""
+
+
+class LeaveWorkspace(Message):
+    """Esc in the manager's workspace: back to the mode the person came from."""
