@@ -112,6 +112,8 @@ async def show_queue(pilot: Pilot[Any], db: Database) -> DutyScreen:
         if screen.loads and screen._case_cache is not None:
             break
     await settle(pilot)
+    await pilot.pause(0.3)  # the pane's last layout pass (its height changes when the case fills in)
+    await settle(pilot)
     return screen
 
 

@@ -207,3 +207,42 @@ async def test_f11_opens_the_workspace_from_the_handler_screen_and_esc_returns(m
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
+
+
+async def test_enter_on_an_overdue_row_opens_the_item(sqlite_db: Database) -> None:
+    from dutyline.ui.workspace.review import ItemModal
+
+    seed_reports(sqlite_db)
+    app = WorkspaceApp(ctx(sqlite_db, "mona", REPORT_NOW))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, 5)
+        table = app.screen.query_one("#pr-overdue", DataTable)
+        table.focus()
+        table.move_cursor(row=1)  # oldest first: the broken complaint callback is second
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        assert isinstance(app.screen, ItemModal) and app.screen.key.startswith("callback:")
+        assert "OVERDUE" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkspaceScreen)
+
+
+async def test_custom_period_reloads_every_tab(sqlite_db: Database) -> None:
+    seed_reports(sqlite_db)
+    app = WorkspaceApp(ctx(sqlite_db, "mona", REPORT_NOW))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, 5)
+        app.screen.query_one("#ws-period", Select).value = "custom"
+        await settle(pilot)
+        app.screen.query_one("#ws-from", Input).value = "2026-11-16"
+        app.screen.query_one("#ws-to", Input).value = "2026-11-27"
+        app.screen.query_one("#ws-to", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        text = screen_text(app)
+        assert "16 Nov 2026 to 27 Nov 2026" in text and "Due in the period: 9" in text
+        app.screen.query_one("#ws-to", Input).value = "2026-11-01"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "16 Nov 2026 to 27 Nov 2026" in screen_text(app)  # refused: the last day is before the first

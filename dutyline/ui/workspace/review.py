@@ -17,9 +17,11 @@ from textual.worker import Worker, WorkerState
 
 from dutyline.domain.quality.record import CallRecord
 from dutyline.domain.quality.scorecard import Scorecard
+from dutyline.domain.queue import QueueItem
 from dutyline.services import quality
 from dutyline.services.context import Context
 from dutyline.ui.actions import Where, bindings
+from dutyline.ui.duty.detail import DutyDetail
 from dutyline.ui.errors import describe
 from dutyline.ui.safe import plain, when
 
@@ -126,8 +128,6 @@ class ReviewScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="review-save", exit_on_error=False)
     def save(self, answers: dict[str, str], comment: str) -> None:
         quality.save_review(self.ctx, self.qa_item_id, answers, comment)
-        self.app.call_from_thread(self.notify, "Review saved.", markup=False)
-        self.app.call_from_thread(self.dismiss, True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -135,6 +135,10 @@ class ReviewScreen(Screen[bool]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.notify(describe(event.worker.error), severity="error", markup=False, timeout=10)
+        elif event.state == WorkerState.SUCCESS and event.worker.group == "review-save":
+            # Close only once the save's worker has finished: dismissing from inside it would cancel it.
+            self.notify("Review saved.", markup=False)
+            self.dismiss(True)
 
 
 class DisputeForm(ModalScreen[str | None]):
@@ -177,3 +181,53 @@ class DisputeForm(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ItemModal(ModalScreen[None]):
+    """An overdue or due-soon item from the workspace, in full (the duty pane's view); Esc closes.
+
+    Viewing it is the queue's audited read (`get_item` checks the role); working it is the duty screen's job.
+    """
+
+    BINDINGS = bindings(Where.MANAGER)
+    DEFAULT_CSS = """
+    ItemModal { align: center middle; }
+    ItemModal > DutyDetail { width: 80; height: 80%; background: $panel; border: thick $accent; }
+    """
+
+    def __init__(self, ctx: Context, key: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.key = key
+
+    def compose(self) -> ComposeResult:
+        yield DutyDetail()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="ws-item", exit_on_error=False)
+    def load(self) -> None:
+        from dutyline.services import queue
+
+        kind, _, number = self.key.partition(":")
+        item = queue.get_item(self.ctx, kind, int(number))
+        self.app.call_from_thread(self.show, item)
+
+    def show(self, item: QueueItem | None) -> None:
+        detail = self.query_one(DutyDetail)
+        if item is None:
+            self.notify("That item is gone, or not in your teams.", markup=False)
+            return
+        detail.show_item(item, self.ctx.actor.login)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(describe(event.worker.error), severity="error", markup=False, timeout=10)

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
@@ -27,6 +27,7 @@ from dutyline.domain.quality.report import DEFINITIONS as QUALITY_DEFS
 from dutyline.domain.reports.calls import DEFINITIONS as CALL_DEFS
 from dutyline.domain.reports.period import Period, Preset, make_period
 from dutyline.domain.reports.promises import DEFINITIONS as PROMISE_DEFS
+from dutyline.domain.reports.promises import PromiseItem
 from dutyline.services import quality, quality_report, reports
 from dutyline.services.context import Context
 from dutyline.ui.actions import Where, bindings
@@ -34,7 +35,7 @@ from dutyline.ui.errors import describe
 from dutyline.ui.messages import LeaveWorkspace
 from dutyline.ui.safe import plain
 from dutyline.ui.workspace import charts, tables
-from dutyline.ui.workspace.review import DisputeForm, ReviewScreen
+from dutyline.ui.workspace.review import DisputeForm, ItemModal, ReviewScreen
 
 ALL = "all"
 
@@ -48,7 +49,7 @@ def definitions(defs: dict[str, str]) -> Text:
     return out
 
 
-PERIODS = [(p.label, p.value) for p in Preset if p is not Preset.CUSTOM]
+PERIODS = [(p.label, p.value) for p in Preset]
 
 
 def fill(table: DataTable[Any], data: tables.Table, *, empty: str = "Nothing to show") -> None:
@@ -69,6 +70,9 @@ class WorkspaceScreen(Screen[None]):
     DEFAULT_CSS = """
     WorkspaceScreen #ws-bar { height: 3; }
     WorkspaceScreen #ws-bar Select { width: 1fr; }
+    WorkspaceScreen #ws-custom { height: 3; display: none; }
+    WorkspaceScreen #ws-custom.-shown { display: block; }
+    WorkspaceScreen #ws-custom Input { width: 1fr; }
     WorkspaceScreen .ws-summary { height: auto; padding: 0 1; }
     WorkspaceScreen PlotextPlot { height: 12; min-height: 8; }
     WorkspaceScreen DataTable { height: auto; max-height: 16; margin-bottom: 1; }
@@ -86,6 +90,8 @@ class WorkspaceScreen(Screen[None]):
         self.queue: list[QueueEntry] = []
         self.mine: list[ReviewView] = []
         self.disputes: list[ReviewView] = []
+        self.overdue: list[PromiseItem] = []
+        self.due_soon: list[PromiseItem] = []
 
     @property
     def ctx(self) -> Context:
@@ -101,6 +107,9 @@ class WorkspaceScreen(Screen[None]):
         with Horizontal(id="ws-bar"):
             yield Select([("All teams", ALL)], value=ALL, allow_blank=False, id="ws-team")
             yield Select(PERIODS, value=self.preset.value, allow_blank=False, id="ws-period")
+        with Horizontal(id="ws-custom"):
+            yield Input(placeholder="From YYYY-MM-DD", id="ws-from")
+            yield Input(placeholder="To YYYY-MM-DD (Enter applies)", id="ws-to")
         with TabbedContent(id="ws-tabs"):
             if self.may(Action.TEAM_REPORT):
                 with TabPane("Promises", id="tab-promises"), VerticalScroll():
@@ -108,7 +117,7 @@ class WorkspaceScreen(Screen[None]):
                     yield PlotextPlot(id="pr-chart")
                     yield Static(Text("By team"), markup=False, classes="ws-caption")
                     yield DataTable(id="pr-teams", cursor_type="row")
-                    yield Static(Text("Overdue now, oldest first"), markup=False, classes="ws-caption")
+                    yield Static(Text("Overdue now, oldest first (Enter opens)"), markup=False, classes="ws-caption")
                     yield DataTable(id="pr-overdue", cursor_type="row")
                     yield Static(Text("Due within the next working hour"), markup=False, classes="ws-caption")
                     yield DataTable(id="pr-soon", cursor_type="row")
@@ -181,10 +190,29 @@ class WorkspaceScreen(Screen[None]):
     @on(Select.Changed, "#ws-period")
     def _period(self, event: Select.Changed) -> None:
         preset = Preset(str(event.value))
+        custom = self.query_one("#ws-custom", Horizontal)
+        custom.set_class(preset is Preset.CUSTOM, "-shown")
+        if preset is Preset.CUSTOM:
+            self.query_one("#ws-from", Input).value = self.period.first.isoformat()
+            self.query_one("#ws-to", Input).value = self.period.last.isoformat()
+            self.query_one("#ws-from", Input).focus()
+            return
         if preset is not self.preset:
             self.preset = preset
             self.period = make_period(preset, self.ctx.today())
             self.action_reload()
+
+    @on(Input.Submitted, "#ws-from, #ws-to")
+    def _custom(self, _event: Input.Submitted) -> None:
+        """A custom range: both days, written YYYY-MM-DD, the first not after the last."""
+        try:
+            first = dt.date.fromisoformat(self.query_one("#ws-from", Input).value.strip())
+            last = dt.date.fromisoformat(self.query_one("#ws-to", Input).value.strip())
+            period = make_period(Preset.CUSTOM, last, first, last)
+        except ValueError:
+            self.notify("Write both days as YYYY-MM-DD, the first not after the last.", markup=False)
+            return
+        self.set_period(period)
 
     def set_period(self, period: Period) -> None:
         """A custom range (from the palette or a test)."""
@@ -244,6 +272,7 @@ class WorkspaceScreen(Screen[None]):
         plot.refresh()
         names = self._names()
         fill(self.query_one("#pr-teams", DataTable), tables.counts_table(r.by_team, "Team", names))
+        self.overdue, self.due_soon = list(r.overdue), list(r.due_soon)
         fill(self.query_one("#pr-overdue", DataTable), tables.item_rows(r.overdue, names), empty="None overdue")
         fill(self.query_one("#pr-soon", DataTable), tables.item_rows(r.due_soon, names), empty="None due soon")
         fill(self.query_one("#pr-officers", DataTable), tables.counts_table(r.by_officer, "Officer"))
@@ -384,6 +413,15 @@ class WorkspaceScreen(Screen[None]):
             markup=False,
         )
         self.load_reviews()
+
+    @on(DataTable.RowSelected, "#pr-overdue")
+    @on(DataTable.RowSelected, "#pr-soon")
+    def _promise_row_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on an overdue or due-soon row opens the item."""
+        items = self.overdue if event.data_table.id == "pr-overdue" else self.due_soon
+        row = event.cursor_row
+        if 0 <= row < len(items):
+            self.app.push_screen(ItemModal(self.ctx, items[row].key))
 
     @on(DataTable.RowSelected, "#rv-queue")
     def _queue_row_chosen(self, _event: DataTable.RowSelected) -> None:
