@@ -6,9 +6,11 @@ cases; no case is ever fuzzy-compared directly.
 
 Agreement levels (Fellegi-Sunter comparison levels, as Splink names them), strongest first: the exact
 spelling; a listed nickname or sound-alike spelling (the council's name files); the query word is the
-leading part of the name, or the name of the word, 3+ letters ('Tomi' for Tomiwa); the same phonetic key
-(Double Metaphone primary or alternate, or our own vowel-keeping key); Jaro-Winkler >= 0.92, >= 0.85,
->= 0.70 (a typing slip of one or two letters counts as the first two); none. Each level has a weight
+leading part of the name, or the name of the word, 3+ letters ('Tomi' for Tomiwa); Jaro-Winkler >= 0.92;
+the same phonetic key (Double Metaphone primary or alternate, or our own vowel-keeping key); Jaro-Winkler
+>= 0.85, >= 0.70 (a typing slip of one or two letters counts as >= 0.92 or >= 0.85); none. A near
+spelling ranks above a bare phonetic key: on FEBRL 4 a shared key collides more often than a Jaro-Winkler
+of 0.92 (Vincent for 'vincet' against Von Hoist). Each level has a weight
 (`WEIGHTS`, in bits of evidence); an exact match also gets a term-frequency adjustment from the index
 (an exact "Smith" says less than an exact "Featherstone").
 
@@ -32,13 +34,13 @@ from dutyline.domain.search import lexicon as lexicon_mod
 from dutyline.domain.search.lexicon import Lexicon
 from dutyline.domain.search.names import sound_key
 
-EXACT, LISTED, PREFIX, PHONETIC, JW92, JW85, JW70, NONE = range(8)
-LEVEL_NAMES = ("exact", "listed", "prefix", "phonetic", "jw92", "jw85", "jw70", "none")
+EXACT, LISTED, PREFIX, JW92, PHONETIC, JW85, JW70, NONE = range(8)
+LEVEL_NAMES = ("exact", "listed", "prefix", "jw92", "phonetic", "jw85", "jw70", "none")
 #: What the UI calls each level ("Matched on"): MatchKind values.
-KIND_OF_LEVEL = ("exact", "nickname", "prefix", "phonetic", "typo", "typo", "typo", "typo")
+KIND_OF_LEVEL = ("exact", "nickname", "prefix", "typo", "phonetic", "typo", "typo", "typo")
 #: Bits of evidence per level (log2 of how much likelier the level is for the right child than for a
 #: random one, rounded; tuned on bench/search.py's held-out figures, not per name).
-WEIGHTS = np.array([4.0, 3.0, 2.8, 2.3, 2.6, 1.8, 0.6, 0.0], dtype=np.float32)
+WEIGHTS = np.array([4.0, 3.0, 2.8, 2.6, 2.3, 1.8, 0.6, 0.0], dtype=np.float32)
 #: A listed short form of a short form (Bill and Billy, both William's): a little weaker.
 LISTED_SIBLING = 2.7
 #: A shared beginning of 3+ letters that is not a leading part ('wills' and William, 'kathy' and Katherine).
