@@ -164,7 +164,8 @@ class ReturnTimes(Frozen):
 def return_times(pairs: Iterable[tuple[float, float]], clock: WorkingClock) -> ReturnTimes:
     """p50/p90 (nearest rank) of working hours from booking to return, one (created, completed) pair each,
     as epoch seconds."""
-    hours = [round(clock.hours_between_epoch(a, b), 4) for a, b in pairs]
+    pairs = list(pairs)
+    hours = [round(h, 4) for h in clock.hours_between_epochs([a for a, _ in pairs], [b for _, b in pairs])]
     return ReturnTimes(n=len(hours), p50_hours=percentile(hours, 50), p90_hours=percentile(hours, 90))
 
 
