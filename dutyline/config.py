@@ -62,5 +62,10 @@ class Settings(BaseSettings):
         return self.data_dir / "search"
 
     @property
+    def names_dir(self) -> Path:
+        """The council's own name files for search (`*.txt`), beside the shipped ones."""
+        return self.data_dir / "names"
+
+    @property
     def log_dir(self) -> Path:
         return self.data_dir / "logs"

@@ -57,7 +57,11 @@ def launch(ctx: Context, mode: str = "handler") -> int:
     from dutyline.services.search import SearchService
     from dutyline.ui.app import DutylineApp
 
-    app = DutylineApp(ctx, SearchService(database_of(ctx), snapshot_dir=ctx.settings.search_dir), mode=mode)
+    app = DutylineApp(
+        ctx,
+        SearchService(database_of(ctx), snapshot_dir=ctx.settings.search_dir, names_dir=ctx.settings.names_dir),
+        mode=mode,
+    )
     try:
         app.run()
     finally:
