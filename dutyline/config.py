@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     lease_seconds: float = Field(default=DEFAULT_LEASE_SECONDS, ge=1, description="claim lease on a queue item")
     lock_wait: float = Field(default=10.0, gt=0, le=600, description="seconds a SQLite write waits for the lock")
     debug: bool = Field(default=False, description="show tracebacks (a developer, on test data only)")
+    audit_anchor: str | None = Field(
+        default=None, description="where `audit anchor` records the head: a file path or `syslog`"
+    )
 
     @property
     def data_dir(self) -> Path:

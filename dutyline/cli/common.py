@@ -20,6 +20,7 @@ from dutyline.domain.policy import Policy, load_policy
 from dutyline.domain.text import shown
 from dutyline.services.context import Context, PermissionDenied, ServiceError, os_login
 from dutyline.store import migrate
+from dutyline.store.audit_repair import restore_audit_triggers
 from dutyline.store.engine import Database, DatabaseError
 from dutyline.store.uow import SqlUnitOfWork
 
@@ -76,6 +77,9 @@ def open_database(
         raise CliError(f"cannot open the database {db.describe()}: {_reason(exc)}") from None
     if note and not quiet:
         print(note, file=sys.stderr)
+    if db.is_sqlite:
+        for name in restore_audit_triggers(db, os_login()):
+            print(f"dutyline: the audit trigger {name} was missing and has been restored (audited)", file=sys.stderr)
     return db
 
 
@@ -88,9 +92,11 @@ def context_for(args: argparse.Namespace, db: Database, policy: Policy) -> Conte
     """The Context for the person at this desk on `db` (teams synced from the policy first)."""
     from dutyline.services.staff import resolve_actor
     from dutyline.services.teams import sync_teams
+    from dutyline.store.identity import may_write
 
     uow = SqlUnitOfWork(db)
-    sync_teams(uow, policy)
+    if may_write(db, "team"):  # a PostgreSQL desk without the right reads the teams, never writes them
+        sync_teams(uow, policy)
     return Context(uow=uow, actor=resolve_actor(uow, desk_login(db)), policy=policy, settings=settings_of(args))
 
 

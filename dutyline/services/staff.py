@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from dutyline.domain.model import Role
 from dutyline.domain.permissions import Action
-from dutyline.domain.pin import hash_pin, pin_matches, pin_problem
+from dutyline.domain.pin import hash_pin, pin_digest, pin_matches, pin_problem
 from dutyline.domain.staff import StaffRecord, leaves_no_admin, roles_text
 from dutyline.domain.text import login_text, one_line
 from dutyline.services.context import Actor, Context, PermissionDenied, ServiceError, utc_now
@@ -56,14 +56,14 @@ def _actor_of(row: StaffRecord) -> Actor:
     return Actor(login=row.login, display_name=row.display_name, roles=row.roles, teams=row.teams, active=row.active)
 
 
-def _info(row: StaffRecord) -> StaffInfo:
+def _info(row: StaffRecord, has_pin: bool) -> StaffInfo:
     return StaffInfo(
         login=row.login,
         display_name=row.display_name,
         roles=tuple(sorted(row.roles, key=list(Role).index)),
         teams=row.teams,
         active=row.active,
-        has_pin=bool(row.pin_hash),
+        has_pin=has_pin,
     )
 
 
@@ -161,8 +161,10 @@ def _staff_change(ctx: Context, login: str, what: str, change: Callable[[Work], 
         bootstrap = not work.staff.count()
         row = change(work)
         _admin_remains(work)
+        if work.staff.per_person_logins():  # the person's own PostgreSQL login follows the record
+            work.staff.sync_login(row.login, row.roles, row.active)
         ctx.audit(work, Action.MANAGE_STAFF, detail=f"{what} staff={login}" + (" bootstrap" if bootstrap else ""))
-        return _info(row)
+        return _info(row, work.staff.pin_states().get(row.login, False))
 
 
 def add_staff(
@@ -191,7 +193,8 @@ def list_staff(ctx: Context) -> list[StaffInfo]:
     """Everyone, active or not, by login (admins review access on joiners, movers and leavers)."""
     ctx.require(Action.MANAGE_STAFF)
     with ctx.uow.read() as work:
-        return [_info(r) for r in work.staff.all()]
+        pins = work.staff.pin_states()
+        return [_info(r, pins.get(r.login, False)) for r in work.staff.all()]
 
 
 def _update(ctx: Context, login: str, what: str, edit: Callable[[StaffRecord], StaffRecord]) -> StaffInfo:
@@ -235,7 +238,7 @@ def set_pin(ctx: Context, login: str, pin: str) -> None:
         row = _get(work, login)
         if not row.active:
             raise ServiceError(f"login '{login}' is disabled; enable it first")
-        work.staff.save(replace(row, pin_hash=hashed))
+        work.staff.set_pin_hash(login, hashed)
         ctx.audit(work, Action.MANAGE_STAFF, detail=f"set_pin staff={login}")
 
 
@@ -249,8 +252,13 @@ def verify_pin(uow: UnitOfWork, login: str, pin: str, *, now: dt.datetime | None
     login = login_text(login)
     desk = socket.gethostname()
     with uow.read() as work:
-        row = work.staff.get(login)
-        recent = work.audit_trail.recent_outcomes(login, Action.LOGIN.value, "unlock", now - UNLOCK_WINDOW)
+        on_server = work.staff.desk_session()
+        if not on_server:
+            row = work.staff.get(login)
+            stored = work.staff.stored_pin_hash(login)
+            recent = work.audit_trail.recent_outcomes(login, Action.LOGIN.value, "unlock", now - UNLOCK_WINDOW)
+    if on_server:
+        return _verify_pin_on_server(uow, login, pin, desk)
     failures = 0
     for outcome in recent:  # consecutive failures since the last good unlock
         if outcome == "ok":
@@ -258,11 +266,11 @@ def verify_pin(uow: UnitOfWork, login: str, pin: str, *, now: dt.datetime | None
         failures += 1
     if row is None or not row.active:
         reason = "unknown login" if row is None else "disabled"
-    elif not row.pin_hash:
+    elif not stored:
         reason = "no pin set"
     elif failures >= MAX_FAILED_UNLOCKS:
         reason = "locked out"
-    elif not pin_matches(pin, row.pin_hash):
+    elif not pin_matches(pin, stored):
         reason = "wrong pin"
     else:
         reason = ""
@@ -279,12 +287,36 @@ def verify_pin(uow: UnitOfWork, login: str, pin: str, *, now: dt.datetime | None
     if not reason:
         assert row is not None
         return _actor_of(row)
+    raise _unlock_refused(reason)
+
+
+def _verify_pin_on_server(uow: UnitOfWork, login: str, pin: str, desk: str) -> Actor:
+    """A PostgreSQL desk: derive the digest from the server-given salt, COMMIT the attempt, then ask.
+
+    A desk may unlock only its own login (the server knows who is connected). The lockout and the audit
+    row are the server's; committing the attempt first means a rolled-back check still counts."""
+    with uow.write() as work:
+        if work.server_pins.session_user() != login:
+            raise NotAuthorised("A desk can only be unlocked by the person signed in to it.")
+        salt = work.server_pins.pin_salt()
+        attempt = work.server_pins.pin_attempt(pin_digest(pin, salt) if salt else "")
+    with uow.write() as work:
+        reason = work.server_pins.pin_check(attempt, desk)
+    if reason:
+        raise _unlock_refused(reason)
+    with uow.read() as work:
+        row = work.staff.get(login)
+    assert row is not None
+    return _actor_of(row)
+
+
+def _unlock_refused(reason: str) -> NotAuthorised:
     if reason == "locked out":
-        raise NotAuthorised(f"Too many wrong PINs: unlocking is paused for {UNLOCK_WINDOW.seconds // 60} minutes.")
+        return NotAuthorised(f"Too many wrong PINs: unlocking is paused for {UNLOCK_WINDOW.seconds // 60} minutes.")
     if reason == "no pin set":
-        raise NotAuthorised("No PIN is set for this login: set one with 'dutyline staff set-pin'.")
+        return NotAuthorised("No PIN is set for this login: set one with 'dutyline staff set-pin'.")
     # Never repeat the login: a PIN typed into the login box by mistake would be shown on screen.
-    raise NotAuthorised(
+    return NotAuthorised(
         "That PIN is not right for this login."
         if reason == "wrong pin"
         else "That login is not an active dutyline user: check it, then type your PIN."
@@ -306,7 +338,7 @@ def ensure_demo_staff(uow: UnitOfWork, login: str, *, now: dt.datetime | None = 
             and row.active
             and row.roles == roles
             and row.teams == teams
-            and pin_matches(DEMO_PIN, row.pin_hash)
+            and pin_matches(DEMO_PIN, work.staff.stored_pin_hash(login))
         ):
             return
         record = StaffRecord(
@@ -321,6 +353,7 @@ def ensure_demo_staff(uow: UnitOfWork, login: str, *, now: dt.datetime | None = 
             work.staff.add(record)
         else:
             work.staff.save(record)
+        work.staff.set_pin_hash(login, record.pin_hash)
         work.audit(
             AuditEntry(
                 login=login,

@@ -1,7 +1,17 @@
-"""Append-only, hash-chained audit rows (docs/PRIVACY.md, C6 and C7).
+"""Append-only, hash-chained audit rows (docs/PRIVACY.md, C6 and C7; docs/security.md).
 
-Each row's hash covers its own fields and the previous row's hash, so editing, deleting, reordering or
-(with an exported head hash) truncating rows is detectable. Rows hold ids and codes, never content.
+Each row's hash covers its own fields, its gapless sequence number and the previous row's hash, so editing,
+deleting, reordering or inserting rows is detectable; the one-row `audit_head` table remembers the last
+(sequence, hash), so rows cut off the end, or a trail emptied outright, are detectable too. Rows hold ids
+and codes, never content.
+
+Who computes the chain: on PostgreSQL the SERVER does. A trigger owned by the schema owner stamps every
+row with `session_user`, the server clock, the next sequence number and the hash, under a row lock on
+`audit_head` that no desk role can touch (store.pg_audit_sql); the client supplies only the action, ids
+and counts. On SQLite (one person's desk, the 0600 file is the boundary) the client computes the same
+hash, and triggers refuse a row that does not follow the head.
+
+`row_hash` (format v1) is kept for rows written before schema 0002, which have no sequence number.
 """
 
 from __future__ import annotations
@@ -11,15 +21,15 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from dutyline.store.tables import AuditEvent, utcnow
+from dutyline.domain.text import login_text
+from dutyline.store.tables import AuditEvent, AuditHead, utcnow
 
 GENESIS = "0" * 64
-_PG_LOCK_KEY = 0x6475747931  # "duty1": serialises chain appends across desks
 
 
 @dataclass(frozen=True)
@@ -36,20 +46,10 @@ class AuditEntry:
     detail: str = ""
 
 
-class AuditRow(NamedTuple):
-    """A stored, chained audit row."""
-
-    id: int
-    ts: dt.datetime
-    login: str
-    role: str
-    desk: str
-    action: str
-    case_id: int | None
-    outcome: str
-    detail: str
-    prev_hash: str
-    hash: str
+def _ts_text(ts: dt.datetime) -> str:
+    if ts.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
+        ts = ts.replace(tzinfo=dt.UTC)
+    return ts.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def row_hash(
@@ -63,25 +63,46 @@ def row_hash(
     outcome: str,
     detail: str,
 ) -> str:
-    """SHA-256 over a canonical JSON of the row's fields and the previous hash."""
-    if ts.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
-        ts = ts.replace(tzinfo=dt.UTC)
+    """Format v1 (rows without a sequence number): SHA-256 over a canonical JSON of the fields."""
     body = json.dumps(
-        [
-            prev_hash,
-            ts.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            login,
-            role,
-            desk,
-            action,
-            case_id,
-            outcome,
-            detail,
-        ],
+        [prev_hash, _ts_text(ts), login, role, desk, action, case_id, outcome, detail],
         separators=(",", ":"),
         ensure_ascii=True,
     )
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def row_hash_v2(
+    prev_hash: str,
+    seq: int,
+    ts: dt.datetime,
+    login: str,
+    role: str,
+    desk: str,
+    action: str,
+    case_id: int | None,
+    outcome: str,
+    detail: str,
+) -> str:
+    """Format v2: SHA-256 over `v2|prev|seq|time|hex(login)|hex(role)|…`.
+
+    Text fields are hex-encoded UTF-8 so the body is unambiguous and the PostgreSQL trigger builds exactly
+    the same bytes (`encode(convert_to(x, 'UTF8'), 'hex')`) as this function does.
+    """
+    parts = [
+        "v2",
+        prev_hash,
+        str(seq),
+        _ts_text(ts),
+        login.encode().hex(),
+        role.encode().hex(),
+        desk.encode().hex(),
+        action.encode().hex(),
+        "" if case_id is None else str(case_id),
+        outcome.encode().hex(),
+        detail.encode().hex(),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def append(
@@ -95,31 +116,26 @@ def append(
     outcome: str = "ok",
     detail: str = "",
     ts: dt.datetime | None = None,
-) -> AuditEvent:
-    """Add one chained row inside the caller's write transaction."""
+) -> None:
+    """Add one chained row inside the caller's write transaction.
+
+    PostgreSQL: the server's trigger overwrites the chain fields (and, for a desk login, who and when);
+    the placeholders below only satisfy the column list. SQLite: computed here from the head row."""
+    login, detail = login_text(login), detail[:200]
+    role, desk, action, outcome = role[:200], desk[:200], action[:64], outcome[:32]
+    ts = ts or utcnow()
+    values = dict(login=login, role=role, desk=desk, action=action, case_id=case_id, outcome=outcome, detail=detail)
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or GENESIS
-    ts = (ts or utcnow()).replace(microsecond=(ts or utcnow()).microsecond)
-    event = AuditEvent(
-        ts=ts,
-        login=login,
-        role=role,
-        desk=desk,
-        action=action,
-        case_id=case_id,
-        outcome=outcome,
-        detail=detail[:200],
-        prev_hash=prev,
-    )
-    event.hash = row_hash(prev, ts, login, role, desk, action, case_id, outcome, event.detail)
-    session.add(event)
-    session.flush()
-    return event
+        session.execute(insert(AuditEvent).values(ts=ts, prev_hash="", hash="", **values))
+        return
+    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    prev, seq = (head.hash, head.seq + 1) if head is not None else (GENESIS, 1)
+    digest = row_hash_v2(prev, seq, ts, login, role, desk, action, case_id, outcome, detail)
+    session.execute(insert(AuditEvent).values(ts=ts, prev_hash=prev, hash=digest, seq=seq, **values))
 
 
-def append_entry(session: Session, entry: AuditEntry) -> AuditEvent:
-    return append(
+def append_entry(session: Session, entry: AuditEntry) -> None:
+    append(
         session,
         login=entry.login,
         role=entry.role,
@@ -132,7 +148,7 @@ def append_entry(session: Session, entry: AuditEntry) -> AuditEvent:
     )
 
 
-_COLS = (
+_EXPORT_COLS = (
     AuditEvent.id,
     AuditEvent.ts,
     AuditEvent.login,
@@ -148,29 +164,29 @@ _COLS = (
 
 
 class AuditTrail:
-    """Reading the chain: for `audit verify`/`export` and the PIN lock-out count."""
+    """Reading the trail: the export's rows and head, and the PIN lock-out count."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def rows(self, *, since: dt.datetime | None = None, up_to_id: int | None = None) -> Iterator[AuditRow]:
-        """Rows in id order, streamed in batches (the trail grows without bound)."""
-        stmt = select(*_COLS).order_by(AuditEvent.id)
-        if since is not None:
-            stmt = stmt.where(AuditEvent.ts >= since)
-        if up_to_id is not None:
-            stmt = stmt.where(AuditEvent.id <= up_to_id)
-        result = self._session.execute(stmt.execution_options(yield_per=5000))
+    def export_rows(self, *, since: dt.datetime, up_to_id: int) -> Iterator[Any]:
+        """Rows from `since` up to `up_to_id`, in id order, streamed in batches (the trail grows without bound)."""
+        result = self._session.execute(
+            select(*_EXPORT_COLS)
+            .where(AuditEvent.ts >= since, AuditEvent.id <= up_to_id)
+            .order_by(AuditEvent.id)
+            .execution_options(yield_per=5000)
+        )
         try:
-            for r in result:
-                yield AuditRow(*r)
+            yield from result
         finally:
             result.close()
 
-    def head(self) -> tuple[int, str]:
+    def newest(self) -> tuple[int, str]:
         """(id, hash) of the newest row; (0, GENESIS) when the trail is empty."""
-        row = self._session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-        first = row.first()
+        first = self._session.execute(
+            select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+        ).first()
         return (0, GENESIS) if first is None else (int(first[0]), str(first[1]))
 
     def recent_outcomes(self, login: str, action: str, detail_prefix: str, since: dt.datetime) -> list[str]:

@@ -8,11 +8,14 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from dutyline.domain.model import Role
 from dutyline.domain.staff import StaffRecord, parse_roles, roles_text
+from dutyline.store import pg_logins
 from dutyline.store.tables import Staff, Team
 
 #: (name, inbox, area) of a team, as the policy gives them.
@@ -35,7 +38,30 @@ class StaffRepository(ABC):
 
     @abstractmethod
     def save(self, record: StaffRecord) -> None:
-        """Replace the record with the same login."""
+        """Replace the name, roles, teams and active flag of the record with the same login (never its PIN:
+        that goes through `set_pin_hash`)."""
+
+    @abstractmethod
+    def pin_states(self) -> dict[str, bool]:
+        """login -> has a PIN, without reading any hash."""
+
+    @abstractmethod
+    def stored_pin_hash(self, login: str) -> str:
+        """The PIN hash itself ('' when none): SQLite and the schema owner only."""
+
+    @abstractmethod
+    def set_pin_hash(self, login: str, hashed: str) -> None: ...
+
+    @abstractmethod
+    def desk_session(self) -> bool:
+        """True on PostgreSQL when connected as a desk login: PINs are then checked by the server."""
+
+    @abstractmethod
+    def per_person_logins(self) -> bool:
+        """True when each person has their own PostgreSQL login that must follow their staff record."""
+
+    @abstractmethod
+    def sync_login(self, login: str, roles: Iterable[Role], active: bool) -> None: ...
 
 
 class TeamRepository(ABC):
@@ -59,12 +85,12 @@ def _record(row: Staff) -> StaffRecord:
 
 
 def _values(record: StaffRecord) -> dict[str, object]:
+    """The columns a staff change writes (the PIN hash has its own guarded path)."""
     return {
         "display_name": record.display_name,
         "roles": roles_text(record.roles),
         "teams": ",".join(record.teams),
         "active": record.active,
-        "pin_hash": record.pin_hash,
     }
 
 
@@ -83,7 +109,7 @@ class SqlStaffRepository(StaffRepository):
         return [_record(r) for r in self._session.scalars(select(Staff).order_by(Staff.login))]
 
     def add(self, record: StaffRecord) -> None:
-        self._session.execute(insert(Staff).values(login=record.login, **_values(record)))
+        self._session.execute(insert(Staff).values(login=record.login, pin_hash="", **_values(record)))
 
     def save(self, record: StaffRecord) -> None:
         self._session.execute(
@@ -92,6 +118,43 @@ class SqlStaffRepository(StaffRepository):
             .values(**_values(record))
             .execution_options(synchronize_session=False)
         )
+
+    def pin_states(self) -> dict[str, bool]:
+        return pg_logins.pin_states(self._session)
+
+    def stored_pin_hash(self, login: str) -> str:
+        return pg_logins.stored_pin_hash(self._session, login)
+
+    def set_pin_hash(self, login: str, hashed: str) -> None:
+        pg_logins.set_pin_hash(self._session, login, hashed)
+
+    def desk_session(self) -> bool:
+        return pg_logins.desk_session(self._session)
+
+    def per_person_logins(self) -> bool:
+        return pg_logins.per_person(self._session)
+
+    def sync_login(self, login: str, roles: Iterable[Role], active: bool) -> None:
+        pg_logins.sync_login(self._session, login, roles, active)
+
+
+class ServerPins:
+    """A PostgreSQL desk's PIN check, done by the server (salt, a committed attempt, the verdict)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def session_user(self) -> str | None:
+        return self._session.execute(select(func.session_user())).scalar()
+
+    def pin_salt(self) -> str | None:
+        return pg_logins.pin_salt(self._session)
+
+    def pin_attempt(self, digest: str) -> int:
+        return pg_logins.pin_attempt(self._session, digest)
+
+    def pin_check(self, attempt: int, desk: str) -> str:
+        return pg_logins.pin_check(self._session, attempt, desk)
 
 
 class SqlTeamRepository(TeamRepository):

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from dutyline.store import audit as audit_rows
 from dutyline.store import (
+    audit_check,
     calls_repo,
     case_writer,
     cases_repo,
@@ -55,7 +56,13 @@ from dutyline.store import (
 from dutyline.store.audit import AuditEntry, AuditTrail
 from dutyline.store.engine import Database, is_transient
 from dutyline.store.retention_repo import RetentionRecords
-from dutyline.store.staff_repo import SqlStaffRepository, SqlTeamRepository, StaffRepository, TeamRepository
+from dutyline.store.staff_repo import (
+    ServerPins,
+    SqlStaffRepository,
+    SqlTeamRepository,
+    StaffRepository,
+    TeamRepository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +143,16 @@ class QueueRepository(_SessionBound):
     escalate_overdue = _Bind(queue_repo.escalate_overdue)
     log_return_call = _Bind(queue_repo.log_return_call)
     notify = _Bind(queue_repo.notify)
+
+
+class AuditChecks(_SessionBound):
+    """What `audit verify` reads: the chain, its head record, triggers and grants (see store.audit_check)."""
+
+    chain_rows = _Bind(audit_check.chain_rows)
+    head = _Bind(audit_check.head)
+    activity = _Bind(audit_check.activity)
+    trigger_findings = _Bind(audit_check.trigger_findings)
+    grant_findings = _Bind(audit_check.grant_findings)
 
 
 class VersionedRecords(_SessionBound):
@@ -238,6 +255,7 @@ class Work(ABC):
 
     staff: StaffRepository
     teams: TeamRepository
+    server_pins: ServerPins
     cases: CaseRepository
     calls: CallRepository
     queue: QueueRepository
@@ -251,6 +269,7 @@ class Work(ABC):
     promise_figures: PromiseFigures
     call_figures: CallFigures
     audit_trail: AuditTrail
+    audit_checks: AuditChecks
 
     @abstractmethod
     def audit(self, entry: AuditEntry) -> None:
@@ -316,6 +335,7 @@ class SqlWork(Work):
         self._session = session
         self.staff = SqlStaffRepository(session)
         self.teams = SqlTeamRepository(session)
+        self.server_pins = ServerPins(session)
         self.cases = CaseRepository(session)
         self.calls = CallRepository(session)
         self.queue = QueueRepository(session)
@@ -329,6 +349,7 @@ class SqlWork(Work):
         self.promise_figures = PromiseFigures(session)
         self.call_figures = CallFigures(session)
         self.audit_trail = AuditTrail(session)
+        self.audit_checks = AuditChecks(session)
 
     def audit(self, entry: AuditEntry) -> None:
         audit_rows.append_entry(self._session, entry)

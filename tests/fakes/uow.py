@@ -8,10 +8,12 @@ tested on a real database instead.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from typing import TypeVar
 
+from dutyline.domain.model import Role
 from dutyline.domain.staff import StaffRecord
 from dutyline.store.audit import AuditEntry
 from dutyline.store.staff_repo import StaffRepository, TeamDetails, TeamRepository
@@ -39,7 +41,27 @@ class FakeStaff(StaffRepository):
 
     def save(self, record: StaffRecord) -> None:
         if record.login in self.rows:
-            self.rows[record.login] = record
+            self.rows[record.login] = replace(record, pin_hash=self.rows[record.login].pin_hash)
+
+    def pin_states(self) -> dict[str, bool]:
+        return {login: bool(r.pin_hash) for login, r in self.rows.items()}
+
+    def stored_pin_hash(self, login: str) -> str:
+        row = self.rows.get(login)
+        return "" if row is None else row.pin_hash
+
+    def set_pin_hash(self, login: str, hashed: str) -> None:
+        if login in self.rows:
+            self.rows[login] = replace(self.rows[login], pin_hash=hashed)
+
+    def desk_session(self) -> bool:
+        return False  # like SQLite: one person's store, PINs checked here
+
+    def per_person_logins(self) -> bool:
+        return False
+
+    def sync_login(self, login: str, roles: Iterable[Role], active: bool) -> None:
+        raise AssertionError("no per-person database logins in memory")
 
 
 class FakeTeams(TeamRepository):
