@@ -48,7 +48,7 @@ from search_eval import HELD_OUT_KINDS, Population, Query, make_queries  # noqa:
 from search_people import case_rows, generate  # noqa: E402
 from search_setup import drop_postgres, write_postgres, write_sqlite  # noqa: E402
 
-from dutyline.domain.search import IndexBuilder, SearchIndex, lexicon  # noqa: E402
+from dutyline.domain.search import IndexBuilder, UpdatableIndex, lexicon  # noqa: E402
 
 TODAY = dt.date(2026, 11, 23)
 CHUNK = 50_000
@@ -74,7 +74,7 @@ def score_run(kinds: list[str], expected: list[str], got: list[list[str]]) -> di
     return out
 
 
-def build_index(cases: list[tuple], contacts: list[tuple]) -> SearchIndex:
+def build_index(cases: list[tuple], contacts: list[tuple]) -> UpdatableIndex:
     builder = IndexBuilder()
     for i in range(0, len(cases), CHUNK):
         builder.add_cases(cases[i : i + CHUNK])
@@ -83,7 +83,7 @@ def build_index(cases: list[tuple], contacts: list[tuple]) -> SearchIndex:
     return builder.build()
 
 
-def run_queries(index: SearchIndex, texts: list[str], lat: list[float] | None = None) -> list[list[str]]:
+def run_queries(index: UpdatableIndex, texts: list[str], lat: list[float] | None = None) -> list[list[str]]:
     got: list[list[str]] = []
     for text in texts:
         t = time.perf_counter()
@@ -108,7 +108,7 @@ def naive(choices: list[str], refs: list[str], texts: list[str], lat: list[float
     return got
 
 
-def held_out(index: SearchIndex, queries: list[Query], folds: int) -> dict[str, dict[str, float]]:
+def held_out(index: UpdatableIndex, queries: list[Query], folds: int) -> dict[str, dict[str, float]]:
     """Nickname and heard-spelling queries, each run with its own pair removed from the engine's tables.
 
     The pairs are split into `folds` folds; for fold k the engine's lexicon loses every link between the

@@ -35,7 +35,7 @@ Definitions:
 
 def _definitions() -> str:
     from dutyline.domain.quality.report import DEFINITIONS as QUALITY
-    from dutyline.domain.reports.calls import DEFINITIONS as CALLS
+    from dutyline.domain.reports.call_figures import DEFINITIONS as CALLS
     from dutyline.domain.reports.promises import DEFINITIONS as PROMISES
 
     lines = [f"  promises.{k}: {v}" for k, v in PROMISES.items()]

@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from dutyline.cli.common import cli_errors, database_of, open_context
-from dutyline.domain.search import SearchHit, SearchResults
+from dutyline.domain.search import RESULTS_CLI_DEFAULT, RESULTS_MAX, SearchHit, SearchResults
 from dutyline.domain.text import sanitize
 
 HELP = "find cases by name, nickname, date of birth, phone, postcode, reference or school"
@@ -38,7 +38,13 @@ def register(subparsers: Any) -> None:
         "search", help=HELP, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     p.add_argument("query", metavar="QUERY", help='what the caller said, or "-" to read queries from stdin')
-    p.add_argument("--limit", type=int, default=10, metavar="N", help="most results per query (default 10)")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=RESULTS_CLI_DEFAULT,
+        metavar="N",
+        help=f"most results per query (default {RESULTS_CLI_DEFAULT}, at most {RESULTS_MAX})",
+    )
     p.add_argument(
         "--json",
         action="store_true",
@@ -100,7 +106,7 @@ def _table(hits: list[SearchHit]) -> str:
 def run(args: argparse.Namespace) -> int:
     from dutyline.services.search import SearchService
 
-    limit = max(1, min(int(args.limit), 200))
+    limit = max(1, min(int(args.limit), RESULTS_MAX))
     ctx = open_context(args, quiet=True)
     try:
         service = SearchService(

@@ -13,9 +13,6 @@ import datetime as dt
 import random
 import zlib
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from dutyline.demo.history import HANDLERS, OFFICERS, REVIEWERS, history
 from dutyline.domain.calendar import LONDON
 from dutyline.domain.model import Role
@@ -24,11 +21,7 @@ from dutyline.domain.policy import Policy
 from dutyline.domain.quality.scorecard import AnswerType, Scorecard, score_review
 from dutyline.services.context import Context
 from dutyline.services.quality import auto_answers, sample
-from dutyline.store import quality_repo
-from dutyline.store.history_writer import write_day
-from dutyline.store.tables import Case, Staff
-from dutyline.store.tables_quality import QaItem, QaSample
-from dutyline.store.uow import SqlWork, sql_database
+from dutyline.store.uow import Work
 
 REVIEW_MONTHS = 3
 
@@ -39,32 +32,23 @@ def seed_staff(ctx: Context) -> int:
     people += [(o, Role.DUTY_OFFICER.value, team) for team, logins in OFFICERS.items() for o in logins]
     people += [(r, Role.QUALITY_REVIEWER.value, "") for r in REVIEWERS]
 
-    def tx(s: Session) -> int:
-        have = set(s.scalars(select(Staff.login)))
-        made = 0
-        for login, role, team in people:
-            if login not in have:
-                s.add(Staff(login=login, display_name=login.replace(".", " ").title(), roles=role, teams=team))
-                made += 1
-        return made
-
-    return sql_database(ctx.uow).run_write(tx)
+    return ctx.uow.run(lambda work: work.history.add_missing_staff(people))
 
 
 def seed_history(ctx: Context, policy: Policy, seed: int, *, days: int = 365, calls_per_day: float = 80.0) -> int:
     """A year of calls, callbacks and hand-offs ending yesterday; returns the number of calls."""
     ctx.require(Action.IMPORT)
-    with sql_database(ctx.uow).read() as s:
-        rows = list(s.execute(select(Case.id, Case.district).order_by(Case.id)))
+    with ctx.uow.read() as work:
+        rows = work.history.case_districts()
     cases = []
     for case_id, district in rows:
         area = next((a for a in policy.areas.values() if district in {d.value for d in a.districts}), None)
         cases.append((int(case_id), area.review_team if area else "front_door"))
     total = 0
-    with sql_database(ctx.uow).write() as s:
+    with ctx.uow.write() as work:
         for day in history(policy, cases, now=ctx.now(), days=days, calls_per_day=calls_per_day, seed=seed):
-            total += write_day(s, day.calls, day.callbacks, day.handoffs)[0]
-        ctx.audit(SqlWork(s), Action.IMPORT, detail=f"demo history calls:{total}")
+            total += work.history.write_day(day.calls, day.callbacks, day.handoffs)[0]
+        ctx.audit(work, Action.IMPORT, detail=f"demo history calls:{total}")
     return total
 
 
@@ -105,22 +89,20 @@ def seed_reviews(ctx: Context, policy: Policy, seed: int) -> int:
     rng = random.Random(seed * 31 + 5)
     now = ctx.now()
     months = _months(now)
-    with sql_database(ctx.uow).read() as s:
-        done = set(s.scalars(select(QaSample.period)))
+    with ctx.uow.read() as work:
+        done = work.history.sampled_periods()
     for i, month in enumerate(months):
         if month not in done:
             sample(ctx, month, seed=seed + i)
 
-    def tx(s: Session) -> int:
+    def tx(work: Work) -> int:
         made = 0
-        rows = s.execute(
-            select(QaItem, QaSample.period).join(QaSample, QaSample.id == QaItem.sample_id).order_by(QaItem.id)
-        )
-        for item, period in list(rows):
+        for item in work.history.sampled_items():
+            period = item.period
             newest = period == months[-1]
             if item.reviewer is None or (newest and rng.random() < 0.25):
                 continue
-            record = quality_repo.call_record(s, item.kind, item.ref_id, dt.timedelta(days=16))
+            record = work.quality.call_record(item.kind, item.ref_id, dt.timedelta(days=16))
             if record is None:
                 continue
             auto = auto_answers(ctx, card, record, now)
@@ -132,8 +114,7 @@ def seed_reviews(ctx: Context, policy: Policy, seed: int) -> int:
             )
             when = min(when, now - dt.timedelta(hours=1))
             full = {**first, **auto}
-            rid = quality_repo.insert_review(
-                s,
+            rid = work.quality.insert_review(
                 qa_item_id=item.id,
                 reviewer=item.reviewer,
                 blind=False,
@@ -147,8 +128,7 @@ def seed_reviews(ctx: Context, policy: Policy, seed: int) -> int:
             made += 1
             if item.second_reviewer:
                 second = {**_blind(card, first, rng), **auto}
-                quality_repo.insert_review(
-                    s,
+                work.quality.insert_review(
                     qa_item_id=item.id,
                     reviewer=item.second_reviewer,
                     blind=True,
@@ -161,15 +141,14 @@ def seed_reviews(ctx: Context, policy: Policy, seed: int) -> int:
                 )
                 made += 1
             if made % 97 == 0:
-                quality_repo.set_review(
-                    s,
+                work.quality.set_review(
                     rid,
                     "current",
                     status="disputed",
                     disputed_at=when + dt.timedelta(days=1),
                     dispute_reason="The caller had been verified on the earlier call the same morning.",
                 )
-        ctx.audit(SqlWork(s), Action.QA_REVIEW, detail=f"demo reviews:{made}")
+        ctx.audit(work, Action.QA_REVIEW, detail=f"demo reviews:{made}")
         return made
 
-    return sql_database(ctx.uow).run_write(tx)
+    return ctx.uow.run(tx)

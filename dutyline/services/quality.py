@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy.orm import Session
-
 from dutyline.domain.calendar import add_working_days, local_date, working_days_between
 from dutyline.domain.model import Frozen, Reason
 from dutyline.domain.permissions import Action
@@ -30,9 +28,8 @@ from dutyline.domain.reports.period import local_midnight
 from dutyline.domain.routing import callback_due
 from dutyline.domain.text import one_line
 from dutyline.services.context import Context, ServiceError
-from dutyline.store import quality_repo as repo
 from dutyline.store.tables_quality import QaItem
-from dutyline.store.uow import SqlWork, sql_database
+from dutyline.store.uow import Work
 
 #: How far after a call the record's "what happened next" looks.
 LATER_CALLS = dt.timedelta(days=16)
@@ -66,10 +63,10 @@ def candidates(ctx: Context, first: dt.date, after: dt.date, q: QualitySettings)
     """Calls per handler and returned callbacks per officer in the month, with their targeting rules."""
     start, end = local_midnight(first), local_midnight(after)
     out: list[Candidate] = []
-    with sql_database(ctx.uow).read() as s:
-        calls = repo.call_candidates(s, start=start, end=end, lookahead=dt.timedelta(days=10))
-        returned = repo.returned_callbacks(s, start=start, end=end)
-        broken = repo.broken_callbacks(s, start=start, end=end, now=ctx.now())
+    with ctx.uow.read() as work:
+        calls = work.quality.call_candidates(start=start, end=end, lookahead=dt.timedelta(days=10))
+        returned = work.quality.returned_callbacks(start=start, end=end)
+        broken = work.quality.broken_callbacks(start=start, end=end, now=ctx.now())
     for call_id, who, safeguarding, began, nxt in calls:
         rules: list[Rule] = []
         if safeguarding:
@@ -98,9 +95,9 @@ def sample(ctx: Context, period: str, *, per_person: int | None = None, seed: in
     if n < 1 or n > 200:
         raise ServiceError("--per-person must be between 1 and 200.")
     seed = secrets.randbelow(2**31 - 1) if seed is None else int(seed)
-    with sql_database(ctx.uow).read() as s:
-        existing = repo.sample_for(s, label)
-        people = repo.reviewers(s, q.reviewer_roles)
+    with ctx.uow.read() as work:
+        existing = work.quality.sample_for(label)
+        people = work.quality.reviewers(q.reviewer_roles)
     if existing is not None:
         raise ServiceError(f"A sample for {label} was already drawn by {existing[2]} with seed {existing[1]}.")
     picked = draw(
@@ -108,9 +105,8 @@ def sample(ctx: Context, period: str, *, per_person: int | None = None, seed: in
     )
     now = ctx.now()
 
-    def tx(session: Session) -> None:
-        repo.insert_sample(
-            session,
+    def tx(work: Work) -> None:
+        work.quality.insert_sample(
             period=label,
             seed=seed,
             per_person=n,
@@ -124,21 +120,21 @@ def sample(ctx: Context, period: str, *, per_person: int | None = None, seed: in
         unassigned = sum(p.reviewer is None for p in picked)
         seconds = sum(p.second_reviewer is not None for p in picked)
         ctx.audit(
-            SqlWork(session),
+            work,
             Action.QA_SAMPLE,
             detail=f"period:{label} seed:{seed} items:{len(picked)} targeted:{targeted} "
             f"second:{seconds} unassigned:{unassigned}",
         )
 
-    sql_database(ctx.uow).run_write(tx)
+    ctx.uow.run(tx)
     return SampleResult(period=label, seed=seed, per_person=n, items=picked)
 
 
 def review_queue(ctx: Context) -> list[QueueEntry]:
     """The items waiting for this reviewer."""
     ctx.require(Action.QA_REVIEW)
-    with sql_database(ctx.uow).read() as s:
-        return repo.queue_for(s, ctx.actor.login)
+    with ctx.uow.read() as work:
+        return work.quality.queue_for(ctx.actor.login)
 
 
 class ReviewForm(Frozen):
@@ -184,15 +180,15 @@ def open_item(ctx: Context, qa_item_id: int) -> ReviewForm:
     """The read-only call record, the scorecard and the Timely answers the data gives (audited read)."""
     ctx.require(Action.QA_REVIEW)
     q = settings(ctx)
-    with sql_database(ctx.uow).read() as s:
-        item = _assigned(ctx, repo.item_row(s, qa_item_id))
+    with ctx.uow.read() as work:
+        item = _assigned(ctx, work.quality.item_row(qa_item_id))
         kind, ref, person, why, blind = item.kind, item.ref_id, item.person, item.why, item.reviewer != ctx.actor.login
-        record = repo.call_record(s, kind, ref, LATER_CALLS)
-        period = repo.sample_period(s, item.sample_id)
+        record = work.quality.call_record(kind, ref, LATER_CALLS)
+        period = work.quality.sample_period(item.sample_id)
     if record is None:
         raise ServiceError(f"The {kind} {ref} is no longer in the database (erased under retention).")
-    with sql_database(ctx.uow).write() as s:
-        ctx.audit(SqlWork(s), Action.QA_REVIEW, detail=f"open qa_item:{qa_item_id} {kind}:{ref}")
+    with ctx.uow.write() as work:
+        ctx.audit(work, Action.QA_REVIEW, detail=f"open qa_item:{qa_item_id} {kind}:{ref}")
     entry = QueueEntry(qa_item_id=qa_item_id, item=f"{kind}:{ref}", person=person, why=why, period=period, blind=blind)
     card = q.scorecard
     return ReviewForm(entry=entry, record=record, scorecard=card, auto=auto_answers(ctx, card, record, ctx.now()))
@@ -210,11 +206,10 @@ def save_review(ctx: Context, qa_item_id: int, answers: dict[str, str], comment:
     comment = one_line(comment)[:2000]
     login, now = ctx.actor.login, ctx.now()
 
-    def tx(session: Session) -> int:
-        if repo.reviewed_by(session, qa_item_id, login):
+    def tx(work: Work) -> int:
+        if work.quality.reviewed_by(qa_item_id, login):
             raise ServiceError("You have already reviewed this item.")
-        rid = repo.insert_review(
-            session,
+        rid = work.quality.insert_review(
             qa_item_id=qa_item_id,
             reviewer=login,
             blind=form.entry.blind,
@@ -226,41 +221,41 @@ def save_review(ctx: Context, qa_item_id: int, answers: dict[str, str], comment:
             now=now,
         )
         ctx.audit(
-            SqlWork(session),
+            work,
             Action.QA_REVIEW,
             detail=f"qa_item:{qa_item_id} review:{rid} passed:{int(score.passed)} blind:{int(form.entry.blind)}",
         )
         return rid
 
-    return sql_database(ctx.uow).run_write(tx)
+    return ctx.uow.run(tx)
 
 
 def my_reviews(ctx: Context) -> list[ReviewView]:
     """Reviews of the actor's own work, newest first, superseded versions included and marked."""
     ctx.require(Action.QA_MY_REVIEWS)
-    with sql_database(ctx.uow).read() as s:
-        rows = repo.reviews_of_person(s, ctx.actor.login)
-    with sql_database(ctx.uow).write() as s:
-        ctx.audit(SqlWork(s), Action.QA_MY_REVIEWS, detail=f"reviews:{len(rows)}")
+    with ctx.uow.read() as work:
+        rows = work.quality.reviews_of_person(ctx.actor.login)
+    with ctx.uow.write() as work:
+        ctx.audit(work, Action.QA_MY_REVIEWS, detail=f"reviews:{len(rows)}")
     return rows
 
 
 def _own_review(ctx: Context, review_id: int, action: Action) -> ReviewView:
     ctx.require(action)
-    with sql_database(ctx.uow).read() as s:
-        review = repo.review_by_id(s, review_id)
+    with ctx.uow.read() as work:
+        review = work.quality.review_by_id(review_id)
     if review is None or review.person != ctx.actor.login or review.blind:
         raise ServiceError("That is not a review of your work.")
     return review
 
 
 def _change(ctx: Context, review_id: int, action: Action, expect: str, detail: str, **values: object) -> None:
-    def tx(session: Session) -> None:
-        if not repo.set_review(session, review_id, expect, **values):
+    def tx(work: Work) -> None:
+        if not work.quality.set_review(review_id, expect, **values):
             raise ServiceError("That review has changed since you opened it; reload and try again.")
-        ctx.audit(SqlWork(session), action, detail=detail)
+        ctx.audit(work, action, detail=detail)
 
-    sql_database(ctx.uow).run_write(tx)
+    ctx.uow.run(tx)
 
 
 def acknowledge(ctx: Context, review_id: int) -> None:
@@ -298,8 +293,8 @@ def dispute(ctx: Context, review_id: int, reason: str) -> None:
 def disputes(ctx: Context) -> list[ReviewView]:
     """Open disputes this actor may resolve (not their own review, not their own work)."""
     ctx.require(Action.QA_RESOLVE)
-    with sql_database(ctx.uow).read() as s:
-        rows = repo.open_disputes(s)
+    with ctx.uow.read() as work:
+        rows = work.quality.open_disputes()
     me = ctx.actor.login
     return [r for r in rows if me not in (r.reviewer, r.person)]
 
@@ -314,8 +309,8 @@ def resolve(ctx: Context, review_id: int, note: str, answers: dict[str, str] | N
     note = one_line(note)[:1000]
     if not note:
         raise ServiceError("Write a resolution note: the person reviewed reads it.")
-    with sql_database(ctx.uow).read() as s:
-        review = repo.review_by_id(s, review_id)
+    with ctx.uow.read() as work:
+        review = work.quality.review_by_id(review_id)
     me = ctx.actor.login
     if review is None or review.status != "disputed":
         raise ServiceError("That review is not in dispute.")
@@ -344,9 +339,8 @@ def resolve(ctx: Context, review_id: int, note: str, answers: dict[str, str] | N
     full = {**manual, **auto}
     score = score_review(card, full)
 
-    def tx(session: Session) -> int:
-        new_id = repo.insert_review(
-            session,
+    def tx(work: Work) -> int:
+        new_id = work.quality.insert_review(
             qa_item_id=review.qa_item_id,
             reviewer=me,
             blind=False,
@@ -358,8 +352,7 @@ def resolve(ctx: Context, review_id: int, note: str, answers: dict[str, str] | N
             now=now,
             supersedes=review_id,
         )
-        ok = repo.set_review(
-            session,
+        ok = work.quality.set_review(
             review_id,
             "disputed",
             status="superseded",
@@ -370,7 +363,7 @@ def resolve(ctx: Context, review_id: int, note: str, answers: dict[str, str] | N
         )
         if not ok:
             raise ServiceError("Someone else resolved that dispute first.")
-        ctx.audit(SqlWork(session), Action.QA_RESOLVE, detail=f"rescore review:{review_id} new:{new_id}")
+        ctx.audit(work, Action.QA_RESOLVE, detail=f"rescore review:{review_id} new:{new_id}")
         return new_id
 
-    return sql_database(ctx.uow).run_write(tx)
+    return ctx.uow.run(tx)

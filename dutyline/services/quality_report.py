@@ -12,9 +12,6 @@ from dutyline.domain.reports.period import Period, week_boundaries, week_starts
 from dutyline.services.context import Context
 from dutyline.services.quality import settings
 from dutyline.services.reports import ALL, TREND_WEEKS, _teams
-from dutyline.store import quality_report_repo as repo
-from dutyline.store import reports_repo
-from dutyline.store.uow import SqlWork, sql_database
 
 
 def report(ctx: Context, period: Period, team: str | None = None, *, audit: bool = True) -> qr.QualityReport:
@@ -25,12 +22,12 @@ def report(ctx: Context, period: Period, team: str | None = None, *, audit: bool
     now = ctx.now()
     weeks = week_starts(period.last, TREND_WEEKS)
     bounds = week_boundaries(period.last, TREND_WEEKS)
-    with sql_database(ctx.uow).read() as s:
-        groups = repo.review_groups(s, start=period.start, end=period.end, teams=teams)
-        answers = repo.answer_counts(s, start=period.start, end=period.end, teams=teams)
-        paired = repo.paired_answers(s, start=period.start, end=period.end, teams=teams)
-        weekly = repo.weekly_passes(s, boundaries=bounds, teams=teams)
-        on_time = reports_repo.trend_groups(s, boundaries=bounds, now=now, teams=teams)
+    with ctx.uow.read() as work:
+        groups = work.quality_figures.review_groups(start=period.start, end=period.end, teams=teams)
+        answers = work.quality_figures.answer_counts(start=period.start, end=period.end, teams=teams)
+        paired = work.quality_figures.paired_answers(start=period.start, end=period.end, teams=teams)
+        weekly = work.quality_figures.weekly_passes(boundaries=bounds, teams=teams)
+        on_time = work.promise_figures.trend_groups(boundaries=bounds, now=now, teams=teams)
     trend = qr.weekly(weeks, weekly)
     timely = [(w.week_of, w.rate, w.decided) for w in prom.on_time_trend(weeks, on_time)]
     result = qr.QualityReport(
@@ -46,9 +43,9 @@ def report(ctx: Context, period: Period, team: str | None = None, *, audit: bool
         impact=qr.impact(trend, timely),
     )
     if audit:
-        with sql_database(ctx.uow).write() as s:
+        with ctx.uow.write() as work:
             ctx.audit(
-                SqlWork(s),
+                work,
                 Action.QA_REPORT,
                 detail=f"quality team:{team or ALL} from:{period.first} to:{period.last} n:{result.rates.random.n}",
             )

@@ -13,7 +13,7 @@ from pathlib import Path
 from dutyline.domain.calendar import add_years
 from dutyline.domain.permissions import Action
 from dutyline.domain.queue import DUE_SOON_WORKING_HOURS
-from dutyline.domain.reports import calls as calls_fig
+from dutyline.domain.reports import call_figures as calls_fig
 from dutyline.domain.reports import promises as prom
 from dutyline.domain.reports.flat import flatten
 from dutyline.domain.reports.period import (
@@ -108,7 +108,7 @@ def promises(ctx: Context, period: Period, team: str | None = None, *, audit: bo
 
 
 def calls(ctx: Context, period: Period, team: str | None = None, *, audit: bool = True) -> calls_fig.CallsReport:
-    """Inbound call figures for `period` (see domain.reports.calls for each definition)."""
+    """Inbound call figures for `period` (see domain.reports.call_figures for each definition)."""
     ctx.require(Action.TEAM_REPORT)
     teams = _teams(ctx, team)
     now = ctx.now()

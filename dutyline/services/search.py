@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from dutyline.domain.permissions import Action
-from dutyline.domain.search import SearchHit, SearchIndex, SearchResults, lexicon
+from dutyline.domain.search import RESULTS_DEFAULT, SearchHit, SearchResults, UpdatableIndex, lexicon
 from dutyline.services.context import Context
 from dutyline.services.search_build import build_from_database
 from dutyline.services.search_snapshot import SnapshotFile
@@ -79,7 +79,7 @@ class SearchService:
         self._monotonic = monotonic
         self._lock = threading.RLock()  # guards the index while searching or applying changes
         self._refresh_lock = threading.Lock()  # one refresh (or compaction for a re-save) at a time
-        self._index: SearchIndex | None = None
+        self._index: UpdatableIndex | None = None
         self._checked_at: dt.datetime | None = None  # database time when the last read began
         self._applied: dict[int, dt.datetime] = {}  # id -> updated_at, for rows inside the overlap window
         self._last_deletion_check = 0.0
@@ -115,7 +115,7 @@ class SearchService:
             self._last_deletion_check = self._monotonic()
         self._save(index, started)
 
-    def _save(self, index: SearchIndex, checked_at: dt.datetime) -> None:
+    def _save(self, index: UpdatableIndex, checked_at: dt.datetime) -> None:
         meta = {"schema": self._schema, "db": self.db.describe(), "checked_at": checked_at.isoformat()}
         self.snapshots.save_async(index.base, meta)  # base: immutable, safe to write from another thread
 
@@ -152,7 +152,7 @@ class SearchService:
                 self._index = fresh
         self._save(fresh, checked)
 
-    def _ensure(self) -> SearchIndex:
+    def _ensure(self) -> UpdatableIndex:
         if self._index is None:
             self.build()
         assert self._index is not None
@@ -211,7 +211,9 @@ class SearchService:
         return [int(i) for i in ids[~np.isin(ids, live)]]
 
     # ----------------------------------------------------------------------------------------- searching
-    def search(self, ctx: Context, query: str, limit: int = 20, *, complete: bool = False) -> list[SearchHit]:
+    def search(
+        self, ctx: Context, query: str, limit: int = RESULTS_DEFAULT, *, complete: bool = False
+    ) -> list[SearchHit]:
         """Ranked cases for one query typed by a person. Audited (result count only, never the query).
 
         `complete=False` (the search box, as the person types) lets the last word match names it begins;
@@ -219,7 +221,9 @@ class SearchService:
         """
         return list(self.search_results(ctx, query, limit, complete=complete).hits)
 
-    def search_results(self, ctx: Context, query: str, limit: int = 20, *, complete: bool = False) -> SearchResults:
+    def search_results(
+        self, ctx: Context, query: str, limit: int = RESULTS_DEFAULT, *, complete: bool = False
+    ) -> SearchResults:
         """`search`, with the total that matched and how sure the best is (band, splitting question)."""
         ctx.require(Action.SEARCH)
         index = self._ensure()
@@ -228,11 +232,13 @@ class SearchService:
         ctx.audited_read(Action.SEARCH, detail=f"results={len(results.hits)}")
         return results
 
-    def search_batch(self, ctx: Context, queries: Sequence[str], limit: int = 20) -> list[list[SearchHit]]:
+    def search_batch(self, ctx: Context, queries: Sequence[str], limit: int = RESULTS_DEFAULT) -> list[list[SearchHit]]:
         """Ranked cases for many queries (CLI batch mode): one audit row for the whole batch."""
         return [list(r.hits) for r in self.search_batch_results(ctx, queries, limit)]
 
-    def search_batch_results(self, ctx: Context, queries: Sequence[str], limit: int = 20) -> list[SearchResults]:
+    def search_batch_results(
+        self, ctx: Context, queries: Sequence[str], limit: int = RESULTS_DEFAULT
+    ) -> list[SearchResults]:
         """`search_batch` with each query's total and band."""
         ctx.require(Action.SEARCH)
         index = self._ensure()

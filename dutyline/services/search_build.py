@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from typing import TypeVar
 
-from dutyline.domain.search import IndexBuilder, SearchIndex
+from dutyline.domain.search import IndexBuilder, UpdatableIndex
 from dutyline.domain.search.batch import CaseBatch, ContactBatch
 from dutyline.store import search_source as source
 from dutyline.store.engine import Database
@@ -28,7 +28,7 @@ T = TypeVar("T")
 _DONE = object()
 
 
-def build_from_database(db: Database) -> SearchIndex:
+def build_from_database(db: Database) -> UpdatableIndex:
     """A new index of every case and contact in `db` (no snapshot involved)."""
     builder = IndexBuilder()
     for kind, item in _prefetch({"case": source.iter_case_batches(db), "contact": source.iter_contact_batches(db)}):

@@ -372,7 +372,7 @@ def open_disputes(session: Session) -> list[ReviewView]:
     return review_views(session, QaReview.status == "disputed")
 
 
-def set_review(session: Session, review_id: int, expect_status: str, **values: Any) -> bool:
+def set_review(session: Session, /, review_id: int, expect_status: str, **values: Any) -> bool:
     """One guarded UPDATE: only when the review is still in `expect_status` (two resolvers cannot both win)."""
     from sqlalchemy import update
 

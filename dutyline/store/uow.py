@@ -44,6 +44,10 @@ from dutyline.store import (
     case_writer,
     cases_repo,
     demo_seed,
+    history_seed,
+    history_writer,
+    quality_repo,
+    quality_report_repo,
     queue_repo,
     reports_calls_repo,
     reports_repo,
@@ -185,6 +189,46 @@ class CallFigures(_SessionBound):
     tribunal_entries = _Bind(reports_calls_repo.tribunal_entries)
 
 
+class QualityRecords(_SessionBound):
+    """Quality samples, items and reviews (see store.quality_repo)."""
+
+    call_candidates = _Bind(quality_repo.call_candidates)
+    returned_callbacks = _Bind(quality_repo.returned_callbacks)
+    broken_callbacks = _Bind(quality_repo.broken_callbacks)
+    reviewers = _Bind(quality_repo.reviewers)
+    sample_for = _Bind(quality_repo.sample_for)
+    insert_sample = _Bind(quality_repo.insert_sample)
+    queue_for = _Bind(quality_repo.queue_for)
+    item_row = _Bind(quality_repo.item_row)
+    sample_period = _Bind(quality_repo.sample_period)
+    call_record = _Bind(quality_repo.call_record)
+    insert_review = _Bind(quality_repo.insert_review)
+    reviewed_by = _Bind(quality_repo.reviewed_by)
+    reviews_of_person = _Bind(quality_repo.reviews_of_person)
+    review_by_id = _Bind(quality_repo.review_by_id)
+    open_disputes = _Bind(quality_repo.open_disputes)
+    set_review = _Bind(quality_repo.set_review)
+
+
+class QualityFigures(_SessionBound):
+    """Aggregates behind the quality report (see store.quality_report_repo)."""
+
+    review_groups = _Bind(quality_report_repo.review_groups)
+    answer_counts = _Bind(quality_report_repo.answer_counts)
+    weekly_passes = _Bind(quality_report_repo.weekly_passes)
+    paired_answers = _Bind(quality_report_repo.paired_answers)
+
+
+class HistoryRecords(_SessionBound):
+    """The demo's year of history (see store.history_writer and store.history_seed)."""
+
+    write_day = _Bind(history_writer.write_day)
+    add_missing_staff = _Bind(history_seed.add_missing_staff)
+    case_districts = _Bind(history_seed.case_districts)
+    sampled_periods = _Bind(history_seed.sampled_periods)
+    sampled_items = _Bind(history_seed.sampled_items)
+
+
 class DemoRecords(_SessionBound):
     """The demo database's officers and activity (see store.demo_seed)."""
 
@@ -219,6 +263,9 @@ class Work(ABC):
     retention: RetentionRecords
     imports: ImportWriter
     demo: DemoRecords
+    history: HistoryRecords
+    quality: QualityRecords
+    quality_figures: QualityFigures
     promise_figures: PromiseFigures
     call_figures: CallFigures
     audit_trail: AuditTrail
@@ -296,6 +343,9 @@ class SqlWork(Work):
         self.retention = RetentionRecords(session)
         self.imports = ImportWriter(session)
         self.demo = DemoRecords(session)
+        self.history = HistoryRecords(session)
+        self.quality = QualityRecords(session)
+        self.quality_figures = QualityFigures(session)
         self.promise_figures = PromiseFigures(session)
         self.call_figures = CallFigures(session)
         self.audit_trail = AuditTrail(session)
@@ -395,10 +445,3 @@ class SqlUnitOfWork(UnitOfWork):
         if self._pending and not self.flush():
             log.error("audit rows of reads could not be written before closing: %d", len(self._pending))
         self.database.dispose()
-
-
-def sql_database(uow: UnitOfWork) -> Database:
-    """The database behind a SQL unit of work, for code not yet moved behind repositories."""
-    if not isinstance(uow, SqlUnitOfWork):
-        raise TypeError("this needs a database, not an in-memory unit of work")
-    return uow.database

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from dutyline.domain.search import SearchHit
+from dutyline.domain.search import RESULTS_ON_SCREEN, SearchHit
 from dutyline.domain.text import one_line
 from dutyline.ui.actions import ACTIONS, DeskAction
 from dutyline.ui.messages import ActionChosen, CaseChosen
@@ -23,7 +23,7 @@ from dutyline.ui.safe import day
 
 
 class _Searcher(Protocol):
-    def search(self, query: str, limit: int = 30) -> list[SearchHit]: ...
+    def search(self, query: str, limit: int = RESULTS_ON_SCREEN) -> list[SearchHit]: ...
 
 
 class PaletteHost(Protocol):

@@ -17,7 +17,7 @@ from dutyline.domain.call_record import CaseActivity, LoggedCall
 from dutyline.domain.model import ContactInfo, Reason
 from dutyline.domain.policy import Policy
 from dutyline.domain.routing import RoutingDecision
-from dutyline.domain.search import SearchHit, SearchResults
+from dutyline.domain.search import RESULTS_ON_SCREEN, SearchHit, SearchResults
 from dutyline.domain.summary import CaseSummary
 from dutyline.services import calls, cases, routing
 from dutyline.services.context import Actor, Context
@@ -67,10 +67,10 @@ class Desk:
     def refresh_index(self) -> int:
         return self.search_service.refresh()
 
-    def search(self, query: str, limit: int = 30) -> list[SearchHit]:
+    def search(self, query: str, limit: int = RESULTS_ON_SCREEN) -> list[SearchHit]:
         return self.search_service.search(self.ctx, query, limit)
 
-    def search_results(self, query: str, limit: int = 30) -> SearchResults:
+    def search_results(self, query: str, limit: int = RESULTS_ON_SCREEN) -> SearchResults:
         """`search` with the band (Match / Possible / Several alike), its question and the total."""
         return self.search_service.search_results(self.ctx, query, limit)
 

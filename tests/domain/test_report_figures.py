@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dutyline.domain.calendar import working_hours_between
-from dutyline.domain.reports import calls as fig
+from dutyline.domain.reports import call_figures as fig
 from dutyline.domain.reports.period import Preset, WorkingClock, make_period, month_boundaries, week_boundaries
 from dutyline.domain.reports.promises import PromiseGroup, PromiseState, promises_kept
 

@@ -13,7 +13,7 @@ import io
 
 import pytest
 
-from dutyline.domain.search import SearchIndex, snapshot
+from dutyline.domain.search import UpdatableIndex, snapshot
 from dutyline.domain.search.names import name_tokens, sound_key
 from dutyline.domain.search.query import parse_query
 
@@ -82,15 +82,15 @@ CONTACTS = [
 
 
 @pytest.fixture(scope="module")
-def index() -> SearchIndex:
-    return SearchIndex.from_rows(CASES, CONTACTS)
+def index() -> UpdatableIndex:
+    return UpdatableIndex.from_rows(CASES, CONTACTS)
 
 
-def refs(index: SearchIndex, query: str) -> list[str]:
+def refs(index: UpdatableIndex, query: str) -> list[str]:
     return [h.case_ref for h in index.search(query, today=TODAY, complete=True)]
 
 
-def first(index: SearchIndex, query: str) -> str | None:
+def first(index: UpdatableIndex, query: str) -> str | None:
     found = refs(index, query)
     return found[0] if found else None
 
@@ -136,7 +136,7 @@ def first(index: SearchIndex, query: str) -> str | None:
         ("elizabeth smith jones", "EHC-001111"),
     ],
 )
-def test_names_in_every_spelling_find_the_child_first(index: SearchIndex, query: str, ref: str) -> None:
+def test_names_in_every_spelling_find_the_child_first(index: UpdatableIndex, query: str, ref: str) -> None:
     assert first(index, query) == ref
 
 
@@ -154,17 +154,17 @@ def test_names_in_every_spelling_find_the_child_first(index: SearchIndex, query:
         "03-07-2014",
     ],
 )
-def test_date_of_birth_in_every_form(index: SearchIndex, dob: str) -> None:
+def test_date_of_birth_in_every_form(index: UpdatableIndex, dob: str) -> None:
     assert refs(index, dob) == ["EHC-004217"]
     assert first(index, f"obrien {dob}") == "EHC-004217"
 
 
-def test_leap_day_and_impossible_dates(index: SearchIndex) -> None:
+def test_leap_day_and_impossible_dates(index: UpdatableIndex) -> None:
     assert refs(index, "29/02/2012") == ["EHC-002011"]
     assert refs(index, "31/02/2014") == []  # no such day: ignored, not an error
 
 
-def test_birth_year_next_to_a_name_separates_namesakes(index: SearchIndex) -> None:
+def test_birth_year_next_to_a_name_separates_namesakes(index: UpdatableIndex) -> None:
     assert first(index, "oliver smith 2012") == "EHC-002002"
     assert first(index, "oliver smith 2015") == "EHC-002001"
     both = refs(index, "oliver smith")
@@ -174,48 +174,48 @@ def test_birth_year_next_to_a_name_separates_namesakes(index: SearchIndex) -> No
 @pytest.mark.parametrize(
     "phone", ["07700 900123", "+44 7700 900123", "07700900123", "+44 (0)7700 900123", "07700-900-123"]
 )
-def test_phone_in_any_format(index: SearchIndex, phone: str) -> None:
+def test_phone_in_any_format(index: UpdatableIndex, phone: str) -> None:
     assert refs(index, phone) == ["EHC-004217"]
 
 
-def test_landline_and_alternative_phone(index: SearchIndex) -> None:
+def test_landline_and_alternative_phone(index: UpdatableIndex) -> None:
     hits = index.search("(01442) 453300", today=TODAY, complete=True)
     assert [h.case_ref for h in hits] == ["EHC-001112"]
     assert hits[0].matched[0].field == "phone" and hits[0].matched[0].contact == 1
 
 
 @pytest.mark.parametrize("pc", ["AL1 3AB", "al13ab", "Al1 3aB", "AL13AB"])
-def test_postcode_with_or_without_space(index: SearchIndex, pc: str) -> None:
+def test_postcode_with_or_without_space(index: UpdatableIndex, pc: str) -> None:
     assert refs(index, pc) == ["EHC-004217"]
 
 
 @pytest.mark.parametrize("ref", ["EHC-004217", "ehc004217", "ehc 4217", "4217", "004217", "EHC/004217"])
-def test_case_reference_or_fragment(index: SearchIndex, ref: str) -> None:
+def test_case_reference_or_fragment(index: UpdatableIndex, ref: str) -> None:
     assert first(index, ref) == "EHC-004217"
 
 
-def test_school_name_with_a_first_name(index: SearchIndex) -> None:
+def test_school_name_with_a_first_name(index: UpdatableIndex) -> None:
     assert first(index, "oakwood niamh") == "EHC-004217"
     assert first(index, "larchfield sara") == "EHC-001113"
 
 
-def test_parent_name_finds_their_child_above_namesake_children(index: SearchIndex) -> None:
+def test_parent_name_finds_their_child_above_namesake_children(index: UpdatableIndex) -> None:
     assert first(index, "sarah khan") == "EHC-001112"  # mother Sarah Khan, not the child Sara Khan
     assert first(index, "john khan") == "EHC-001112"
     assert first(index, "katarzyna kowalska") == "EHC-002007"
     assert first(index, "mary obrien") == "EHC-004217"
 
 
-def test_child_named_exactly_beats_child_whose_parent_has_the_name(index: SearchIndex) -> None:
+def test_child_named_exactly_beats_child_whose_parent_has_the_name(index: UpdatableIndex) -> None:
     assert first(index, "jack khan") == "EHC-001112"
     assert first(index, "sara khan") == "EHC-001113"
 
 
-def test_mixed_query_name_dob_postcode(index: SearchIndex) -> None:
+def test_mixed_query_name_dob_postcode(index: UpdatableIndex) -> None:
     assert first(index, "khan 5/5/16 SG1 2AC") == "EHC-001113"
 
 
-def test_hits_carry_disambiguators_and_matched_fields(index: SearchIndex) -> None:
+def test_hits_carry_disambiguators_and_matched_fields(index: UpdatableIndex) -> None:
     hit = index.search("niamh obrein 2014", today=TODAY, complete=True)[0]
     assert (hit.case_id, hit.first_name, hit.last_name) == (1, "Niamh", "O'Brien")
     assert hit.date_of_birth == dt.date(2014, 7, 3) and hit.age == 12
@@ -232,13 +232,13 @@ def test_hits_carry_disambiguators_and_matched_fields(index: SearchIndex) -> Non
     assert hit.score > 0
 
 
-def test_results_are_ranked_best_first_and_limited(index: SearchIndex) -> None:
+def test_results_are_ranked_best_first_and_limited(index: UpdatableIndex) -> None:
     hits = index.search("khan", today=TODAY, complete=True, limit=2)
     assert len(hits) == 2
     assert hits[0].score >= hits[1].score
 
 
-def test_prefix_while_typing(index: SearchIndex) -> None:
+def test_prefix_while_typing(index: UpdatableIndex) -> None:
     typing = index.search("moham", today=TODAY)
     assert typing and typing[0].case_ref == "EHC-004218" and typing[0].matched[0].kind == "prefix"
     finished = index.search("moham ", today=TODAY)  # a trailing space ends the word: no prefix matches
@@ -266,21 +266,21 @@ def test_prefix_while_typing(index: SearchIndex) -> None:
         "0",
     ],
 )
-def test_hostile_input_never_crashes(index: SearchIndex, query: str) -> None:
+def test_hostile_input_never_crashes(index: UpdatableIndex, query: str) -> None:
     hits = index.search(query, today=TODAY)
     assert isinstance(hits, list) and len(hits) <= 20
 
 
-def test_markup_brackets_are_just_separators(index: SearchIndex) -> None:
+def test_markup_brackets_are_just_separators(index: UpdatableIndex) -> None:
     assert first(index, "[bold]Niamh[/bold] O'Brien") == "EHC-004217"
 
 
-def test_unknown_name_gives_nothing(index: SearchIndex) -> None:
+def test_unknown_name_gives_nothing(index: UpdatableIndex) -> None:
     assert refs(index, "xqzv wplk") == []
 
 
 def test_apply_adds_replaces_and_deletes() -> None:
-    idx = SearchIndex.from_rows(CASES, CONTACTS)
+    idx = UpdatableIndex.from_rows(CASES, CONTACTS)
     idx.apply(
         [(99, "EHC-009999", "Eilidh", "Campbell", "", "2015-05-05", "SG1 1AA", "", "assessment", "")],
         [(99, 1, "Fiona Campbell", "07700 900888", "")],
@@ -299,7 +299,7 @@ def test_apply_adds_replaces_and_deletes() -> None:
 
 
 def test_snapshot_round_trip() -> None:
-    idx = SearchIndex.from_rows(CASES, CONTACTS)
+    idx = UpdatableIndex.from_rows(CASES, CONTACTS)
     buf = io.BytesIO()
     snapshot.save(idx, buf, {"fingerprint": "x"})
     buf.seek(0)
@@ -310,7 +310,7 @@ def test_snapshot_round_trip() -> None:
 
 
 def test_empty_index() -> None:
-    idx = SearchIndex.from_rows([], [])
+    idx = UpdatableIndex.from_rows([], [])
     assert idx.search("niamh", today=TODAY) == [] and len(idx) == 0
 
 

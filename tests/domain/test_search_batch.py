@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dutyline.domain.search import SearchIndex
+from dutyline.domain.search import UpdatableIndex
 from dutyline.domain.search.batch import SEP, CaseBatch, ContactBatch, encode_joined
 from dutyline.domain.search.columns import ColumnBuilder, Columns, _postcode, phone_number
 from dutyline.domain.search.index import stable_order
-from dutyline.domain.search.live import IndexBuilder
+from dutyline.domain.search.updatable import IndexBuilder
 from dutyline.domain.text import format_postcode, one_line
 from tests.domain.test_search import CASES, CONTACTS, TODAY
 
@@ -94,7 +94,7 @@ def test_batch_index_answers_like_the_row_index() -> None:
     builder.add_case_batch(cb)
     builder.add_cases(CASES[8:])  # a batch read as rows (odd text) mixes with column batches
     builder.add_contact_batch(kb)
-    fast, slow = builder.build(), SearchIndex.from_rows(CASES, CONTACTS)
+    fast, slow = builder.build(), UpdatableIndex.from_rows(CASES, CONTACTS)
     for q in (
         "neve obrien",
         "07700 900123",
@@ -136,7 +136,7 @@ def test_a_value_holding_the_separator_is_refused_before_anything_is_added() -> 
 
 
 def test_compacted_index_keeps_no_text_of_deleted_cases() -> None:
-    idx = SearchIndex.from_rows(CASES, CONTACTS)
+    idx = UpdatableIndex.from_rows(CASES, CONTACTS)
     idx.apply([], [], deleted_ids=[1, 12])  # Niamh O'Brien (mother Mary) and Aoife Kowalski (Katarzyna)
     assert idx.has(np.array([1, 2, 12, 99])).tolist() == [False, True, False, False]
     compact = idx.compacted()

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from dutyline.domain.search import SearchIndex, lexicon
+from dutyline.domain.search import UpdatableIndex, lexicon
 from dutyline.domain.search.bands import band_for
 from dutyline.domain.search.lexicon import Lexicon, NameDataError
 from dutyline.domain.search.query import parse_query
@@ -31,17 +31,17 @@ def case(
 
 def index_of(
     cases: list[tuple[object, ...]], contacts: Sequence[tuple[object, ...]] = (), lex: Lexicon = EMPTY
-) -> SearchIndex:
-    ix = SearchIndex.from_rows(cases, list(contacts))
+) -> UpdatableIndex:
+    ix = UpdatableIndex.from_rows(cases, list(contacts))
     ix.set_lexicon(lex)
     return ix
 
 
-def refs(ix: SearchIndex, query: str, limit: int = 10) -> list[str]:
+def refs(ix: UpdatableIndex, query: str, limit: int = 10) -> list[str]:
     return [h.case_ref for h in ix.search(query, today=TODAY, complete=True, limit=limit)]
 
 
-def names(ix: SearchIndex, query: str, limit: int = 10) -> list[str]:
+def names(ix: UpdatableIndex, query: str, limit: int = 10) -> list[str]:
     return [f"{h.first_name} {h.last_name}" for h in ix.search(query, today=TODAY, complete=True, limit=limit)]
 
 

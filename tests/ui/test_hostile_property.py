@@ -17,7 +17,7 @@ from textual.app import App, ComposeResult
 from textual.containers import Vertical
 
 from dutyline.domain.search import SearchHit
-from dutyline.domain.search.model import MatchedField
+from dutyline.domain.search.hits import MatchedField
 from dutyline.domain.text import one_line
 from dutyline.ui.safe import label
 from dutyline.ui.widgets.results import ResultsTable

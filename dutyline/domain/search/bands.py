@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dutyline.domain.search.model import Ask, Band, SearchHit
+from dutyline.domain.search.hits import Ask, Band, SearchHit
 from dutyline.domain.search.query import ParsedQuery
 
 #: Bits: two rows closer than this are alike (one level apart on one word is more: exact vs nickname 1.0).

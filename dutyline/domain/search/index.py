@@ -302,10 +302,12 @@ def derive(cols: Columns) -> Derived:
     )
 
 
-class CaseIndex:
-    """Immutable index over one set of Columns."""
+class IndexSegment:
+    """Immutable look-up structures over one set of Columns: the base or the delta of an UpdatableIndex."""
 
-    def __init__(self, cols: Columns, derived: Derived | None = None, *, counts_from: CaseIndex | None = None) -> None:
+    def __init__(
+        self, cols: Columns, derived: Derived | None = None, *, counts_from: IndexSegment | None = None
+    ) -> None:
         """`counts_from`: a bigger index whose name frequencies this one adds to its own (a delta's
         term-frequency weights must be the county's, not those of a few hundred changed cases)."""
         self.cols = cols

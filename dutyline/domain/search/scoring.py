@@ -1,4 +1,4 @@
-"""Scoring: turn a parsed query into ranked rows of one CaseIndex, by evidence per query word and field.
+"""Scoring: turn a parsed query into ranked rows of one IndexSegment, by evidence per query word and field.
 
 Model (record linkage in the Fellegi-Sunter style). Each query word is compared with each candidate
 person's name tokens at an agreement level (`vocab`: exact, listed nickname or sound-alike, leading part,
@@ -30,7 +30,7 @@ from typing import cast
 import numpy as np
 
 from dutyline.domain.search.columns import EPOCH
-from dutyline.domain.search.index import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES, CaseIndex, _expand
+from dutyline.domain.search.index import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES, IndexSegment, _expand
 from dutyline.domain.search.names import PARTICLES, words
 from dutyline.domain.search.query import ParsedQuery
 from dutyline.domain.search.vocab import EXACT, KIND_OF_LEVEL, NONE, PHONETIC
@@ -119,7 +119,7 @@ class _Entries:
         return tuple(np.concatenate(x) for x in (self.rows, self.person, self.term, self.score, self.field, self.kind))
 
 
-def merge_words(index: CaseIndex, words: list[str]) -> list[str]:
+def merge_words(index: IndexSegment, words: list[str]) -> list[str]:
     """Split 'asante-sei' (+ joined 'asantesei'); join 'o brien' -> 'obrien', 'mc donald' -> 'mcdonald'."""
     vocab = index.vocab
     split: list[str] = []
@@ -145,7 +145,7 @@ def merge_words(index: CaseIndex, words: list[str]) -> list[str]:
     return out
 
 
-def readings(index: CaseIndex, words: list[str]) -> tuple[list[str], list[list[int]]]:
+def readings(index: IndexSegment, words: list[str]) -> tuple[list[str], list[list[int]]]:
     """Name terms (the words, then alternative words) and the readings: which terms each reading uses.
 
     Reading 0 is the words as typed. Two neighbours joined ('smith son' -> smithson) are a reading when the
@@ -172,7 +172,7 @@ def readings(index: CaseIndex, words: list[str]) -> tuple[list[str], list[list[i
     return terms, reads
 
 
-def collect(index: CaseIndex, q: ParsedQuery, names: list[str], prefix_last: int) -> tuple[_Entries, list[str]]:
+def collect(index: IndexSegment, q: ParsedQuery, names: list[str], prefix_last: int) -> tuple[_Entries, list[str]]:
     """Entries from postings (name terms) and exact keys; returns them and the display text of each term."""
     e = _Entries()
     terms = list(names)
@@ -227,7 +227,7 @@ def collect(index: CaseIndex, q: ParsedQuery, names: list[str], prefix_last: int
     return e, terms
 
 
-def _dense_unique(index: CaseIndex, name: str, values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+def _dense_unique(index: IndexSegment, name: str, values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """`np.unique(values, return_inverse=True)` for small non-negative ints below `size`, without a sort:
     flags in a scratch array the size of the table (the service serialises searches)."""
     if len(values) * 16 < size:
@@ -245,7 +245,7 @@ def _dense_unique(index: CaseIndex, name: str, values: np.ndarray, size: int) ->
     return uniq, inv
 
 
-def _member(index: CaseIndex, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _member(index: IndexSegment, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """`np.isin(values, rows)` for row numbers of `index`, by a scratch flag array instead of a sort."""
     flags = index.arrays.get("member")
     if flags is None:
@@ -266,7 +266,7 @@ class _ChildNames:
     best: np.ndarray  # float32[terms, rows]: best weight of each term over the row's own names
 
 
-def _child_names(index: CaseIndex, uniq: np.ndarray, names: list[str], prefix_last: int) -> _ChildNames:
+def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix_last: int) -> _ChildNames:
     cols, d = index.cols, index.d
     codes = np.stack([cols.first[uniq], cols.known[uniq], cols.last[uniq]])  # (3, rows)
     dc, dc_inv = _dense_unique(index, "codes", codes.reshape(-1), len(cols.names))
@@ -291,7 +291,9 @@ def _child_names(index: CaseIndex, uniq: np.ndarray, names: list[str], prefix_la
     return _ChildNames(tok_ids.tolist(), weights, levels, best)
 
 
-def rank(index: CaseIndex, q: ParsedQuery, *, limit: int, prefix_last: bool, alive: np.ndarray | None = None) -> Ranked:
+def rank(
+    index: IndexSegment, q: ParsedQuery, *, limit: int, prefix_last: bool, alive: np.ndarray | None = None
+) -> Ranked:
     """The best `limit` rows of `index` for `q`, best first, with why each matched."""
     words_ = merge_words(index, q.words)
     names, reads = readings(index, words_)
@@ -360,13 +362,13 @@ def rank(index: CaseIndex, q: ParsedQuery, *, limit: int, prefix_last: bool, ali
     return ranked
 
 
-def _name_tokens(index: CaseIndex, code: int) -> list[int]:
+def _name_tokens(index: IndexSegment, code: int) -> list[int]:
     d = index.d
     toks: list[int] = d.name_tok[int(d.name_tok_off[code]) : int(d.name_tok_off[code + 1])].tolist()
     return toks
 
 
-def _surname_pieces(index: CaseIndex, code: int) -> list[str]:
+def _surname_pieces(index: IndexSegment, code: int) -> list[str]:
     """The words of a surname that must each be met for it to count as wholly explained."""
     cache = index.scratch.setdefault("pieces", {})
     hit = cache.get(code)
@@ -377,7 +379,7 @@ def _surname_pieces(index: CaseIndex, code: int) -> list[str]:
     return cast(list[str], hit)
 
 
-def _rescore(index: CaseIndex, row: int, child: _ChildNames, read: list[int], cell: np.ndarray, r: int) -> float:
+def _rescore(index: IndexSegment, row: int, child: _ChildNames, read: list[int], cell: np.ndarray, r: int) -> float:
     """Correction to a row's vectorised score: each of the child's tokens used by one word at most, and
     W_PARTIAL off when a surname is only partly explained (Carter for Carter-Wright).
 
@@ -418,7 +420,7 @@ def _rescore(index: CaseIndex, row: int, child: _ChildNames, read: list[int], ce
 
 
 def _explain(
-    index: CaseIndex,
+    index: IndexSegment,
     top_rows: np.ndarray,
     uniq: np.ndarray,
     child: _ChildNames,

@@ -15,8 +15,8 @@ from typing import IO, Any
 import numpy as np
 
 from dutyline.domain.search.columns import Columns
-from dutyline.domain.search.index import CaseIndex, Derived
-from dutyline.domain.search.live import SearchIndex
+from dutyline.domain.search.index import Derived, IndexSegment
+from dutyline.domain.search.updatable import UpdatableIndex
 
 FORMAT = 2  # 2: name-to-token CSR (per-candidate name evidence)
 _TABLES_COLS = ("names", "postcodes", "schools", "stages", "officers", "contact_names")
@@ -31,12 +31,12 @@ def _unpack(blob: np.ndarray) -> list[str]:
     return blob.tobytes().decode().split("\x00")
 
 
-def save(index: SearchIndex | CaseIndex, out: IO[bytes], meta: dict[str, Any]) -> None:
-    """Write `index` (a live index's delta merged first) and `meta` (JSON-able) to the stream `out`.
+def save(index: UpdatableIndex | IndexSegment, out: IO[bytes], meta: dict[str, Any]) -> None:
+    """Write `index` (an updatable index's delta merged first) and `meta` (JSON-able) to the stream `out`.
 
-    A `CaseIndex` is immutable, so it can be written from another thread while searches go on.
+    A `IndexSegment` is immutable, so it can be written from another thread while searches go on.
     """
-    if isinstance(index, SearchIndex):
+    if isinstance(index, UpdatableIndex):
         if not index.is_compact:
             index.compact()
         index = index.base
@@ -59,7 +59,7 @@ def read_meta(stream: IO[bytes]) -> dict[str, Any]:
         return dict(json.loads(z["meta"].tobytes().decode()))
 
 
-def load(stream: IO[bytes]) -> tuple[SearchIndex, dict[str, Any]]:
+def load(stream: IO[bytes]) -> tuple[UpdatableIndex, dict[str, Any]]:
     """Read a snapshot written by `save`. Raises ValueError/KeyError/OSError on a damaged file."""
     with np.load(stream, allow_pickle=False) as z:
         meta = dict(json.loads(z["meta"].tobytes().decode()))
@@ -76,4 +76,4 @@ def load(stream: IO[bytes]) -> tuple[SearchIndex, dict[str, Any]]:
     for name in _TABLES_DERIVED:  # an empty list packs to b"" and unpacks to [""]
         if der_args[name] == [""]:
             der_args[name] = []
-    return SearchIndex(CaseIndex(Columns(**col_args), Derived(**der_args))), meta
+    return UpdatableIndex(IndexSegment(Columns(**col_args), Derived(**der_args))), meta

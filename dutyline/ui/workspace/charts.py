@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from dutyline.domain.quality.report import QualityReport
-from dutyline.domain.reports.calls import CallsReport
+from dutyline.domain.reports.call_figures import CallsReport
 from dutyline.domain.reports.promises import PromisesReport
 
 

@@ -24,7 +24,7 @@ from dutyline.domain.permissions import Action
 from dutyline.domain.policy import Policy
 from dutyline.domain.quality.record import QueueEntry, ReviewView
 from dutyline.domain.quality.report import DEFINITIONS as QUALITY_DEFS
-from dutyline.domain.reports.calls import DEFINITIONS as CALL_DEFS
+from dutyline.domain.reports.call_figures import DEFINITIONS as CALL_DEFS
 from dutyline.domain.reports.period import Period, Preset, make_period
 from dutyline.domain.reports.promises import DEFINITIONS as PROMISE_DEFS
 from dutyline.domain.reports.promises import PromiseItem
@@ -34,7 +34,8 @@ from dutyline.ui.actions import Where, bindings
 from dutyline.ui.errors import describe
 from dutyline.ui.messages import LeaveWorkspace
 from dutyline.ui.safe import plain
-from dutyline.ui.workspace import charts, tables
+from dutyline.ui.workspace import charts
+from dutyline.ui.workspace import figure_tables as tables
 from dutyline.ui.workspace.review import DisputeForm, ItemModal, ReviewScreen
 
 ALL = "all"

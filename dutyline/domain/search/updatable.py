@@ -1,4 +1,5 @@
-"""The live index: a large immutable base plus a small delta of changed cases, searched together.
+"""The updatable index (`UpdatableIndex`): a large immutable base segment plus a small delta segment of
+changed cases, searched together (an `IndexSegment` never changes; this is what takes changes).
 
 Why base + delta: the base's arrays are sorted once (about a second at 1M cases); re-sorting them for every
 new contact would make `refresh()` slow. Changed or new cases go into a delta rebuilt in milliseconds, and
@@ -15,10 +16,10 @@ import numpy as np
 from dutyline.domain.search.bands import band_for
 from dutyline.domain.search.batch import CaseBatch, ContactBatch
 from dutyline.domain.search.columns import EPOCH, NO_DATE, ColumnBuilder, Columns
-from dutyline.domain.search.index import CaseIndex
+from dutyline.domain.search.hits import RESULTS_DEFAULT, MatchedField, SearchHit, SearchResults, age_on
+from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.lexicon import Lexicon
 from dutyline.domain.search.merge import concat, prune
-from dutyline.domain.search.model import MatchedField, SearchHit, SearchResults, age_on
 from dutyline.domain.search.query import parse_query
 from dutyline.domain.search.scoring import PLAUSIBLE, Match, rank
 
@@ -29,7 +30,7 @@ COMPACT_SHARE = 0.05
 
 
 class IndexBuilder:
-    """Streams CASE_COLUMNS / CONTACT_COLUMNS chunks into a new SearchIndex."""
+    """Streams CASE_COLUMNS / CONTACT_COLUMNS chunks into a new UpdatableIndex."""
 
     def __init__(self) -> None:
         self._cols = ColumnBuilder()
@@ -49,28 +50,28 @@ class IndexBuilder:
     def columns(self) -> Columns:
         return self._cols.build()
 
-    def build(self) -> SearchIndex:
-        return SearchIndex(CaseIndex(self._cols.build()))
+    def build(self) -> UpdatableIndex:
+        return UpdatableIndex(IndexSegment(self._cols.build()))
 
 
-class SearchIndex:
+class UpdatableIndex:
     """Every searchable case. Not thread-safe by itself: the service serialises apply() and search()."""
 
-    def __init__(self, base: CaseIndex) -> None:
+    def __init__(self, base: IndexSegment) -> None:
         self._reset(base)
 
-    def _reset(self, base: CaseIndex) -> None:
+    def _reset(self, base: IndexSegment) -> None:
         self.base = base
         self._alive = np.ones(len(base), dtype=bool)
         order = np.argsort(base.cols.case_id, kind="stable")
         self._base_ids = base.cols.case_id[order]
         self._base_order = order
-        self._delta: CaseIndex | None = None
+        self._delta: IndexSegment | None = None
         self._delta_cases: dict[int, Row] = {}
         self._delta_contacts: dict[int, list[Row]] = {}
 
     @classmethod
-    def from_rows(cls, cases: Iterable[Row], contacts: Iterable[Row]) -> SearchIndex:
+    def from_rows(cls, cases: Iterable[Row], contacts: Iterable[Row]) -> UpdatableIndex:
         builder = IndexBuilder()
         builder.add_cases(list(cases))
         builder.add_contacts(list(contacts))
@@ -140,9 +141,9 @@ class SearchIndex:
         return b.build()
 
     def _rebuild_delta(self) -> None:
-        self._delta = CaseIndex(self._delta_columns(), counts_from=self.base) if self._delta_cases else None
+        self._delta = IndexSegment(self._delta_columns(), counts_from=self.base) if self._delta_cases else None
 
-    def compacted(self) -> SearchIndex:
+    def compacted(self) -> UpdatableIndex:
         """A new index holding the same cases with no delta and no dead rows; `self` is not changed.
 
         String tables are pruned, so nothing of a deleted case survives (names, postcode, vocabulary).
@@ -151,7 +152,7 @@ class SearchIndex:
         cols = self.base.cols.take(self._alive)
         if self._delta_cases:
             cols = concat(cols, self._delta_columns())
-        return SearchIndex(CaseIndex(prune(cols)))
+        return UpdatableIndex(IndexSegment(prune(cols)))
 
     def compact(self) -> None:
         """Merge the delta into a new base, in place (see `compacted`)."""
@@ -170,7 +171,7 @@ class SearchIndex:
 
     # ------------------------------------------------------------------------------------------ search
     def search(
-        self, query: str, *, limit: int = 20, today: dt.date | None = None, complete: bool = False
+        self, query: str, *, limit: int = RESULTS_DEFAULT, today: dt.date | None = None, complete: bool = False
     ) -> list[SearchHit]:
         """Ranked cases for one free-text query (empty or unreadable queries give []).
 
@@ -180,7 +181,7 @@ class SearchIndex:
         return list(self.search_results(query, limit=limit, today=today, complete=complete).hits)
 
     def search_results(
-        self, query: str, *, limit: int = 20, today: dt.date | None = None, complete: bool = False
+        self, query: str, *, limit: int = RESULTS_DEFAULT, today: dt.date | None = None, complete: bool = False
     ) -> SearchResults:
         """`search`, with how many matched in all and how sure the best is (band and splitting question)."""
         today = today or dt.date.today()
@@ -196,7 +197,7 @@ class SearchIndex:
         if parsed.empty:
             return SearchResults()
         prefix_last = not complete and not (query or "").endswith((" ", "\t"))
-        found: list[tuple[float, int, CaseIndex, int, list[Match]]] = []
+        found: list[tuple[float, int, IndexSegment, int, list[Match]]] = []
         plausible: list[np.ndarray] = []
         parts = [(self.base, self._alive)] + ([(self._delta, None)] if self._delta is not None else [])
         for index, alive in parts:
@@ -215,7 +216,7 @@ class SearchIndex:
         return SearchResults(hits=tuple(hits), total=max(len(scores), len(hits)), band=band, ask=ask, alike=alike)
 
 
-def _hit(index: CaseIndex, row: int, score: float, matches: list[Match], today: dt.date) -> SearchHit:
+def _hit(index: IndexSegment, row: int, score: float, matches: list[Match], today: dt.date) -> SearchHit:
     cols = index.cols
     days = int(cols.dob[row])
     dob = EPOCH + dt.timedelta(days=days) if days != NO_DATE else None

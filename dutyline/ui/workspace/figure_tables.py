@@ -13,7 +13,7 @@ from rich.text import Text
 
 from dutyline.domain.quality.report import QualityReport
 from dutyline.domain.quality.stats import Interval
-from dutyline.domain.reports.calls import WEEKDAYS, CallsReport
+from dutyline.domain.reports.call_figures import WEEKDAYS, CallsReport
 from dutyline.domain.reports.promises import PromiseCounts, PromiseItem, PromisesReport
 from dutyline.ui.safe import local_time, plain
 

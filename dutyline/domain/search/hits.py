@@ -12,6 +12,14 @@ from typing import Literal
 
 from dutyline.domain.model import Frozen
 
+#: Result limits, defined once. The search screen shows RESULTS_ON_SCREEN rows; the API and the batch search
+#: default to RESULTS_DEFAULT; `dutyline search` to RESULTS_CLI_DEFAULT, and no caller may ask for more than
+#: RESULTS_MAX (a search is for finding one child, not listing the caseload).
+RESULTS_DEFAULT = 20
+RESULTS_ON_SCREEN = 30
+RESULTS_CLI_DEFAULT = 10
+RESULTS_MAX = 200
+
 #: Fields a query can match. Contacts are numbered by position (1-based) in `MatchedField.contact`.
 FieldName = Literal[
     "first_name",
