@@ -380,9 +380,15 @@ def rank(index: CaseIndex, q: ParsedQuery, *, limit: int, prefix_last: bool, ali
 
 
 def _name_tokens(index: CaseIndex, code: int) -> list[int]:
-    d = index.d
-    toks: list[int] = d.name_tok[int(d.name_tok_off[code]) : int(d.name_tok_off[code + 1])].tolist()
-    return toks
+    """Token ids of one name string (cached per index: the same names recur in every result list)."""
+    cache = index.scratch.setdefault("tokens", {})
+    hit = cache.get(code)
+    if hit is None:
+        if len(cache) > 65536:
+            cache.clear()
+        d = index.d
+        hit = cache[code] = d.name_tok[int(d.name_tok_off[code]) : int(d.name_tok_off[code + 1])].tolist()
+    return cast(list[int], hit)
 
 
 def _surname_pieces(index: CaseIndex, code: int) -> list[str]:
