@@ -5,7 +5,8 @@ Creates `.venv` beside this file on first use (and reinstalls when pyproject.tom
 command inside it. Needs only Python 3.11+; everything else comes from PyPI.
 
   python3 dev.py demo [--cases N]   set up, build the demo database, open the app
-  python3 dev.py test [PYTEST ARGS] set up with test tools, lint, run the whole test suite
+  python3 dev.py test [PYTEST ARGS] set up with test tools; ruff check, ruff format --check, mypy --strict,
+                                    the import contracts and the whole test suite; fails if any fails
   python3 dev.py bench NAME [ARGS]  run bench/NAME.py (import, search, queue, startup)
   python3 dev.py run [DUTYLINE ARGS] run any dutyline command in the venv
 """
@@ -22,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-PY = BIN / ("python.exe" if os.name == "nt" else "python")
+EXE = ".exe" if os.name == "nt" else ""
+PY = BIN / f"python{EXE}"
 
 
 def ensure_venv(extras: str) -> None:
@@ -43,6 +45,26 @@ def ensure_venv(extras: str) -> None:
     stamp.write_text(want)
 
 
+#: The gates, in the order they run: each one's name and command (all run even if an earlier one fails).
+SOURCES = ["dutyline", "tests", "bench", "dev.py"]
+GATES: list[tuple[str, list[str]]] = [
+    ("ruff check", [str(PY), "-m", "ruff", "check", *SOURCES]),
+    ("ruff format --check", [str(PY), "-m", "ruff", "format", "--check", *SOURCES]),
+    ("mypy --strict", [str(PY), "-m", "mypy"]),  # strict, files and plugins: [tool.mypy] in pyproject.toml
+    ("import contracts", [str(BIN / f"lint-imports{EXE}")]),  # [tool.importlinter] in pyproject.toml
+]
+
+
+def run_gates(pytest_args: list[str]) -> int:
+    """Run every gate and then pytest, report each, and fail (exit 1) if any of them failed."""
+    results: list[tuple[str, int]] = []
+    for name, cmd in [*GATES, ("pytest", [str(PY), "-m", "pytest", *pytest_args])]:
+        print(f"--- {name}", file=sys.stderr, flush=True)
+        results.append((name, subprocess.call(cmd, cwd=ROOT)))
+    print("\n".join(f"{'ok    ' if rc == 0 else 'FAILED'}  {name}" for name, rc in results), file=sys.stderr)
+    return 1 if any(rc for _name, rc in results) else 0
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
@@ -56,11 +78,7 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(PY), "-m", "dutyline", *rest])
     if command == "test":
         ensure_venv("test")
-        lint = subprocess.call([str(PY), "-m", "ruff", "check", "dutyline", "tests", "bench", "dev.py"], cwd=ROOT)
-        if lint:
-            print("ruff found problems (see above); running the tests anyway.", file=sys.stderr)
-        tests = subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
-        return tests or lint
+        return run_gates(rest)
     if command == "bench":
         ensure_venv("test,bench")
         if not rest:

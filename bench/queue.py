@@ -68,7 +68,7 @@ def desk(url: str, login: str, claimer: str, start: Any) -> tuple[list[int], lis
             got = queue_repo.claim_next(
                 s,
                 ItemKind.CALLBACK,
-                team="front_door",
+                teams=["front_door"],
                 login=login,
                 token=new_token(),
                 now=now,

@@ -1,7 +1,7 @@
 """The application log: a file in the data folder that can only ever hold ids, codes and counts.
 
 Why so strict: a log is copied, tailed and attached to support tickets far more freely than the database,
-and dutyline's data is children's health information (reliability.md C4). So the rules are enforced here
+and dutyline's data is children's health information (docs/PRIVACY.md, C4). So the rules are enforced here
 rather than trusted to each call site:
 
 - Only the `dutyline` logger tree writes here (third-party loggers such as SQLAlchemy's do not propagate
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import io
 import logging
 import os
 import re
@@ -77,7 +78,7 @@ class IdsOnly(logging.Filter):
 class _PrivateRotatingHandler(RotatingFileHandler):
     """A rotating file handler whose files are created 0600 whatever the umask."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self) -> io.TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.chmod(self.baseFilename, 0o600)
         return os.fdopen(fd, "a", encoding=self.encoding or "utf-8", errors=self.errors)

@@ -12,16 +12,20 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from dutyline.store import migrate
 from dutyline.store.engine import Database
 
+if TYPE_CHECKING:
+    import psycopg
+
 PG_ADMIN_URL = os.environ.get("DUTYLINE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-def _pg_admin():
+def _pg_admin() -> psycopg.Connection[tuple[Any, ...]]:
     import psycopg
 
     return psycopg.connect(

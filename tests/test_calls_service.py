@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from dutyline.domain.call_form import FormProblems, build_call_form
 from dutyline.domain.model import CallerKind, Outcome, Priority, Reason
+from dutyline.domain.routing import RoutingDecision
 from dutyline.services import calls
-from dutyline.services.context import Conflict, PermissionDenied, ServiceError
+from dutyline.services.context import Conflict, Context, PermissionDenied, ServiceError
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Call, Callback, Contact, Draft, Handoff
 from tests.ui.seed import NOW, Seeded, handler_ctx, seed
@@ -104,7 +105,7 @@ def test_handoff_and_callback_written_with_the_call(db: Database) -> None:
         assert cb.due_at.replace(tzinfo=dt.UTC) == dt.datetime(2026, 2, 13, 17, 0, tzinfo=dt.UTC)
 
 
-def calls_decide(ctx, s: Seeded):  # type: ignore[no-untyped-def]
+def calls_decide(ctx: Context, s: Seeded) -> RoutingDecision:
     from dutyline.services.routing import decide
 
     return decide(ctx, Reason.ASSESSMENT_PROGRESS, case_id=s.olivia)

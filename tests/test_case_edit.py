@@ -1,4 +1,4 @@
-"""No lost updates (reliability.md B2): the second save of the same version fails, showing what changed."""
+"""No lost updates (docs/RELIABILITY.md, B2): the second save of the same version fails, showing what changed."""
 
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ def dutyline(*args: str, env_home: Path, stdin: str | None = None) -> subprocess
 def test_every_command_has_help(tmp_path: Path) -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    names = sorted(sub.choices)  # type: ignore[union-attr]
+    assert sub.choices is not None
+    names = sorted(sub.choices)
     assert len(names) == len(COMMANDS)  # every command module registered (cmd_run adds "run")
     top = dutyline("--help", env_home=tmp_path)
     assert top.returncode == 0 and "--db URL" in top.stdout

@@ -45,6 +45,11 @@ def _d(value: str) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _day(value: str) -> dt.date:
+    """A date that must be there (an empty one fails the test)."""
+    return dt.date.fromisoformat(value)
+
+
 # --- determinism -------------------------------------------------------------------------------------------
 
 
@@ -61,7 +66,7 @@ def test_rows_are_a_prefix_of_a_longer_run_and_today_defaults_to_fixed_date() ->
     assert short == list(itertools.islice(iter_case_rows(5_000), 301))
     assert short == list(iter_case_rows(301, today=dt.date(2026, 11, 23)))
     moved = list(iter_case_rows(301, today=dt.date(2027, 11, 23)))
-    assert moved != short and all(_d(r["stage_since"]) <= dt.date(2027, 11, 23) for r in moved)
+    assert moved != short and all(_day(r["stage_since"]) <= dt.date(2027, 11, 23) for r in moved)
 
 
 def test_csv_is_byte_identical_and_reads_back(tmp_path: Path) -> None:
@@ -90,7 +95,7 @@ def test_columns_are_the_import_format(rows: list[dict[str, str]]) -> None:
 
 
 def test_every_row_passes_the_importer_validation(rows: list[dict[str, str]]) -> None:
-    problems = Counter()
+    problems: Counter[tuple[str, str]] = Counter()
     for r in rows:
         result = validate_row(r, DEMO_TODAY)
         if not isinstance(result, CaseRow):
@@ -149,9 +154,9 @@ def test_dates_agree_with_each_other_and_the_stage(rows: list[dict[str, str]]) -
             assert review == since and (today - review).days <= 56
         if stage in (Stage.NOT_ASSESSING, Stage.NOT_ISSUING):
             assert req is not None and plan is None and (today - since).days <= 240  # a recent decision
-    overdue = [r for r in rows if r["stage"] == "draft_plan" and (today - _d(r["request_date"])).days > 140]
+    overdue = [r for r in rows if r["stage"] == "draft_plan" and (today - _day(r["request_date"])).days > 140]
     assert overdue, "a few draft plans should be past the 20-week deadline"
-    ceased_ages = [(today - _d(r["date_of_birth"])).days / 365 for r in rows if r["stage"] == "ceased"]
+    ceased_ages = [(today - _day(r["date_of_birth"])).days / 365 for r in rows if r["stage"] == "ceased"]
     assert sum(ceased_ages) / len(ceased_ages) > 15
 
 
@@ -163,7 +168,7 @@ def test_stage_mix(rows: list[dict[str, str]]) -> None:
     disagreement = share["mediation"] + share["tribunal"]
     assert 0.06 <= first20 <= 0.10 and 0.75 <= plan <= 0.85 and 0.02 <= disagreement <= 0.045
     assert set(stage) == {s.value for s in Stage}
-    ages = Counter((DEMO_TODAY - _d(r["date_of_birth"])).days // 365 for r in rows)
+    ages = Counter((DEMO_TODAY - _day(r["date_of_birth"])).days // 365 for r in rows)
     assert sum(ages[a] for a in range(5, 17)) / N > 0.6
 
 

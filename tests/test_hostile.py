@@ -1,7 +1,7 @@
 """Hostile text (markup, terminal escapes, bidi overrides, 100k characters) through the paths this module
 owns: the sanitiser, CSV exports, the staff CLI output, and import -> audit export / retention output.
 Nothing may crash, and nothing may be interpreted: no ESC, C1 or bidi control reaches a terminal, and no
-exported cell starts a spreadsheet formula (reliability.md C1-C3, D4). The UI's half is tested with it.
+exported cell starts a spreadsheet formula (docs/PRIVACY.md, C1 to C3). The UI's half is tested with it.
 """
 
 from __future__ import annotations

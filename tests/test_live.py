@@ -1,4 +1,4 @@
-"""Live queue updates (reliability.md B6, B7): NOTIFY on commit only, ids only, refresh on reconnect."""
+"""Live queue updates (docs/RELIABILITY.md, B6 and B7): NOTIFY on commit only, ids only, refresh on reconnect."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def test_payload_refuses_names() -> None:
     with pytest.raises(ValueError):
         payload("Amara Okafor", 1)
     with pytest.raises(ValueError):
-        payload(ItemKind.CALLBACK, "12; Amara")  # type: ignore[arg-type]
+        payload(ItemKind.CALLBACK, "12; Amara")  # type: ignore[arg-type]  # the wrong type is the test
 
 
 @pytest.mark.pg

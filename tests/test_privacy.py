@@ -1,4 +1,4 @@
-"""Canary leak test (reliability.md C4) and file modes (C9), through the real CLI, on both backends.
+"""Canary leak test (docs/PRIVACY.md, C4) and file modes (C9), through the real CLI, on both backends.
 
 One distinctive child record runs through the main flows as separate `dutyline` processes: a good import,
 a FAILED import with the canary in its bad row, search (single and batch), case, route, the callbacks
@@ -81,7 +81,8 @@ class Runner:
     ) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ, DUTYLINE_HOME=str(self.home))
         env.pop("DUTYLINE_DB", None)
-        db_args = ["--db", url or self.url] if (url or self.url) else []
+        db = url or self.url
+        db_args = ["--db", db] if db else []
         out = subprocess.run(
             [sys.executable, "-m", "dutyline", *db_args, *args],
             capture_output=True,

@@ -1,4 +1,5 @@
-"""Queue use cases and their refusals, on SQLite and PostgreSQL (reliability.md B1, B4, C5, C6)."""
+"""Queue use cases and their refusals, on SQLite and PostgreSQL (docs/RELIABILITY.md, B1 and B4;
+docs/PRIVACY.md, C5 and C6)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dutyline.services import queue
 from dutyline.services.context import PermissionDenied, ServiceError
 from dutyline.services.queue import QueueRefused
 from dutyline.store.engine import Database
-from dutyline.store.tables import AuditEvent, Call, Callback, Handoff
+from dutyline.store.tables import AuditEvent, Call, Callback, Handoff, Team
 from tests.test_queue_support import T0, FakeClock, add_callback, add_case, add_handoff, context, seed_teams
 
 
@@ -353,3 +354,30 @@ def test_safeguarding_alerts_top_every_duty_officers_queue(seeded: Database, clo
     assert [(i.kind, i.id) for i in items] == [(ItemKind.HANDOFF, alert), (ItemKind.HANDOFF, own)]
     ticket = queue.claim(officer, ItemKind.HANDOFF, alert)
     assert ticket.id == alert
+
+
+def test_claim_next_across_three_teams_takes_most_urgent_then_most_overdue(seeded: Database) -> None:
+    """'All my teams' means all of them: N used to claim from the officer's first team only (issue 12)."""
+    with seeded.write() as s:
+        s.add(Team(code="outside", name="Outside", inbox="outside@example.gov.uk"))
+        s.flush()
+        first_team_soon = add_callback(s, team="front_door", due=T0 + dt.timedelta(hours=1)).id
+        second_overdue = add_handoff(s, team="resolution", due=T0 - dt.timedelta(hours=3)).id
+        third_overdue_more = add_callback(s, team="annual_review_east", due=T0 - dt.timedelta(days=1)).id
+        third_urgent = add_callback(s, team="annual_review_east", due=T0 + dt.timedelta(days=2), urgent=True).id
+        add_callback(s, team="outside", due=T0 - dt.timedelta(days=5))  # not one of dora's teams
+    dora = context(seeded, teams=("front_door", "resolution", "annual_review_east"))
+    got = [queue.claim_next(dora) for _ in range(5)]
+    assert [(t.kind, t.id) if t else None for t in got] == [
+        (ItemKind.CALLBACK, third_urgent),
+        (ItemKind.CALLBACK, third_overdue_more),
+        (ItemKind.HANDOFF, second_overdue),
+        (ItemKind.CALLBACK, first_team_soon),
+        None,
+    ]
+    # One team still means that team only.
+    with seeded.write() as s:
+        mine = add_callback(s, team="resolution", due=T0 + dt.timedelta(days=1)).id
+        add_callback(s, team="front_door", due=T0 - dt.timedelta(days=9), urgent=True)
+    ticket = queue.claim_next(dora, "resolution")
+    assert ticket is not None and ticket.id == mine

@@ -1,4 +1,4 @@
-"""Many desks racing for one queue (reliability.md B1, B3, B4), with real processes.
+"""Many desks racing for one queue (docs/RELIABILITY.md, B1, B3 and B4), with real processes.
 
 - 12 spawned processes race to claim 400 callbacks through `claim_next`: every callback is claimed exactly
   once and none is lost, on PostgreSQL and on SQLite, and no "database is locked" reaches a desk.
@@ -98,6 +98,7 @@ def test_lease_returns_item_after_sigkill_and_refuses_late_completion(db: Databa
     child = SPAWN.Process(target=lease_holder, args=(db.url, cb, 2.0, out))
     child.start()
     token = out.get(timeout=60)
+    assert child.pid is not None
     os.kill(child.pid, signal.SIGKILL)
     child.join(timeout=10)
     assert child.exitcode == -signal.SIGKILL

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from dutyline.cli import cmd_report, main
+from dutyline.cli import cmd_report, common, main
 from dutyline.services.context import Context
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Call, Handoff, Staff
@@ -24,10 +24,10 @@ def cli_db(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
         s.add(Staff(login="mona", display_name="Mona", roles="team_manager", teams="front_door"))
         s.add(Staff(login="dora", display_name="Dora", roles="duty_officer", teams="front_door"))
     monkeypatch.setattr("dutyline.cli.common.os_login", lambda: "mona")
-    real_open = cmd_report.open_context
+    real_open = common.open_context  # what cmd_report imported
 
     def at_now(*args: object, **kw: object) -> Context:
-        ctx = real_open(*args, **kw)  # type: ignore[arg-type]
+        ctx = real_open(*args, **kw)  # type: ignore[arg-type]  # passes on what cmd_report gave it
         ctx.clock = lambda: NOW
         return ctx
 

@@ -196,14 +196,14 @@ def test_apply_is_one_transaction(db: Database, world: dict[str, int], monkeypat
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk full")
-        real(self, *args, **kwargs)  # type: ignore[arg-type]
+        real(self, *args, **kwargs)  # type: ignore[arg-type]  # passes on exactly what it was given
 
     monkeypatch.setattr(Context, "audit", failing_audit)
     with pytest.raises(RuntimeError):
         retention.apply(admin(db))
     assert snapshot(db) == before
     with db.read() as s:
-        assert s.get(Call, world["due_call"]).notes == f"{CANARY} notes"  # type: ignore[union-attr]
+        assert s.get(Call, world["due_call"]).notes == f"{CANARY} notes"  # type: ignore[union-attr]  # None fails too
 
 
 def test_periods_come_from_the_policy(db: Database, world: dict[str, int]) -> None:
@@ -213,7 +213,7 @@ def test_periods_come_from_the_policy(db: Database, world: dict[str, int]) -> No
     assert plan.calls == []
     for bad in ({"case_years": 31}, {"draft_days": 0}, {"case_years_after_birth": "31"}):
         with pytest.raises(ServiceError, match=r"policy \[retention\]"):
-            retention.plan(admin(db, _Policy(bad)))  # type: ignore[arg-type]
+            retention.plan(admin(db, _Policy(bad)))  # type: ignore[arg-type]  # bad types are the test
 
 
 def test_only_admins_run_retention(db: Database, world: dict[str, int]) -> None:

@@ -23,10 +23,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from dutyline.domain.call_form import CallForm
 from dutyline.domain.model import Role
 from dutyline.domain.permissions import ROLE_ACTIONS, Action
 from dutyline.domain.policy import Policy, load_policy
 from dutyline.services.context import Actor, Context, PermissionDenied, ServiceError
+from dutyline.services.search import SearchService
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Call, Callback, Contact, Handoff
 from tests.case_helpers import add_case
@@ -45,7 +47,7 @@ class World:
     case_id: int = 0
     contact_id: int = 0
     items: dict[str, tuple[str, int]] = field(default_factory=dict)  # probe name -> (kind, id)
-    search: object | None = None
+    search: SearchService | None = None
 
 
 def build_world(db: Database, tmp: Path) -> World:
@@ -82,7 +84,7 @@ def build_world(db: Database, tmp: Path) -> World:
 
 
 # ------------------------------------------------------------------------------------------------ probes
-def _form(w: World, **extra: object) -> object:
+def _form(w: World, **extra: object) -> CallForm:
     from dutyline.domain.call_form import build_call_form
 
     data: dict[str, object] = {
@@ -101,7 +103,7 @@ def p_search(ctx: Context, w: World) -> object:
 
     if w.search is None:
         w.search = SearchService(w.db)
-    return w.search.search(ctx, "child")  # type: ignore[attr-defined]
+    return w.search.search(ctx, "child")
 
 
 def p_view_case(ctx: Context, w: World) -> object:
@@ -113,21 +115,21 @@ def p_view_case(ctx: Context, w: World) -> object:
 def p_log_call(ctx: Context, w: World) -> object:
     from dutyline.services.calls import log_call
 
-    return log_call(ctx, _form(w))  # type: ignore[arg-type]
+    return log_call(ctx, _form(w))
 
 
 def p_hand_off(ctx: Context, w: World) -> object:
     from dutyline.services.calls import log_call
 
     choice = {"team": TEAM, "proposed_team": TEAM}
-    return log_call(ctx, _form(w, outcome="handed_off", handoff=choice))  # type: ignore[arg-type]
+    return log_call(ctx, _form(w, outcome="handed_off", handoff=choice))
 
 
 def p_book_callback(ctx: Context, w: World) -> object:
     from dutyline.services.calls import log_call
 
     choice = {"phone": "07700 900123", "due_at": NOW + dt.timedelta(days=1), "team": TEAM}
-    return log_call(ctx, _form(w, outcome="callback_booked", callback=choice))  # type: ignore[arg-type]
+    return log_call(ctx, _form(w, outcome="callback_booked", callback=choice))
 
 
 def p_safeguarding(ctx: Context, w: World) -> object:
@@ -139,7 +141,7 @@ def p_safeguarding(ctx: Context, w: World) -> object:
         _form(
             w,
             outcome="handed_off",
-            handoff={"team": team, "proposed_team": team},  # type: ignore[arg-type]
+            handoff={"team": team, "proposed_team": team},
             safeguarding={"raised_at": NOW, "summary": "concern"},
         ),
     )
@@ -156,7 +158,8 @@ def p_update_contact(ctx: Context, w: World) -> object:
 def p_save_draft(ctx: Context, w: World) -> object:
     from dutyline.services.calls import save_draft
 
-    return save_draft(ctx, {"case_id": w.case_id})
+    save_draft(ctx, {"case_id": w.case_id})
+    return None
 
 
 def p_view_queue(ctx: Context, w: World) -> object:
@@ -199,19 +202,22 @@ def p_attempt(ctx: Context, w: World) -> object:
 def p_release(ctx: Context, w: World) -> object:
     from dutyline.services.queue import release
 
-    return release(ctx, *w.items["release"], token=_held(ctx, w, "release"))
+    release(ctx, *w.items["release"], token=_held(ctx, w, "release"))
+    return None
 
 
 def p_reassign(ctx: Context, w: World) -> object:
     from dutyline.services.queue_team import reassign
 
-    return reassign(ctx, *w.items["reassign"], team="annual_review_east", reason="their area")
+    reassign(ctx, *w.items["reassign"], team="annual_review_east", reason="their area")
+    return None
 
 
 def p_accept(ctx: Context, w: World) -> object:
     from dutyline.services.queue_team import accept_handoff
 
-    return accept_handoff(ctx, w.items["accept"][1])
+    accept_handoff(ctx, w.items["accept"][1])
+    return None
 
 
 def p_team_report(ctx: Context, w: World) -> object:
@@ -227,7 +233,8 @@ def p_across(ctx: Context, w: World) -> object:
 
     kind, item_id = w.items["across"]
     try:
-        return reassign(ctx, kind, item_id, team=TEAM, reason="belongs to the front door")
+        reassign(ctx, kind, item_id, team=TEAM, reason="belongs to the front door")
+        return None
     except QueueRefused:
         with w.db.read() as s:
             if s.scalar(select(Handoff.team_code).where(Handoff.id == item_id)) == "resolution":

@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; nothing half-written was kept.", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - last line of defence for personal data (reliability.md C4)
+    except Exception as exc:  # noqa: BLE001 - last line of defence for personal data (docs/PRIVACY.md, C4)
         # A traceback prints exception messages, and a driver's or validator's message can quote a child's
         # details. Show the type only, unless the person debugging asks for more.
         if os.environ.get("DUTYLINE_DEBUG") == "1":

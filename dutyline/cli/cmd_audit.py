@@ -14,7 +14,7 @@ from dutyline.services import audit_trail
 from dutyline.services.export import private_dir
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "audit",
         help="verify or export the audit trail (admins)",

@@ -27,6 +27,7 @@ Work the duty officer's queue as the current user (your login must be a duty off
 
   dutyline callbacks list [--team CODE] [--status available|open|claimed|mine|done|all] [--json]
   dutyline callbacks claim ID
+  dutyline callbacks claim --next [--team CODE]
   dutyline callbacks complete ID --outcome resolved|signposted|handed_off|callback_booked [--notes TEXT]
   dutyline callbacks release ID
 
@@ -67,7 +68,13 @@ def register(subparsers: Any) -> None:
         description="Claim one item. Exactly one "
         "desk wins; if someone holds it, this says who and until when (exit 2).",
     )
-    cl.add_argument("id", metavar="ID", help="12, callback:12 or handoff:45")
+    cl.add_argument("id", metavar="ID", nargs="?", help="12, callback:12 or handoff:45")
+    cl.add_argument(
+        "--next",
+        action="store_true",
+        help="claim the most pressing free item instead: urgent first, then most overdue, across all your teams",
+    )
+    cl.add_argument("--team", metavar="CODE", help="with --next: only this team's queue")
     cl.add_argument("--json", action="store_true", help="print the claim (including its lease token) as JSON")
     cl.set_defaults(handler=run_claim)
 
@@ -170,9 +177,19 @@ def run_list(args: argparse.Namespace) -> int:
 
 @cli_errors
 def run_claim(args: argparse.Namespace) -> int:
-    kind, item_id = parse_id(args.id)
+    if bool(args.next) == bool(args.id):
+        print("Give an item ID, or --next for the most pressing free item (not both).", file=sys.stderr)
+        return 2
     ctx = open_context(args)
-    ticket = queue.claim(ctx, kind, item_id)
+    if args.next:
+        got = queue.claim_next(ctx, args.team)
+        if got is None:
+            print("Nothing free to claim.")
+            return 0
+        ticket = got
+    else:
+        kind, item_id = parse_id(args.id)
+        ticket = queue.claim(ctx, kind, item_id)
     if args.json:
         print(
             json.dumps(

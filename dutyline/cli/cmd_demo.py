@@ -11,14 +11,15 @@ from dutyline.config import demo_db_url
 from dutyline.services.context import Context, os_login
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "demo",
         help="build a demo database of synthetic cases and open the app on it",
         description=(
             "Build a demo database of realistic synthetic Hertfordshire SEND cases (about 60 officers across "
             "the teams, diverse names, siblings and twins, stages consistent with their dates, some open "
-            "callbacks and hand-offs), make you a demo user with every role, then open the app. "
+            "callbacks and hand-offs, a year of history with the September rush and the summer "
+            "holidays, three months of ACT quality reviews), make you a demo user with every role, then open the app. "
             "An existing demo database is reused unless --rebuild is given. The demo lives in its own file "
             "(demo.db in your data folder) unless --db is given, so it never mixes with real data. "
             "Same --seed, same data."
@@ -68,7 +69,16 @@ def run(args: argparse.Namespace) -> int:
         finally:
             bar.close()
         made = demo.seed_activity(ctx, policy, args.seed)
-        print(f"Demo ready: {counts.added:,} cases, {made} open callbacks and hand-offs.", file=sys.stderr)
+        from dutyline.services import demo_history
+
+        demo_history.seed_staff(ctx)
+        calls = demo_history.seed_history(ctx, policy, args.seed)
+        reviews = demo_history.seed_reviews(ctx, policy, args.seed)
+        print(
+            f"Demo ready: {counts.added:,} cases, {made} open callbacks and hand-offs, a year of history "
+            f"({calls:,} calls) and {reviews:,} quality reviews.",
+            file=sys.stderr,
+        )
     if args.no_open:
         return 0
     from dutyline.cli.cmd_run import launch

@@ -13,7 +13,7 @@ from dutyline.domain.text import shown
 from dutyline.services.importer import ImportRejected, import_cases
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     required = ", ".join(c for c in COLUMNS if c in REQUIRED)
     p = sub.add_parser(
         "import",

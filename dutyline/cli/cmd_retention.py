@@ -12,7 +12,7 @@ from dutyline.domain.text import one_line
 from dutyline.services import retention
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "retention",
         help="list (--dry-run) or erase (--apply) records past their retention period (admins)",

@@ -19,7 +19,7 @@ To try dutyline with invented children instead:   dutyline demo
 Then run `dutyline` again."""
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "run",
         help="open the app (the default when no command is given)",

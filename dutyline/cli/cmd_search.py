@@ -64,7 +64,7 @@ def _table(hits: list[SearchHit]) -> str:
     if not hits:
         return ""
     head = ("REF", "NAME", "BORN", "AGE", "POSTCODE", "SCHOOL", "MATCHED")
-    rows = [
+    raw = [
         (
             h.case_ref,
             h.display_name,
@@ -76,7 +76,7 @@ def _table(hits: list[SearchHit]) -> str:
         )
         for h in hits
     ]
-    rows = [tuple(sanitize(c) for c in r) for r in rows]
+    rows = [tuple(sanitize(c) for c in r) for r in raw]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [head, *rows])
 

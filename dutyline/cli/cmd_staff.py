@@ -19,7 +19,7 @@ _ROLE_HELP = (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "staff",
         help="add, list, disable and change dutyline users (admins)",

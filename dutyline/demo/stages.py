@@ -168,13 +168,13 @@ def stage_dates(rng: random.Random, stage: Stage, dob: int, today: int) -> Dates
         if rng.random() < 0.4:  # appealing a refusal to assess or to issue: no plan yet
             return since, since - between(rng, 50, min(200, since - dob - 31)), None, None
         plan = _old_plan(rng, dob, since, 60)
-        review = since - between(rng, 20, 100) if since - plan >= 420 else None
-        return since, _request_before(rng, dob, plan), plan, review
+        reviewed = since - between(rng, 20, 100) if since - plan >= 420 else None
+        return since, _request_before(rng, dob, plan), plan, reviewed
     # CEASED: the plan ended some time in the last three years, at least a year after it was issued.
     since = today - between(rng, 0, min(3 * _YEAR, age - 2 * _YEAR))
     plan = _old_plan(rng, dob, since, 365)
-    review = max(since - between(rng, 30, 200), plan + 300) if rng.random() < 0.7 else None
-    return since, _request_before(rng, dob, plan), plan, review
+    reviewed = max(since - between(rng, 30, 200), plan + 300) if rng.random() < 0.7 else None
+    return since, _request_before(rng, dob, plan), plan, reviewed
 
 
 @lru_cache(maxsize=16384)

@@ -19,7 +19,7 @@ from dutyline.domain.model import Frozen, ItemStatus, Priority
 #: An item with this many working hours or fewer left is "due soon" (amber).
 DUE_SOON_WORKING_HOURS = 1.0
 
-#: The only shape a NOTIFY payload may take: a table name and an id (reliability.md B7). Payloads are
+#: The only shape a NOTIFY payload may take: a table name and an id (docs/RELIABILITY.md, B7). Payloads are
 #: visible to every database user, so they carry nothing else.
 PAYLOAD_RE = re.compile(r"^[a-z_]+:[0-9]+$")
 

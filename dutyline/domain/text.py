@@ -1,6 +1,6 @@
 """Text hygiene shared by import, search and display.
 
-Why here: the same rules must hold at validation time and again at render time (reliability.md C2), and the
+Why here: the same rules must hold at validation time and again at render time (docs/PRIVACY.md, C2), and the
 same phone/postcode keys must be produced by the importer and by the search box, or exact look-ups miss.
 """
 

@@ -1,4 +1,4 @@
-"""Checking and exporting the audit trail (reliability.md C6/C7).
+"""Checking and exporting the audit trail (docs/PRIVACY.md, C6 and C7).
 
 `verify` walks the hash chain in id order and names the FIRST row that does not fit, and why. The chain
 alone catches an edited, deleted or reordered row; it cannot see rows cut off the end (the remaining chain

@@ -7,7 +7,7 @@ the case view they belong to is audited once by `services.cases.case_summary`, a
 bury the real trail in noise. Drafts are not audited either: an autosave every few seconds is not an act
 on a child's record, and the call it becomes is.
 
-Safeguarding alert (issue 5, journey step 7): when a call carries a safeguarding concern, the same
+Safeguarding alert (docs/ARCHITECTURE.md, Safeguarding alert): when a call carries a safeguarding concern, the same
 transaction adds an URGENT hand-off to the team the policy routes safeguarding to (the `safeguarding` rule;
 Children's Services in Hertfordshire) with `due_at = now`. Due now and urgent, it sorts above everything in
 any duty queue that shows it, and it is already overdue a moment later, which is the point: someone must
@@ -16,6 +16,7 @@ look at it today. If the handler also hands the call to that same team, one hand
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -78,7 +79,7 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
             raise ServiceError("The chosen contact is no longer on this case: choose the caller again.")
         call_id = calls_repo.insert_call(session, draft, login=ctx.actor.login, ended_at=now, duration_s=duration)
         handoff_id = callback_id = alert_id = None
-        common = dict(
+        origin = calls_repo.ItemOrigin(
             call_id=call_id,
             case_id=draft.case_id,
             reason=draft.reason.value,
@@ -93,29 +94,29 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
             due = now if merged else callback_due(policy, draft.reason, now, urgent_reason=draft.urgent_reason)
             handoff_id = calls_repo.insert_handoff(
                 session,
+                origin,
                 team=h.team,
                 proposed_team=h.proposed_team,
                 priority=Priority.URGENT if merged else h.priority,
                 due_at=due,
                 explanation=h.explanation,
                 override_reason=h.override_reason,
-                **common,
             )
             if merged:
                 alert_id = handoff_id
         if draft.callback is not None:
-            callback_id = calls_repo.insert_callback(session, choice=draft.callback, **common)
+            callback_id = calls_repo.insert_callback(session, origin, draft.callback)
         if alert_team is not None and alert_id is None:
             when = draft.safeguarding.raised_at if draft.safeguarding else now
             alert_id = calls_repo.insert_handoff(
                 session,
+                dataclasses.replace(origin, reason=Reason.SAFEGUARDING.value),
                 team=alert_team,
                 proposed_team=alert_team,
                 priority=Priority.URGENT,
                 due_at=now,
                 explanation=_alert_text(when, draft.safeguarding.referral_ref if draft.safeguarding else ""),
                 override_reason="",
-                **{**common, "reason": Reason.SAFEGUARDING.value},
             )
         # Live queues: tell every duty desk (ids only, sent only if this transaction commits).
         for kind, item_id in (

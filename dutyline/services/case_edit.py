@@ -3,7 +3,7 @@ callback (due time, contact details, priority).
 
 Every save is one `UPDATE … WHERE id = :id AND version = :version_you_loaded`, bumping the version. If
 someone saved in between, nothing matches, nothing is written, and the save raises `Conflict` naming the
-fields that now differ and the other person's values (reliability.md B2, P2). The version must be the
+fields that now differ and the other person's values (docs/RELIABILITY.md, B2). The version must be the
 one the screen *displayed*: reloading before saving would silently defeat the check.
 
 Exception messages name fields only; the values (a contact's phone, a child's dates) travel in
@@ -177,7 +177,7 @@ def _save(
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
         return as_utc(a) == as_utc(b)
-    return a == b
+    return bool(a == b)
 
 
 def edit_case(

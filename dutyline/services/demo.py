@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from dutyline.demo.generator import demo_officers, iter_case_rows
 from dutyline.domain.import_row import CaseRow, validate_row
@@ -38,7 +39,7 @@ def seed_officers(ctx: Context) -> int:
     """Upsert the demo officers with their teams, cover and absences."""
     rows = demo_officers()
 
-    def apply(s) -> int:  # type: ignore[no-untyped-def]
+    def apply(s: Session) -> int:
         teams = dict(s.execute(select(Team.code, Team.id)).all())
         by_email = {o.email: o for o in s.scalars(select(Officer))}
         for r in rows:
@@ -88,7 +89,7 @@ def seed_activity(ctx: Context, policy: Policy, seed: int) -> int:
     rng = random.Random(seed)
     now = ctx.now()
 
-    def apply(s) -> int:  # type: ignore[no-untyped-def]
+    def apply(s: Session) -> int:
         ids = list(s.scalars(select(Case.id).order_by(Case.id).limit(3000)))
         if not ids:
             return 0
@@ -110,6 +111,7 @@ def seed_activity(ctx: Context, policy: Policy, seed: int) -> int:
             )
         for case_id in rng.sample(ids, min(60, len(ids))):
             case = s.get(Case, case_id)
+            assert case is not None  # ids were read from the case table in this transaction
             contact = s.scalar(select(Contact).where(Contact.case_id == case_id).order_by(Contact.position))
             reason = rng.choice(
                 [

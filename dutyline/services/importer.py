@@ -160,10 +160,10 @@ def validate_file(path: Path, today: dt.date, progress: Progress | None = None) 
     except csv.Error as exc:
         add(Problem(0, 0, "(file)", f"is not a readable CSV file ({str(exc).split(':')[0]})"))
     if suspects:
-        first = _first_rows(path, {ref for _r, _l, ref in suspects})
+        first_row = _first_rows(path, {ref for _r, _l, ref in suspects})
         for row_no, line, ref in suspects:
-            if first.get(ref, row_no) < row_no:
-                add(Problem(row_no, line, "case_ref", f"duplicate of the case_ref in row {first[ref]}"))
+            if first_row.get(ref, row_no) < row_no:
+                add(Problem(row_no, line, "case_ref", f"duplicate of the case_ref in row {first_row[ref]}"))
         report.problems.sort(key=lambda p: (p.row, p.line))
     return report
 

@@ -2,7 +2,7 @@
 
 PostgreSQL: a listener thread on its own connection (`LISTEN dutyline_queue`). Every queue change sends
 `table:id` in the changing transaction (queue_repo.notify), so a rolled-back change never notifies and a
-committed one reaches every desk within milliseconds. NOTIFY is only a hint (reliability.md B6):
+committed one reaches every desk within milliseconds. NOTIFY is only a hint (docs/RELIABILITY.md, B6):
 notifications are not replayed, so on every (re)connect the watcher asks for a full refresh, and a slow
 backstop (15 s) refreshes anyway in case a writer forgot to notify.
 

@@ -125,23 +125,27 @@ def claim(ctx: Context, kind: ItemKind | str, item_id: int, *, lease: dt.timedel
     return ClaimTicket(kind=kind, id=item_id, token=token, claimed_by=ctx.actor.login, lease_expires=until)
 
 
-def claim_next(ctx: Context, team: str, *, lease: dt.timedelta | None = None) -> ClaimTicket | None:
-    """Claim the team's most pressing free item (callback or hand-off), or None when nothing is free.
+def claim_next(ctx: Context, team: str | None = None, *, lease: dt.timedelta | None = None) -> ClaimTicket | None:
+    """Claim the most pressing free item (callback or hand-off), or None when nothing is free.
 
-    A plain read picks which table's head is more pressing; the claim itself is the guarded
-    FOR UPDATE SKIP LOCKED statement, and if another desk took that table's last item we try the other.
+    `team` None means every team this actor may work (their own teams and the safeguarding alerts, or
+    every team for a manager): the most urgent, then most overdue, item across all of them, so "all my
+    teams" never quietly means "my first team". A plain read picks which table's head is more pressing;
+    the claim itself is the guarded FOR UPDATE SKIP LOCKED statement, and if another desk took that
+    table's last item we try the other.
     """
     ctx.require(Action.CLAIM)
-    if not in_scope(ctx, team):
+    if team is not None and not in_scope(ctx, team):
         refuse_scope(ctx, Action.CLAIM, detail=team[:60])
+    teams = [team] if team is not None else work_teams(ctx)
     token, now = new_token(), ctx.now()
     until = now + (lease or lease_duration())
 
     def tx(session: Session) -> tuple[ItemKind, int] | None:
-        heads = {k: repo.head(session, k, team, now) for k in ItemKind}
-        order = sorted((k for k in ItemKind if heads[k] is not None), key=lambda k: heads[k])  # type: ignore[arg-type, return-value]
+        heads = {k: h for k in ItemKind if (h := repo.head(session, k, teams, now)) is not None}
+        order = sorted(heads, key=heads.__getitem__)
         for kind in order:
-            got = repo.claim_next(session, kind, team=team, login=ctx.actor.login, token=token, now=now, until=until)
+            got = repo.claim_next(session, kind, teams=teams, login=ctx.actor.login, token=token, now=now, until=until)
             if got is not None:
                 ctx.audit(session, Action.CLAIM, case_id=got[1], detail=f"{kind.value}:{got[0]}")
                 return kind, got[0]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,8 @@ from dutyline.domain.permissions import Action
 from dutyline.domain.queue import ItemKind, as_utc
 from dutyline.services.context import Context, PermissionDenied, ServiceError
 from dutyline.store import queue_repo as repo
+
+T = TypeVar("T")
 
 #: Default claim lease. Long enough to ring a family back and write notes; the desk renews it while open.
 DEFAULT_LEASE = dt.timedelta(minutes=15)
@@ -55,12 +57,13 @@ def alert_team(ctx: Context) -> str:
     """The team safeguarding alerts are queued for. Every duty officer sees and may act on them,
     whatever their own teams: a concern must top every duty queue, not wait for one team's desk."""
     from dutyline.domain.model import Reason
+    from dutyline.domain.policy import Policy
     from dutyline.domain.routing import route
 
     policy = ctx.policy
-    if policy is None:
+    if not isinstance(policy, Policy):
         return "safeguarding"
-    return route(policy, Reason.SAFEGUARDING).team  # type: ignore[arg-type]
+    return route(policy, Reason.SAFEGUARDING).team
 
 
 def work_teams(ctx: Context) -> list[str] | None:
@@ -141,21 +144,23 @@ def audit_refused(ctx: Context, session: Session, action: Action, kind: ItemKind
     )
 
 
-def run_guarded(ctx: Context, action: Action, kind: ItemKind, item_id: int, verb: str, change: Any) -> Any:
+def run_guarded(
+    ctx: Context, action: Action, kind: ItemKind, item_id: int, verb: str, change: Callable[[Session], T | None]
+) -> T:
     """Run `change(session)` (one guarded statement + its audit row) in a retried write transaction.
 
     When the guard matched nothing, the refusal is audited in the same transaction, committed, and then
     raised as QueueRefused: an audit row of a refusal must not be rolled back with it.
     """
 
-    def tx(session: Session) -> tuple[bool, Any]:
+    def tx(session: Session) -> tuple[T | None, str]:
         result = change(session)
         if result is not None:
-            return True, result
+            return result, ""
         audit_refused(ctx, session, action, kind, item_id)
-        return False, explain(session, ctx, kind, item_id, verb=verb)
+        return None, explain(session, ctx, kind, item_id, verb=verb)
 
-    ok, value = ctx.db.run_write(tx)
-    if not ok:
-        raise QueueRefused(value)
-    return value
+    result, refusal = ctx.db.run_write(tx)
+    if result is None:
+        raise QueueRefused(refusal)
+    return result

@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, delete, exists, false, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from dutyline.domain.model import DISAGREEMENT, ItemStatus
 from dutyline.domain.permissions import Action
@@ -99,7 +99,7 @@ class RetentionPlan:
         return len(self.cases) + len(self.calls) + len(self.drafts)
 
 
-def _open_items(call_or_case_col: ColumnElement[int | None], key: str) -> ColumnElement[bool]:
+def _open_items(call_or_case_col: InstrumentedAttribute[int], key: str) -> ColumnElement[bool]:
     """True when a hand-off or callback linked through `key` ('case_id'/'call_id') is still open."""
     return or_(
         exists().where(getattr(Handoff, key) == call_or_case_col, Handoff.status.in_(_OPEN)),

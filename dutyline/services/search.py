@@ -13,13 +13,13 @@ Snapshot (`search_snapshot.SnapshotFile`): `<data folder>/search/index-<db hash>
 next start it is loaded in well under a second and brought up to date by an ordinary refresh. A damaged,
 foreign-format or other-schema snapshot is ignored and rebuilt.
 
-Freshness (issue 3, "a change at one desk is findable at another within a few seconds"): the UI calls
-`refresh()` every ~2 s. Each call reads cases whose `updated_at` is after the moment the previous read
-began (database clock) minus an OVERLAP window: `updated_at` is stamped by each desk's clock when the
-change is made, and on PostgreSQL a transaction stamped earlier can commit after our last read. Rows
-already applied (same id and stamp) are skipped, so when nothing changed a refresh is one indexed range
-query returning nothing (a bulk import long finished is not re-read: the window follows the clock, not
-the newest stamp).
+Freshness ("a change at one desk is findable at another within a few seconds": docs/ARCHITECTURE.md, Search
+targets): the UI calls `refresh()` every ~2 s. Each call reads cases whose `updated_at` is after the moment
+the previous read began (database clock) minus an OVERLAP window: `updated_at` is stamped by each desk's
+clock when the change is made, and on PostgreSQL a transaction stamped earlier can commit after our last
+read. Rows already applied (same id and stamp) are skipped, so when nothing changed a refresh is one
+indexed range query returning nothing (a bulk import long finished is not re-read: the window follows the
+clock, not the newest stamp).
 
 Erasure: deleted cases bump nothing, so each refresh (every `deletion_check_s`, default every refresh)
 compares the live case count and newest id with the index's (two indexed aggregates) and, only when they

@@ -1,6 +1,6 @@
 """The cold build: every case and contact read from the database into a new index, as fast as we can.
 
-Why it is shaped like this (issue 3: ready within seconds of opening a 1M-case database):
+Why it is shaped like this (ready within seconds of opening a 1M-case database: docs/ARCHITECTURE.md, Search targets):
 - the database joins each column of a 250k-row batch into one string (`store.search_source`), so rows
   never become Python objects, and `domain.search.batch` encodes the columns with C-level dict work;
 - cases and contacts are read by two worker threads while the calling thread encodes whichever batch has
@@ -51,7 +51,7 @@ def _return_freed_memory() -> None:
 
     Why: the read phase allocates and frees a few hundred MB of batch text, much of it in the worker
     threads' malloc arenas, which glibc keeps mapped; without this a cold build at 1M cases peaked near
-    750 MB resident instead of ~570 (issue 3 target: under 600 MB).
+    750 MB resident instead of ~570 (the target is under 600 MB).
     """
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).malloc_trim(0)
@@ -108,7 +108,7 @@ def _prefetch(sources: dict[str, Iterator[T]], depth: int = 2) -> Iterator[tuple
             elif isinstance(item, _Failed):
                 raise item.exc
             else:
-                yield key, item  # type: ignore[misc]
+                yield key, item  # type: ignore[misc]  # a T: _DONE and _Failed, the only other items, are handled above
     finally:
         stop.set()
         for w in workers:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from dutyline.domain.search import SearchIndex, snapshot
+from dutyline.domain.search.index import CaseIndex
 
 
 class SnapshotFile:
@@ -47,7 +48,7 @@ class SnapshotFile:
         except (OSError, ValueError, KeyError, EOFError, TypeError, zipfile.BadZipFile):
             return None  # damaged, truncated or another format: rebuilt (and overwritten) by the caller
 
-    def save_async(self, index: SearchIndex, meta: dict[str, Any]) -> None:
+    def save_async(self, index: CaseIndex, meta: dict[str, Any]) -> None:
         """Write `index` from a worker thread. `index` must not change meanwhile: pass a compact index
         nobody applies changes to (a fresh build, or a `compacted()` copy)."""
         if self.path is None:
@@ -67,7 +68,7 @@ class SnapshotFile:
         """Run `job()` in a tracked worker (so `wait` covers it too)."""
         self._track(threading.Thread(target=job, name="search-snapshot-job"))
 
-    def _write(self, path: Path, index: SearchIndex, meta: dict[str, Any], generation: int) -> None:
+    def _write(self, path: Path, index: CaseIndex, meta: dict[str, Any], generation: int) -> None:
         tmp = path.with_name(f"{path.name}.{generation}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

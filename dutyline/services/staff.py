@@ -331,10 +331,11 @@ def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = 
         raise NotAuthorised(f"Too many wrong PINs: unlocking is paused for {UNLOCK_WINDOW.seconds // 60} minutes.")
     if reason == "no pin set":
         raise NotAuthorised("No PIN is set for this login: set one with 'dutyline staff set-pin'.")
+    # Never repeat the login: a PIN typed into the login box by mistake would be shown on screen.
     raise NotAuthorised(
         "That PIN is not right for this login."
         if reason == "wrong pin"
-        else f"The login '{login}' is not an active dutyline user."
+        else "That login is not an active dutyline user: check it, then type your PIN."
     )
 
 

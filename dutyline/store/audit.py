@@ -1,4 +1,4 @@
-"""Append-only, hash-chained audit rows (reliability.md C6/C7).
+"""Append-only, hash-chained audit rows (docs/PRIVACY.md, C6 and C7).
 
 Each row's hash covers its own fields and the previous row's hash, so editing, deleting, reordering or
 (with an exported head hash) truncating rows is detectable. Rows hold ids and codes, never content.

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal, overload
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -23,6 +24,12 @@ from dutyline.store.tables import Call, Callback, Case, Contact, Draft, Handoff
 OPEN_STATUSES = (ItemStatus.OPEN.value, ItemStatus.CLAIMED.value)
 
 
+@overload
+def as_utc(moment: dt.datetime) -> dt.datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+@overload
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None: ...
 def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands back naive datetimes; everything was stored as UTC."""
     if moment is None:
@@ -31,6 +38,20 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
 
 
 # --- writing a call ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOrigin:
+    """What a hand-off or a callback inherits from the call that made it (one typed value instead of a
+    keyword dict splatted into both inserts, so a missing or misspelt field is a type error)."""
+
+    call_id: int
+    case_id: int | None
+    reason: str
+    urgent_reason: str | None
+    notes: str
+    login: str
+    now: dt.datetime
 
 
 def insert_call(session: Session, form: CallForm, *, login: str, ended_at: dt.datetime, duration_s: int) -> int:
@@ -64,34 +85,28 @@ def insert_call(session: Session, form: CallForm, *, login: str, ended_at: dt.da
 
 def insert_handoff(
     session: Session,
+    origin: ItemOrigin,
     *,
-    call_id: int,
-    case_id: int | None,
     team: str,
     proposed_team: str,
     priority: Priority,
     due_at: dt.datetime,
-    reason: str,
-    urgent_reason: str | None,
     explanation: str,
     override_reason: str,
-    notes: str,
-    login: str,
-    now: dt.datetime,
 ) -> int:
     row = Handoff(
-        call_id=call_id,
-        case_id=case_id,
+        call_id=origin.call_id,
+        case_id=origin.case_id,
         team_code=team,
         proposed_team_code=proposed_team,
         priority=priority.value,
-        urgent_reason=urgent_reason,
-        reason=reason,
+        urgent_reason=origin.urgent_reason,
+        reason=origin.reason,
         due_at=due_at,
         status=ItemStatus.OPEN.value,
-        created_at=now,
-        created_by=login,
-        notes=notes,
+        created_at=origin.now,
+        created_by=origin.login,
+        notes=origin.notes,
         explanation=explanation,
         override_reason=override_reason,
     )
@@ -100,30 +115,19 @@ def insert_handoff(
     return row.id
 
 
-def insert_callback(
-    session: Session,
-    *,
-    call_id: int,
-    case_id: int | None,
-    choice: CallbackChoice,
-    reason: str,
-    urgent_reason: str | None,
-    notes: str,
-    login: str,
-    now: dt.datetime,
-) -> int:
+def insert_callback(session: Session, origin: ItemOrigin, choice: CallbackChoice) -> int:
     row = Callback(
-        call_id=call_id,
-        case_id=case_id,
+        call_id=origin.call_id,
+        case_id=origin.case_id,
         team_code=choice.team,
         priority=choice.priority.value,
-        urgent_reason=urgent_reason,
-        reason=reason,
+        urgent_reason=origin.urgent_reason,
+        reason=origin.reason,
         due_at=choice.due_at,
         status=ItemStatus.OPEN.value,
-        created_at=now,
-        created_by=login,
-        notes=notes,
+        created_at=origin.now,
+        created_by=origin.login,
+        notes=origin.notes,
         contact_name=choice.contact_name,
         phone=choice.phone,
         preferred_time=choice.preferred_time,
@@ -152,7 +156,7 @@ def recent_calls(session: Session, case_id: int, limit: int) -> list[CallRecord]
         CallRecord(
             id=r.id,
             started_at=as_utc(r.started_at),
-            staff_login=r.staff_login,  # type: ignore[arg-type]
+            staff_login=r.staff_login,
             caller_kind=CallerKind(r.caller_kind),
             caller_name=r.caller_name,
             reason=Reason(r.reason),
@@ -174,27 +178,30 @@ def count_calls_since(session: Session, case_id: int, since: dt.datetime) -> int
 
 def open_items(session: Session, case_id: int, now: dt.datetime) -> list[OpenItem]:
     """Open or claimed callbacks and hand-offs on the case, soonest due first."""
-    items: list[OpenItem] = []
-    for model, kind in ((Callback, "callback"), (Handoff, "handoff")):
-        for r in session.scalars(select(model).where(model.case_id == case_id, model.status.in_(OPEN_STATUSES))):
-            due = as_utc(r.due_at)
-            assert due is not None
-            items.append(
-                OpenItem(
-                    kind=kind,
-                    id=r.id,
-                    team_code=r.team_code,
-                    priority=Priority(r.priority),
-                    due_at=due,  # type: ignore[arg-type]
-                    status=r.status,
-                    reason=r.reason,
-                    overdue=due < now,
-                    claimed_by=r.claimed_by,
-                    contact_name=getattr(r, "contact_name", ""),
-                )
-            )
+    callbacks = session.scalars(select(Callback).where(Callback.case_id == case_id, Callback.status.in_(OPEN_STATUSES)))
+    handoffs = session.scalars(select(Handoff).where(Handoff.case_id == case_id, Handoff.status.in_(OPEN_STATUSES)))
+    items = [_open_item(r, "callback", now, contact_name=r.contact_name) for r in callbacks]
+    items += [_open_item(r, "handoff", now, contact_name="") for r in handoffs]
     items.sort(key=lambda i: (i.due_at, i.kind, i.id))
     return items
+
+
+def _open_item(
+    r: Callback | Handoff, kind: Literal["callback", "handoff"], now: dt.datetime, *, contact_name: str
+) -> OpenItem:
+    due = as_utc(r.due_at)
+    return OpenItem(
+        kind=kind,
+        id=r.id,
+        team_code=r.team_code,
+        priority=Priority(r.priority),
+        due_at=due,
+        status=r.status,
+        reason=r.reason,
+        overdue=due < now,
+        claimed_by=r.claimed_by,
+        contact_name=contact_name,
+    )
 
 
 # --- drafts --------------------------------------------------------------------------------------------
@@ -209,7 +216,7 @@ def upsert_draft(session: Session, *, login: str, desk: str, payload: Mapping[st
         update(Draft)
         .where(Draft.login == login, Draft.desk == desk)
         .values(payload=text, case_id=case_id, updated_at=now)
-    ).rowcount  # type: ignore[attr-defined]
+    ).rowcount  # type: ignore[attr-defined]  # a DML result is a CursorResult; Session types it as Result
     if not done:
         session.add(Draft(login=login, desk=desk, payload=text, case_id=case_id, updated_at=now))
         session.flush()
@@ -267,7 +274,7 @@ def update_contact_guarded(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not result.rowcount:  # type: ignore[attr-defined]  # a CursorResult at run time (DML)
         return False
     case_id = session.scalar(select(Contact.case_id).where(Contact.id == contact_id))
     # updated_at only (not the case's version): the search index refreshes from it.

@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from dutyline.domain.import_row import CaseRow
+from dutyline.domain.import_row import CaseRow, ContactRow
 from dutyline.domain.model import FIRST_20_WEEKS, PLAN_IN_PLACE, Stage
 from dutyline.store.tables import Case, Contact, Officer, Team, utcnow
+
+#: The Core tables, for executemany inserts without ORM overhead (`Case.__table__` is typed as any
+#: FromClause; the metadata's entry is the Table itself).
+CASE_TABLE = Case.metadata.tables[Case.__tablename__]
+CONTACT_TABLE = Contact.metadata.tables[Contact.__tablename__]
 
 EAST = {"Broxbourne", "East Hertfordshire", "North Hertfordshire", "Stevenage", "Welwyn Hatfield"}
 
@@ -89,16 +94,16 @@ def _case_values(row: CaseRow, officer_id: int) -> dict[str, object]:
     }
 
 
-def _contact_values(case_id: int, c: object) -> dict[str, object]:
+def _contact_values(case_id: int, c: ContactRow) -> dict[str, object]:
     return {
         "case_id": case_id,
         "position": c.position,
         "name": c.name,
-        "relationship": c.relationship,  # type: ignore[attr-defined]
+        "relationship": c.relationship,
         "phone": c.phone,
         "phone_key": c.phone_key,
-        "email": c.email,  # type: ignore[attr-defined]
-        "parental_responsibility": c.parental_responsibility,  # type: ignore[attr-defined]
+        "email": c.email,
+        "parental_responsibility": c.parental_responsibility,
     }
 
 
@@ -118,7 +123,7 @@ def upsert_batch(session: Session, rows: Sequence[CaseRow], officers: OfficerRes
             _case_values(r, officers.resolve(r)) | {"created_at": now, "updated_at": now, "version": 1}
             for r in new_rows
         ]
-        session.execute(Case.__table__.insert(), values)  # Core executemany: no ORM overhead
+        session.execute(CASE_TABLE.insert(), values)  # Core executemany: no ORM overhead
         ids = dict(
             session.execute(
                 select(Case.case_ref, Case.id).where(Case.case_ref.in_([r.case_ref for r in new_rows]))
@@ -126,7 +131,7 @@ def upsert_batch(session: Session, rows: Sequence[CaseRow], officers: OfficerRes
         )
         contacts = [_contact_values(ids[r.case_ref], c) | {"version": 1} for r in new_rows for c in r.contacts]
         if contacts:
-            session.execute(Contact.__table__.insert(), contacts)
+            session.execute(CONTACT_TABLE.insert(), contacts)
         counts.added += len(new_rows)
     for r in rows:
         if r.case_ref not in existing:

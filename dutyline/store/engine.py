@@ -8,7 +8,7 @@ writable. A file we create is made 0600 in a 0700 folder *before* SQLite touches
 files inherit 0600); an existing file only ever loses group/other bits. WAL, synchronous=FULL (a note
 shown as saved survives a power cut), foreign keys on for every connection, a busy timeout, and BEGIN
 IMMEDIATE for write transactions only (a deferred read-then-write fails at once with "database is
-locked"; see reliability.md P3).
+locked"; see docs/RELIABILITY.md, B3).
 
 PostgreSQL (many desks): psycopg 3, READ COMMITTED, every contended write a single guarded statement.
 """

@@ -1,4 +1,4 @@
--- dutyline: the least-privilege PostgreSQL role the desks connect as (reliability.md C7).
+-- dutyline: the least-privilege PostgreSQL role the desks connect as (docs/PRIVACY.md, C7).
 --
 -- Why: the audit trail must not be changeable by the people it records. The database refuses UPDATE,
 -- DELETE and TRUNCATE on audit_event with a trigger, but the table's OWNER can disable triggers. So the

@@ -1,4 +1,4 @@
-"""SQL for the duty queue: reads, and every state change as ONE guarded statement (reliability.md B1/B4).
+"""SQL for the duty queue: reads, and every state change as ONE guarded statement (docs/RELIABILITY.md, B1 and B4).
 
 Why guarded single statements: under READ COMMITTED a second UPDATE that finds its row locked waits, then
 re-checks its WHERE against the committed row and skips it if the guard no longer holds. So a claim
@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, text, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, text, true, update
 from sqlalchemy.orm import Session
 
 from dutyline.domain.model import ItemStatus, Priority
@@ -40,18 +40,18 @@ def model_for(kind: ItemKind) -> Any:
 # --- guards -----------------------------------------------------------------------------------------
 
 
-def claimable(m: Any, now: dt.datetime) -> ColumnElement[bool]:
+def claimable(m: Model, now: dt.datetime) -> ColumnElement[bool]:
     """Open, or claimed with a lapsed lease (the claimer's desk died or walked away)."""
     return or_(m.status == OPEN, and_(m.status == CLAIMED, m.lease_expires < now))
 
 
-def held_by(m: Any, login: str, token: str | None, now: dt.datetime) -> ColumnElement[bool]:
+def held_by(m: Model, login: str, token: str | None, now: dt.datetime) -> ColumnElement[bool]:
     """The caller holds a live lease. Token None is the CLI rule: same login, lease still live."""
     cond = and_(m.status == CLAIMED, m.claimed_by == login, m.lease_expires > now)
     return cond if token is None else and_(cond, m.lease_token == token)
 
 
-def _urgent_first(m: Any) -> ColumnElement[int]:
+def _urgent_first(m: Model) -> ColumnElement[int]:
     return case((m.priority == Priority.URGENT.value, 0), else_=1)
 
 
@@ -105,10 +105,23 @@ def claim(
     return None if row is None else (row[1],)
 
 
+def _in_teams(m: Any, teams: Sequence[str] | None) -> Any:
+    """Items of these teams (None: every team)."""
+    return true() if teams is None else m.team_code.in_(list(teams))
+
+
 def claim_next(
-    session: Session, kind: ItemKind, *, team: str, login: str, token: str, now: dt.datetime, until: dt.datetime
+    session: Session,
+    kind: ItemKind,
+    *,
+    teams: Sequence[str] | None,
+    login: str,
+    token: str,
+    now: dt.datetime,
+    until: dt.datetime,
 ) -> tuple[int, int | None] | None:
-    """Claim the team's most pressing claimable item of `kind`: urgent first, then earliest due.
+    """Claim the most pressing claimable item of `kind` in `teams` (None: every team): urgent first, then
+    earliest due (the most overdue), across all the teams at once.
 
     PostgreSQL: the sub-select locks the chosen row with FOR UPDATE SKIP LOCKED, so concurrent desks each
     take a different row instead of queueing behind one; the outer UPDATE re-checks the guard on that row
@@ -118,7 +131,7 @@ def claim_next(
     m = model_for(kind)
     pick = (
         select(m.id)
-        .where(m.team_code == team, claimable(m, now))
+        .where(_in_teams(m, teams), claimable(m, now))
         .order_by(_urgent_first(m), m.due_at, m.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -130,12 +143,14 @@ def claim_next(
     return None if row is None else (int(row[0]), row[1])
 
 
-def head(session: Session, kind: ItemKind, team: str, now: dt.datetime) -> tuple[int, dt.datetime] | None:
-    """(urgency rank, due_at) of the team's first claimable item, to choose which table to claim from."""
+def head(
+    session: Session, kind: ItemKind, teams: Sequence[str] | None, now: dt.datetime
+) -> tuple[int, dt.datetime] | None:
+    """(urgency rank, due_at) of the first claimable item in `teams`, to choose which table to claim from."""
     m = model_for(kind)
     row = session.execute(
         select(_urgent_first(m), m.due_at)
-        .where(m.team_code == team, claimable(m, now))
+        .where(_in_teams(m, teams), claimable(m, now))
         .order_by(_urgent_first(m), m.due_at, m.id)
         .limit(1)
     ).first()
@@ -392,7 +407,7 @@ def fetch(
     return items
 
 
-def _status_where(m: Any, status: StatusFilter, now: dt.datetime, login: str) -> ColumnElement[bool]:
+def _status_where(m: Model, status: StatusFilter, now: dt.datetime, login: str) -> ColumnElement[bool]:
     live = and_(m.status == CLAIMED, m.lease_expires > now)
     match status:
         case StatusFilter.AVAILABLE:

@@ -20,9 +20,10 @@ import datetime as dt
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, Select, func, select, text
 
 from dutyline.domain.search.batch import SEP, CaseBatch, ContactBatch, joined_count
 from dutyline.store.engine import Database
@@ -68,7 +69,7 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def _case_select():  # type: ignore[no-untyped-def]
+def _case_select() -> Select[*tuple[Any, ...]]:
     return select(*_CASE_COLS).select_from(Case).outerjoin(Officer, Case.named_officer_id == Officer.id)
 
 
@@ -190,7 +191,7 @@ def _texts_ok(n: int, *joined: str) -> bool:
     return all(joined_count(j) == n for j in joined)
 
 
-def iter_case_batches(db: Database, *, size: int = BATCH) -> Iterator[CaseBatch | list[tuple]]:
+def iter_case_batches(db: Database, *, size: int = BATCH) -> Iterator[CaseBatch | list[tuple[Any, ...]]]:
     """Every case, in id order, as `CaseBatch` columns joined by the database (one row per batch).
 
     A batch whose text cannot be split safely (a value holding the separator) comes as CASE_COLUMNS row
@@ -208,10 +209,11 @@ def iter_case_batches(db: Database, *, size: int = BATCH) -> Iterator[CaseBatch 
                 page = Case.id > after if upto is None else (Case.id > after) & (Case.id <= upto)
                 yield [tuple(r) for r in conn.execute(_case_select().where(page).order_by(Case.id))]
             else:
-                yield CaseBatch(id_arr, *texts, officer=off_arr, officer_names=officers)
+                ref, first, last, known, dob, postcode, school, stage = texts
+                yield CaseBatch(id_arr, ref, first, last, known, dob, postcode, school, stage, off_arr, officers)
 
 
-def iter_contact_batches(db: Database, *, size: int = BATCH) -> Iterator[ContactBatch | list[tuple]]:
+def iter_contact_batches(db: Database, *, size: int = BATCH) -> Iterator[ContactBatch | list[tuple[Any, ...]]]:
     """Every contact as `ContactBatch` columns (or CONTACT_COLUMNS rows for an odd batch), like cases."""
     sql = {b: text(_contact_batch_sql(db, b)) for b in (True, False)}
     with db.engine.connect() as conn:
@@ -236,16 +238,16 @@ def iter_contact_batches(db: Database, *, size: int = BATCH) -> Iterator[Contact
                 yield ContactBatch(case_arr, pos_arr, names, phone_arr, alt_arr)
 
 
-def cases_changed_since(db: Database, since: dt.datetime) -> list[tuple]:
+def cases_changed_since(db: Database, since: dt.datetime) -> list[tuple[Any, ...]]:
     """Cases whose `updated_at` is after `since` (CASE_COLUMNS + updated_at). Uses the updated_at index."""
     with db.engine.connect() as conn:
         rows = conn.execute(_case_select().where(Case.updated_at > since)).all()  # no ORDER BY: keeps the index
     return [tuple(r) for r in rows]
 
 
-def cases_by_id(db: Database, ids: Sequence[int]) -> list[tuple]:
+def cases_by_id(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:
     """The given cases (CASE_COLUMNS + updated_at); missing ids are simply absent."""
-    out: list[tuple] = []
+    out: list[tuple[Any, ...]] = []
     with db.engine.connect() as conn:
         for i in range(0, len(ids), _IN_CHUNK):
             part = list(ids[i : i + _IN_CHUNK])
@@ -253,9 +255,9 @@ def cases_by_id(db: Database, ids: Sequence[int]) -> list[tuple]:
     return out
 
 
-def contacts_for(db: Database, case_ids: Sequence[int]) -> list[tuple]:
+def contacts_for(db: Database, case_ids: Sequence[int]) -> list[tuple[Any, ...]]:
     """Contacts (CONTACT_COLUMNS) of the given cases."""
-    out: list[tuple] = []
+    out: list[tuple[Any, ...]] = []
     with db.engine.connect() as conn:
         for i in range(0, len(case_ids), _IN_CHUNK):
             part = list(case_ids[i : i + _IN_CHUNK])

@@ -1,9 +1,11 @@
 """DutylineApp: modes, global keys, the call in progress, autosave and the idle lock. Screens do the rest.
 
-Kept thin on purpose (style.md §2.3): the app owns only what outlives a screen (the `Desk` façade, the
-call state, the draft autosave and the lock); each screen owns its own widgets and workers.
+Kept thin on purpose (docs/ARCHITECTURE.md, Layers): the app owns only what outlives a screen (the `Desk`
+façade, the call draft, the autosave and the lock). Screens are given what they need (the desk, the
+draft) and post messages up (`dutyline.ui.messages`); the app reacts to them here. Nothing under
+`ui/screens`, `ui/widgets` or `ui/duty` imports this module (an import-linter contract holds it).
 
-Autosave: the call state is copied to the `draft` table every `autosave_s` seconds when it changed, on
+Autosave: the call draft is copied to the `draft` table every `autosave_s` seconds when it changed, on
 every screen change, and just before locking. Saves run in a thread worker; a sequence number stops an
 older save that finishes late from overwriting a newer one.
 """
@@ -15,50 +17,40 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import App
-from textual.binding import Binding
-from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from dutyline.config import idle_lock_seconds
-from dutyline.domain.call_form import CallForm
-from dutyline.domain.call_record import LoggedCall
-from dutyline.domain.model import ContactInfo, Outcome, Reason
+from dutyline.domain.call_draft import CallDraft
+from dutyline.domain.call_form import SafeguardingRecord
+from dutyline.domain.model import Outcome, Reason
 from dutyline.domain.permissions import Action
 from dutyline.services.context import Context
 from dutyline.services.search import SearchService
-from dutyline.ui.call_state import CallState
+from dutyline.ui.actions import Where, bindings
 from dutyline.ui.commands import DeskCommands
 from dutyline.ui.crash import SafeCrashMixin
 from dutyline.ui.desk import Authenticator, Desk
 from dutyline.ui.errors import describe
 from dutyline.ui.idle import IdleWatch
 from dutyline.ui.locking import LockMixin
-from dutyline.ui.palette import PaletteMixin
+from dutyline.ui.messages import ActionChosen, CallEnded, CallSaved, CaseChosen, IndexReady, OpenCallForm
+from dutyline.ui.palette import run_chosen_action
 from dutyline.ui.screens.call import CallScreen
 from dutyline.ui.screens.dialogs import ConfirmEnd, DraftOffer, HelpScreen
-from dutyline.ui.screens.lock import LockScreen
 from dutyline.ui.screens.log_call import LogCallScreen
 from dutyline.ui.screens.safeguarding import SafeguardingScreen
 from dutyline.ui.screens.search import SearchScreen
+from dutyline.ui.toasts import promise_toast
 
-DUTY_MISSING = "Duty officer mode is not available in this build."
 
-
-class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
+class DutylineApp(SafeCrashMixin, LockMixin):
     CSS_PATH = "app.tcss"
     TITLE = "dutyline"
-    MODES = {"handler": SearchScreen}
     DEFAULT_MODE = "handler"
     COMMANDS = App.COMMANDS | {DeskCommands}
-    BINDINGS = [
-        Binding("f1", "help", "Help", tooltip="Keys and how the screens work"),
-        Binding("question_mark", "help", "Help", show=False),
-        Binding("f9", "safeguarding", "Safeguarding", priority=True, tooltip="Raise a safeguarding concern"),
-        Binding("ctrl+l", "lock", "Lock", tooltip="Lock the screen now"),
-        Binding("f10", "toggle_mode", "Duty/handler", tooltip="Switch between call handler and duty officer"),
-    ]
+    BINDINGS = bindings(Where.ANYWHERE)
 
     def __init__(
         self,
@@ -75,10 +67,17 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
         super().__init__()
         self.desk = Desk(ctx, search_service, authenticate=authenticate)
         self.start_mode = mode
-        self.call: CallState | None = None
+        self.call: CallDraft | None = None
         self.idle = IdleWatch(idle_lock_s if idle_lock_s is not None else idle_lock_seconds(), clock=monotonic)
         self.locked = False
         self.index_count: int | None = None
+        self.search_screen = SearchScreen(self.desk)
+        self.add_mode("handler", lambda: self.search_screen)
+        self.duty_mode = False
+        self._help: HelpScreen | None = None
+        self._safeguarding: SafeguardingScreen | None = None
+        self._case_view: CallScreen | None = None
+        self._form: LogCallScreen | None = None
         self._autosave_s = autosave_s
         self._idle_check_s = idle_check_s
         self._save_lock = threading.Lock()
@@ -88,12 +87,8 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
 
     @property
     def ctx(self) -> Context:
-        """The current person's Context (the duty screen uses it too)."""
+        """The current person's Context."""
         return self.desk.ctx
-
-    @property
-    def search_service(self) -> SearchService:
-        return self.desk.search_service
 
     # --- start-up -----------------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -108,15 +103,14 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
-        count = self.desk.build_index()
-        self.call_from_thread(self._index_ready, count)
+        self.post_message(IndexReady(self.desk.build_index()))
 
-    def _index_ready(self, count: int) -> None:
-        self.index_count = count
-        for screen in self._handler_stack():
-            if isinstance(screen, SearchScreen):
-                screen.index_ready(count)
-        self.set_interval(2.0, self.refresh_index)
+    def on_index_ready(self, message: IndexReady) -> None:
+        first = self.index_count is None
+        self.index_count = message.count
+        self.search_screen.index_ready(message.count)
+        if first:
+            self.set_interval(2.0, self.refresh_index)
 
     @work(thread=True, exclusive=True, group="index-refresh", exit_on_error=False)
     def refresh_index(self) -> None:
@@ -126,60 +120,73 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
     def check_draft(self) -> None:
         payload = self.desk.load_draft()
         if payload is not None:
-            self.call_from_thread(self._offer_draft, payload)
+            self.call_from_thread(self._offer_draft, CallDraft.from_payload(payload, now=self.desk.now()))
 
-    def _offer_draft(self, payload: dict[str, Any]) -> None:
-        state = CallState.from_payload(payload)
-
+    def _offer_draft(self, draft: CallDraft) -> None:
         def answered(restore: bool | None) -> None:
             if restore is False:
                 self.discard_draft()
             else:
-                self.restore_call(state)
+                self.restore_call(draft)
 
-        self.push_screen(DraftOffer(state), answered)
-
-    def _handler_stack(self) -> list[Screen[Any]]:
-        return list(self._screen_stacks.get("handler", []))
+        self.push_screen(DraftOffer(draft), answered)
 
     # --- the call ------------------------------------------------------------------------------------------
-    def begin_call(self, case_id: int | None) -> None:
-        self.call = CallState(started_at=self.desk.now(), case_id=case_id)
-        if case_id is None:
-            self.call.screen = "log"
-            self.push_screen(LogCallScreen())
+    @on(CaseChosen)
+    def _case_chosen(self, message: CaseChosen) -> None:
+        if self.call is not None:
+            self.notify("Finish this call first (save it, or Esc to end it).", markup=False)
+            return
+        if self.current_mode != "handler":
+            self.action_toggle_mode()
+        self.begin_call(message.case_id)
+
+    def begin_call(self, case_id: int | None, *, reason: Reason | None = None) -> CallDraft:
+        self.call = CallDraft(started_at=self.desk.now(), case_id=case_id, reason=reason)
+        self._open_call_screens(self.call)
+        return self.call
+
+    def restore_call(self, draft: CallDraft) -> None:
+        self.call = draft
+        self._last_payload = draft.to_payload()
+        self._open_call_screens(draft)
+
+    def _open_call_screens(self, draft: CallDraft) -> None:
+        if draft.case_id is None:
+            draft.screen = "log"
+            self._push_form(LogCallScreen(self.desk, draft))
         else:
-            self.push_screen(CallScreen(case_id))
-        self.call_changed()
+            self._case_view = CallScreen(self.desk, draft)
+            self.push_screen(self._case_view)
 
-    def restore_call(self, state: CallState) -> None:
-        self.call = state
-        self._last_payload = state.to_payload()
-        if state.case_id is not None:
-            self.push_screen(CallScreen(state.case_id))
-            if state.screen == "log":
-                self.push_screen(LogCallScreen())
-        else:
-            self.push_screen(LogCallScreen())
+    def _push_form(self, form: LogCallScreen) -> None:
+        self._form = form
+        self.push_screen(form, lambda _result: self._form_closed(form))
 
-    def open_log_form(self) -> None:
-        if self.call is not None and not isinstance(self.screen, LogCallScreen):
-            self.push_screen(LogCallScreen())
+    def _form_closed(self, form: LogCallScreen) -> None:
+        if self._form is form:
+            self._form = None
 
-    def call_changed(self) -> None:
-        """Screens call this after writing to the call state; the next autosave tick picks it up."""
+    @on(OpenCallForm)
+    def _open_form(self, message: OpenCallForm) -> None:
+        if self.call is None:
+            return
+        if self._form is not None:
+            if message.then:
+                self.call_later(self._form.run_action, message.then)
+            return
+        self._push_form(LogCallScreen(self.desk, self.call, message.summary, message.activity, then=message.then))
 
-    def current_contacts(self) -> tuple[ContactInfo, ...]:
-        for screen in self._handler_stack():
-            if isinstance(screen, CallScreen) and screen.summary is not None:
-                return screen.summary.case.contacts
-        return ()
-
-    def end_call_asking(self) -> None:
-        if self.call is None or not self.call.has_content:
+    @on(CallEnded)
+    def _call_ended(self, message: CallEnded) -> None:
+        call = self.call
+        if call is None or not message.ask or not call.has_content:
             self.end_call()
             return
-        self.push_screen(ConfirmEnd(self.call.safeguarding is not None), lambda yes: self.end_call() if yes else None)
+        self.push_screen(
+            ConfirmEnd(call.safeguarding is not None, call.unrecorded_safeguarding),
+            lambda yes: self.end_call() if yes else None,
+        )
 
     def end_call(self) -> None:
         """Drop the call and its draft, and go back to an empty search."""
@@ -189,22 +196,16 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
         self._back_to_search()
 
     def _back_to_search(self) -> None:
+        self._case_view = self._form = None
         if self.current_mode != "handler":
             return
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, LockScreen):
+        while len(self.screen_stack) > 1 and self.screen is not self.lock_screen:
             self.pop_screen()
-        if isinstance(self.screen, SearchScreen):
-            self.screen.reset()
+        self.search_screen.reset()
 
-    def call_logged(self, logged: LoggedCall, form: CallForm) -> None:
-        parts = [f"Call saved (reference {logged.call_id})"]
-        if form.handoff is not None:
-            parts.append(f"handed to {self.desk.policy.team_name(form.handoff.team)}")
-        if form.callback is not None:
-            parts.append("callback booked")
-        if logged.safeguarding_alert_id is not None:
-            parts.append("the duty officer has been alerted to the safeguarding concern")
-        self.notify(", ".join(parts) + ".", title="Saved", markup=False)
+    @on(CallSaved)
+    def _call_saved(self, message: CallSaved) -> None:
+        self.notify(promise_toast(message.logged, message.form, self.desk), title="Saved", markup=False, timeout=15)
         self.end_call()
 
     @work(thread=True, exclusive=True, group="draft-discard", exit_on_error=False)
@@ -234,37 +235,42 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
 
     # --- safeguarding ----------------------------------------------------------------------------------------
     def action_safeguarding(self) -> None:
-        if self.call is None:
-            self.notify(
-                "Start a call first: find the case (or choose No case), then press F9.",
-                title="Safeguarding",
-                markup=False,
-            )
+        """F9, from anywhere: the script comes first, even before a case is found (a no-case call starts)."""
+        if self.locked or self.current_mode != "handler":
+            if self.current_mode != "handler":
+                self.action_toggle_mode()
+            else:
+                return
+        if self._safeguarding is not None:
             return
-        if isinstance(self.screen, SafeguardingScreen):
-            return
-        self.push_screen(SafeguardingScreen(self.desk.policy, self.call, self.desk.now()), self._safeguarding_done)
+        call = self.call if self.call is not None else self.begin_call(None)
+        self._safeguarding = SafeguardingScreen(self.desk.policy, call, self.desk.now())
+        self.push_screen(self._safeguarding, self._safeguarding_done)
 
-    def _safeguarding_done(self, record: dict[str, Any] | None) -> None:
-        state = self.call
-        if record is None or state is None:
+    def _safeguarding_done(self, record: SafeguardingRecord | None) -> None:
+        self._safeguarding = None
+        call = self.call
+        if record is None or call is None:
             return
-        state.safeguarding = record
-        if not state.reason:
-            state.reason = Reason.SAFEGUARDING.value
-        if state.outcome == Outcome.SIGNPOSTED.value:
-            state.outcome = None
+        call.safeguarding = record
+        if call.reason is None:
+            call.reason = Reason.SAFEGUARDING
+        if call.outcome == Outcome.SIGNPOSTED:
+            call.outcome = None
             self.notify(
                 "A safeguarding call cannot be closed as signposted: choose another outcome.",
                 severity="warning",
                 markup=False,
             )
         self.autosave()
-        if isinstance(self.screen, LogCallScreen):
+        view = self._case_view
+        summary = view.summary if view is not None else None
+        activity = view.activity if view is not None else None
+        if self._form is not None:
             self.pop_screen()  # rebuild the form so it shows the new reason and outcome
-        self.push_screen(LogCallScreen())
+        self._push_form(LogCallScreen(self.desk, call, summary, activity))
 
-    # --- modes and help ----------------------------------------------------------------------------------------
+    # --- modes, help and the palette ---------------------------------------------------------------------------
     def action_toggle_mode(self) -> None:
         if self.current_mode == "duty":
             self.switch_mode("handler")
@@ -273,19 +279,30 @@ class DutylineApp(SafeCrashMixin, LockMixin, PaletteMixin, App[int]):
         if not self.desk.actor.may(Action.VIEW_QUEUE):
             self.notify("Your account is not set up for duty officer work.", markup=False)
             return
-        if "duty" not in self._modes:
-            try:
-                from dutyline.ui.duty import DutyScreen  # type: ignore[attr-defined]
-            except ImportError:
-                self.notify(DUTY_MISSING, severity="warning", markup=False)
-                return
-            self.add_mode("duty", DutyScreen)
+        if not self.duty_mode:
+            from dutyline.ui.duty import DutyScreen  # loaded on first use: handlers never pay for it
+
+            desk = self.desk
+            self.add_mode("duty", lambda: DutyScreen(desk))
+            self.duty_mode = True
         self.switch_mode("duty")
         self.title = "dutyline — duty officer"
 
+    def drop_duty_mode(self) -> None:
+        if self.duty_mode and self.current_mode != "duty":
+            self.remove_mode("duty")
+            self.duty_mode = False
+
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        if self._help is not None:
+            self._help.dismiss(None)
+            return
+        self._help = HelpScreen()
+        self.push_screen(self._help, lambda _r: setattr(self, "_help", None))
+
+    @on(ActionChosen)
+    async def _action_chosen(self, message: ActionChosen) -> None:
+        await run_chosen_action(self, self.screen, message.action_id)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:

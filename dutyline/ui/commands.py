@@ -9,63 +9,70 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from dutyline.domain.search import SearchHit
 from dutyline.domain.text import one_line
+from dutyline.ui.actions import ACTIONS, DeskAction
+from dutyline.ui.messages import ActionChosen, CaseChosen
 from dutyline.ui.safe import day
 
-if TYPE_CHECKING:
-    from dutyline.ui.app import DutylineApp
 
-#: (title, help, app action) — the palette's list of actions.
-ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("Search for a case", "Go back to the search box", "search"),
-    ("Start a call with no case", "New request, general enquiry or an unknown caller", "no_case"),
-    ("Log the call", "Open the call form for the call in progress", "log_call"),
-    ("Hand off the call", "Choose the team (the proposed team is explained)", "handoff"),
-    ("Book a callback", "Number, best time, owning team; due by the service standard", "callback"),
-    ("Change a contact's details", "Phone, email, name or relationship (caller verified first)", "edit_contact"),
-    ("Raise a safeguarding concern", "999 script, Children's Services numbers, record and alert duty", "safeguarding"),
-    ("End the call", "Back to search (asks before throwing anything away)", "end_call"),
-    ("Lock the screen", "Lock now; sign in with login and PIN to come back", "lock"),
-    ("Switch between call handler and duty officer", "Change mode", "toggle_mode"),
-    ("Help", "Keys and how the screens work", "help"),
-)
+class _Searcher(Protocol):
+    def search(self, query: str, limit: int = 30) -> list[SearchHit]: ...
+
+
+class PaletteHost(Protocol):
+    """What the palette needs from the app (a protocol, so this module does not import the app)."""
+
+    desk: _Searcher
+    index_count: int | None
+    locked: bool
+
+
+def _title(action: DeskAction) -> str:
+    return f"{action.title} ({action.key_text})"
 
 
 class DeskCommands(Provider):
-    """Actions by name, plus 'Open case: …' hits from the case search."""
+    """Every action in `dutyline.ui.actions` by name, plus 'Open case: …' hits from the case search."""
 
     @property
-    def desk_app(self) -> DutylineApp:
+    def host(self) -> PaletteHost:
         return self.app  # type: ignore[return-value]
 
-    def _run(self, action: str) -> Callable[[], None]:
-        return partial(self.desk_app.palette_action, action)
+    def _run(self, action_id: str) -> Callable[[], None]:
+        def run() -> None:
+            self.app.post_message(ActionChosen(action_id))
+
+        return run
 
     async def discover(self) -> Hits:
-        for title, help_text, action in ACTIONS:
-            yield DiscoveryHit(title, self._run(action), help=help_text)
+        for action in ACTIONS:  # the empty prompt lists what works here; typing finds any action
+            if not action.move and (hasattr(self.screen, action.method) or hasattr(self.app, action.method)):
+                yield DiscoveryHit(_title(action), self._run(action.id), help=action.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, action in ACTIONS:
-            score = matcher.match(title)
+        for action in ACTIONS:
+            if action.move:
+                continue
+            score = matcher.match(_title(action))
             if score > 0:
-                yield Hit(score, matcher.highlight(title), self._run(action), help=help_text)
+                yield Hit(score, matcher.highlight(_title(action)), self._run(action.id), help=action.help)
         async for hit in self._cases(query):
             yield hit
 
     async def _cases(self, query: str) -> AsyncIterator[Hit]:
         text = query.strip()
-        if len(text) < 3 or self.desk_app.index_count is None or self.desk_app.locked:
+        if len(text) < 3 or self.host.index_count is None or self.host.locked:
             return
         try:
-            hits = await asyncio.to_thread(self.desk_app.desk.search, text, 8)
+            hits = await asyncio.to_thread(self.host.desk.search, text, 8)
         except Exception:  # noqa: BLE001 - the palette just shows no case hits; the search box reports errors
             return
         for rank, hit in enumerate(hits):
@@ -74,6 +81,4 @@ class DeskCommands(Provider):
                 f"Open case: {one_line(hit.display_name)} · born {day(hit.date_of_birth)} · {one_line(hit.postcode)}"
             )
             help_text = Content(one_line(" · ".join(p for p in (hit.case_ref, hit.school) if p.strip())))
-            yield Hit(
-                0.9 - rank * 0.01, title, partial(self.desk_app.open_case_from_palette, hit.case_id), help=help_text
-            )  # type: ignore[arg-type]
+            yield Hit(0.9 - rank * 0.01, title, partial(self.app.post_message, CaseChosen(hit.case_id)), help=help_text)  # type: ignore[arg-type]

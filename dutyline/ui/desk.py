@@ -1,4 +1,4 @@
-"""The one façade the screens talk to: the services for the person at this desk (style.md lesson 2).
+"""The one façade the screens talk to: the services for the person at this desk (docs/ARCHITECTURE.md, Layers).
 
 Why a façade: screens never see a database session, a `Database` or SQLAlchemy (a test enforces it); they
 call plain methods here from worker threads and get domain values back. Swapping the person at the desk

@@ -1,4 +1,4 @@
-"""Idle lock timing for a shared desk (reliability.md C8, WCAG 2.2.1).
+"""Idle lock timing for a shared desk (docs/PRIVACY.md, C8; WCAG 2.2.1).
 
 Pure timing, no Textual: the app feeds it input events (`touch`) and asks for the state once a second.
 The clock is injected (a monotonic-seconds callable) so tests drive it with a fake clock instead of

@@ -1,35 +1,33 @@
-"""The idle lock, as a mixin of DutylineApp (reliability.md C8): input resets the idle clock, a warning
+"""The idle lock, as a mixin of DutylineApp (docs/PRIVACY.md, C8): input resets the idle clock, a warning
 comes 30 s before the limit, the lock saves the draft first and hides everything behind a full screen, and
 unlocking as a different person starts a fresh session (the previous person's draft stays theirs).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import events
 
 from dutyline.services.context import Actor
+from dutyline.ui.app_base import DeskAppBase
 from dutyline.ui.idle import IdleState
 from dutyline.ui.screens.lock import IdleWarning, LockScreen
-from dutyline.ui.screens.search import SearchScreen
 
-if TYPE_CHECKING:
-    from dutyline.ui.app import DutylineApp
-
-    _Base = DutylineApp
-else:
-    _Base = object
+#: What still works while the desk is locked: moving between the login and PIN boxes, and quitting.
+_ALLOWED_WHEN_LOCKED = frozenset({"quit", "focus_next", "focus_previous"})
 
 
-class LockMixin(_Base):
+class LockMixin(DeskAppBase):
+    lock_screen: LockScreen | None = None
+    idle_warning: IdleWarning | None = None
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(
             event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp | events.Paste
         ):
             self.idle.touch()
-            if isinstance(self.screen, IdleWarning):
-                self.screen.dismiss(None)
+            if self.idle_warning is not None:
+                self.idle_warning.dismiss(None)
+                self.idle_warning = None
                 if isinstance(event, events.Key):
                     return  # the key that keeps the desk open is not typed into the form underneath
         await super().on_event(event)
@@ -40,20 +38,24 @@ class LockMixin(_Base):
         state = self.idle.state()
         if state == IdleState.LOCK:
             self.action_lock()
-        elif state == IdleState.WARN and not isinstance(self.screen, IdleWarning):
-            self.push_screen(IdleWarning(int(round(self.idle.remaining()))))
+        elif state == IdleState.WARN and self.idle_warning is None:
+            self.idle_warning = IdleWarning(int(round(self.idle.remaining())))
+            self.push_screen(self.idle_warning)
 
     def action_lock(self) -> None:
         if self.locked:
             return
         self.autosave()
         self.locked = True
-        if isinstance(self.screen, IdleWarning):
-            self.pop_screen()
-        self.push_screen(LockScreen(), self._unlocked)
+        if self.idle_warning is not None:
+            self.idle_warning.dismiss(None)
+            self.idle_warning = None
+        self.lock_screen = LockScreen(self.desk, self.desk.actor.login)
+        self.push_screen(self.lock_screen, self._unlocked)
 
     def _unlocked(self, actor: Actor | None) -> None:
         self.locked = False
+        self.lock_screen = None
         self.idle.touch()
         if actor is None or actor.login == self.desk.actor.login:
             return
@@ -64,21 +66,15 @@ class LockMixin(_Base):
         self.desk.switch_actor(actor)
         self.call = None
         self._last_payload = None
-        if "duty" in self._modes and self.current_mode != "duty":
-            self.remove_mode("duty")
         if self.current_mode == "duty":
             self.switch_mode("handler")
-            self.call_after_refresh(self._drop_duty_mode)
+            self.call_after_refresh(self.drop_duty_mode)
+        else:
+            self.drop_duty_mode()
         self._back_to_search()
         self.check_draft()
         if self.index_count is not None:
-            for screen in self._handler_stack():
-                if isinstance(screen, SearchScreen):
-                    screen.index_ready(self.index_count)
-
-    def _drop_duty_mode(self) -> None:
-        if "duty" in self._modes:
-            self.remove_mode("duty")
+            self.search_screen.index_ready(self.index_count)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (self.locked and action != "quit")
+        return not self.locked or action in _ALLOWED_WHEN_LOCKED

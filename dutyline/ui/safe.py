@@ -1,4 +1,4 @@
-"""Showing people's words safely (reliability.md C1/C2).
+"""Showing people's words safely (docs/PRIVACY.md, C1 and C2).
 
 Names, notes, schools and contact names are data, never markup: a name like `[@click=app.quit]` must show
 those characters and do nothing, and an escape sequence in an imported row must never reach the

@@ -99,8 +99,8 @@ def test_end_of_working_day_is_utc_aware(day: dt.date, utc: dt.datetime) -> None
     assert end_of_working_day(day) == utc
 
 
-def _london(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=LONDON)
+def _london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 @pytest.mark.parametrize(

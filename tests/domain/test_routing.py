@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -159,8 +159,8 @@ def test_priority() -> None:
         route(P, R.COMPLAINT, None, urgent_reason="nope")
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
 
 
 # (reason, urgent reason, now (UTC), expected due (UTC))
@@ -197,26 +197,45 @@ def test_callback_standards_configurable_per_reason() -> None:
     )
 
 
-def officer(oid: int, team: str = "front_door", cover: int | None = None, **kw: Any) -> OfficerInfo:
-    return OfficerInfo(id=oid, name=f"Officer {oid}", email=f"o{oid}@x", team_code=team, cover_officer_id=cover, **kw)
+AWAY_FROM, AWAY_UNTIL = dt.date(2026, 2, 1), dt.date(2026, 2, 20)
+
+
+def officer(
+    oid: int, team: str = "front_door", cover: int | None = None, *, away: bool = False, active: bool = True
+) -> OfficerInfo:
+    """An officer; `away` means absent from 1 to 20 February 2026."""
+    return OfficerInfo(
+        id=oid,
+        name=f"Officer {oid}",
+        email=f"o{oid}@x",
+        team_code=team,
+        cover_officer_id=cover,
+        absent_from=AWAY_FROM if away else None,
+        absent_until=AWAY_UNTIL if away else None,
+        active=active,
+    )
+
+
+def acting_id(named: OfficerInfo, look: Callable[[int], OfficerInfo | None], day: dt.date) -> int | None:
+    acting = acting_officer(named, look, day)
+    return None if acting is None else acting.id
 
 
 def test_acting_officer_follows_cover_while_absent() -> None:
     day = dt.date(2026, 2, 10)
-    away = {"absent_from": dt.date(2026, 2, 1), "absent_until": dt.date(2026, 2, 20)}
     staff = {
         2: officer(2, "annual_review_east"),
-        3: officer(3, cover=4, **away),
+        3: officer(3, cover=4, away=True),
         4: officer(4, "resolution"),
-        5: officer(5, cover=6, **away),
-        6: officer(6, cover=5, **away),
+        5: officer(5, cover=6, away=True),
+        6: officer(6, cover=5, away=True),
     }
     look = staff.get
     assert acting_officer(None, look, day) is None
-    assert acting_officer(officer(1, cover=2), look, day).id == 1  # not absent
-    assert acting_officer(officer(1, cover=2, **away), look, day).id == 2  # cover
-    assert acting_officer(officer(1, cover=2, **away), look, dt.date(2026, 2, 21)).id == 1  # back
-    assert acting_officer(officer(1, cover=3, **away), look, day).id == 4  # cover's cover
-    assert acting_officer(officer(1, cover=5, **away), look, day).id == 1  # loop: stays named
-    assert acting_officer(officer(1, cover=None, **away), look, day).id == 1  # no cover
-    assert acting_officer(officer(1, cover=2, active=False), look, day).id == 2  # left: cover acts
+    assert acting_id(officer(1, cover=2), look, day) == 1  # not absent
+    assert acting_id(officer(1, cover=2, away=True), look, day) == 2  # cover
+    assert acting_id(officer(1, cover=2, away=True), look, dt.date(2026, 2, 21)) == 1  # back
+    assert acting_id(officer(1, cover=3, away=True), look, day) == 4  # cover's cover
+    assert acting_id(officer(1, cover=5, away=True), look, day) == 1  # loop: stays named
+    assert acting_id(officer(1, cover=None, away=True), look, day) == 1  # no cover
+    assert acting_id(officer(1, cover=2, active=False), look, day) == 2  # left: cover acts

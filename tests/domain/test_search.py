@@ -1,4 +1,5 @@
-"""Case search engine: every query form from issue 3, hostile input, ranking and uniqueness.
+"""Case search engine: every query form the search box accepts (docs/ARCHITECTURE.md, Search targets),
+hostile input, ranking and uniqueness.
 
 A small hand-made caseload holds the hard cases side by side (Niamh and Neve, Oliver Smith twice with
 different birth years, a mother whose surname differs, O'Brien, Smith-Jones, accents), so each test checks
@@ -85,8 +86,8 @@ def index() -> SearchIndex:
     return SearchIndex.from_rows(CASES, CONTACTS)
 
 
-def refs(index: SearchIndex, query: str, **kw: object) -> list[str]:
-    return [h.case_ref for h in index.search(query, today=TODAY, complete=True, **kw)]  # type: ignore[arg-type]
+def refs(index: SearchIndex, query: str) -> list[str]:
+    return [h.case_ref for h in index.search(query, today=TODAY, complete=True)]
 
 
 def first(index: SearchIndex, query: str) -> str | None:

@@ -4,6 +4,7 @@ numpy helpers must equal the plain versions they replace, and compaction must dr
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,11 +22,11 @@ from tests.domain.test_search import CASES, CONTACTS, TODAY
 OFFICERS = {1: "Ann Officer", 2: "Bob Officer"}
 
 
-def as_batches(cases: list[tuple], contacts: list[tuple]) -> tuple[CaseBatch, ContactBatch]:
+def as_batches(cases: list[tuple[Any, ...]], contacts: list[tuple[Any, ...]]) -> tuple[CaseBatch, ContactBatch]:
     """The test caseload as the database's joined columns would deliver it."""
     by_name = {v: k for k, v in OFFICERS.items()}
 
-    def join(i: int, rows: list[tuple]) -> str:
+    def join(i: int, rows: list[tuple[Any, ...]]) -> str:
         return SEP.join(str(r[i]) for r in rows)
 
     cb = CaseBatch(
@@ -162,7 +163,7 @@ def test_compacted_index_keeps_no_text_of_deleted_cases() -> None:
 )
 @pytest.mark.parametrize("n", [0, 1, 7, 5_000])
 def test_stable_order_is_a_stable_argsort(dtype: type, low: int, high: int, n: int) -> None:
-    keys = np.random.default_rng(n).integers(low, high, n).astype(dtype)
+    keys: np.ndarray = np.random.default_rng(n).integers(low, high, n).astype(dtype)
     assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
 
 

@@ -1,5 +1,5 @@
 """Identity comes from the kernel (SQLite) or the server (PostgreSQL), never from the environment; hostile
-logins are refused, audited and echoed safely (issue 11, point 1)."""
+logins are refused, audited and echoed safely (docs/PRIVACY.md, C11)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Attack: make dutyline print a child's data or terminal escapes (issue 11, point 6).
+"""Attack: make dutyline print a child's data or terminal escapes (docs/PRIVACY.md, C4 and C2).
 
 On the old code a CSV without its header row had its whole first line (name, date of birth, postcode,
 school, parent, phone, email) printed back as "unknown columns"; a column name or file name carrying an

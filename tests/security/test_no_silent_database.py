@@ -1,4 +1,4 @@
-"""Attack: a mistyped database address must never become a new, empty database (issue 11, point 5).
+"""Attack: a mistyped database address must never become a new, empty database (docs/RELIABILITY.md, A4).
 
 On the old code `--db garbage` or `--db sqlite:////wrong/path/x.db` created an empty database where the
 typist was the first-user administrator, and `search` answered "No matching cases." with exit 0: on a live

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -85,13 +86,13 @@ async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
     await pilot.pause(0.1)
 
 
-def screen_text(app: DutylineApp) -> str:
+def screen_text(app: App[Any]) -> str:
     """Everything the compositor would send to the terminal, as plain text (one line per row)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
 
 
-def screen_actions(app: DutylineApp) -> list[str]:
+def screen_actions(app: App[Any]) -> list[str]:
     """Any click actions attached to rendered text (hostile markup must never create one)."""
     found = []
     for strip in app.screen._compositor.render_strips():

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from dutyline.domain.model import Role
 from dutyline.domain.policy import load_policy
@@ -38,7 +40,7 @@ class Seeded:
     hostile_contact: int
 
 
-def _officer(session, name: str, email: str, team: str, **kw) -> Officer:  # type: ignore[no-untyped-def]
+def _officer(session: Session, name: str, email: str, team: str, **kw: Any) -> Officer:
     team_id = session.scalar(select(Team.id).where(Team.code == team))
     row = Officer(name=name, email=email, team_id=team_id, **kw)
     session.add(row)

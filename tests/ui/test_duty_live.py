@@ -13,9 +13,17 @@ import pytest
 from textual.widgets import DataTable
 
 from dutyline.store.engine import Database
+from dutyline.ui.duty import DutyScreen
 from tests.test_queue_support import add_callback, context, seed_teams
 from tests.ui.conftest import settle
 from tests.ui.test_duty import DutyApp
+
+
+def listening(app: DutyApp) -> bool:
+    """The duty screen's queue watcher is connected (LISTEN is in place)."""
+    screen = app.screen
+    assert isinstance(screen, DutyScreen)
+    return screen._watcher is not None and screen._watcher.connected.is_set()
 
 
 def row_keys(app: DutyApp) -> list[str]:
@@ -35,12 +43,7 @@ async def test_claim_at_one_desk_disappears_at_the_other_within_2s(db: Database)
         await settle(p1)
         await settle(p2)
         deadline = time.monotonic() + 10
-        while not (
-            one.screen._watcher
-            and one.screen._watcher.connected.is_set()  # type: ignore[attr-defined]
-            and two.screen._watcher
-            and two.screen._watcher.connected.is_set()
-        ):  # type: ignore[attr-defined]
+        while not (listening(one) and listening(two)):
             assert time.monotonic() < deadline
             await asyncio.sleep(0.05)
         key = f"callback:{first}"

@@ -1,4 +1,4 @@
-"""Names and notes are data (reliability.md C1/C2), and an unattended desk locks (C8).
+"""Names and notes are data (docs/PRIVACY.md, C1 and C2), and an unattended desk locks (C8).
 
 Hostile text (markup, click actions, terminal escapes, bidi overrides) must show literally, run nothing
 and never reach the terminal as control characters. The idle lock is driven by a fake clock.
@@ -7,6 +7,8 @@ and never reach the terminal as control characters. The idle lock is driven by a
 from __future__ import annotations
 
 import datetime as dt
+
+from textual.widgets import Input, TextArea
 
 from dutyline.domain.call_form import build_call_form
 from dutyline.services import calls as call_service
@@ -89,13 +91,17 @@ async def test_idle_warning_lock_and_unlock_rules(make_app: AppFactory, seeded: 
         await settle(pilot)
         assert isinstance(app.screen, LockScreen) and app.locked
         text = screen_text(app)
-        for private in ("Private", "Olivia", "Smith", "HCC-", "Hana", "hana"):
+        for private in ("Private", "Olivia", "Smith", "HCC-", "Hana"):
             assert private not in text, f"{private!r} visible on the lock screen"
+        # The login box is prefilled with the locked person's login (a staff login, not a child's data),
+        # and the PIN box has the focus: the usual unlock is just the PIN.
+        assert app.screen.query_one("#lock-login", Input).value == "hana"
+        assert app.focused is not None and app.focused.id == "lock-pin"
         assert call_service.load_draft(handler_ctx(sqlite_db, "hana"))["notes"] == "Private words about Olivia"
         await pilot.press("f9", "ctrl+p")  # no way round the lock
         await settle(pilot)
         assert isinstance(app.screen, LockScreen)
-        await pilot.press(*"hana", "enter", *"9999", "enter")  # wrong PIN
+        await pilot.press(*"9999", "enter")  # wrong PIN
         await settle(pilot)
         assert isinstance(app.screen, LockScreen) and "PIN is not right" in screen_text(app)
         await pilot.press(*"1111", "enter")
@@ -104,7 +110,8 @@ async def test_idle_warning_lock_and_unlock_rules(make_app: AppFactory, seeded: 
         assert app.call.notes == "Private words about Olivia"
         app.action_lock()
         await settle(pilot)
-        await pilot.press(*"omar", "enter", *"2222", "enter")  # someone else sits down
+        # someone else sits down: Shift+Tab back to the login box, clear it, type theirs, Tab to the PIN
+        await pilot.press("shift+tab", "ctrl+u", *"omar", "tab", *"2222", "enter")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen) and app.call is None
         assert app.desk.actor.login == "omar"
@@ -132,5 +139,5 @@ async def test_draft_offered_back_whole(make_app: AppFactory, seeded: Seeded, sq
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(again.screen, LogCallScreen)
-        assert again.screen.query_one("#notes").text == "Line one\n[b]line two[/b]"
+        assert again.screen.query_one("#notes", TextArea).text == "Line one\n[b]line two[/b]"
         assert again.call is not None and again.call.verified and again.call.caller_contact_id == seeded.olivia_mum

@@ -7,12 +7,15 @@ another team with a reason), book a callback, raise safeguarding; and "No case" 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
+from textual.pilot import Pilot
 from textual.widgets import Select, TextArea
 
 from dutyline.store.engine import Database
 from dutyline.store.tables import Call, Callback, Handoff
+from dutyline.ui.app import DutylineApp
 from dutyline.ui.screens.call import CallScreen
 from dutyline.ui.screens.callback import CallbackScreen
 from dutyline.ui.screens.handoff import HandoffScreen
@@ -35,8 +38,9 @@ def handoffs(db: Database) -> list[Handoff]:
         return list(s.scalars(select(Handoff).order_by(Handoff.id)))
 
 
-async def open_and_verify(pilot, seeded: Seeded, query: str = "olivai smyth") -> None:  # type: ignore[no-untyped-def]
+async def open_and_verify(pilot: Pilot[Any], seeded: Seeded, query: str = "olivai smyth") -> None:
     app = pilot.app
+    assert isinstance(app, DutylineApp)
     await settle(pilot)
     await pilot.press(*query)
     await settle(pilot)
@@ -128,7 +132,7 @@ async def test_other_team_callback_and_safeguarding(make_app: AppFactory, seeded
         app.screen.query_one("#other-team", Select).value = "resolution"
         await pilot.press("tab", *"Family dispute ongoing", "enter")
         await settle(pilot)
-        assert app.call.handoff is not None and app.call.handoff["team"] == "resolution"
+        assert app.call.handoff is not None and app.call.handoff.team == "resolution"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen), screen_text(app)
@@ -166,7 +170,7 @@ async def test_safeguarding_cannot_be_signposted(make_app: AppFactory, seeded: S
     assert calls(sqlite_db) == []
 
 
-async def start_no_case_call(pilot) -> LogCallScreen:  # type: ignore[no-untyped-def]
+async def start_no_case_call(pilot: Pilot[Any]) -> LogCallScreen:
     """Ctrl+N, fill a signposted general enquiry from "Pat Jones", and leave the cursor in the notes."""
     app = pilot.app
     await settle(pilot)

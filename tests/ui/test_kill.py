@@ -1,4 +1,4 @@
-"""A real process killed mid-call (SIGKILL) loses nothing that was autosaved (reliability.md A1).
+"""A real process killed mid-call (SIGKILL) loses nothing that was autosaved (docs/RELIABILITY.md, A1).
 
 The child (tests/ui/kill_harness.py) runs the app and types notes; the parent kills it at a random
 moment after an autosave, then starts the app again and checks the draft offered back is exactly the
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from textual.widgets import TextArea
 
 from dutyline.store.engine import Database
 from dutyline.ui.screens.log_call import LogCallScreen
@@ -54,7 +55,7 @@ def run_and_kill(url: str, acks_before_kill: int) -> tuple[str, set[str]]:
         lines += child.stdout.readlines()  # whatever was already in the pipe
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
-    last_ack, possible = "", set()
+    last_ack, possible = "", set[str]()
     for line in lines:
         kind, _, payload = line.partition(" ")
         if kind == "ACK":
@@ -81,7 +82,7 @@ async def test_sigkill_mid_call_offers_exact_notes_back(
             await pilot.press("r")
             await settle(pilot)
             assert isinstance(app.screen, LogCallScreen)
-            restored = app.screen.query_one("#notes").text
+            restored = app.screen.query_one("#notes", TextArea).text
             assert restored == last_ack or restored in in_flight, (len(restored), len(last_ack))
             assert len(restored) >= len(last_ack)
             await pilot.press("escape", "y")  # end the call: the next round starts clean

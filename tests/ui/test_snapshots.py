@@ -8,10 +8,12 @@ and look at the .svg files under tests/ui/__snapshots__/.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.image import SVGImageSnapshotExtension
+from textual.pilot import Pilot
 from textual.widgets import Select
 
 from dutyline.ui.app import DutylineApp
@@ -27,7 +29,7 @@ def svg(app: DutylineApp) -> str:
     return re.sub(r"terminal-\d+", "terminal", app.export_screenshot(title="dutyline"))
 
 
-async def drive_to(pilot, state: str) -> None:  # type: ignore[no-untyped-def]
+async def drive_to(pilot: Pilot[Any], state: str) -> None:
     app = pilot.app
     await settle(pilot)
     if state == "empty_search":

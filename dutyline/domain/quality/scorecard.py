@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from dutyline.domain.model import Frozen
 
@@ -173,6 +173,12 @@ class TimelyFacts(Frozen):
     callback_now: dt.datetime | None = None  # when the item was sampled: an open callback past due is "no"
     handoff_due: dt.datetime | None = None
     handoff_done: dt.datetime | None = None
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        """SQLite hands back naive datetimes; every stored time is UTC."""
+        return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 def _kept(due: dt.datetime | None, done: dt.datetime | None, now: dt.datetime | None) -> str:

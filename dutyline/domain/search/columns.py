@@ -157,7 +157,7 @@ class _Table:
         codes = self.codes
         out = list(map(codes.get, items))
         if None not in out:
-            return out  # type: ignore[return-value]
+            return out  # type: ignore[return-value]  # no None in it: checked just above
         new = list(dict.fromkeys(itertools.compress(items, map(operator.is_, out, itertools.repeat(None)))))
         texts = list(map(self.clean, new)) if self.clean else list(map(str, new))
         by_text, values = self.by_text, self.values

@@ -195,7 +195,8 @@ def _postings(
 
     The biggest arrays of a build (~8M entries at 1M cases), so each temporary is dropped as soon as it
     is used and the field and position arrays are derived from the sort order, not concatenated: this
-    keeps a cold build's peak memory down (issue 3: under 600 MB resident at 1M cases).
+    keeps a cold build's peak memory down (target: under 600 MB resident at 1M cases; docs/ARCHITECTURE.md,
+    Search targets).
     """
     toks: list[np.ndarray] = []
     rows: list[np.ndarray] = []

@@ -110,7 +110,7 @@ class SearchIndex:
     def apply(self, cases: Iterable[Row], contacts: Iterable[Row], deleted_ids: Iterable[int] = ()) -> None:
         """Insert or replace `cases` (with *all* their current `contacts`) and drop `deleted_ids`."""
         cases = list(cases)
-        changed = [int(r[0]) for r in cases]  # type: ignore[call-overload]
+        changed = [int(r[0]) for r in cases]  # type: ignore[call-overload]  # column 0 is the case id, an int
         gone = [int(i) for i in deleted_ids]
         if not changed and not gone:
             return
@@ -119,11 +119,11 @@ class SearchIndex:
             self._delta_cases.pop(cid, None)
             self._delta_contacts.pop(cid, None)
         for row in cases:
-            cid = int(row[0])  # type: ignore[call-overload]
+            cid = int(row[0])  # type: ignore[call-overload]  # column 0 is the case id
             self._delta_cases[cid] = row
             self._delta_contacts[cid] = []
         for c in contacts:
-            cid = int(c[0])  # type: ignore[call-overload]
+            cid = int(c[0])  # type: ignore[call-overload]  # column 0 is the case id
             if cid in self._delta_contacts:
                 self._delta_contacts[cid].append(c)
         if len(self._delta_cases) > max(COMPACT_MIN, COMPACT_SHARE * len(self.base)):
@@ -197,6 +197,8 @@ def _hit(index: CaseIndex, row: int, score: float, matches: list[Match], today: 
         terms, _kind = grouped.setdefault((m.field, m.contact), ([], m.kind))
         terms.append(m.term)
     matched = tuple(
+        # Match keeps field and kind as plain str (set from the FieldName / MatchKind constants while
+        # scoring); the model validates them again here.
         MatchedField(field=f, query_terms=tuple(terms), kind=kind, contact=contact)  # type: ignore[arg-type]
         for (f, contact), (terms, kind) in grouped.items()
     )

@@ -49,7 +49,8 @@ def save(index: SearchIndex | CaseIndex, out: IO[bytes], meta: dict[str, Any]) -
         value = getattr(derived, f.name)
         arrays[f"d_{f.name}"] = _pack(value) if f.name in _TABLES_DERIVED else value
     arrays["meta"] = np.frombuffer(json.dumps({"format": FORMAT, **meta}).encode(), dtype=np.uint8)
-    np.savez(out, **arrays)
+    # numpy's stub types savez's keywords as arrays or its `allow_pickle: bool`; no name here is that one.
+    np.savez(out, **arrays)  # type: ignore[arg-type]
 
 
 def read_meta(stream: IO[bytes]) -> dict[str, Any]:
@@ -64,10 +65,11 @@ def load(stream: IO[bytes]) -> tuple[SearchIndex, dict[str, Any]]:
         meta = dict(json.loads(z["meta"].tobytes().decode()))
         if meta.get("format") != FORMAT:
             raise ValueError("search snapshot format changed")
-        col_args = {
+        # From the file, so Any: the dataclasses' own checks and the format number guard the layout.
+        col_args: dict[str, Any] = {
             f.name: (_unpack(z[f"c_{f.name}"]) if f.name in _TABLES_COLS else z[f"c_{f.name}"]) for f in fields(Columns)
         }
-        der_args = {
+        der_args: dict[str, Any] = {
             f.name: (_unpack(z[f"d_{f.name}"]) if f.name in _TABLES_DERIVED else z[f"d_{f.name}"])
             for f in fields(Derived)
         }

@@ -7,15 +7,19 @@ screen shows in plain words.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from abc import abstractmethod
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import work
+from textual.screen import Screen
 
 from dutyline.domain.permissions import Action
 from dutyline.domain.queue import ClaimTicket, ItemKind, QueueItem
 from dutyline.services import queue
 from dutyline.ui.duty.forms import AttemptForm, CompleteForm, ReassignForm
 from dutyline.ui.duty.manager import ManagerScreen
+from dutyline.ui.duty.rows import team_name
 
 if TYPE_CHECKING:
     from dutyline.services.context import Context
@@ -23,20 +27,26 @@ if TYPE_CHECKING:
 ALL_TEAMS = "__all__"
 
 
-class DutyActions:
-    """Mixed into DutyScreen (a textual Screen): needs its ctx, items, tickets, filters and load()."""
+class DutyActions(Screen[None]):
+    """DutyScreen's actions: it provides the context, the queue state and `load()` declared here."""
 
     tickets: dict[str, ClaimTicket]
     selected_key: str | None
     team_filter: str
-    ctx: Context
-    app: Any
-    selected: QueueItem | None
 
-    if TYPE_CHECKING:  # provided by Screen / DutyScreen; declared for type checkers only
+    @property
+    @abstractmethod
+    def ctx(self) -> Context:
+        """The person at the desk's Context."""
 
-        def notify(self, *args: Any, **kwargs: Any) -> None: ...
-        def load(self, record_view: bool = False) -> Any: ...
+    @property
+    @abstractmethod
+    def selected(self) -> QueueItem | None:
+        """The highlighted queue item, if any."""
+
+    @abstractmethod
+    def load(self, record_view: bool = False) -> object:
+        """Reload the queue (a worker, hence `object`)."""
 
     # --- actions --------------------------------------------------------------------------------------------
     def _need_item(self) -> QueueItem | None:
@@ -58,23 +68,19 @@ class DutyActions:
 
     def action_claim(self) -> None:
         if (item := self._need_item()) is not None:
-            self.run_action("claim", item)
+            self.queue_action("claim", item)
 
     def action_claim_next(self) -> None:
-        ctx = self.ctx
-        team = self.team_filter if self.team_filter != ALL_TEAMS else (ctx.actor.teams[0] if ctx.actor.teams else "")
-        if not team:
-            self.notify("Choose a team in the filter first.", markup=False)
-            return
-        self.run_action("claim_next", None, team=team)
+        """The most pressing free item in the teams shown: one team, or all of them across the board."""
+        self.queue_action("claim_next", None, team="" if self.team_filter == ALL_TEAMS else self.team_filter)
 
     def action_release(self) -> None:
         if (item := self._need_item()) is not None and self._held(item, "release it"):
-            self.run_action("release", item)
+            self.queue_action("release", item)
 
     def action_complete(self) -> None:
         if (item := self._need_item()) is not None and self._held(item, "complete it"):
-            self.app.push_screen(CompleteForm(item), lambda res: res and self.run_action("complete", item, res=res))
+            self.app.push_screen(CompleteForm(item), self._after_form("complete", item))
 
     def action_attempt(self) -> None:
         item = self._need_item()
@@ -84,7 +90,7 @@ class DutyActions:
             self.notify("Failed attempts are for callbacks; a hand-off is accepted (A) or completed (D).", markup=False)
             return
         if self._held(item, "record the attempt"):
-            self.app.push_screen(AttemptForm(item), lambda res: res and self.run_action("attempt", item, res=res))
+            self.app.push_screen(AttemptForm(item), self._after_form("attempt", item))
 
     def action_accept(self) -> None:
         item = self._need_item()
@@ -93,7 +99,7 @@ class DutyActions:
         if item.kind is not ItemKind.HANDOFF:
             self.notify("Only hand-offs are accepted; return a callback and complete it (D).", markup=False)
             return
-        self.run_action("accept", item)
+        self.queue_action("accept", item)
 
     def action_reassign(self) -> None:
         if (item := self._need_item()) is not None:
@@ -105,7 +111,7 @@ class DutyActions:
         self.app.call_from_thread(
             self.app.push_screen,
             ReassignForm(item, teams),
-            lambda res: res and self.run_action("reassign", item, res=res),
+            self._after_form("reassign", item),
         )
 
     def action_manager(self) -> None:
@@ -119,8 +125,17 @@ class DutyActions:
             return
         self.app.push_screen(ManagerScreen(ctx, team))
 
+    def _after_form(self, what: str, item: QueueItem) -> Callable[[tuple[str, str] | None], None]:
+        """What to do when a form closes: run the action with its answers, or nothing if cancelled."""
+
+        def done(res: tuple[str, str] | None) -> None:
+            if res:
+                self.queue_action(what, item, res=res)
+
+        return done
+
     @work(thread=True, group="duty-act", exit_on_error=False)
-    def run_action(
+    def queue_action(
         self, what: str, item: QueueItem | None, *, res: tuple[str, str] | None = None, team: str = ""
     ) -> None:
         """Run one queue use case; refusals come back as worker errors and are shown in plain words."""
@@ -131,13 +146,15 @@ class DutyActions:
             self.tickets[item.key] = ticket
             message = f"Claimed {item.kind.label.lower()} {item.id}. It is yours while this screen is open."
         elif what == "claim_next":
-            got = queue.claim_next(ctx, team)
+            got = queue.claim_next(ctx, team or None)
             if got is None:
-                message = "Nothing free to claim in that team's queue."
+                message = "Nothing free to claim in " + ("that team's queue." if team else "any of your teams' queues.")
             else:
                 self.tickets[got.key] = got
                 self.selected_key = got.key
-                message = f"Claimed {got.kind.label.lower()} {got.id}."
+                claimed = queue.get_item(ctx, got.kind, got.id)
+                where = f" ({team_name(ctx.policy, claimed.team_code)})" if claimed is not None else ""
+                message = f"Claimed {got.kind.label.lower()} {got.id}{where}: the most pressing free item."
         elif item is not None:
             token = self.token_for(item)
             if what == "release":

@@ -10,13 +10,13 @@ from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Select, Static, TextArea
 
 from dutyline.domain.model import Outcome
 from dutyline.domain.queue import AttemptResult, QueueItem
+from dutyline.ui.actions import Where, bindings
 from dutyline.ui.safe import join, plain
 
 R = TypeVar("R")
@@ -32,7 +32,7 @@ OUTCOME_LABELS = {
 class DutyForm(ModalScreen[R]):
     """Esc cancels; Ctrl+S saves; a problem line says what is missing."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    BINDINGS = bindings(Where.DUTY_FORM)
     DEFAULT_CSS = """
     DutyForm { align: center middle; }
     DutyForm .duty-dialog { background: $panel; border: thick $accent; padding: 0 1; width: 90%; max-width: 90;

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
@@ -15,6 +14,7 @@ from dutyline.domain.queue import TeamReport
 from dutyline.domain.text import one_line
 from dutyline.services import queue
 from dutyline.services.context import Context
+from dutyline.ui.actions import Where, bindings
 from dutyline.ui.duty.rows import OVERDUE_STYLE, row_cells, team_name
 from dutyline.ui.errors import describe
 from dutyline.ui.safe import plain, when
@@ -50,7 +50,7 @@ def report_lines(report: TeamReport, team: str = "") -> Text:
 class ManagerScreen(ModalScreen[None]):
     """Loads `manager_view` in a worker; Esc closes, R reloads."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("r", "reload", "Reload")]
+    BINDINGS = bindings(Where.MANAGER)
     DEFAULT_CSS = """
     ManagerScreen { align: center middle; }
     ManagerScreen > Vertical { background: $panel; border: thick $accent; padding: 0 1; width: 96%;

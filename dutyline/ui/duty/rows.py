@@ -1,5 +1,5 @@
 """How one queue item looks as a table row: rich Text cells only (a plain `str` cell is parsed as markup,
-reliability.md P5), user text sanitised, and state never shown by colour alone (OVERDUE / DUE SOON /
+docs/PRIVACY.md, C1), user text sanitised, and state never shown by colour alone (OVERDUE / DUE SOON /
 URGENT are words as well as red / amber / bold)."""
 
 from __future__ import annotations

@@ -14,11 +14,9 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -27,6 +25,8 @@ from dutyline.domain.queue import ClaimTicket, QueueItem, StatusFilter
 from dutyline.services import live, queue
 from dutyline.services.context import Context
 from dutyline.services.queue_guard import lease_duration
+from dutyline.ui.actions import Where, bindings
+from dutyline.ui.desk import Desk
 from dutyline.ui.duty.actions import ALL_TEAMS, DutyActions
 from dutyline.ui.duty.detail import DutyDetail
 from dutyline.ui.duty.rows import COLUMNS, counts_line, row_cells, team_name
@@ -47,7 +47,7 @@ ESCALATE_EVERY_S = 60.0
 NARROW_BELOW = 150
 
 
-class DutyScreen(DutyActions, Screen[None]):
+class DutyScreen(DutyActions):
     """The queue of callbacks and hand-offs for the officer's teams."""
 
     class QueueChanged(Message):
@@ -57,17 +57,7 @@ class DutyScreen(DutyActions, Screen[None]):
             super().__init__()
             self.keys = keys
 
-    BINDINGS = [
-        Binding("c", "claim", "Claim", tooltip="Claim the highlighted item (a lease: renewed while open)"),
-        Binding("n", "claim_next", "Next", tooltip="Claim the team's most pressing free item"),
-        Binding("d", "complete", "Done", tooltip="Complete the item you hold: outcome and notes"),
-        Binding("f", "attempt", "Failed try", tooltip="No answer / voicemail: counts the attempt, stays open"),
-        Binding("r", "release", "Release", tooltip="Give the item back to the queue"),
-        Binding("t", "reassign", "Reassign", tooltip="Pass the item to another team with a reason"),
-        Binding("a", "accept", "Accept", tooltip="Accept the hand-off into your team's work"),
-        Binding("m", "manager", "Manager", tooltip="Team report: promises kept and broken"),
-        Binding("f5", "reload", "Refresh", show=False),
-    ]
+    BINDINGS = bindings(Where.DUTY)
     DEFAULT_CSS = """
     DutyScreen #duty-bar { height: 3; }
     DutyScreen #duty-bar Select { width: 1fr; }
@@ -81,9 +71,9 @@ class DutyScreen(DutyActions, Screen[None]):
                                     border-top: solid $accent; }
     """
 
-    def __init__(self, ctx: Context | None = None, *, live_updates: bool = True, **kwargs: Any) -> None:
+    def __init__(self, desk: Desk | Context, *, live_updates: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._ctx = ctx
+        self._source = desk
         self.live_updates = live_updates
         self.items: dict[str, QueueItem] = {}
         self.tickets: dict[str, ClaimTicket] = {}
@@ -97,8 +87,8 @@ class DutyScreen(DutyActions, Screen[None]):
 
     @property
     def ctx(self) -> Context:
-        """The Context given, else the app's (DutylineApp.ctx follows the person at the desk)."""
-        return self._ctx if self._ctx is not None else self.app.ctx  # type: ignore[attr-defined, no-any-return]
+        """The current person's Context: a Desk follows whoever unlocked the desk last."""
+        return self._source.ctx if isinstance(self._source, Desk) else self._source
 
     @property
     def selected(self) -> QueueItem | None:
@@ -131,8 +121,12 @@ class DutyScreen(DutyActions, Screen[None]):
         self.set_interval(ESCALATE_EVERY_S, self.escalate)
         self.set_interval(max(1.0, lease_duration().total_seconds() / 3), self.renew_claims)
         if self.live_updates:
-            self._watcher = live.watch_queue(self.ctx, lambda keys: self.post_message(self.QueueChanged(keys)))
+            self._watcher = live.watch_queue(self.ctx, self._queue_changed_elsewhere)
         table.focus()
+
+    def _queue_changed_elsewhere(self, keys: frozenset[str] | None) -> None:
+        """Called on the watcher's thread: hand the change to the screen's own message loop."""
+        self.post_message(self.QueueChanged(keys))
 
     def on_unmount(self) -> None:
         if self._watcher is not None:

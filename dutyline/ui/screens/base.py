@@ -1,20 +1,19 @@
 """Common behaviour of every dutyline screen: worker failures become a plain-words notification.
 
 Why: `Worker.StateChanged` does not bubble, so each screen that runs workers needs a handler; putting it
-in one base class means no screen can forget it (and no traceback ever reaches a handler).
+in one base class means no screen can forget it (and no traceback ever reaches a handler). Screens get
+what they need through their constructor (the `Desk` façade, the call in progress) and post messages up
+(`dutyline.ui.messages`); none of them knows the app class.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from dutyline.ui.errors import describe
-
-if TYPE_CHECKING:
-    from dutyline.ui.app import DutylineApp
 
 R = TypeVar("R")
 
@@ -27,28 +26,12 @@ def _report(screen: Screen[Any], event: Worker.StateChanged) -> None:
 class DeskScreen(Screen[R]):
     """A full screen of the app."""
 
-    @property
-    def desk_app(self) -> DutylineApp:
-        from dutyline.ui.app import DutylineApp
-
-        assert isinstance(self.app, DutylineApp)
-        return self.app
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         _report(self, event)
 
 
 class DeskModal(ModalScreen[R]):
-    """A dialog over the current screen; Esc always cancels (returns None)."""
-
-    BINDINGS = [("escape", "cancel", "Back")]
-
-    @property
-    def desk_app(self) -> DutylineApp:
-        from dutyline.ui.app import DutylineApp
-
-        assert isinstance(self.app, DutylineApp)
-        return self.app
+    """A dialog over the current screen; Esc always backs out (returns None)."""
 
     def action_cancel(self) -> None:
         self.dismiss(None)

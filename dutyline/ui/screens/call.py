@@ -10,13 +10,16 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
+from dutyline.domain.call_draft import CallDraft
 from dutyline.domain.call_record import CaseActivity
 from dutyline.domain.model import CallerKind
 from dutyline.domain.summary import CaseSummary
+from dutyline.ui.actions import Where, bindings
+from dutyline.ui.desk import Desk
+from dutyline.ui.messages import CallEnded, OpenCallForm
 from dutyline.ui.safe import duration, join, plain
 from dutyline.ui.screens.base import DeskScreen
 from dutyline.ui.screens.contact_edit import ContactEditScreen
@@ -27,17 +30,16 @@ from dutyline.ui.widgets.verify import VerifyPanel
 class CallScreen(DeskScreen[None]):
     """Verification, then the case view, for the call in progress."""
 
-    BINDINGS = [
-        Binding("f2", "log_call", "Log call", tooltip="Open the call form"),
-        Binding("f6", "skip_verify", "Go on unverified", tooltip="Log the call without showing case details"),
-        Binding("f5", "reload", "Refresh", show=False, tooltip="Reload the case"),
-        Binding("f8", "edit_contact", "Contact", tooltip="Change a contact's phone, email or name"),
-        Binding("escape", "end_call", "End call", tooltip="Go back to search"),
-    ]
+    BINDINGS = bindings(Where.VERIFY, Where.CASE)
 
-    def __init__(self, case_id: int) -> None:
+    def __init__(self, desk: Desk, call: CallDraft) -> None:
         super().__init__()
-        self.case_id = case_id
+        assert call.case_id is not None, "a case view is for a call about a case"
+        self.desk = desk
+        self.call = call
+        self.case_id: int = call.case_id
+        #: A restored draft was on the call form: reopen it once the case has loaded.
+        self._reopen_form = call.screen == "log"
         self.summary: CaseSummary | None = None
         self.activity: CaseActivity | None = None
 
@@ -51,10 +53,10 @@ class CallScreen(DeskScreen[None]):
         self.set_interval(1.0, self._tick)
 
     def _tick(self) -> None:
-        state = self.desk_app.call
+        state = self.call
         if state is None or self.summary is None:
             return
-        secs = (self.desk_app.desk.now() - state.started_at).total_seconds()
+        secs = (self.desk.now() - state.started_at).total_seconds()
         verified = (
             "caller verified"
             if state.may_see_case
@@ -73,21 +75,24 @@ class CallScreen(DeskScreen[None]):
 
     @work(thread=True, exclusive=True, group="case-load", exit_on_error=False)
     def load(self) -> None:
-        desk = self.desk_app.desk
+        desk = self.desk
         summary = desk.case_summary(self.case_id)
         activity = desk.case_activity(self.case_id)
         self.app.call_from_thread(self._loaded, summary, activity)
 
     def _loaded(self, summary: CaseSummary, activity: CaseActivity) -> None:
         self.summary, self.activity = summary, activity
-        state = self.desk_app.call
+        state = self.call
         if state is not None and not state.case_ref:
             state.case_ref, state.case_name = summary.case.case_ref, summary.case.display_name
         self._tick()
         self._render_body()
+        if self._reopen_form:
+            self._reopen_form = False
+            self.post_message(OpenCallForm(summary, activity))
 
     def _render_body(self) -> None:
-        state = self.desk_app.call
+        state = self.call
         if self.summary is None or self.activity is None or state is None:
             return
         body = self.query_one("#call-body", Vertical)
@@ -116,24 +121,23 @@ class CallScreen(DeskScreen[None]):
         self.refresh_bindings()
 
     def _fill_card(self) -> None:
-        state = self.desk_app.call
+        state = self.call
         if self.summary is None or self.activity is None or state is None:
             return
         self.query_one(CaseCard).show(self.summary, self.activity, state, self._team_names())
 
     def _team_names(self) -> dict[str, str]:
-        return {code: team.name for code, team in self.desk_app.desk.policy.teams.items()}
+        return {code: team.name for code, team in self.desk.policy.teams.items()}
 
     @on(VerifyPanel.Changed)
     def _verify_changed(self) -> None:
-        self.desk_app.call_changed()
-        state = self.desk_app.call
+        state = self.call
         if state is not None and state.may_see_case:
             self._render_body()
         self._tick()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        state = self.desk_app.call
+        state = self.call
         if action == "skip_verify":
             return state is not None and not state.verified and not state.verify_skipped
         if action == "edit_contact":  # contact details are case details: only for a verified caller
@@ -142,13 +146,19 @@ class CallScreen(DeskScreen[None]):
 
     # --- actions ------------------------------------------------------------------------------------------
     def action_log_call(self) -> None:
-        self.desk_app.open_log_form()
+        self.post_message(OpenCallForm(self.summary, self.activity))
+
+    def action_handoff(self) -> None:
+        """From the palette: the hand-off is chosen in the call form, so open it and go straight on."""
+        self.post_message(OpenCallForm(self.summary, self.activity, then="handoff"))
+
+    def action_callback(self) -> None:
+        self.post_message(OpenCallForm(self.summary, self.activity, then="callback"))
 
     def action_skip_verify(self) -> None:
-        state = self.desk_app.call
+        state = self.call
         if state is not None:
             state.verify_skipped = True
-            self.desk_app.call_changed()
             self._render_body()
             self._tick()
 
@@ -156,7 +166,7 @@ class CallScreen(DeskScreen[None]):
         self.load()
 
     def action_edit_contact(self) -> None:
-        state = self.desk_app.call
+        state = self.call
         if self.summary is None or state is None or not state.may_see_case:
             return
         contacts = tuple(c for c in self.summary.case.contacts if c.id is not None)
@@ -165,11 +175,15 @@ class CallScreen(DeskScreen[None]):
             return
         caller = state.caller_contact_id if state.caller_kind == CallerKind.CONTACT.value else None
         self.app.push_screen(
-            ContactEditScreen(self.case_id, contacts, caller), lambda changed: self.load() if changed else None
+            ContactEditScreen(self.desk, self.call, self.case_id, contacts, caller), self._contact_edited
         )
 
+    def _contact_edited(self, changed: bool | None) -> None:
+        if changed:
+            self.load()
+
     def action_end_call(self) -> None:
-        self.desk_app.end_call_asking()
+        self.post_message(CallEnded(ask=True))
 
     def on_screen_resume(self) -> None:
         if self.summary is not None:

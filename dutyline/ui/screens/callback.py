@@ -1,43 +1,39 @@
 """Book a callback: pick a contact's number or type one, the caller's preferred time, and the owning team.
 
 The due time comes from the service standard via routing (urgent is sooner) and is shown, not typed, so
-every callback is promised on the same rule. Returns a dict shaped like `CallbackChoice`, or None.
+every callback is promised on the same rule. Returns a `CallbackChoice`, or None.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, RadioButton, RadioSet, Select, Static
 
-from dutyline.domain.model import ContactInfo
+from dutyline.domain.call_draft import CallDraft
+from dutyline.domain.call_form import CallbackChoice
+from dutyline.domain.model import CallerKind, ContactInfo
 from dutyline.domain.policy import Policy
 from dutyline.domain.routing import RoutingDecision
 from dutyline.domain.text import phone_digits, valid_uk_phone
-from dutyline.ui.call_state import CallState
+from dutyline.ui.actions import Where, bindings, hint
 from dutyline.ui.safe import join, plain, when
 from dutyline.ui.screens.base import DeskModal
 
 
-class CallbackScreen(DeskModal[dict[str, Any] | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "book", "Book callback"),
-        Binding("escape", "cancel", "Back"),
-    ]
+class CallbackScreen(DeskModal[CallbackChoice | None]):
+    BINDINGS = bindings(Where.CALLBACK)
 
     def __init__(
-        self, decision: RoutingDecision, policy: Policy, contacts: tuple[ContactInfo, ...], state: CallState
+        self, decision: RoutingDecision, policy: Policy, contacts: tuple[ContactInfo, ...], state: CallDraft
     ) -> None:
         super().__init__()
         self.decision = decision
         self.policy = policy
         self.state = state
         self.numbers: list[tuple[str, str]] = []  # (name, phone)
-        if state.caller_phone and state.caller_kind != "contact":
+        if state.caller_phone and state.caller_kind != CallerKind.CONTACT:
             self.numbers.append((state.caller_name or "The caller", state.caller_phone))
         for c in contacts:
             for phone in (c.phone, c.alt_phone):
@@ -46,32 +42,36 @@ class CallbackScreen(DeskModal[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         d = self.decision
-        current = self.state.callback or {}
+        current = self.state.callback
         with Vertical(id="callback-dialog", classes="dialog"):
             yield Static(Text("Book a callback", style="bold"), markup=False)
             if self.numbers:
                 buttons = []
                 for i, (name, phone) in enumerate(self.numbers):
-                    chosen = current.get("phone") == phone or (not current and i == 0)
+                    chosen = (current.phone == phone) if current else i == 0
                     buttons.append(RadioButton(join(plain(name), " · ", plain(phone)), value=chosen))
                 yield RadioSet(*buttons, id="cb-numbers")
-            typed = current.get("phone", "") if current.get("phone") not in [p for _, p in self.numbers] else ""
+            typed = current.phone if current and current.phone not in [p for _, p in self.numbers] else ""
             yield Input(typed, placeholder="Or type another number", id="cb-phone")
             yield Input(
-                current.get("contact_name", ""), placeholder="Who to ask for (if not the contact above)", id="cb-name"
+                current.contact_name if current else "",
+                placeholder="Who to ask for (if not the contact above)",
+                id="cb-name",
             )
             yield Input(
-                current.get("preferred_time", ""), placeholder="Best time to call (e.g. after 3pm)", id="cb-time"
+                current.preferred_time if current else "",
+                placeholder="Best time to call (e.g. after 3pm)",
+                id="cb-time",
             )
             teams = [(t.name, code) for code, t in self.policy.teams.items() if t.send]
-            default_team = current.get("team") or (d.team if self.policy.teams[d.team].send else teams[0][1])
+            default_team = current.team if current else (d.team if self.policy.teams[d.team].send else teams[0][1])
             yield Select(teams, prompt="Owning team", id="cb-team", value=default_team, allow_blank=False)
             urgent = " (urgent)" if d.priority.value == "urgent" else ""
             yield Static(
                 Text(f"Due by {when(d.callback_due)}{urgent}: the service standard for this call."), markup=False
             )
             yield Static(id="cb-problem", classes="problems", markup=False)
-            yield Static(Text("Ctrl+S: book · Esc: back", style="italic"), markup=False)
+            yield Static(Text(hint("book", "cancel"), style="italic"), markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -96,12 +96,12 @@ class CallbackScreen(DeskModal[dict[str, Any] | None]):
         team = self.query_one("#cb-team", Select).value
         assert self.decision.callback_due is not None
         self.dismiss(
-            {
-                "phone": phone,
-                "contact_name": name,
-                "preferred_time": self.query_one("#cb-time", Input).value,
-                "due_at": self.decision.callback_due.isoformat(),
-                "team": team,
-                "priority": self.decision.priority.value,
-            }
+            CallbackChoice(
+                phone=phone,
+                contact_name=name,
+                preferred_time=self.query_one("#cb-time", Input).value,
+                due_at=self.decision.callback_due,
+                team=str(team),
+                priority=self.decision.priority,
+            )
         )

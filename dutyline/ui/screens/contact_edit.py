@@ -16,13 +16,15 @@ import re
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Select, Static
 
+from dutyline.domain.call_draft import CallDraft
 from dutyline.domain.model import CallerKind, ContactInfo
 from dutyline.domain.text import one_line, phone_digits, valid_uk_phone
 from dutyline.services.context import Conflict
+from dutyline.ui.actions import Where, bindings
+from dutyline.ui.desk import Desk
 from dutyline.ui.errors import describe
 from dutyline.ui.safe import join, plain
 from dutyline.ui.screens.base import DeskModal
@@ -74,12 +76,9 @@ def contact_label(contact: ContactInfo) -> Text:
 class ContactEditScreen(DeskModal[bool | None]):
     """Edit one of the case's contacts; Ctrl+S saves (in a thread worker), Esc goes back."""
 
-    BINDINGS = [
-        # Not a priority binding: those run as the key arrives, before the box has taken the keys typed
-        # just ahead of it (a paste, a fast typist), and would save a half-typed number.
-        Binding("ctrl+s", "save", "Save contact", tooltip="Check and save the contact's details"),
-        Binding("escape", "cancel", "Back", tooltip="Back to the case without saving"),
-    ]
+    # Ctrl+S is not a priority binding: those run as the key arrives, before the box has taken the keys
+    # typed just ahead of it (a paste, a fast typist), and would save a half-typed number.
+    BINDINGS = bindings(Where.CONTACT)
     DEFAULT_CSS = """
     ContactEditScreen { align: center middle; }
     ContactEditScreen .ce-row { height: auto; }
@@ -89,8 +88,17 @@ class ContactEditScreen(DeskModal[bool | None]):
     ContactEditScreen #ce-problem { margin-top: 1; }
     """
 
-    def __init__(self, case_id: int, contacts: tuple[ContactInfo, ...], chosen_id: int | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        call: CallDraft,
+        case_id: int,
+        contacts: tuple[ContactInfo, ...],
+        chosen_id: int | None = None,
+    ) -> None:
         super().__init__()
+        self.desk = desk
+        self.call = call
         self.case_id = case_id
         self.contacts = {c.id: c for c in contacts if c.id is not None}
         first = next(iter(self.contacts))
@@ -133,7 +141,8 @@ class ContactEditScreen(DeskModal[bool | None]):
     # --- filling and reading the form -----------------------------------------------------------------
     def _fill(self, contact: ContactInfo) -> None:
         self.current = contact
-        self.contacts[contact.id] = contact
+        if contact.id is not None:  # always, for a contact read back from the case; None is a new one
+            self.contacts[contact.id] = contact
         for field, value in stored_values(contact).items():
             self.query_one(f"#ce-{field}", Input).value = value
 
@@ -175,7 +184,7 @@ class ContactEditScreen(DeskModal[bool | None]):
 
     @work(thread=True, exclusive=True, group="contact-save", exit_on_error=False)
     def save(self, contact_id: int, version: int, changes: dict[str, str], before: dict[str, str]) -> None:
-        desk = self.desk_app.desk
+        desk = self.desk
         try:
             saved = desk.update_contact(contact_id, version, changes)
         except Conflict as exc:
@@ -194,10 +203,9 @@ class ContactEditScreen(DeskModal[bool | None]):
 
     def _saved(self, saved: ContactInfo, fields: list[str]) -> None:
         self.saving = False
-        state = self.desk_app.call
-        if state is not None and state.caller_kind == CallerKind.CONTACT.value and state.caller_contact_id == saved.id:
+        state = self.call
+        if state.caller_kind == CallerKind.CONTACT and state.caller_contact_id == saved.id:
             state.caller_name, state.caller_phone = saved.name, saved.phone  # the call log names them as now
-            self.desk_app.call_changed()
         what = ", ".join(LABELS[f].lower() for f in fields)
         self.notify(f"Contact details saved ({what}).", title="Saved", markup=False)
         self.dismiss(True)

@@ -1,40 +1,35 @@
 """Hand off: the routing proposal with its explanation; Enter accepts, or pick another team with a reason.
 
-Returns a dict shaped like `dutyline.domain.call_form.HandoffChoice` (kept in the call state, so the
-choice is autosaved with the rest of the call), or None when the handler backs out.
+Returns a `HandoffChoice` (kept in the call draft, so the choice is autosaved with the rest of the call),
+or None when the handler backs out.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Select, Static
 
+from dutyline.domain.call_form import HandoffChoice
 from dutyline.domain.policy import Policy
 from dutyline.domain.routing import RoutingDecision
+from dutyline.ui.actions import Where, bindings, hint
 from dutyline.ui.safe import join, plain, when
 from dutyline.ui.screens.base import DeskModal
 
 
-class HandoffScreen(DeskModal[dict[str, Any] | None]):
+class HandoffScreen(DeskModal[HandoffChoice | None]):
     #: Nothing is focused at first, so Enter reaches the screen's "accept" binding.
     AUTO_FOCUS = None
-    BINDINGS = [
-        Binding("enter", "accept", "Accept team"),
-        Binding("f7", "other", "Other team"),
-        Binding("escape", "cancel", "Back"),
-    ]
+    BINDINGS = bindings(Where.HANDOFF)
 
-    def __init__(self, decision: RoutingDecision, policy: Policy, current: dict[str, Any] | None = None) -> None:
+    def __init__(self, decision: RoutingDecision, policy: Policy, current: HandoffChoice | None = None) -> None:
         super().__init__()
         self.decision = decision
         self.policy = policy
         self.current = current
-        self.choosing_other = bool(current and current.get("team") != decision.team)
+        self.choosing_other = bool(current and current.team != decision.team)
 
     def compose(self) -> ComposeResult:
         d = self.decision
@@ -56,7 +51,7 @@ class HandoffScreen(DeskModal[dict[str, Any] | None]):
             yield Vertical(id="handoff-other")  # filled on F7, so until then Enter can only mean "accept"
             yield Static(id="handoff-problem", classes="problems", markup=False)
             yield Static(
-                Text("Enter: accept the proposed team · F7: choose another team · Esc: back", style="italic"),
+                Text(hint("accept", "other", "cancel"), style="italic"),
                 markup=False,
             )
         yield Footer()
@@ -71,8 +66,8 @@ class HandoffScreen(DeskModal[dict[str, Any] | None]):
         if not box.children:
             d = self.decision
             teams = [(t.name, code) for code, t in self.policy.teams.items() if code != d.team]
-            chosen = self.current["team"] if self.current and self.current["team"] != d.team else Select.NULL
-            reason = self.current.get("override_reason", "") if self.current else ""
+            chosen = self.current.team if self.current and self.current.team != d.team else Select.NULL
+            reason = self.current.override_reason if self.current else ""
             box.mount(
                 Select(teams, prompt="Choose another team", id="other-team", value=chosen),
                 Input(reason, placeholder="Why this team instead? (recorded for the duty officer)", id="other-reason"),
@@ -83,13 +78,7 @@ class HandoffScreen(DeskModal[dict[str, Any] | None]):
         d = self.decision
         if not self.choosing_other:
             self.dismiss(
-                {
-                    "team": d.team,
-                    "proposed_team": d.team,
-                    "explanation": d.explanation,
-                    "override_reason": "",
-                    "priority": d.priority.value,
-                }
+                HandoffChoice(team=d.team, proposed_team=d.team, explanation=d.explanation, priority=d.priority)
             )
             return
         team = self.query_one("#other-team", Select).value
@@ -103,13 +92,9 @@ class HandoffScreen(DeskModal[dict[str, Any] | None]):
             self.query_one("#other-reason").focus()
             return
         self.dismiss(
-            {
-                "team": team,
-                "proposed_team": d.team,
-                "explanation": d.explanation,
-                "override_reason": reason,
-                "priority": d.priority.value,
-            }
+            HandoffChoice(
+                team=team, proposed_team=d.team, explanation=d.explanation, override_reason=reason, priority=d.priority
+            )
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -13,19 +13,27 @@ import asyncio
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from dutyline.services.context import Actor
+from dutyline.ui.actions import Where, bindings
+from dutyline.ui.desk import Desk
 from dutyline.ui.errors import describe
 from dutyline.ui.screens.base import DeskModal, DeskScreen
 
 
 class LockScreen(DeskScreen[Actor]):
-    """Dismissed with the Actor who unlocked."""
+    """Dismissed with the Actor who unlocked. The login box starts with the locked person's login, so the
+    usual unlock is just the PIN; Tab and Shift+Tab move between the boxes."""
 
-    BINDINGS = [Binding("escape", "noop", show=False)]
+    # No bindings of its own: Tab and Shift+Tab are the screen's own focus keys (the app lets them through
+    # while locked), and nothing else leads out of the lock but a login and PIN.
+
+    def __init__(self, desk: Desk, login: str = "") -> None:
+        super().__init__()
+        self.desk = desk
+        self.login = login
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lock-box", classes="dialog"):
@@ -36,15 +44,13 @@ class LockScreen(DeskScreen[Actor]):
                 ),
                 markup=False,
             )
-            yield Input(placeholder="Login", id="lock-login")
+            yield Input(self.login, placeholder="Login", id="lock-login")
             yield Input(placeholder="PIN", password=True, id="lock-pin")
             yield Static(id="lock-problem", classes="problems", markup=False)
+            yield Static(Text("Tab: next box · Enter: unlock", style="italic"), markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#lock-login").focus()
-
-    def action_noop(self) -> None:
-        """Esc does nothing here: the only way out of the lock is to sign in."""
+        self.query_one("#lock-pin" if self.login else "#lock-login").focus()
 
     @on(Input.Submitted, "#lock-login")
     def _to_pin(self) -> None:
@@ -62,10 +68,11 @@ class LockScreen(DeskScreen[Actor]):
     @work(exclusive=True, group="unlock", exit_on_error=False)
     async def unlock(self, login: str, pin: str) -> None:
         try:
-            actor = await asyncio.to_thread(self.desk_app.desk.authenticate, login, pin)
+            actor = await asyncio.to_thread(self.desk.authenticate, login, pin)
         except Exception as exc:  # noqa: BLE001 - every refusal is shown in words, the lock stays
             self.query_one("#lock-pin", Input).value = ""
-            self._problem(describe(exc))
+            # Never echo what was typed as the login: it may be a PIN typed into the wrong box.
+            self._problem(describe(exc).replace(login, "…") if len(login) > 1 else describe(exc))
             return
         self.dismiss(actor)
 
@@ -76,7 +83,7 @@ class LockScreen(DeskScreen[Actor]):
 class IdleWarning(DeskModal[None]):
     """Shown 30 seconds before the lock; any key keeps the desk unlocked (WCAG 2.2.1)."""
 
-    BINDINGS = [Binding("enter", "cancel", "Stay signed in"), Binding("escape", "cancel", "Stay signed in")]
+    BINDINGS = bindings(Where.IDLE)
 
     def __init__(self, seconds: int) -> None:
         super().__init__()
@@ -88,7 +95,7 @@ class IdleWarning(DeskModal[None]):
             yield Static(
                 Text(
                     f"The screen will lock in {self.seconds} seconds to protect children's data. "
-                    "Press any key to stay signed in. Your call is saved either way."
+                    "Press any key to stay signed in. An unfinished call is kept as a draft (not logged) either way."
                 ),
                 id="idle-text",
                 markup=False,

@@ -1,36 +1,44 @@
-"""Log the call: caller (for calls with no case), reason in plain words, urgent reason, notes, outcome.
+"""Log the call: caller (for calls with no case), reason in plain words, urgent reason, notes, outcome, with
+the case in brief beside the form (one key away on a narrow screen).
 
 Ctrl+S saves. If the outcome needs a hand-off or a callback that is not chosen yet, saving opens that
 dialog first (Enter accepts the proposed team), so the usual call is: type notes, Ctrl+S, Enter. Every
-keystroke lands in the call state at once, so the autosave always has the latest notes.
+keystroke lands in the call draft at once, so the autosave always has the latest notes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.events import Resize
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
-from dutyline.domain.call_form import OUTCOME_LABELS, FormProblems, build_call_form
+from dutyline.domain.call_draft import CallDraft
+from dutyline.domain.call_form import OUTCOME_LABELS, FormProblems
+from dutyline.domain.call_record import CaseActivity
 from dutyline.domain.model import REASON_LABELS, CallerKind, Outcome, Reason
 from dutyline.domain.routing import RoutingDecision
-from dutyline.ui.call_state import CallState
+from dutyline.domain.summary import CaseSummary
+from dutyline.ui.actions import Where, bindings, hint
+from dutyline.ui.desk import Desk
+from dutyline.ui.messages import CallEnded, CallSaved
 from dutyline.ui.safe import join, plain, when
 from dutyline.ui.screens.base import DeskScreen
 from dutyline.ui.screens.callback import CallbackScreen
 from dutyline.ui.screens.handoff import HandoffScreen
+from dutyline.ui.widgets.case_brief import CaseBrief
 
 _NO_CASE_CALLERS = [
     ("The young person", CallerKind.YOUNG_PERSON.value),
     ("A parent, carer or someone else", CallerKind.OTHER.value),
     ("A professional (school, health…)", CallerKind.PROFESSIONAL.value),
 ]
+#: Below this width the case brief is hidden until F2 shows it (it takes the form's place).
+NARROW_BELOW = 110
 
 
 def _value(select: Select[str]) -> str | None:
@@ -38,71 +46,105 @@ def _value(select: Select[str]) -> str | None:
 
 
 class LogCallScreen(DeskScreen[None]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save call", tooltip="Check and save the call"),
-        Binding("f3", "handoff", "Hand off", tooltip="Choose the team to hand the call to"),
-        Binding("f4", "callback", "Callback", tooltip="Book a callback"),
-        Binding("escape", "back", "Back", tooltip="Back to the case (nothing is lost)"),
-    ]
+    BINDINGS = bindings(Where.FORM)
+    DEFAULT_CSS = """
+    LogCallScreen #log-main { height: 1fr; }
+    LogCallScreen #log-form { width: 1fr; }
+    LogCallScreen #log-case { width: 44; border-left: solid $accent; }
+    LogCallScreen.-narrow #log-case { display: none; width: 1fr; border-left: none; }
+    LogCallScreen.-narrow.-show-case #log-case { display: block; }
+    LogCallScreen.-narrow.-show-case #log-form { display: none; }
+    """
+
+    def __init__(
+        self,
+        desk: Desk,
+        call: CallDraft,
+        summary: CaseSummary | None = None,
+        activity: CaseActivity | None = None,
+        *,
+        then: str = "",
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.call = call
+        self.summary = summary
+        self.activity = activity
+        self._then = then
+
+    @property
+    def state(self) -> CallDraft:
+        return self.call
 
     def compose(self) -> ComposeResult:
         state = self.state
-        policy = self.desk_app.desk.policy
+        policy = self.desk.policy
         yield Static(id="log-header", markup=False)
-        with VerticalScroll(id="log-form"):
-            if state.case_id is None:
+        with Horizontal(id="log-main"):
+            with VerticalScroll(id="log-form"):
+                if state.case_id is None:
+                    with Horizontal(classes="row"):
+                        yield Label("Caller", classes="field-label")
+                        yield Select(
+                            _NO_CASE_CALLERS,
+                            prompt="Who is calling?",
+                            id="no-case-kind",
+                            value=state.caller_kind if state.caller_kind else Select.NULL,
+                        )
+                    with Horizontal(classes="row"):
+                        yield Label("Name, number", classes="field-label")
+                        yield Input(state.caller_name, placeholder="Caller's name", id="no-case-name")
+                        yield Input(state.caller_phone, placeholder="Number", id="no-case-phone")
                 with Horizontal(classes="row"):
-                    yield Label("Caller", classes="field-label")
+                    yield Label("Reason", classes="field-label")
                     yield Select(
-                        _NO_CASE_CALLERS,
-                        prompt="Who is calling?",
-                        id="no-case-kind",
-                        value=state.caller_kind if state.caller_kind else Select.NULL,
+                        [(label, r.value) for r, label in REASON_LABELS.items()],
+                        prompt="Why are they calling?",
+                        id="reason",
+                        value=state.reason or Select.NULL,
                     )
                 with Horizontal(classes="row"):
-                    yield Label("Name, number", classes="field-label")
-                    yield Input(state.caller_name, placeholder="Caller's name", id="no-case-name")
-                    yield Input(state.caller_phone, placeholder="Number", id="no-case-phone")
-            with Horizontal(classes="row"):
-                yield Label("Reason", classes="field-label")
-                yield Select(
-                    [(label, r.value) for r, label in REASON_LABELS.items()],
-                    prompt="Why are they calling?",
-                    id="reason",
-                    value=state.reason or Select.NULL,
-                )
-            with Horizontal(classes="row"):
-                yield Label("Urgent?", classes="field-label")
-                yield Select(
-                    [(u.label, code) for code, u in policy.urgent_reasons.items()],
-                    prompt="Not urgent",
-                    id="urgent",
-                    value=state.urgent_reason or Select.NULL,
-                )
-            yield Label("Notes (what the caller said, what you told them)", classes="field-title")
-            yield TextArea(state.notes, id="notes", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-            with Horizontal(classes="row"):
-                yield Label("Outcome", classes="field-label")
-                yield Select(
-                    [(label, o.value) for o, label in OUTCOME_LABELS.items()],
-                    prompt="How did it end?",
-                    id="outcome",
-                    value=state.outcome or Select.NULL,
-                )
-            yield Static(id="log-extras", markup=False)
-            yield Static(id="log-problems", classes="problems", markup=False)
+                    yield Label("Urgent?", classes="field-label")
+                    yield Select(
+                        [(u.label, code) for code, u in policy.urgent_reasons.items()],
+                        prompt="Not urgent",
+                        id="urgent",
+                        value=state.urgent_reason or Select.NULL,
+                    )
+                yield Label("Notes (what the caller said, what you told them)", classes="field-title")
+                yield TextArea(state.notes, id="notes", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+                with Horizontal(classes="row"):
+                    yield Label("Outcome", classes="field-label")
+                    yield Select(
+                        [(label, o.value) for o, label in OUTCOME_LABELS.items()],
+                        prompt="How did it end?",
+                        id="outcome",
+                        value=state.outcome or Select.NULL,
+                    )
+                yield Static(id="log-extras", markup=False)
+                yield Static(id="log-problems", classes="problems", markup=False)
+            yield CaseBrief(self.summary, self.call, id="log-case")
         yield Footer()
-
-    @property
-    def state(self) -> CallState:
-        state = self.desk_app.call
-        assert state is not None, "the log form is only open during a call"
-        return state
 
     def on_mount(self) -> None:
         self.state.screen = "log"
+        self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")
         self._refresh_header()
+        self._tick()
+        self.set_interval(1.0, self._tick)
         self.query_one("#notes", TextArea).focus() if self.state.reason else self.query_one("#reason").focus()
+        if self._then:
+            self.call_after_refresh(self.run_action, self._then)
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_BELOW, "-narrow")
+
+    def _tick(self) -> None:
+        for brief in self.query(CaseBrief):
+            brief.tick(self.desk.now())
+
+    def action_toggle_case(self) -> None:
+        self.toggle_class("-show-case")
 
     def _refresh_header(self) -> None:
         s = self.state
@@ -114,17 +156,17 @@ class LogCallScreen(DeskScreen[None]):
         self.query_one("#log-header", Static).update(about)
         lines: list[Text] = []
         if s.handoff:
-            extra = " (changed from the proposed team)" if s.handoff["team"] != s.handoff["proposed_team"] else ""
-            lines.append(join("Hand-off: ", plain(self.desk_app.desk.policy.team_name(s.handoff["team"])), extra))
+            extra = " (changed from the proposed team)" if s.handoff.overridden else ""
+            lines.append(join("Hand-off: ", plain(self.desk.policy.team_name(s.handoff.team)), extra))
         if s.callback:
             lines.append(
                 join(
                     "Callback: ",
-                    plain(s.callback.get("phone", "")),
+                    plain(s.callback.phone),
                     " · due by ",
-                    when(_parse(s.callback.get("due_at"))),
+                    when(s.callback.due_at),
                     " · ",
-                    plain(self.desk_app.desk.policy.team_name(s.callback.get("team", ""))),
+                    plain(self.desk.policy.team_name(s.callback.team)),
                 )
             )
         if s.safeguarding:
@@ -132,7 +174,10 @@ class LogCallScreen(DeskScreen[None]):
         self.query_one("#log-extras", Static).update(
             Text("\n").join(lines)
             if lines
-            else Text("No hand-off or callback yet (F3, F4; Ctrl+S asks when the outcome needs one)", style="italic")
+            else Text(
+                f"No hand-off or callback yet ({hint('handoff', 'callback')}; Ctrl+S asks when the outcome needs one)",
+                style="italic",
+            )
         )
 
     # --- keeping the state current --------------------------------------------------------------------
@@ -148,14 +193,13 @@ class LogCallScreen(DeskScreen[None]):
         ):
             s.handoff = None  # routing depends on these: propose again
         if key == "reason":
-            s.reason = value
+            s.reason = Reason(value) if value else None
         elif key == "urgent":
             s.urgent_reason = value
         elif key == "outcome":
-            s.outcome = value
+            s.outcome = Outcome(value) if value else None
         elif key == "no-case-kind":
-            s.caller_kind = value
-        self.desk_app.call_changed()
+            s.caller_kind = CallerKind(value) if value else None
         self._refresh_header()
 
     @on(Input.Changed)
@@ -164,12 +208,10 @@ class LogCallScreen(DeskScreen[None]):
             self.state.caller_name = event.value
         elif event.input.id == "no-case-phone":
             self.state.caller_phone = event.value
-        self.desk_app.call_changed()
 
     @on(TextArea.Changed, "#notes")
     def _notes(self, event: TextArea.Changed) -> None:
         self.state.notes = event.text_area.text
-        self.desk_app.call_changed()
 
     def show_problems(self, problems: list[str]) -> None:
         self.query_one("#log-problems", Static).update(
@@ -179,9 +221,8 @@ class LogCallScreen(DeskScreen[None]):
     # --- actions --------------------------------------------------------------------------------------
     def action_back(self) -> None:
         self.state.screen = "case"
-        self.desk_app.call_changed()
         if self.state.case_id is None:
-            self.desk_app.end_call_asking()
+            self.post_message(CallEnded(ask=True))
         else:
             self.app.pop_screen()
 
@@ -208,19 +249,18 @@ class LogCallScreen(DeskScreen[None]):
             self.show_problems(["Choose the reason for the call first: the team depends on it."])
             self.query_one("#reason").focus()
             return None
-        return await asyncio.to_thread(self.desk_app.desk.decide, Reason(s.reason), s.case_id, s.urgent_reason)
+        return await asyncio.to_thread(self.desk.decide, Reason(s.reason), s.case_id, s.urgent_reason)
 
     async def _choose_handoff(self) -> bool:
         decision = await self._decision()
         if decision is None:
             return False
-        choice = await self.app.push_screen_wait(HandoffScreen(decision, self.desk_app.desk.policy, self.state.handoff))
+        choice = await self.app.push_screen_wait(HandoffScreen(decision, self.desk.policy, self.state.handoff))
         if choice is not None:
             self.state.handoff = choice
             if self.state.outcome is None:
-                self.state.outcome = Outcome.HANDED_OFF.value
+                self.state.outcome = Outcome.HANDED_OFF
                 self._set_select("outcome", self.state.outcome)
-            self.desk_app.call_changed()
         self._refresh_header()
         return choice is not None
 
@@ -228,14 +268,14 @@ class LogCallScreen(DeskScreen[None]):
         decision = await self._decision()
         if decision is None:
             return False
-        screen = CallbackScreen(decision, self.desk_app.desk.policy, self.desk_app.current_contacts(), self.state)
+        contacts = self.summary.case.contacts if self.summary is not None else ()
+        screen = CallbackScreen(decision, self.desk.policy, contacts, self.state)
         choice = await self.app.push_screen_wait(screen)
         if choice is not None:
             self.state.callback = choice
             if self.state.outcome is None:
-                self.state.outcome = Outcome.CALLBACK_BOOKED.value
+                self.state.outcome = Outcome.CALLBACK_BOOKED
                 self._set_select("outcome", self.state.outcome)
-            self.desk_app.call_changed()
         self._refresh_header()
         return choice is not None
 
@@ -253,16 +293,9 @@ class LogCallScreen(DeskScreen[None]):
         if s.outcome == Outcome.CALLBACK_BOOKED.value and s.callback is None and not await self._choose_callback():
             return
         try:
-            form = build_call_form(s.form_data())
+            form = s.to_form()
         except FormProblems as exc:
             self.show_problems(exc.problems)
             return
-        logged = await asyncio.to_thread(self.desk_app.desk.log_call, form)
-        self.desk_app.call_logged(logged, form)
-
-
-def _parse(value: object) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
+        logged = await asyncio.to_thread(self.desk.log_call, form)
+        self.post_message(CallSaved(logged, form))

@@ -3,46 +3,47 @@ then the Children's Services and adult lines from the council policy), then reco
 summary and any referral reference. Ctrl+S records it on the call; the duty officer is alerted when the
 call is saved (an urgent hand-off due at once, written in the same transaction as the call).
 
-What is typed here is kept in the call state as it is typed (so it is autosaved even before Ctrl+S).
+What is typed here is kept in the call draft as it is typed (so it is autosaved even before Ctrl+S), and
+ending the call asks before that text is thrown away.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
+from dutyline.domain.call_draft import CallDraft, SafeguardingNotes
+from dutyline.domain.call_form import SafeguardingRecord
 from dutyline.domain.policy import Policy
-from dutyline.ui.call_state import CallState
+from dutyline.ui.actions import Where, bindings
 from dutyline.ui.safe import local_time
 from dutyline.ui.screens.base import DeskModal
 
-DRAFT_KEY = "safeguarding_draft"
 
+class SafeguardingScreen(DeskModal[SafeguardingRecord | None]):
+    BINDINGS = bindings(Where.SAFEGUARDING)
 
-class SafeguardingScreen(DeskModal[dict[str, Any] | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "record", "Record concern"),
-        Binding("escape", "cancel", "Back"),
-    ]
-
-    def __init__(self, policy: Policy, state: CallState, now: dt.datetime) -> None:
+    def __init__(self, policy: Policy, state: CallDraft, now: dt.datetime) -> None:
         super().__init__()
         self.policy = policy
         self.state = state
         self.now = now
-        self.values: dict[str, Any] = dict(state.safeguarding or state.extra.get(DRAFT_KEY) or {})
-        self.values.setdefault("raised_at", now.isoformat())
+        if state.safeguarding is not None:
+            rec = state.safeguarding
+            self.notes = SafeguardingNotes(raised_at=rec.raised_at, summary=rec.summary, referral_ref=rec.referral_ref)
+        else:
+            self.notes = state.safeguarding_notes or SafeguardingNotes()
+        if self.notes.raised_at is None:
+            self.notes.raised_at = now
 
     def compose(self) -> ComposeResult:
         sg = self.policy.safeguarding
-        raised = local_time(dt.datetime.fromisoformat(self.values["raised_at"]))
+        raised = local_time(self.notes.raised_at or self.now)
         with Vertical(id="sg-dialog", classes="dialog"):
             yield Static(Text(f"SAFEGUARDING · 1. {sg.emergency}", style="bold"), classes="banner -error", markup=False)
             yield Static(Text(f"2. {sg.children_script}"), markup=False)
@@ -54,9 +55,9 @@ class SafeguardingScreen(DeskModal[dict[str, Any] | None]):
                 yield Label("Time raised", classes="field-label")
                 yield Input(f"{raised:%H:%M}", id="sg-time", max_length=5)
                 yield Label("Referral ref", classes="field-label")
-                yield Input(self.values.get("referral_ref", ""), placeholder="if referred", id="sg-ref")
+                yield Input(self.notes.referral_ref, placeholder="if referred", id="sg-ref")
             yield Label("What was said (brief summary)", classes="field-title")
-            yield TextArea(self.values.get("summary", ""), id="sg-summary", soft_wrap=True, tab_behavior="focus")
+            yield TextArea(self.notes.summary, id="sg-summary", soft_wrap=True, tab_behavior="focus")
             yield Static(id="sg-problem", classes="problems", markup=False)
         yield Footer()
 
@@ -66,11 +67,9 @@ class SafeguardingScreen(DeskModal[dict[str, Any] | None]):
     @on(TextArea.Changed, "#sg-summary")
     @on(Input.Changed)
     def _changed(self) -> None:
-        self.values["summary"] = self.query_one("#sg-summary", TextArea).text
-        self.values["referral_ref"] = self.query_one("#sg-ref", Input).value
-        if self.state.safeguarding is None:
-            self.state.extra[DRAFT_KEY] = dict(self.values)
-        self.desk_app.call_changed()
+        self.notes.summary = self.query_one("#sg-summary", TextArea).text
+        self.notes.referral_ref = self.query_one("#sg-ref", Input).value
+        self.state.safeguarding_notes = self.notes
 
     def _raised_at(self) -> dt.datetime | None:
         text = self.query_one("#sg-time", Input).value.strip()
@@ -92,13 +91,11 @@ class SafeguardingScreen(DeskModal[dict[str, Any] | None]):
             self._problem("Write a short summary of the concern.")
             self.query_one("#sg-summary").focus()
             return
-        self.state.extra.pop(DRAFT_KEY, None)
+        self.state.safeguarding_notes = None
         self.dismiss(
-            {
-                "raised_at": raised.isoformat(),
-                "summary": summary,
-                "referral_ref": self.query_one("#sg-ref", Input).value.strip(),
-            }
+            SafeguardingRecord(
+                raised_at=raised, summary=summary, referral_ref=self.query_one("#sg-ref", Input).value.strip()
+            )
         )
 
     def _problem(self, text: str) -> None:

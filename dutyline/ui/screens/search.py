@@ -12,12 +12,14 @@ import asyncio
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
 from dutyline.domain.search import SearchHit
+from dutyline.ui.actions import Where, bindings, hint
+from dutyline.ui.desk import Desk
+from dutyline.ui.messages import CaseChosen
 from dutyline.ui.safe import static
 from dutyline.ui.screens.base import DeskScreen
 from dutyline.ui.widgets.results import NO_CASE_KEY, ResultsTable
@@ -28,18 +30,12 @@ DEBOUNCE_S = 0.12
 class SearchScreen(DeskScreen[None]):
     """Search box, results, and the way into a call."""
 
-    BINDINGS = [
-        Binding("escape", "clear", "Clear", tooltip="Clear the search box"),
-        Binding("down", "cursor(1)", "Next", show=False),
-        Binding("up", "cursor(-1)", "Previous", show=False),
-        Binding("pagedown", "cursor(10)", show=False),
-        Binding("pageup", "cursor(-10)", show=False),
-        Binding("enter", "open", "Open", tooltip="Open the highlighted case", show=True),
-        Binding("ctrl+n", "no_case", "No case", tooltip="Start a call that is not about a known case"),
-    ]
+    BINDINGS = bindings(Where.SEARCH)
 
-    def __init__(self) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
+        self.desk = desk
+        self.index_count: int | None = None
         self._shown_query = ""
         self._open_when_ready = False
 
@@ -61,11 +57,12 @@ class SearchScreen(DeskScreen[None]):
 
     def index_ready(self, count: int) -> None:
         """Called by the app once the search index is built."""
+        self.index_count = count
         box = self.query_one("#search", Input)
         box.placeholder = "Name, date of birth, postcode, phone, school or case ref"
-        actor = self.desk_app.desk.actor
+        actor = self.desk.actor
         who = actor.display_name or actor.login
-        self.set_status(f"{count:,} cases · signed in as {who} · type to search, ↑↓ to choose, Enter to open")
+        self.set_status(f"{count:,} cases · signed in as {who} · type to search · {hint('open', 'no_case')}")
         if box.value.strip():
             self.run_search(box.value)
 
@@ -80,7 +77,7 @@ class SearchScreen(DeskScreen[None]):
         if not query.strip():
             self.show_hits([], query)
             return
-        hits = await asyncio.to_thread(self.desk_app.desk.search, query)
+        hits = await asyncio.to_thread(self.desk.search, query)
         if get_current_worker().is_cancelled or query != self.query_one("#search", Input).value:
             return  # the handler has typed on; a newer search is coming
         self.show_hits(hits, query)
@@ -94,7 +91,7 @@ class SearchScreen(DeskScreen[None]):
                 self.call_after_refresh(self.action_open)
         if query.strip():
             found = f"{len(hits)} case{'s' if len(hits) != 1 else ''} found" if hits else "No case found"
-            self.set_status(f"{found} · ↑↓ choose · Enter open · Ctrl+N no case · Esc clear")
+            self.set_status(f"{found} · ↑↓ choose · {hint('open', 'no_case', 'clear', 'safeguarding')}")
 
     # --- choosing ---------------------------------------------------------------------------------------
     def action_cursor(self, step: int) -> None:
@@ -131,7 +128,7 @@ class SearchScreen(DeskScreen[None]):
             self._choose(event.row_key.value)
 
     def _choose(self, key: str) -> None:
-        self.desk_app.begin_call(None if key == NO_CASE_KEY else int(key))
+        self.post_message(CaseChosen(None if key == NO_CASE_KEY else int(key)))
 
     def reset(self) -> None:
         """Back to an empty search (after a call is logged, or when someone else unlocks the desk)."""
@@ -141,6 +138,6 @@ class SearchScreen(DeskScreen[None]):
         self._open_when_ready = False
         self._shown_query = ""
         self.query_one(ResultsTable).show_hits([])
-        if self.desk_app.index_count is not None:
-            self.index_ready(self.desk_app.index_count)  # back to the "N cases · signed in as" line
+        if self.index_count is not None:
+            self.index_ready(self.index_count)  # back to the "N cases · signed in as" line
         box.focus()

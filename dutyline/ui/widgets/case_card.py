@@ -12,17 +12,17 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from dutyline.domain.call_draft import CallDraft
 from dutyline.domain.call_record import CaseActivity
 from dutyline.domain.clock import DeadlineStatus
 from dutyline.domain.model import CallerKind
 from dutyline.domain.summary import CaseSummary
-from dutyline.ui.call_state import CallState
 from dutyline.ui.safe import day, join, plain, when
 
 _STATUS_MARK = {DeadlineStatus.OVERDUE: "OVERDUE", DeadlineStatus.DUE_SOON: "DUE SOON"}
 
 
-def consent_needed(summary: CaseSummary, state: CallState) -> str:
+def consent_needed(summary: CaseSummary, state: CallDraft) -> str:
     """Why the handler must check consent before discussing the case, or '' when no check is needed."""
     reasons = []
     if summary.decision_rights_young_person:
@@ -48,7 +48,16 @@ def officer_line(summary: CaseSummary) -> Text:
     return join("Officer: ", plain(named.name), contact)
 
 
-def caller_line(state: CallState, summary: CaseSummary) -> Text:
+def final_plan_line(summary: CaseSummary) -> Text | None:
+    """'Final plan due Tue 3 Mar 2026' when the case has a final-plan deadline (the date parents ask for)."""
+    for deadline in summary.clock.deadlines:
+        if deadline.key == "final_plan":
+            mark = _STATUS_MARK.get(deadline.status)
+            return Text(f"Final plan due {day(deadline.due)}" + (f" [{mark}]" if mark else ""), end="")
+    return None
+
+
+def caller_line(state: CallDraft, summary: CaseSummary) -> Text:
     who = state.caller_name or "not chosen"
     if state.caller_kind == CallerKind.CONTACT.value:
         for c in summary.case.contacts:
@@ -61,7 +70,7 @@ def caller_line(state: CallState, summary: CaseSummary) -> Text:
     return join("Caller: ", plain(who), f"   {marks}")
 
 
-ShowArgs = tuple[CaseSummary, CaseActivity, CallState, dict[str, str]]
+ShowArgs = tuple[CaseSummary, CaseActivity, CallDraft, dict[str, str]]
 
 
 class CaseCard(VerticalScroll):
@@ -109,7 +118,7 @@ class CaseCard(VerticalScroll):
         if not calls.columns:
             calls.add_columns("When", "Caller", "Why", "Outcome", "Notes")
 
-    def show(self, summary: CaseSummary, activity: CaseActivity, state: CallState, team_name: dict[str, str]) -> None:
+    def show(self, summary: CaseSummary, activity: CaseActivity, state: CallDraft, team_name: dict[str, str]) -> None:
         if not self.query("#case-items"):  # not composed yet: on_mount shows the latest values
             self._initial = (summary, activity, state, team_name)
             return

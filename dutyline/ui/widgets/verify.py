@@ -13,8 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
+from dutyline.domain.call_draft import CallDraft
 from dutyline.domain.model import CallerKind, CaseInfo
-from dutyline.ui.call_state import CallState
 from dutyline.ui.safe import day, join, plain
 
 
@@ -38,7 +38,7 @@ class VerifyPanel(Vertical):
     class Changed(Message):
         """The caller or the checks changed."""
 
-    def __init__(self, case: CaseInfo, state: CallState, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, case: CaseInfo, state: CallDraft, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.case = case
         self.state = state
@@ -109,7 +109,7 @@ class VerifyPanel(Vertical):
     @on(RadioSet.Changed, "#verify-caller")
     def _caller(self, event: RadioSet.Changed) -> None:
         kind, contact_id, pr = self._options[event.index]
-        self.state.caller_kind = kind
+        self.state.caller_kind = CallerKind(kind)
         self.state.caller_contact_id = contact_id
         self.state.caller_has_pr = pr
         if kind == CallerKind.CONTACT.value:
@@ -122,12 +122,12 @@ class VerifyPanel(Vertical):
         self.post_message(self.Changed())
 
     @on(Input.Changed, "#caller-name")
-    def _name(self, event: Input.Changed) -> None:
+    def _caller_name_typed(self, event: Input.Changed) -> None:  # not `_name`: that is Textual's node name
         self.state.caller_name = event.value
         self.post_message(self.Changed())
 
     @on(Input.Changed, "#caller-phone")
-    def _phone(self, event: Input.Changed) -> None:
+    def _caller_phone_typed(self, event: Input.Changed) -> None:
         self.state.caller_phone = event.value
         self.post_message(self.Changed())
 
