@@ -15,8 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from sqlalchemy.orm import Session
+from typing import Any
 
 from dutyline.domain.permissions import Action
 from dutyline.domain.policy import Policy, parse_policy, read_policy_file
@@ -25,7 +24,6 @@ from dutyline.services.context import Context, ServiceError
 from dutyline.services.teams import apply_teams
 from dutyline.store import policy_repo
 from dutyline.store.engine import Database
-from dutyline.store.tables_policy import PolicyVersion
 
 
 @dataclass(frozen=True)
@@ -70,9 +68,8 @@ def _parse(text: str, sha256: str, version: int) -> Policy:
     return parse_policy(text, f"policy version {version} in the database")
 
 
-def _info(row: PolicyVersion) -> PolicyVersionInfo:
-    applied = row.applied_at if row.applied_at.tzinfo else row.applied_at.replace(tzinfo=dt.UTC)
-    return PolicyVersionInfo(row.id, applied, row.applied_by, row.source, row.sha256, row.size)
+def _info(row: policy_repo.StoredPolicy) -> PolicyVersionInfo:
+    return PolicyVersionInfo(row.version, row.applied_at, row.applied_by, row.source, row.sha256, row.size)
 
 
 def apply_policy(ctx: Context, path: Path) -> AppliedPolicy:
@@ -88,13 +85,13 @@ def apply_policy(ctx: Context, path: Path) -> AppliedPolicy:
     raw = text.encode("utf-8")
     sha256, size = hashlib.sha256(raw).hexdigest(), len(raw)
 
-    def write(session: Session) -> tuple[int, bool, int]:
+    def write(session: Any) -> tuple[int, bool, int]:
         current = policy_repo.current(session)
         if current is not None and current.sha256 == sha256:
             ctx.audit(
-                session, Action.MANAGE_POLICY, outcome="unchanged", detail=f"version={current.id} sha256={sha256}"
+                session, Action.MANAGE_POLICY, outcome="unchanged", detail=f"version={current.version} sha256={sha256}"
             )
-            return current.id, False, 0
+            return current.version, False, 0
         version = policy_repo.add(
             session, text=text, sha256=sha256, size=size, source=source, applied_by=ctx.actor.login
         )

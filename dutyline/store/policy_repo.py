@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from dutyline.store.tables_policy import PolicyVersion, SnapshotKey
 
 
-def current(session: Session) -> PolicyVersion | None:
+@dataclass(frozen=True)
+class StoredPolicy:
+    """One policy version as stored (plain data: services hold no ORM objects)."""
+
+    version: int
+    applied_at: dt.datetime  # UTC
+    applied_by: str
+    source: str
+    sha256: str
+    size: int
+    text: str
+
+
+def current(session: Session) -> StoredPolicy | None:
     """The policy in force: the newest version."""
-    return session.scalars(select(PolicyVersion).order_by(PolicyVersion.id.desc()).limit(1)).first()
+    row = session.scalars(select(PolicyVersion).order_by(PolicyVersion.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    applied = row.applied_at if row.applied_at.tzinfo else row.applied_at.replace(tzinfo=dt.UTC)
+    return StoredPolicy(row.id, applied, row.applied_by, row.source, row.sha256, row.size, row.text)
 
 
 def add(session: Session, *, text: str, sha256: str, size: int, source: str, applied_by: str) -> int:
