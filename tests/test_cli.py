@@ -1,4 +1,9 @@
-"""The CLI as a user and a script see it: help for every command, import through the real entry point."""
+"""The CLI as a user and a script see it: help for every command, import, errors, and one real process per
+command.
+
+Most tests call the CLI in this process (tests/cli_runner.py, a second each saved); the real-process tests at
+the end run `python -m dutyline` once per command, for what only a process shows.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,19 @@ import pytest
 
 from dutyline.cli import COMMANDS, build_parser
 from dutyline.demo.generator import write_csv
+from dutyline.services.context import os_login
 from dutyline.store.engine import Database
+from tests.cli_runner import CliResult, run_cli
 
 
-def dutyline(*args: str, env_home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def dutyline(*args: str, env_home: Path, stdin: str | None = None) -> CliResult:
+    return run_cli(*args, home=env_home, stdin=stdin)
+
+
+def real_dutyline(*args: str, env_home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m dutyline ARGS` in its own process, as a user's shell would run it."""
     env = dict(os.environ, DUTYLINE_HOME=str(env_home))
+    env.pop("DUTYLINE_DB", None)
     return subprocess.run(
         [sys.executable, "-m", "dutyline", *args], capture_output=True, text=True, env=env, input=stdin, timeout=300
     )
@@ -74,9 +87,45 @@ def test_demo_rejects_nonsense_size(tmp_path: Path, cases: str) -> None:
 
 
 def test_demo_builds_once_then_reuses(tmp_path: Path) -> None:
+    """Also `demo`'s real-process smoke test (the other commands' is the next test)."""
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    first = dutyline("--db", url, "demo", "--cases", "300", "--no-open", env_home=tmp_path / "h")
+    first = real_dutyline("--db", url, "demo", "--cases", "300", "--no-open", env_home=tmp_path / "h")
     assert first.returncode == 0, first.stderr
     assert "Demo ready: 300 cases" in first.stderr
     again = dutyline("--db", url, "demo", "--cases", "300", "--no-open", env_home=tmp_path / "h")
     assert again.returncode == 0 and "Reusing the demo database (300 cases)" in again.stderr
+
+
+def test_every_command_runs_as_a_real_process(tmp_path: Path) -> None:
+    """One real `python -m dutyline` process per command (`demo` has its own above): the entry point, exit
+    codes as the shell sees them, and nothing the interpreter prints at exit (a traceback, a warning)."""
+    home, data = tmp_path / "home", tmp_path / "cases.csv"
+    write_csv(data, 40)
+    ref = data.read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+    db = ["--db", f"sqlite:///{tmp_path / 'smoke.db'}"]
+    me = os_login()
+    roles = [arg for role in ("admin", "team_manager", "duty_officer", "quality_reviewer") for arg in ("--role", role)]
+    steps = [
+        ("init", [*db, "init"], "dutyline database"),
+        ("run", [*db, "run"], "no cases"),  # an empty database: instructions, not the app
+        ("staff", [*db, "staff", "add", me, "--name", "Smoke Test", *roles, "--team", "front_door"], me),
+        ("import", [*db, "import", str(data)], "Imported 40 rows"),
+        ("search", [*db, "search", "smith", "--json"], "["),
+        ("case", [*db, "case", ref], ref),
+        ("route", [*db, "route", "--reason", "new_request"], "front_door"),
+        ("callbacks", [*db, "callbacks", "list"], ""),
+        ("report", [*db, "report", "promises", "--all", "--json"], "{"),
+        ("quality", [*db, "quality", "mine"], ""),
+        ("audit", [*db, "audit", "verify"], ""),
+        ("retention", [*db, "retention", "--dry-run"], ""),
+        ("security", [*db, "security", "sql"], "GRANT SELECT"),
+    ]
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert sub.choices is not None
+    assert {name for name, _args, _out in steps} | {"demo"} == set(sub.choices), "one step per command"
+    for name, args, expected in steps:
+        out = real_dutyline(*args, env_home=home)
+        assert out.returncode == 0, (name, out.stderr)
+        assert "Traceback" not in out.stderr and "Warning" not in out.stderr, (name, out.stderr)
+        assert expected in out.stdout + out.stderr, (name, out.stdout, out.stderr)

@@ -1,6 +1,8 @@
 """Canary leak test (docs/PRIVACY.md, C4) and file modes (C9), through the real CLI, on both backends.
 
-One distinctive child record runs through the main flows as separate `dutyline` processes: a good import,
+One distinctive child record runs through the main flows as `dutyline` commands (run by `Runner` through the
+CLI's entry point in this process, with stderr as a process would have it: warnings and unhandled log records
+included; tests/test_cli.py runs every command once as a real process): a good import,
 a FAILED import with the canary in its bad row, search (single and batch), case, route, the callbacks
 list, retention, the audit export, and forced failures (a corrupt CSV, an unreachable database). Then
 every stderr, every file under the data folder except the database itself, the audit export and the
@@ -22,7 +24,8 @@ from sqlalchemy import select
 
 from dutyline.domain.import_row import COLUMNS
 from dutyline.store.engine import Database
-from dutyline.store.tables import AuditEvent
+from dutyline.store.tables import AuditEvent, Draft
+from tests.cli_runner import CliResult, run_cli
 from tests.store.test_import import base_row
 
 FIRST, LAST = "Zzcanary", "Qxolotl"
@@ -70,28 +73,36 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 class Runner:
-    """Runs `dutyline` as the user would, under the usual umask, collecting every stderr."""
+    """Runs `dutyline` as the user would, under the usual umask, collecting every stderr.
 
-    def __init__(self, home: Path, url: str | None) -> None:
-        self.home, self.url = home, url
+    In this process by default (tests/cli_runner.py: the same stdin, stdout, stderr, home and umask a
+    process would have); `real_process=True` starts `python -m dutyline` instead.
+    """
+
+    def __init__(self, home: Path, url: str | None, *, real_process: bool = False) -> None:
+        self.home, self.url, self.real_process = home, url, real_process
         self.stderr: list[tuple[str, str]] = []
 
     def __call__(
         self, *args: str, stdin: str | None = None, url: str | None = None, ok: bool | None = True
-    ) -> subprocess.CompletedProcess[str]:
-        env = dict(os.environ, DUTYLINE_HOME=str(self.home))
-        env.pop("DUTYLINE_DB", None)
+    ) -> CliResult | subprocess.CompletedProcess[str]:
         db = url or self.url
-        db_args = ["--db", db] if db else []
-        out = subprocess.run(
-            [sys.executable, "-m", "dutyline", *db_args, *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            input=stdin,
-            timeout=300,
-            preexec_fn=lambda: os.umask(0o022),
-        )
+        argv = ["--db", db, *args] if db else list(args)
+        out: CliResult | subprocess.CompletedProcess[str]
+        if self.real_process:
+            env = dict(os.environ, DUTYLINE_HOME=str(self.home))
+            env.pop("DUTYLINE_DB", None)
+            out = subprocess.run(
+                [sys.executable, "-m", "dutyline", *argv],
+                capture_output=True,
+                text=True,
+                env=env,
+                input=stdin,
+                timeout=300,
+                preexec_fn=lambda: os.umask(0o022),
+            )
+        else:
+            out = run_cli(*argv, home=self.home, stdin=stdin)
         self.stderr.append((" ".join(args), out.stderr))
         if ok is True:
             assert out.returncode == 0, (args, out.stderr)
@@ -187,7 +198,7 @@ def test_file_modes_on_the_default_sqlite_database(tmp_path: Path) -> None:
     db_file = home / "dutyline.db"
     database = Database(f"sqlite:///{db_file}")  # while a connection is open, -wal and -shm exist
     with database.write() as s:
-        s.add(AuditEvent(login="x", action="probe", prev_hash="0", hash="probe"))
+        s.add(Draft(login="x", desk="probe", payload="{}"))  # any write (audit rows must follow the chain)
     companions = [db_file.with_name(db_file.name + sfx) for sfx in ("-wal", "-shm")]
     assert all(p.exists() for p in companions)
     assert {p.name: mode(p) for p in [db_file, *companions, *exports]} == {

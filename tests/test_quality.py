@@ -56,6 +56,11 @@ def ctx(db: Database, login: str, pol: Policy | None = None) -> Context:
 
 @pytest.fixture
 def world(db: Database) -> Database:
+    return build_world(db)
+
+
+def build_world(db: Database) -> Database:
+    """Staff, November 2026 calls by two handlers (one a safeguarding call), callbacks returned by dora."""
     sync_teams(db, load_policy(None))
     with db.write() as s:
         for login, role in STAFF.items():
@@ -225,3 +230,22 @@ def test_cli_sample_json(world: Database, capsys: pytest.CaptureFixture[str], mo
     assert rows and {"item", "person", "reviewer", "why"} <= set(rows[0])
     assert all(r["item"].split(":")[0] in ("call", "callback") and r["reviewer"] != r["person"] for r in rows)
     assert all(r["why"] == "random" or r["why"].startswith("targeted:") for r in rows)
+
+
+def test_cli_resolve_upholds_or_rescores(
+    world: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quality.sample(ctx(world, "mona"), "2026-11", per_person=1, seed=3)
+    item = next(i for i in items(world) if i.person == "hana")
+    assert item.reviewer
+    rid = quality.save_review(ctx(world, item.reviewer), item.id, ANSWERS)
+    quality.dispute(ctx(world, "hana"), rid, "Disagree")
+    resolver = next(r for r in ("ravi", "rita", "rosa") if r != item.reviewer)
+    monkeypatch.setattr("dutyline.cli.common.os_login", lambda: resolver)
+    args = ["--db", world.url, "quality", "resolve", str(rid), "--note", "Re-scored"]
+    assert main([*args, "--answer", "verified"]) == 2
+    assert "CODE=VALUE" in capsys.readouterr().err
+    assert main([*args, *(f"--answer={k}={v}" for k, v in ANSWERS.items())]) == 0
+    assert "re-scored as review" in capsys.readouterr().out
+    with world.read() as s:
+        assert s.get(QaReview, rid).status == "superseded"  # type: ignore[union-attr]

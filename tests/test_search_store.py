@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +20,7 @@ from dutyline.services.search import SearchService
 from dutyline.store import search_source
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Case, Contact, Officer
+from tests.cli_runner import CliResult, run_cli
 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
@@ -231,11 +229,9 @@ def test_batch_is_audited_once(db: Database) -> None:
 
 
 # ------------------------------------------------------------------------------------------------- CLI
-def dutyline(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, DUTYLINE_HOME=str(home))
-    return subprocess.run(
-        [sys.executable, "-m", "dutyline", *args], capture_output=True, text=True, env=env, input=stdin, timeout=300
-    )
+def dutyline(*args: str, home: Path, stdin: str | None = None) -> CliResult:
+    """`dutyline ARGS` through the CLI's entry point, in this process (tests/cli_runner.py)."""
+    return run_cli(*args, home=home, stdin=stdin)
 
 
 def test_cli_single_query_table_and_json(db: Database, tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ COMMANDS = (
     "dutyline.cli.cmd_staff",
     "dutyline.cli.cmd_policy",
     "dutyline.cli.cmd_audit",
+    "dutyline.cli.cmd_security",
     "dutyline.cli.cmd_retention",
 )
 
@@ -63,9 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--mode",
-        choices=("handler", "duty"),
+        choices=("handler", "duty", "manager"),
         default=None,
-        help="open the app in call-handler or duty-officer mode (default: handler)",
+        help="open the app in call-handler or duty-officer mode, or on the manager's workspace (default: handler)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from dutyline.cli.common import cli_errors, open_context
+from dutyline.cli.common import CliError, cli_errors, open_context
 from dutyline.services import quality
 
 HELP = "ACT quality checks: draw a month's sample, list your review queue, see reviews of your work"
@@ -16,6 +16,7 @@ Quality checks of call records against the ACT scorecard (Accurate, Compassionat
   dutyline quality sample --period YYYY-MM [--per-person N] [--seed S] [--json]   (team managers)
   dutyline quality queue [--json]                                                 (reviewers)
   dutyline quality mine [--json]                                                  (anyone)
+  dutyline quality resolve REVIEW --note TEXT [--answer CODE=VALUE ...]           (another reviewer)
 
 `sample` draws, for the month, N random inbound calls per call handler and N returned callbacks per duty
 officer (N from the policy unless --per-person), plus targeted items: every safeguarding call, every broken
@@ -44,6 +45,20 @@ def register(subparsers: Any) -> None:
     m = sub.add_parser("mine", help="reviews of your own work (superseded versions marked)")
     m.add_argument("--json", action="store_true", help="print a JSON array")
     m.set_defaults(handler=run_mine)
+    r = sub.add_parser(
+        "resolve",
+        help="resolve a disputed review: uphold it, or re-score it (the old version is kept, superseded)",
+    )
+    r.add_argument("review", type=int, metavar="REVIEW", help="the disputed review's number")
+    r.add_argument("--note", required=True, help="the resolution, for the person reviewed")
+    r.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="CODE=VALUE",
+        help="re-score: every scorecard item the reviewer answers (yes/no/na or 1-4); none: uphold",
+    )
+    r.set_defaults(handler=run_resolve)
 
 
 @cli_errors
@@ -95,4 +110,17 @@ def run_mine(args: argparse.Namespace) -> int:
         state = "SUPERSEDED" if r.status == "superseded" else r.status
         verdict = "pass" if r.passed else "FAIL"
         print(f"  review {r.id:<6} {r.item:<16} {r.period}  {verdict:<5} {state}")
+    return 0
+
+
+@cli_errors
+def run_resolve(args: argparse.Namespace) -> int:
+    answers: dict[str, str] = {}
+    for pair in args.answer:
+        code, sep, value = pair.partition("=")
+        if not sep or not code.strip():
+            raise CliError("--answer takes CODE=VALUE, e.g. --answer verified=yes")
+        answers[code.strip()] = value.strip()
+    standing = quality.resolve(open_context(args), args.review, args.note, answers or None)
+    print(f"Review {args.review} {'re-scored as review ' + str(standing) if answers else 'upheld'}.")
     return 0

@@ -26,8 +26,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description=(
             "Open the dutyline app on the configured database: the call handler's screen (search, "
             "check the caller, the case at a glance, log the call, hand off, book a callback, "
-            "safeguarding), or the duty officer's queue with --mode duty (a global option: "
-            "`dutyline --mode duty run`). Keys are shown at the bottom of every screen; F1 shows help "
+            "safeguarding), the duty officer's queue with --mode duty, or the manager's workspace "
+            "(promises, calls, ACT quality, reviews; F11 from anywhere) with --mode manager (a global "
+            "option: `dutyline --mode duty run`). Keys are shown at the bottom of every screen; F1 shows help "
             "and Ctrl+P lists every action. The screen locks after DUTYLINE_IDLE_LOCK seconds without "
             "typing (default 300). If the database has no cases yet, says how to import or run the demo."
         ),

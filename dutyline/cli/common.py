@@ -17,6 +17,7 @@ from dutyline.config import resolve_db_url, resolve_policy_path
 from dutyline.domain.text import shown
 from dutyline.services.context import Context, PermissionDenied, ServiceError, os_login
 from dutyline.store import migrate
+from dutyline.store.audit_repair import restore_audit_triggers
 from dutyline.store.engine import Database, DatabaseError
 
 
@@ -52,6 +53,9 @@ def open_database(
         sync_teams(db, stored_policy(db)[0])
     if note and not quiet:
         print(note, file=sys.stderr)
+    if db.is_sqlite:
+        for name in restore_audit_triggers(db, os_login()):
+            print(f"dutyline: the audit trigger {name} was missing and has been restored (audited)", file=sys.stderr)
     return db
 
 

@@ -23,6 +23,8 @@ from dutyline.services.queue_guard import clean_notes, in_scope, refuse_scope, r
 from dutyline.store import queue_repo as repo
 
 REPORT_WINDOW = dt.timedelta(days=28)
+#: The team code a report over every team carries (never a real team's code).
+ALL_TEAMS = "all"
 
 
 def team_choices(ctx: Context) -> list[tuple[str, str]]:
@@ -91,11 +93,17 @@ def escalate_overdue(ctx: Context) -> int:
     return ctx.db.run_write(tx)
 
 
-def manager_view(ctx: Context, team: str, *, window: dt.timedelta = REPORT_WINDOW) -> TeamReport:
-    """Promises kept and broken for `team` over `window`, plus every open overdue item (escalated)."""
+def manager_view(ctx: Context, team: str | None, *, window: dt.timedelta = REPORT_WINDOW) -> TeamReport:
+    """Promises kept and broken for `team` (None: every team the actor oversees) over `window`, plus every
+    open overdue item (escalated).
+
+    None used to be impossible: "All my teams" on the duty screen sent the actor's first team, so the
+    report showed one arbitrary team (and "OVERDUE open: 0" beside a queue full of overdue items).
+    """
     ctx.require(Action.TEAM_REPORT)
-    if not in_scope(ctx, team):
+    if team is not None and not in_scope(ctx, team):
         refuse_scope(ctx, Action.TEAM_REPORT, detail=team[:60])
+    teams = [team] if team is not None else work_teams(ctx)
     escalate_overdue(ctx)
     now = ctx.now()
     with ctx.db.read() as session:
@@ -106,12 +114,12 @@ def manager_view(ctx: Context, team: str, *, window: dt.timedelta = REPORT_WINDO
             (StatusFilter.CLAIMED, None),
         ):
             for item in repo.fetch(
-                session, now=now, login=ctx.actor.login, teams=[team], status=status, created_since=since
+                session, now=now, login=ctx.actor.login, teams=teams, status=status, created_since=since
             ):
                 items[item.key] = item.with_timing(now)
-    report = build_report(team, now, list(items.values()))
+    report = build_report(team or ALL_TEAMS, now, list(items.values()))
     with ctx.db.write() as session:
-        ctx.audit(session, Action.TEAM_REPORT, detail=f"team:{team}"[:200])
+        ctx.audit(session, Action.TEAM_REPORT, detail=f"team:{team or ALL_TEAMS}"[:200])
     return report
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
+from sqlalchemy.types import BigInteger
 
 from dutyline.domain.model import Outcome, Reason, Stage
 from dutyline.store.reports_repo import bucket, epoch_seconds, routed_call_ids
@@ -45,7 +46,7 @@ def by_hour(
     session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None
 ) -> list[tuple[int, int]]:
     """(UTC hours since 1970, calls): the domain places each hour on the UK weekday x hour grid."""
-    hour = epoch_seconds(session, Call.started_at) / 3600  # integer division on both backends
+    hour = epoch_seconds(session, Call.started_at) // 3600  # floor division: `/` is true division in SQLAlchemy 2
     stmt = select(hour, func.count()).where(_inbound(start, end, teams)).group_by(hour)
     return [(int(h), int(n)) for h, n in session.execute(stmt)]
 
@@ -96,8 +97,8 @@ def fcr_groups(
         select(
             Call.id.label("id"),
             Call.started_at.label("started_at"),
-            (secs / 86400).label("day_n"),
-            case((Call.case_id.is_(None), literal(None)), else_=nxt).label("next_s"),
+            (secs // 86400).label("day_n"),
+            case((Call.case_id.is_(None), literal(None, BigInteger)), else_=nxt).label("next_s"),
             case((_closed_without_promise(), 1), else_=0).label("closed"),
         )
         .where(Call.started_at >= start, Call.started_at < end + LOOKAHEAD, Call.callback_id.is_(None))
@@ -106,7 +107,7 @@ def fcr_groups(
     where = and_(inner.c.started_at >= start, inner.c.started_at < end)
     if teams is not None:
         where = and_(where, inner.c.id.in_(routed_call_ids(teams)))
-    next_day = inner.c.next_s / 86400
+    next_day = inner.c.next_s // 86400
     stmt = (
         select(inner.c.closed, inner.c.day_n, next_day, func.count())
         .where(where)

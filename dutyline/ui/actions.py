@@ -36,11 +36,13 @@ class Where(StrEnum):
     DUTY = "queue"
     DUTY_FORM = "duty forms"
     MANAGER = "manager view"
+    WORKSPACE = "manager's workspace"
+    REVIEW = "quality review"
 
     @property
     def duty(self) -> bool:
-        """Belongs to the duty officer's screens (the README's second key table)."""
-        return self in (Where.DUTY, Where.DUTY_FORM, Where.MANAGER)
+        """Belongs to the duty officer's and manager's screens (the README's second key table)."""
+        return self in (Where.DUTY, Where.DUTY_FORM, Where.MANAGER, Where.WORKSPACE, Where.REVIEW)
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,15 @@ ACTIONS: tuple[DeskAction, ...] = (
         "Switch between call handler and duty officer",
         "switch between call handler and duty officer",
         (W.ANYWHERE,),
+    ),
+    A(
+        "workspace",
+        "f11",
+        "Workspace",
+        "Open the manager's workspace",
+        "manager's workspace: promises kept, calls, ACT quality, your reviews",
+        (W.ANYWHERE,),
+        show=False,  # in help and the palette; the footer keeps its room for the screen's own keys
     ),
     # --- search ----------------------------------------------------------------------------------------
     A("next_result", "down", "Next", "Next result", "move to the next result", (W.SEARCH,), "cursor(1)", False, True),
@@ -313,6 +324,56 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("form_cancel", "escape", "Cancel", "Cancel the form", "cancel the form", (W.DUTY_FORM,), "cancel"),
     A("report_close", "escape", "Close", "Close the team report", "close the team report", (W.MANAGER,), "close"),
     A("report_reload", "r", "Reload", "Reload the team report", "reload the team report", (W.MANAGER,), "reload"),
+    A("ws_back", "escape", "Back", "Leave the workspace", "back to where you were", (W.WORKSPACE,), "close"),
+    A("ws_reload", "r", "Reload", "Reload the workspace", "reload every figure", (W.WORKSPACE,), "reload"),
+    A(
+        "ws_open_review",
+        "enter",
+        "Review",
+        "Open the item to review",
+        "in To review: open the highlighted item beside the scorecard",
+        (W.WORKSPACE,),
+        "open_review",
+        show=False,
+    ),
+    A(
+        "ws_acknowledge",
+        "a",
+        "Acknowledge",
+        "Acknowledge the review",
+        "in My reviews: acknowledge the highlighted review of your work",
+        (W.WORKSPACE,),
+        "acknowledge",
+    ),
+    A(
+        "ws_dispute",
+        "d",
+        "Dispute",
+        "Dispute the review",
+        "in My reviews: dispute the highlighted review, with a reason (within 10 working days)",
+        (W.WORKSPACE,),
+        "dispute",
+    ),
+    A(
+        "ws_uphold",
+        "u",
+        "Uphold",
+        "Uphold the disputed review",
+        "in Disputes to resolve: uphold the review, with a note (quality reviewers, not the original reviewer)",
+        (W.WORKSPACE,),
+        "uphold",
+    ),
+    A(
+        "ws_sample",
+        "s",
+        "Sample",
+        "Draw last month's quality sample",
+        "draw last month's ACT quality sample (team managers; once a month, seed recorded)",
+        (W.WORKSPACE,),
+        "sample",
+    ),
+    A("review_save", "ctrl+s", "Save review", "Save the review", "save the review", (W.REVIEW,), "save"),
+    A("review_cancel", "escape", "Back", "Leave without saving", "back without saving", (W.REVIEW,), "cancel"),
 )
 
 BY_ID: dict[str, DeskAction] = {a.id: a for a in ACTIONS}

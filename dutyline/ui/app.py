@@ -35,7 +35,15 @@ from dutyline.ui.desk import Authenticator, Desk
 from dutyline.ui.errors import describe
 from dutyline.ui.idle import IdleWatch
 from dutyline.ui.locking import LockMixin
-from dutyline.ui.messages import ActionChosen, CallEnded, CallSaved, CaseChosen, IndexReady, OpenCallForm
+from dutyline.ui.messages import (
+    ActionChosen,
+    CallEnded,
+    CallSaved,
+    CaseChosen,
+    IndexReady,
+    LeaveWorkspace,
+    OpenCallForm,
+)
 from dutyline.ui.palette import run_chosen_action
 from dutyline.ui.screens.call import CallScreen
 from dutyline.ui.screens.dialogs import ConfirmEnd, DraftOffer, HelpScreen
@@ -74,6 +82,8 @@ class DutylineApp(SafeCrashMixin, LockMixin):
         self.search_screen = SearchScreen(self.desk)
         self.add_mode("handler", lambda: self.search_screen)
         self.duty_mode = False
+        self.workspace_mode = False
+        self._before_workspace = "handler"
         self._help: HelpScreen | None = None
         self._safeguarding: SafeguardingScreen | None = None
         self._case_view: CallScreen | None = None
@@ -100,6 +110,8 @@ class DutylineApp(SafeCrashMixin, LockMixin):
         self.check_draft()
         if self.start_mode == "duty":
             self.action_toggle_mode()
+        elif self.start_mode == "manager":
+            self.action_workspace()
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
@@ -287,6 +299,31 @@ class DutylineApp(SafeCrashMixin, LockMixin):
             self.duty_mode = True
         self.switch_mode("duty")
         self.title = "dutyline — duty officer"
+
+    def action_workspace(self) -> None:
+        """F11 (or `--mode manager`): the manager's workspace, as a mode of its own. Tabs follow the role;
+        anyone may open it for "My reviews"."""
+        if self.current_mode == "manager":
+            return
+        self._before_workspace = self.current_mode
+        if not self.workspace_mode:
+            from dutyline.ui.workspace.screen import WorkspaceScreen  # loaded on first use
+
+            desk = self.desk
+            self.add_mode("manager", lambda: WorkspaceScreen(desk))
+            self.workspace_mode = True
+        self.switch_mode("manager")
+        self.title = "dutyline — manager's workspace"
+
+    @on(LeaveWorkspace)
+    def _leave_workspace(self, _message: LeaveWorkspace) -> None:
+        back = self._before_workspace
+        if back == "duty" and self.duty_mode:
+            self.switch_mode("duty")
+            self.title = "dutyline — duty officer"
+        else:
+            self.switch_mode("handler")
+            self.title = "dutyline — call handler"
 
     def drop_duty_mode(self) -> None:
         if self.duty_mode and self.current_mode != "duty":

@@ -73,3 +73,7 @@ class DraftRestore(Message):
     def __init__(self, draft: CallDraft) -> None:
         super().__init__()
         self.draft = draft
+
+
+class LeaveWorkspace(Message):
+    """Esc in the manager's workspace: back to the mode the person came from."""

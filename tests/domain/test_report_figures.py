@@ -47,6 +47,12 @@ moments = st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(
 def test_working_clock_matches_the_exact_count(a: dt.datetime, b: dt.datetime) -> None:
     clock = WorkingClock(dt.date(2025, 12, 1), dt.date(2027, 1, 31))
     assert clock.hours_between(a, b) == pytest.approx(working_hours_between(a, b), abs=1e-6)
+    assert clock.hours_between_epoch(a.timestamp(), b.timestamp()) == pytest.approx(
+        working_hours_between(a, b), abs=1e-6
+    )
+    assert clock.hours_between_epochs([a.timestamp()], [b.timestamp()])[0] == pytest.approx(
+        working_hours_between(a, b), abs=1e-6
+    )
 
 
 @settings(max_examples=100, deadline=None)
@@ -60,6 +66,8 @@ def test_working_clock_outside_its_range_is_still_right() -> None:
     clock = WorkingClock(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
     a, b = dt.datetime(2026, 3, 2, 9, tzinfo=UTC), dt.datetime(2026, 3, 3, 9, tzinfo=UTC)
     assert clock.hours_between(a, b) == 8.0
+    inside = (dt.datetime(2026, 1, 5, 9, tzinfo=UTC).timestamp(), dt.datetime(2026, 1, 5, 10, tzinfo=UTC).timestamp())
+    assert clock.hours_between_epochs([a.timestamp(), inside[0]], [b.timestamp(), inside[1]]) == [8.0, 1.0]
 
 
 def test_breakdowns_add_up() -> None:

@@ -6,6 +6,9 @@ tests/test_calls_service.py). Cursor blink is off so screenshots do not depend o
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +16,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from dutyline.services.context import Actor
 from dutyline.services.search import SearchService
@@ -69,21 +73,56 @@ def make_app(sqlite_db: Database) -> AppFactory:
     return factory
 
 
-async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
-    """Let workers finish and the screen catch up (screen switches have a deliberate short delay).
+async def settle(pilot: Pilot[Any], rounds: int = 3, timeout: float = 30.0) -> None:
+    """Wait until the app is quiet, instead of for a fixed time: every pending message handled, no worker
+    running, and no screen switch still masked by Textual's short update delay, `rounds` checks in a row
+    (a worker's result can start another worker, or push a screen).
 
-    Workers in the "call-dialog" group may be waiting for a dialog the test has yet to answer, so they get
-    a short grace period instead of being waited for (which would wait forever).
+    Workers in the "call-dialog" group may be waiting for a dialog the test has yet to answer, so they are
+    never waited for (that would wait forever); while one runs, each check gives it a moment to show its
+    dialog.
     """
     app = pilot.app
-    for _ in range(rounds):
-        await pilot.pause(0.05)
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while quiet < rounds:
+        assert time.monotonic() < deadline, "the app did not settle"
+        await pilot.pause(0)
         busy = [w for w in app.workers if w.is_running and w.group != "call-dialog"]
-        if busy:  # (an empty list would mean "every worker", including one waiting for a dialog)
-            await app.workers.wait_for_complete(busy)
-        if any(w.is_running and w.group == "call-dialog" for w in app.workers):
-            await pilot.pause(0.2)  # never await it: cancelling that wait would cancel the worker itself
-    await pilot.pause(0.1)
+        if busy:
+            for worker in busy:  # how it ends is the test's to check: a refusal, a newer search's cancel
+                with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                    await worker.wait()
+            quiet = 0
+        elif app._batch_count:  # a screen switch is still masked (App.delay_update): not drawn yet
+            await asyncio.sleep(0.01)
+            quiet = 0
+        else:
+            quiet += 1
+            if any(w.is_running and w.group == "call-dialog" for w in app.workers):
+                await asyncio.sleep(0.02)  # never await it: cancelling that wait would cancel the worker
+
+
+async def enter_text(pilot: Pilot[Any], text: str) -> None:
+    """Put `text` into the focused Input or TextArea as typing it would (replacing any selection), in one
+    edit instead of one key event per character (~0.1 s each under Pilot).
+
+    For tests where typing is not what is under test; the tests of typing itself (key bursts, a selection
+    replaced by the first key, the lock screen's PIN) still press real keys.
+    """
+    await pilot.pause(0)  # a focus() just called lands first, as it would before the first key
+    widget = pilot.app.focused
+    if isinstance(widget, Input):
+        if widget.selection.is_empty:
+            widget.insert_text_at_cursor(text)
+        else:
+            widget.replace(text, *widget.selection)
+    elif isinstance(widget, TextArea):
+        start, end = widget.selection
+        widget.replace(text, start, end, maintain_selection_offset=False)
+    else:
+        raise AssertionError(f"nothing to type into: {widget!r} has the focus")
+    await pilot.pause(0)
 
 
 def screen_text(app: App[Any]) -> str:

@@ -25,6 +25,8 @@ from dutyline.ui.screens.lock import IdleWarning
 from dutyline.ui.screens.log_call import LogCallScreen
 from dutyline.ui.screens.safeguarding import SafeguardingScreen
 from dutyline.ui.screens.search import SearchScreen
+from dutyline.ui.workspace.review import DisputeForm, ItemModal, ReviewScreen  # noqa: E402
+from dutyline.ui.workspace.screen import WorkspaceScreen  # noqa: E402
 from tests.ui.conftest import AppFactory, settle
 from tests.ui.seed import Seeded
 
@@ -44,6 +46,10 @@ SCREENS: list[type[Screen[Any]]] = [
     DutyScreen,
     DutyForm,
     ManagerScreen,
+    WorkspaceScreen,
+    ReviewScreen,
+    DisputeForm,
+    ItemModal,
 ]
 
 

@@ -20,7 +20,7 @@ from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Case, Contact
 from dutyline.ui.screens.call import CallScreen
 from dutyline.ui.screens.contact_edit import ContactEditScreen, contact_problems
-from tests.ui.conftest import AppFactory, screen_actions, screen_text, send_burst, settle
+from tests.ui.conftest import AppFactory, enter_text, screen_actions, screen_text, send_burst, settle
 from tests.ui.seed import NOW, Seeded, handler_ctx
 from tests.ui.test_journey import open_and_verify
 
@@ -59,7 +59,7 @@ async def test_f8_changes_the_callers_phone(make_app: AppFactory, seeded: Seeded
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press(*"olivai smyth")
+        await enter_text(pilot, "olivai smyth")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -81,7 +81,8 @@ async def test_f8_changes_the_callers_phone(make_app: AppFactory, seeded: Seeded
         assert "Phone: this is not a UK number" in screen_text(app)
         assert contact(sqlite_db, seeded.olivia_mum).phone == "07700 900123"
         phone_box(app).value = ""
-        await pilot.press(*"+44 7700 900555", "ctrl+s")
+        await enter_text(pilot, "+44 7700 900555")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, CallScreen), screen_text(app)
         assert app.call is not None and app.call.caller_phone == "+44 7700 900555"
@@ -107,7 +108,8 @@ async def test_someone_elses_save_is_shown_not_overwritten(
         call_service.update_contact(
             handler_ctx(sqlite_db, "omar"), seeded.olivia_mum, loaded, {"phone": "07700 900999"}
         )
-        await pilot.press(*"07700 900111", "ctrl+s")
+        await enter_text(pilot, "07700 900111")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ContactEditScreen), "the dialog stays open to show the conflict"
         text = screen_text(app)
@@ -123,7 +125,8 @@ async def test_someone_elses_save_is_shown_not_overwritten(
         assert any(c.phone == "07700 900999" for c in app.screen.summary.case.contacts), "the case view reloaded"
         await pilot.press("f8")  # and now, knowing the new number, the handler can still change it
         await settle(pilot)
-        await pilot.press(*"07700 900111", "ctrl+s")
+        await enter_text(pilot, "07700 900111")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, CallScreen), screen_text(app)
     final = contact(sqlite_db, seeded.olivia_mum)
@@ -178,7 +181,8 @@ async def test_hostile_contact_name_is_literal_and_inert(
         assert app.screen.query_one("#ce-name", Input).value == "[bold]Mum[/] [@click=app.quit]x[/]"
         assert "\x1b" not in text and "\x07" not in text and "]0;" not in text
         assert screen_actions(app) == []
-        await pilot.press(*"07700 900321", "ctrl+s")  # saving the phone leaves the stored name alone
+        await enter_text(pilot, "07700 900321")
+        await pilot.press("ctrl+s")  # saving the phone leaves the stored name alone
         await settle(pilot)
         assert isinstance(app.screen, CallScreen) and app.is_running
     row = contact(sqlite_db, seeded.hostile_contact)
@@ -225,7 +229,7 @@ async def test_palette_opens_the_contact_form(make_app: AppFactory, seeded: Seed
         await open_and_verify(pilot, seeded)
         await pilot.press("ctrl+p")
         await settle(pilot)
-        await pilot.press(*"change a contact")
+        await enter_text(pilot, "change a contact")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

@@ -17,7 +17,7 @@ from dutyline.ui.screens.call import CallScreen
 from dutyline.ui.screens.lock import IdleWarning, LockScreen
 from dutyline.ui.screens.log_call import LogCallScreen
 from dutyline.ui.screens.search import SearchScreen
-from tests.ui.conftest import AppFactory, FakeClock, screen_actions, screen_text, settle
+from tests.ui.conftest import AppFactory, FakeClock, enter_text, screen_actions, screen_text, settle
 from tests.ui.seed import HOSTILE_NOTE, NOW, Seeded, handler_ctx
 
 
@@ -41,7 +41,7 @@ async def test_hostile_names_and_notes_show_literally(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press(*"Evil Smyth")
+        await enter_text(pilot, "Evil Smyth")
         await settle(pilot)
         text = screen_text(app)
         assert "[bold]Evil[/] [@click=" in text  # (the name column is cut at 26 characters)
@@ -73,7 +73,7 @@ async def test_idle_warning_lock_and_unlock_rules(make_app: AppFactory, seeded: 
         await pilot.press("ctrl+n")
         await settle(pilot)
         app.screen.query_one("#notes").focus()
-        await pilot.press(*"Private words about Olivia")
+        await enter_text(pilot, "Private words about Olivia")
         clock.t += 269
         app.idle_tick()
         await settle(pilot)
@@ -124,12 +124,13 @@ async def test_draft_offered_back_whole(make_app: AppFactory, seeded: Seeded, sq
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press(*"olivia smith", "enter")
+        await enter_text(pilot, "olivia smith")
+        await pilot.press("enter")
         await settle(pilot)
         await pilot.press("enter", "tab", "space", "tab", "space", "f2")
         await settle(pilot)
         app.screen.query_one("#notes").focus()
-        await pilot.press(*"Line one", "enter", *"[b]line two[/b]")
+        await enter_text(pilot, "Line one\n[b]line two[/b]")
         app.autosave()
         await settle(pilot)
     again = make_app()

@@ -24,7 +24,7 @@ from dutyline.ui.screens.safeguarding import SafeguardingScreen
 from dutyline.ui.screens.search import SearchScreen
 from dutyline.ui.widgets.case_card import CaseCard
 from dutyline.ui.widgets.results import ResultsTable
-from tests.ui.conftest import AppFactory, screen_text, send_burst, settle
+from tests.ui.conftest import AppFactory, enter_text, screen_text, send_burst, settle
 from tests.ui.seed import NOW, Seeded
 
 
@@ -38,11 +38,18 @@ def handoffs(db: Database) -> list[Handoff]:
         return list(s.scalars(select(Handoff).order_by(Handoff.id)))
 
 
-async def open_and_verify(pilot: Pilot[Any], seeded: Seeded, query: str = "olivai smyth") -> None:
+async def open_and_verify(
+    pilot: Pilot[Any], seeded: Seeded, query: str = "olivai smyth", *, keys: bool = False
+) -> None:
+    """Find Olivia by a misspelt name, open her case and verify the caller. `keys=True` types the query key
+    by key (the journey test does); otherwise it is entered in one edit (enter_text)."""
     app = pilot.app
     assert isinstance(app, DutylineApp)
     await settle(pilot)
-    await pilot.press(*query)
+    if keys:
+        await pilot.press(*query)
+    else:
+        await enter_text(pilot, query)
     await settle(pilot)
     table = app.screen.query_one(ResultsTable)
     assert table.chosen_key == str(seeded.olivia), "the misspelt name should put Olivia Smith first"
@@ -62,8 +69,8 @@ async def open_and_verify(pilot: Pilot[Any], seeded: Seeded, query: str = "oliva
 
 async def test_log_and_accept_handoff(make_app: AppFactory, seeded: Seeded, sqlite_db: Database) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_and_verify(pilot, seeded)
+    async with app.run_test(size=(120, 40)) as pilot:  # the one journey typed key by key, as a person would
+        await open_and_verify(pilot, seeded, keys=True)
         text = screen_text(app)
         assert "covering today: Priya Shah" in text and "week 15 of 20" in text
         assert "[DUE SOON]" in text  # the state in words, not colour alone
@@ -111,16 +118,19 @@ async def test_other_team_callback_and_safeguarding(make_app: AppFactory, seeded
         assert isinstance(app.screen, SafeguardingScreen)
         text = screen_text(app)
         assert "999" in text and "0300 123 4043" in text and "0300 123 4042" in text
-        await pilot.press(*"Mum says dad hit him")
+        await enter_text(pilot, "Mum says dad hit him")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, LogCallScreen)
         assert app.call is not None and app.call.reason == "safeguarding" and app.call.safeguarding
-        await pilot.press(*"Referred to Children's Services.")
+        await enter_text(pilot, "Referred to Children's Services.")
         await pilot.press("f4")  # book a callback
         await settle(pilot)
         assert isinstance(app.screen, CallbackScreen)
-        await pilot.press("tab", "tab", *"Grandma", "tab", *"after 3pm")
+        await pilot.press("tab", "tab")
+        await enter_text(pilot, "Grandma")
+        await pilot.press("tab")
+        await enter_text(pilot, "after 3pm")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, LogCallScreen) and app.call.outcome == "callback_booked"
@@ -130,7 +140,9 @@ async def test_other_team_callback_and_safeguarding(make_app: AppFactory, seeded
         await pilot.press("f7")
         await settle(pilot)
         app.screen.query_one("#other-team", Select).value = "resolution"
-        await pilot.press("tab", *"Family dispute ongoing", "enter")
+        await pilot.press("tab")
+        await enter_text(pilot, "Family dispute ongoing")
+        await pilot.press("enter")
         await settle(pilot)
         assert app.call.handoff is not None and app.call.handoff.team == "resolution"
         await pilot.press("ctrl+s")
@@ -159,7 +171,9 @@ async def test_safeguarding_cannot_be_signposted(make_app: AppFactory, seeded: S
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_and_verify(pilot, seeded)
-        await pilot.press("f9", *"Concern", "ctrl+s")
+        await pilot.press("f9")
+        await enter_text(pilot, "Concern")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         app.screen.query_one("#outcome", Select).value = "signposted"
         await settle(pilot)
@@ -182,7 +196,7 @@ async def start_no_case_call(pilot: Pilot[Any]) -> LogCallScreen:
     screen.query_one("#reason", Select).value = "general_enquiry"
     screen.query_one("#outcome", Select).value = "signposted"
     screen.query_one("#no-case-name").focus()
-    await pilot.press(*"Pat Jones")
+    await enter_text(pilot, "Pat Jones")
     screen.query_one("#notes").focus()
     return screen
 
@@ -191,7 +205,7 @@ async def test_no_case_call(make_app: AppFactory, seeded: Seeded, sqlite_db: Dat
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_no_case_call(pilot)
-        await pilot.press(*"Asked about SENDIASS.")
+        await enter_text(pilot, "Asked about SENDIASS.")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen), screen_text(app)
@@ -211,7 +225,7 @@ async def test_esc_backs_out_and_asks_before_discarding(make_app: AppFactory, se
         await pilot.press("f2")
         await settle(pilot)
         app.screen.query_one("#notes").focus()
-        await pilot.press(*"keep me")
+        await enter_text(pilot, "keep me")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CallScreen)

@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Select
 
 from dutyline.ui.app import DutylineApp
-from tests.ui.conftest import AppFactory, settle
+from tests.ui.conftest import AppFactory, enter_text, settle
 from tests.ui.seed import Seeded
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -34,7 +34,7 @@ async def drive_to(pilot: Pilot[Any], state: str) -> None:
     await settle(pilot)
     if state == "empty_search":
         return
-    await pilot.press(*"olivia smith")
+    await enter_text(pilot, "olivia smith")
     await settle(pilot)
     if state == "results":
         return
@@ -45,14 +45,15 @@ async def drive_to(pilot: Pilot[Any], state: str) -> None:
     if state == "case":
         return
     if state == "safeguarding":
-        await pilot.press("f9", *"Child said he is scared to go home")
+        await pilot.press("f9")
+        await enter_text(pilot, "Child said he is scared to go home")
         await settle(pilot)
         return
     await pilot.press("f2")
     await settle(pilot)
     app.screen.query_one("#reason", Select).value = "assessment_progress"
     app.screen.query_one("#notes").focus()
-    await pilot.press(*"Mum asked when the decision is due.")
+    await enter_text(pilot, "Mum asked when the decision is due.")
     await settle(pilot)
     if state == "log_form":
         return

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import computed_field
 
@@ -61,8 +62,12 @@ def promise_state(status: str, due_at: dt.datetime, completed_at: dt.datetime | 
     return PromiseState.OPEN_NOT_YET_DUE
 
 
-class PromiseGroup(Frozen):
-    """One group from the store: how many promises of this kind/team/officer/reason/urgency are in `state`."""
+class PromiseGroup(NamedTuple):
+    """One group from the store: how many promises of this kind/team/officer/reason/urgency are in `state`.
+
+    A plain tuple, not a model: a county year gives hundreds of groups per report and they never leave
+    this module's functions.
+    """
 
     kind: str
     team: str
@@ -109,28 +114,44 @@ class PromiseBreakdown(Frozen):
     by_kind: dict[str, PromiseCounts] = {}
 
 
+_STATES = tuple(PromiseState)
+
+
+def _counts(values: list[int]) -> PromiseCounts:
+    return PromiseCounts(total_due=sum(values), **{st.value: values[i] for i, st in enumerate(_STATES)})
+
+
 def promises_kept(groups: Iterable[PromiseGroup]) -> PromiseBreakdown:
     """Add the store's groups up into totals and breakdowns (an empty officer is 'unassigned')."""
-    totals = PromiseCounts()
-    maps: dict[str, dict[str, PromiseCounts]] = {k: {} for k in ("team", "officer", "reason", "urgency", "kind")}
+    slot = {st: i for i, st in enumerate(_STATES)}
+    totals = [0] * len(_STATES)
+    maps: dict[str, dict[str, list[int]]] = {k: {} for k in ("team", "officer", "reason", "urgency", "kind")}
     for g in groups:
-        totals = totals.plus(g.state, g.n)
-        keys = {
-            "team": g.team,
-            "officer": g.officer or "unassigned",
-            "reason": g.reason or "none",
-            "urgency": g.priority,
-            "kind": g.kind,
-        }
-        for name, key in keys.items():
-            maps[name][key] = maps[name].get(key, PromiseCounts()).plus(g.state, g.n)
+        i = slot[g.state]
+        totals[i] += g.n
+        keys = (
+            ("team", g.team),
+            ("officer", g.officer or "unassigned"),
+            ("reason", g.reason or "none"),
+            ("urgency", g.priority),
+            ("kind", g.kind),
+        )
+        for name, key in keys:
+            acc = maps[name].get(key)
+            if acc is None:
+                acc = maps[name][key] = [0] * len(_STATES)
+            acc[i] += g.n
+
+    def done(name: str) -> dict[str, PromiseCounts]:
+        return {k: _counts(v) for k, v in sorted(maps[name].items())}
+
     return PromiseBreakdown(
-        totals=totals,
-        by_team=dict(sorted(maps["team"].items())),
-        by_officer=dict(sorted(maps["officer"].items())),
-        by_reason=dict(sorted(maps["reason"].items())),
-        by_urgency=dict(sorted(maps["urgency"].items())),
-        by_kind=dict(sorted(maps["kind"].items())),
+        totals=_counts(totals),
+        by_team=done("team"),
+        by_officer=done("officer"),
+        by_reason=done("reason"),
+        by_urgency=done("urgency"),
+        by_kind=done("kind"),
     )
 
 
@@ -140,9 +161,11 @@ class ReturnTimes(Frozen):
     p90_hours: float | None
 
 
-def return_times(pairs: Iterable[tuple[dt.datetime, dt.datetime]], clock: WorkingClock) -> ReturnTimes:
-    """p50/p90 (nearest rank) of working hours from booking to return, one (created, completed) pair each."""
-    hours = [round(clock.hours_between(as_utc(a), as_utc(b)), 4) for a, b in pairs]
+def return_times(pairs: Iterable[tuple[float, float]], clock: WorkingClock) -> ReturnTimes:
+    """p50/p90 (nearest rank) of working hours from booking to return, one (created, completed) pair each,
+    as epoch seconds."""
+    pairs = list(pairs)
+    hours = [round(h, 4) for h in clock.hours_between_epochs([a for a, _ in pairs], [b for _, b in pairs])]
     return ReturnTimes(n=len(hours), p50_hours=percentile(hours, 50), p90_hours=percentile(hours, 90))
 
 
@@ -191,6 +214,9 @@ class PromiseItem(Frozen):
 
 def order_overdue(items: Iterable[PromiseItem], now: dt.datetime, clock: WorkingClock) -> list[PromiseItem]:
     """Oldest first (earliest due), each with the working hours it is overdue by (negative)."""
+    items = list(items)
+    if items:
+        clock = clock.covering(min(as_utc(i.due_at) for i in items), now)
     out = [i.model_copy(update={"hours": round(clock.hours_between(now, as_utc(i.due_at)), 2)}) for i in items]
     return sorted(out, key=lambda i: (as_utc(i.due_at), i.kind, i.id))
 

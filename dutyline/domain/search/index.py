@@ -171,6 +171,31 @@ class Derived:
     suffix_off: np.ndarray  # CSR by refnum % 1000
     suffix_order: np.ndarray
     ref_prefixes: list[str]
+    name_tok_off: np.ndarray  # int64[len(names)+1]: CSR from a name string (Columns.names) to its tokens
+    name_tok: np.ndarray  # int32 token ids
+    tail_sorted: np.ndarray  # int32: the last 6 digits of every phone, sorted
+    tail_contact: np.ndarray  # int32 contact index of each
+    tri_off: np.ndarray  # int64[1001]: CSR from each 3-digit run (000-999) of a reference to its rows
+    tri_row: np.ndarray  # int32
+
+
+def _ref_trigrams(refs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows by every run of three digits in their reference, so a fragment is found anywhere in it."""
+    n = len(refs)
+    width = refs.dtype.itemsize if n else 1
+    grid = refs.view(np.uint8).reshape(n, width).astype(np.int16) - 48 if n else np.zeros((0, 1), np.int16)
+    is_d = (grid >= 0) & (grid <= 9)
+    keys: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
+    for j in range(width - 2):
+        ok = is_d[:, j] & is_d[:, j + 1] & is_d[:, j + 2]
+        hit = np.flatnonzero(ok)
+        keys.append((grid[hit, j] * 100 + grid[hit, j + 1] * 10 + grid[hit, j + 2]).astype(np.int64))
+        rows.append(hit.astype(np.int32))
+    key = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    row = np.concatenate(rows) if rows else np.zeros(0, np.int32)
+    off, order = _csr(key, 1000)
+    return off, row[order]
 
 
 def _refnums(refs: np.ndarray) -> np.ndarray:
@@ -242,6 +267,8 @@ def derive(cols: Columns) -> Derived:
     keep = phones > 0
     phones, which = phones[keep], which[keep]
     p_order = stable_order(phones)
+    tails = phones[p_order] % 1_000_000
+    t_order = stable_order(tails)
     refnum = _refnums(cols.ref)
     r_order = stable_order(refnum).astype(np.int32)
     suffix_off, suffix_order = _csr((refnum % 1000).astype(np.int64), 1000)
@@ -267,21 +294,39 @@ def derive(cols: Columns) -> Derived:
         suffix_off,
         suffix_order,
         sorted(prefixes),
+        n_off,
+        n_flat,
+        tails[t_order].astype(np.int32),
+        which[p_order][t_order],
+        *_ref_trigrams(cols.ref),
     )
 
 
 class CaseIndex:
     """Immutable index over one set of Columns."""
 
-    def __init__(self, cols: Columns, derived: Derived | None = None) -> None:
+    def __init__(self, cols: Columns, derived: Derived | None = None, *, counts_from: CaseIndex | None = None) -> None:
+        """`counts_from`: a bigger index whose name frequencies this one adds to its own (a delta's
+        term-frequency weights must be the county's, not those of a few hundred changed cases)."""
         self.cols = cols
         self.d = derived if derived is not None else derive(cols)
         self._slot: np.ndarray | None = None
         self._flags: np.ndarray | None = None
-        self.vocab = Vocab(self.d.vocab)
+        freq = np.diff(self.d.post_off)
+        if counts_from is not None:
+            other: Vocab = counts_from.vocab
+            theirs = np.diff(counts_from.d.post_off)
+            freq = freq + np.fromiter(
+                (theirs[other.ids[t]] if t in other.ids else 0 for t in self.d.vocab), np.int64, len(self.d.vocab)
+            )
+        self.vocab: Vocab = Vocab(self.d.vocab, freq)
         self.ref_prefixes = frozenset(self.d.ref_prefixes)
         days = cols.dob.astype("datetime64[D]")
         self.dob_year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+        self._outwards: dict[str, list[int]] | None = None
+        #: Small per-index caches for the scorer (the service serialises searches).
+        self.scratch: dict[str, dict[int, object]] = {}
+        self.arrays: dict[str, np.ndarray] = {}
         # Table postcodes are cleaned (one space at most, upper case), so the key is the value without its
         # space; a C-level zip instead of postcode_key per value (273k postcodes at 1M cases). Later
         # codes win for equal keys, as they would in a loop.
@@ -333,6 +378,36 @@ class CaseIndex:
             return np.zeros(0, np.int32)
         return self.d.pc_order[self.d.pc_off[code] : self.d.pc_off[code + 1]]
 
+    def outward_codes(self, outward: str) -> list[int]:
+        """Postcode codes whose outward part is `outward` (folded, 'al8'); the map is built on first use."""
+        if self._outwards is None:
+            table: dict[str, list[int]] = {}
+            for code, pc in enumerate(self.cols.postcodes):
+                head, space, _ = pc.partition(" ")
+                if space:
+                    table.setdefault(head.lower(), []).append(code)
+            self._outwards = table
+        return self._outwards.get(outward, [])
+
+    def rows_outward(self, outward: str) -> np.ndarray:
+        """Rows whose postcode is in the outward code `outward` ('al8'), cached per outward code."""
+        cache = self.scratch.setdefault("outward", {})
+        key = hash(outward)
+        hit = cache.get(key)
+        if hit is None:
+            codes = np.asarray(self.outward_codes(outward), dtype=np.int64)
+            if not len(codes):
+                hit = np.zeros(0, np.int32)
+            else:
+                starts, ends = self.d.pc_off[codes], self.d.pc_off[codes + 1]
+                lens = ends - starts
+                idx = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
+                hit = self.d.pc_order[idx]
+            if len(cache) > 256:
+                cache.clear()
+            cache[key] = hit
+        return hit  # type: ignore[return-value]
+
     def rows_school(self, code: int) -> np.ndarray:
         return self.d.school_order[self.d.school_off[code] : self.d.school_off[code + 1]]
 
@@ -340,6 +415,27 @@ class CaseIndex:
         """Contact indices whose phone or alternative phone is `number`."""
         lo, hi = np.searchsorted(self.d.phone_sorted, [number, number + 1])
         return self.d.phone_contact[lo:hi]
+
+    def contacts_phone_tail(self, digits: str) -> np.ndarray:
+        """Contact indices whose phone ends with `digits` (6 to 10 digits: the last six are looked up)."""
+        lo, hi = np.searchsorted(self.d.tail_sorted, [int(digits[-6:]), int(digits[-6:]) + 1])
+        found = self.d.tail_contact[lo:hi]
+        if len(digits) > 6 and len(found):
+            mod = 10 ** len(digits)
+            numbers = np.maximum(self.cols.c_phone[found] % mod, 0)
+            alts = np.maximum(self.cols.c_alt[found] % mod, 0)
+            found = found[(numbers == int(digits)) | (alts == int(digits))]
+        return found
+
+    def rows_ref_infix(self, digits: str) -> np.ndarray:
+        """Rows whose reference holds `digits` (3+) anywhere ('3395' finds EHC-339552)."""
+        bucket = int(digits[:3])
+        rows = np.unique(self.d.tri_row[self.d.tri_off[bucket] : self.d.tri_off[bucket + 1]])
+        if len(digits) > 3 and len(rows):
+            needle = digits.encode()
+            refs = self.cols.ref[rows]
+            rows = rows[np.char.find(refs, needle) >= 0]
+        return rows
 
     def rows_refnum(self, number: int) -> np.ndarray:
         lo, hi = np.searchsorted(self.d.refnum_sorted, [number, number + 1])

@@ -1,174 +1,165 @@
-"""Curated name knowledge: nicknames and sound-alike spellings no rule can derive.
+"""Name knowledge as data: nicknames and sound-alike spellings no rule can derive, read from text files.
 
-Why curated: "Bill" for William or "Neve" for Niamh is cultural, not phonetic. The tables are small, plain
-text (easy for the council to extend) and parsed once. Nickname lines read `formal: short forms`; a short
-form may appear under several formal names (Alex: Alexander, Alexandra). Sound-alike lines list spellings
-a handler might write for the same spoken name.
+Why data, not code: "Bill" for William or "Neve" for Niamh is cultural, not phonetic, and a council knows
+its own communities' names better than any built-in list. The files live in `namedata/` beside this module
+(each says where its entries came from); a council adds its own files to the data folder's `names/`
+(see the README). Two formats, chosen by the file name:
+
+- `nicknames*.txt`: `formal: short short ...` (a short form may sit under several formal names);
+- `soundalikes*.txt`: `spelling spelling ...` (every spelling on the line sounds like the others).
+
+`#` starts a comment; blank lines are ignored; names are folded (accents dropped, lower case). A bad line
+stops start-up with `NameDataError` naming the file and line, like a bad policy file, rather than
+searching with half a table.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 
-NICKNAMES = """
-abigail: abi abby abbie gail
-alexander: alex alec alexa sandy xander lex ali
-alexandra: alex alexa lexi lexie sandra sandy ali
-alfred: alfie alf fred freddie
-andrew: andy drew
-anthony: tony ant
-archibald: archie
-arthur: art artie
-barnaby: barney
-benjamin: ben benji benny
-catherine: cathy kate katie katy cat kit kitty
-katherine: kathy kate katie katy kat kit kitty
-kathryn: kathy kate katie katy
-caroline: carrie caz
-charles: charlie chas chuck
-charlotte: charlie lottie lotte
-christopher: chris kit topher
-christine: chris chrissie tina
-daniel: dan danny
-david: dave davy
-deborah: debbie deb
-dominic: dom
-edward: ed eddie ted teddy ned
-eleanor: ellie nell nellie ella
-elizabeth: liz lizzie lizzy beth betty bess bessie eliza libby lisa elsie
-ellen: ellie nell
-emily: em emmy millie
-emma: em emmy
-florence: flo florrie flossie
-frances: fran frankie fanny
-francis: frank frankie fran
-frederick: fred freddie freddy
-gabriel: gabe gabby
-gabriella: gabby ella
-harold: harry hal
-henry: harry hal hank
-harriet: hattie harry
-isabella: bella izzy issy isla
-isabelle: bella izzy issy
-jacob: jake jay
-james: jim jimmy jamie jem
-jennifer: jen jenny jenna
-jessica: jess jessie
-jonathan: jon jonny nathan
-joseph: joe joey jo
-joshua: josh
-katarzyna: kasia
-leonard: len lenny leo
-leonardo: leo
-lucas: luke
-madeleine: maddie maddy
-margaret: maggie meg peggy maisie daisy greta
-matilda: tilly tilda
-matthew: matt matty
-michael: mike mikey mick micky
-natalie: nat
-nathaniel: nathan nat
-nicholas: nick nicky nico
-oliver: ollie olly
-olivia: liv livvy ollie
-patrick: pat paddy
-penelope: penny
-peter: pete
-rebecca: becky becca
-richard: rich richie rick ricky dick
-robert: rob robbie bob bobby bert
-ronald: ron ronnie
-samuel: sam sammy
-samantha: sam sammy
-sebastian: seb
-stephanie: steph
-stephen: steve stevie
-steven: steve stevie
-susan: sue susie
-theodore: theo ted teddy
-thomas: tom tommy
-timothy: tim timmy
-victoria: vicky tori
-william: will willie willy bill billy liam
-zachary: zach zack
-"""
+from dutyline.domain.text import fold
 
-SOUND_ALIKES = """
-niamh neve neave neeve nieve
-siobhan shivaun shavon chevonne shevaun
-aoife eefa eefah ifa
-caoimhe keeva kiva
-saoirse seersha sersha
-sinead shinade shinead
-grainne grania
-roisin rosheen
-oisin osheen
-ciara keira kiera
-ciaran kieran keiran
-aisling ashling
-eoin owen
-sean shaun shawn
-tadhg tige
-mohammed muhammad mohamed mohammad muhammed mohamad mahmoud mehmet
-ahmed ahmad
-nguyen nyugen nguyan nuyen win
-jakub yakub
-wojciech voytek
-krzysztof christoph
-zoe zoey zoie
-chloe cloe khloe
-jayden jaden jaiden
-aidan aiden aydan
-leah lea
-isla islay
-eilidh ailie
-"""
+_WORD = re.compile(r"[a-z]+")
 
 
-def _parse_nicknames() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    formal_to_short: dict[str, set[str]] = {}
-    short_to_formal: dict[str, set[str]] = {}
-    for line in NICKNAMES.strip().splitlines():
-        formal, _, shorts = line.partition(":")
-        formal = formal.strip()
-        for s in shorts.split():
-            formal_to_short.setdefault(formal, set()).add(s)
-            short_to_formal.setdefault(s, set()).add(formal)
-    return (
-        {k: frozenset(v) for k, v in formal_to_short.items()},
-        {k: frozenset(v) for k, v in short_to_formal.items()},
+class NameDataError(ValueError):
+    """A name data file that cannot be used; the message names the file and line, never more."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Nicknames (both directions) and sound-alike groups, keyed by folded word."""
+
+    formal_to_short: dict[str, frozenset[str]] = field(default_factory=dict)
+    short_to_formal: dict[str, frozenset[str]] = field(default_factory=dict)
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def nickname_variants(self, word: str) -> dict[str, float]:
+        """Names `word` may stand for, with a closeness: formal<->short 1.0, two shorts of one name 0.8."""
+        out: dict[str, float] = {}
+        for s in self.formal_to_short.get(word, ()):
+            out[s] = 1.0
+        for f in self.short_to_formal.get(word, ()):
+            out[f] = 1.0
+            for s in self.formal_to_short.get(f, ()):
+                out.setdefault(s, 0.8)
+        out.pop(word, None)
+        return out
+
+    def sound_alikes(self, word: str) -> frozenset[str]:
+        """Listed spellings that sound like `word` (excluding itself)."""
+        return self.groups.get(word, frozenset())
+
+    def without(self, pairs: Iterable[tuple[str, str]]) -> Lexicon:
+        """A copy with every link between each pair's two names removed (held-out benchmark runs)."""
+        cut: set[tuple[str, str]] = set()
+        for a, b in pairs:
+            a, b = fold(a), fold(b)
+            cut |= {(a, b), (b, a)}
+
+        def drop(table: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+            return {k: frozenset(v for v in vs if (k, v) not in cut) for k, vs in table.items()}
+
+        # Two shorts of one formal name are linked through it: cut (formal, short) for each side too.
+        f2s = drop(self.formal_to_short)
+        for a, b in list(cut):
+            for f in self.short_to_formal.get(a, ()):
+                if b in f2s.get(f, ()):
+                    f2s[f] = f2s[f] - {a}
+        s2f: dict[str, set[str]] = {}
+        for f, shorts in f2s.items():
+            for s in shorts:
+                s2f.setdefault(s, set()).add(f)
+        return Lexicon(f2s, {k: frozenset(v) for k, v in s2f.items()}, drop(self.groups))
+
+
+def _words(text: str, where: str) -> list[str]:
+    out: list[str] = []
+    for raw in text.split():
+        w = fold(raw)
+        if not _WORD.fullmatch(w):
+            raise NameDataError(f"{where}: a name must be letters only (one word)")
+        out.append(w)
+    return out
+
+
+def parse(files: Iterable[tuple[str, str]]) -> Lexicon:
+    """Build a Lexicon from (file name, text) pairs. Raises NameDataError naming file and line."""
+    f2s: dict[str, set[str]] = {}
+    groups: dict[str, set[str]] = {}
+    for name, text in files:
+        base = Path(name).name
+        if base.startswith("nicknames"):
+            kind = "nick"
+        elif base.startswith("soundalikes"):
+            kind = "sound"
+        else:
+            raise NameDataError(f"{base}: a name file's name must start with 'nicknames' or 'soundalikes'")
+        for n, line in enumerate(text.splitlines(), 1):
+            body = line.split("#", 1)[0].strip()
+            if not body:
+                continue
+            where = f"{base} line {n}"
+            if kind == "nick":
+                formal, colon, shorts = body.partition(":")
+                if not colon:
+                    raise NameDataError(f"{where}: expected 'formal: short short ...'")
+                head = _words(formal, where)
+                tail = _words(shorts, where)
+                if len(head) != 1 or not tail:
+                    raise NameDataError(f"{where}: expected one formal name, a colon and at least one short form")
+                f2s.setdefault(head[0], set()).update(t for t in tail if t != head[0])
+            else:
+                group = set(_words(body, where))
+                if len(group) < 2:
+                    raise NameDataError(f"{where}: a sound-alike line needs at least two different spellings")
+                for w in group:
+                    groups.setdefault(w, set()).update(group - {w})
+    s2f: dict[str, set[str]] = {}
+    for formal_name, short_forms in f2s.items():
+        for short in short_forms:
+            s2f.setdefault(short, set()).add(formal_name)
+    return Lexicon(
+        {k: frozenset(v) for k, v in f2s.items()},
+        {k: frozenset(v) for k, v in s2f.items()},
+        {k: frozenset(v) for k, v in groups.items()},
     )
 
 
-_FORMAL_TO_SHORT, _SHORT_TO_FORMAL = _parse_nicknames()
+def builtin_files() -> list[tuple[str, str]]:
+    """The shipped name files, as (file name, text), in name order."""
+    folder = resources.files("dutyline.domain.search") / "namedata"
+    return sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".txt"))
 
 
-@lru_cache(maxsize=4096)
-def nickname_variants(word: str) -> tuple[tuple[str, float], ...]:
-    """Names `word` may stand for, with a closeness: formal<->short 1.0, two shorts of one name 0.8."""
-    out: dict[str, float] = {}
-    for s in _FORMAL_TO_SHORT.get(word, ()):
-        out[s] = 1.0
-    for f in _SHORT_TO_FORMAL.get(word, ()):
-        out[f] = 1.0
-        for s in _FORMAL_TO_SHORT[f]:
-            out.setdefault(s, 0.8)
-    out.pop(word, None)
-    return tuple(out.items())
+def load(extra_dirs: Iterable[Path] = ()) -> Lexicon:
+    """The shipped files plus every `*.txt` in `extra_dirs` (a council's own names)."""
+    files = builtin_files()
+    for folder in extra_dirs:
+        for path in sorted(Path(folder).glob("*.txt")):
+            try:
+                files.append((path.name, path.read_text(encoding="utf-8")))
+            except UnicodeDecodeError:
+                raise NameDataError(f"{path.name}: not UTF-8 text") from None
+    return parse(files)
 
 
-def _parse_sound_alikes() -> dict[str, frozenset[str]]:
-    table: dict[str, set[str]] = {}
-    for line in SOUND_ALIKES.strip().splitlines():
-        group = set(line.split())
-        for w in group:
-            table.setdefault(w, set()).update(group - {w})
-    return {k: frozenset(v) for k, v in table.items()}
+_default: Lexicon | None = None
 
 
-_SOUND_ALIKES = _parse_sound_alikes()
+def default() -> Lexicon:
+    """The lexicon new indexes use: the shipped files unless `use` installed another."""
+    global _default
+    if _default is None:
+        _default = load()
+    return _default
 
 
-def sound_alikes(word: str) -> frozenset[str]:
-    """Curated spellings that sound like `word` (excluding itself)."""
-    return _SOUND_ALIKES.get(word, frozenset())
+def use(lexicon: Lexicon) -> None:
+    """Make `lexicon` the one new indexes use (the service calls this at start with the council's files)."""
+    global _default
+    _default = lexicon

@@ -15,6 +15,7 @@ import numpy as np
 from dutyline.domain.search.batch import CaseBatch, ContactBatch
 from dutyline.domain.search.columns import EPOCH, NO_DATE, ColumnBuilder, Columns
 from dutyline.domain.search.index import CaseIndex
+from dutyline.domain.search.lexicon import Lexicon
 from dutyline.domain.search.merge import concat, prune
 from dutyline.domain.search.model import MatchedField, SearchHit, age_on
 from dutyline.domain.search.query import parse_query
@@ -138,7 +139,7 @@ class SearchIndex:
         return b.build()
 
     def _rebuild_delta(self) -> None:
-        self._delta = CaseIndex(self._delta_columns()) if self._delta_cases else None
+        self._delta = CaseIndex(self._delta_columns(), counts_from=self.base) if self._delta_cases else None
 
     def compacted(self) -> SearchIndex:
         """A new index holding the same cases with no delta and no dead rows; `self` is not changed.
@@ -154,6 +155,12 @@ class SearchIndex:
     def compact(self) -> None:
         """Merge the delta into a new base, in place (see `compacted`)."""
         self._reset(self.compacted().base)
+
+    def set_lexicon(self, lexicon: Lexicon) -> None:
+        """Search with other name knowledge from now on (the benchmark's held-out runs)."""
+        self.base.vocab.set_lexicon(lexicon)
+        if self._delta is not None:
+            self._delta.vocab.set_lexicon(lexicon)
 
     @property
     def is_compact(self) -> bool:
@@ -172,7 +179,13 @@ class SearchIndex:
         today = today or dt.date.today()
         limit = max(1, min(int(limit), 500))
         prefixes = self.base.ref_prefixes | (self._delta.ref_prefixes if self._delta else frozenset())
-        parsed = parse_query(query, today=today, ref_prefixes=prefixes)
+        indexes = [self.base] + ([self._delta] if self._delta is not None else [])
+        parsed = parse_query(
+            query,
+            today=today,
+            ref_prefixes=prefixes,
+            is_outward=lambda o: any(ix.outward_codes(o) for ix in indexes),
+        )
         if parsed.empty:
             return []
         prefix_last = not complete and not (query or "").endswith((" ", "\t"))

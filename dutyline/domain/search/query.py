@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dutyline.domain.search.names import TITLES, query_words
@@ -47,6 +48,7 @@ _PHONE = re.compile(r"(?<![\w+])(\+?\(?\d[\d ()\-.]{7,18}\d)(?!\w)")
 _POSTCODE = re.compile(r"\b([a-z]{1,2}\d[a-z\d]?)\s*(\d[a-z]{2})\b")
 _REF_PREFIXED = re.compile(r"\b([a-z]{2,6})[\s\-/]*(\d{2,12})\b")
 _DIGITS = re.compile(r"(?<![\w])(\d+)(?![\w])")
+_OUTWARD = re.compile(r"\b([a-z]{1,2}\d[a-z\d]?)\b")
 
 
 @dataclass
@@ -59,12 +61,22 @@ class ParsedQuery:
     phones: list[str] = field(default_factory=list)
     postcodes: list[str] = field(default_factory=list)
     refs: list[str] = field(default_factory=list)  # whole references, letters+digits, upper-case
-    fragments: list[str] = field(default_factory=list)  # digit runs that may end a reference
+    fragments: list[str] = field(default_factory=list)  # digit runs that may be part of a reference
+    phone_tails: list[str] = field(default_factory=list)  # 6-10 digit runs: the end of a phone number
+    outwards: list[str] = field(default_factory=list)  # outward postcodes ('al8'), folded
 
     @property
     def empty(self) -> bool:
         return not (
-            self.words or self.dates or self.phones or self.postcodes or self.refs or self.fragments or self.years
+            self.words
+            or self.dates
+            or self.phones
+            or self.postcodes
+            or self.refs
+            or self.fragments
+            or self.years
+            or self.phone_tails
+            or self.outwards
         )
 
 
@@ -82,11 +94,18 @@ def _date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
-def parse_query(query: str, *, today: dt.date, ref_prefixes: frozenset[str] = frozenset()) -> ParsedQuery:
+def parse_query(
+    query: str,
+    *,
+    today: dt.date,
+    ref_prefixes: frozenset[str] = frozenset(),
+    is_outward: Callable[[str], bool] = lambda _: False,
+) -> ParsedQuery:
     """Parse `query`. Never raises: anything unrecognised is simply ignored.
 
     `ref_prefixes` are the folded letter prefixes of case references in the index ('ehc'), so that
     'ehc 4217' reads as a reference while 'smith 2015' reads as a surname and a birth year.
+    `is_outward` says whether a word like 'al8' is an outward postcode some case lives in.
     """
     out = ParsedQuery()
     s = fold(sanitize(query or ""))[:MAX_CHARS]
@@ -147,12 +166,22 @@ def parse_query(query: str, *, today: dt.date, ref_prefixes: frozenset[str] = fr
     s = _POSTCODE.sub(postcode, s)
     if ref_prefixes:
         s = _REF_PREFIXED.sub(prefixed_ref, s)
+
+    def outward(m: re.Match[str]) -> str:
+        if not is_outward(m[1]):
+            return m[0]
+        out.outwards.append(m[1])
+        return cut(m)
+
+    s = _OUTWARD.sub(outward, s)
     for m in _DIGITS.finditer(s):
         digits = m[1]
         if len(digits) == 4 and 1990 <= int(digits) <= today.year:
             out.years.append(int(digits))
         if 3 <= len(digits) <= 12:
             out.fragments.append(digits)
+        if 6 <= len(digits) <= 10:
+            out.phone_tails.append(digits)
     found = [w for w in query_words(s) if w not in ref_prefixes and w not in TITLES]
     out.words = list(dict.fromkeys(found))[:MAX_WORDS]
     return out

@@ -1,43 +1,64 @@
-"""Scoring: turn a parsed query into ranked rows of one CaseIndex.
+"""Scoring: turn a parsed query into ranked rows of one CaseIndex, by evidence per query word and field.
 
-Model. Each query term (a name word, a date, a phone, ...) yields entries (row, person, term, score),
-where person 0 is the child and person k the k-th contact. Per row, the best *single person* explaining
-the most of the query counts in full and terms explained only by other people count at GAMMA. So
-"Sarah Khan" ranks the child whose mother is Sarah Khan above a child Sara Khan whose mother is not
-(one person matched both words), while "John Smith" still ranks the child John Smith above Jack Smith
-whose father is John (contacts weigh W_CONTACT). A birth year only lifts rows already matched.
+Model (record linkage in the Fellegi-Sunter style). Each query word is compared with each candidate
+person's name tokens at an agreement level (`vocab`: exact, listed nickname or sound-alike, leading part,
+phonetic key, Jaro-Winkler bands, none), each worth some bits of evidence; a word that agrees with nothing
+costs W_NONE. Exact keys (date of birth, phone, postcode, reference, school) add their own weights.
 
-Everything is numpy over the matched entries (typically thousands), never over all cases.
+Candidates come from any word: the posting lists of the tokens a word may mean (exact, listed, phonetic,
+typo) and the exact keys. Every candidate's own names are then compared with *every* query word at every
+level, so a word matching nothing the tables know still orders the candidates another word brought in
+("Fred Hallworth": the Hallworths come from the surname, and Frederick beats Henry because 'fred' leads
+it). Contacts are compared through the postings only (they can bring a case, weighed W_CONTACT).
+
+Per row, the person (the child, or one contact) explaining most of the query counts in full and words only
+other people explain count at GAMMA, so a child whose own names explain the query beats a child matched
+half through a parent. Split and joined words are tried as alternative readings ("smith son" read as
+'smithson', "ellacarter" as 'ella carter'), and each row keeps its best reading. The best rows are then
+re-scored with each name token used by one word at most, and a surname only partly explained (Carter for
+Carter-Wright) loses W_PARTIAL, so an exact surname beats a double-barrelled superset.
+
+Everything before the re-scoring is numpy over the candidates (typically thousands), never over all cases.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
 from dutyline.domain.search.columns import EPOCH
-from dutyline.domain.search.index import F_CONTACT, FIELD_NAMES, CaseIndex
-from dutyline.domain.search.names import PARTICLES
+from dutyline.domain.search.index import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES, CaseIndex, _expand
+from dutyline.domain.search.names import PARTICLES, words
 from dutyline.domain.search.query import ParsedQuery
-from dutyline.domain.search.vocab import EXACT, KIND_NAMES, TYPO
+from dutyline.domain.search.vocab import EXACT, JW92, KIND_OF_LEVEL, NONE
 from dutyline.domain.text import postcode_key
 
 W_CONTACT = 0.92
-W_DOB = 1.2
-W_YEAR = 0.45
-W_PHONE = 1.6
-W_POSTCODE = 1.0
-W_REF = 3.0
-W_FRAGMENT = 1.0
-W_FRAGMENT_YEAR = 0.35
-W_SCHOOL = 0.7
+W_NONE = -1.0
+W_PARTIAL = 0.7
+W_DOB = 5.0
+W_YEAR = 1.5
+W_PHONE = 8.0
+W_PHONE_TAIL = 6.0
+W_POSTCODE = 4.0
+W_OUTWARD = 1.5
+W_REF = 12.0
+W_FRAGMENT = 5.0
+W_INFIX = 3.5
+W_REF_DIGITS = 9.0
+W_FRAGMENT_YEAR = 1.0
+W_SCHOOL = 2.5
 GAMMA = 0.3
 MAX_PERSON = 7
+#: Rows re-scored with one token per word (the best by the vectorised score, beyond those shown).
+RESCORE_EXTRA = 20
 
 F_DOB, F_PHONE, F_POSTCODE, F_REF, F_SCHOOL = 4, 5, 6, 7, 8
 ALL_FIELDS = (*FIELD_NAMES, "date_of_birth", "phone", "postcode", "case_ref", "school")
-_FIELD_W = np.array([1.0, 1.0, 1.0, W_CONTACT], dtype=np.float32)
+_CHILD_FIELDS = (F_FIRST, F_KNOWN, F_LAST)
 
 
 @dataclass
@@ -55,9 +76,17 @@ class Ranked:
     rows: np.ndarray
     scores: np.ndarray
     matches: dict[int, list[Match]] = field(default_factory=dict)
+    #: Rows scoring at least PLAUSIBLE of the best (how many "match", shown or not).
+    total: int = 0
+
+
+#: A row counts towards `Ranked.total` when it scores at least this share of the best row.
+PLAUSIBLE = 0.6
 
 
 class _Entries:
+    """(row, person, term, weight, field, level) entries from postings and exact keys."""
+
     def __init__(self) -> None:
         self.rows: list[np.ndarray] = []
         self.person: list[np.ndarray] = []
@@ -115,34 +144,49 @@ def merge_words(index: CaseIndex, words: list[str]) -> list[str]:
     return out
 
 
-def collect(index: CaseIndex, q: ParsedQuery, words: list[str], prefix_last: bool) -> tuple[_Entries, list[str]]:
-    """Entries for every term; returns them and the display text of each term index."""
+def readings(index: CaseIndex, words: list[str]) -> tuple[list[str], list[list[int]]]:
+    """Name terms (the words, then alternative words) and the readings: which terms each reading uses.
+
+    Reading 0 is the words as typed. Two neighbours joined ('smith son' -> smithson) are a reading when the
+    join means an indexed name (exact, listed, phonetic or one typo); a word found nowhere that splits into
+    two indexed names ('ellacarter') is a reading with the two halves.
+    """
+    vocab = index.vocab
+    terms = list(words)
+    reads = [list(range(len(words)))]
+    for i in range(len(words) - 1):
+        joined = words[i] + words[i + 1]
+        _ids, _w, levels = vocab.strong(joined)
+        if len(levels) and int(levels.min()) <= JW92 and not (words[i] in vocab and words[i + 1] in vocab):
+            terms.append(joined)
+            reads.append([*range(i), len(terms) - 1, *range(i + 2, len(words))])
+    for i, w in enumerate(words):
+        if len(w) < 6 or w in vocab:
+            continue
+        cuts = [k for k in range(2, len(w) - 1) if w[:k] in vocab and w[k:] in vocab]
+        if cuts:
+            k = max(cuts, key=lambda c: min(c, len(w) - c))
+            terms += [w[:k], w[k:]]
+            reads.append([*range(i), len(terms) - 2, len(terms) - 1, *range(i + 1, len(words))])
+    return terms, reads
+
+
+def collect(index: CaseIndex, q: ParsedQuery, names: list[str], prefix_last: int) -> tuple[_Entries, list[str]]:
+    """Entries from postings (name terms) and exact keys; returns them and the display text of each term."""
     e = _Entries()
-    terms: list[str] = []
+    terms = list(names)
     d = index.d
-    exact = {index.vocab.ids[w] for w in words if w in index.vocab}
-    for ti, w in enumerate(words):
-        terms.append(w)
-        tids, sims, kinds = index.vocab.match_arrays(w, prefix=prefix_last and ti == len(words) - 1)
-        if len(exact) > (w in index.vocab):
-            # A token another query word spells exactly is that word's, not a fuzzy match of this one
-            # ('ruaidh reid' must not count Reid twice).
-            own = index.vocab.ids.get(w, -1)
-            keep = np.fromiter((t == own or t not in exact for t in tids.tolist()), bool, len(tids))
-            tids, sims, kinds = tids[keep], sims[keep], kinds[keep]
+    for ti, w in enumerate(names):
+        tids, weights, levels = index.vocab.strong(w, prefix=ti == prefix_last)
         if len(tids):
             starts = d.post_off[tids]
             lens = d.post_off[tids + 1] - starts
             n = int(lens.sum())
             idx = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(n, dtype=np.int64)
             fields = d.post_field[idx]
+            scale = np.where(fields == F_CONTACT, W_CONTACT, 1.0).astype(np.float32)
             e.add(
-                d.post_row[idx],
-                d.post_pos[idx],
-                ti,
-                _FIELD_W[fields] * np.repeat(sims, lens),
-                fields,
-                np.repeat(kinds, lens),
+                d.post_row[idx], d.post_pos[idx], ti, scale * np.repeat(weights, lens), fields, np.repeat(levels, lens)
             )
         for code in index.school_words.get(w, ()):
             weight = W_SCHOOL * (0.6 + 0.4 * float(index.school_weight[code]))  # 'Ware' for "Chauncy, Ware"
@@ -153,13 +197,8 @@ def collect(index: CaseIndex, q: ParsedQuery, words: list[str], prefix_last: boo
     for phone in q.phones:
         terms.append(phone)
         contacts = index.contacts_phone(int(phone))
-        e.add(
-            index.cols.c_row[contacts],
-            np.minimum(index.cols.c_pos[contacts], MAX_PERSON),
-            len(terms) - 1,
-            W_PHONE,
-            F_PHONE,
-        )
+        person = np.minimum(index.cols.c_pos[contacts], MAX_PERSON)
+        e.add(index.cols.c_row[contacts], person, len(terms) - 1, W_PHONE, F_PHONE)
     for pc in q.postcodes:
         terms.append(pc)
         e.add(index.rows_postcode(postcode_key(pc)), 0, len(terms) - 1, W_POSTCODE, F_POSTCODE)
@@ -172,68 +211,263 @@ def collect(index: CaseIndex, q: ParsedQuery, words: list[str], prefix_last: boo
         e.add(rows, 0, len(terms) - 1, W_REF, F_REF)
     for frag in q.fragments:
         terms.append(frag)
-        weight = W_FRAGMENT_YEAR if frag in years else W_FRAGMENT
-        e.add(index.rows_ref_suffix(frag), 0, len(terms) - 1, weight, F_REF)
+        if frag in years:
+            e.add(index.rows_ref_suffix(frag), 0, len(terms) - 1, W_FRAGMENT_YEAR, F_REF)
+            continue
+        e.add(index.rows_ref_infix(frag), 0, len(terms) - 1, W_INFIX, F_REF)  # anywhere, below ...
+        if len(frag) >= 5:  # ... all of a reference's digits ...
+            e.add(index.rows_refnum(int(frag)), 0, len(terms) - 1, W_REF_DIGITS, F_REF)
+        e.add(index.rows_ref_suffix(frag), 0, len(terms) - 1, W_FRAGMENT, F_REF)  # ... the end of it
+    for tail in q.phone_tails:
+        terms.append(tail)
+        contacts = index.contacts_phone_tail(tail)
+        person = np.minimum(index.cols.c_pos[contacts], MAX_PERSON)
+        e.add(index.cols.c_row[contacts], person, len(terms) - 1, W_PHONE_TAIL, F_PHONE)
     return e, terms
+
+
+def _dense_unique(index: CaseIndex, name: str, values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(values, return_inverse=True)` for small non-negative ints below `size`, without a sort:
+    flags in a scratch array the size of the table (the service serialises searches)."""
+    if len(values) * 16 < size:
+        uniq, inv = np.unique(values, return_inverse=True)
+        return uniq, inv.reshape(-1)
+    arrays = index.arrays
+    flags = arrays.get(name)
+    if flags is None or len(flags) < size:
+        flags = arrays[name] = np.zeros(size, dtype=np.int64)
+    flags[values] = 1
+    uniq = np.flatnonzero(flags[:size])
+    flags[uniq] = np.arange(len(uniq))
+    inv = flags[values]
+    flags[uniq] = 0
+    return uniq, inv
+
+
+def _member(index: CaseIndex, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`np.isin(values, rows)` for row numbers of `index`, by a scratch flag array instead of a sort."""
+    flags = index.arrays.get("member")
+    if flags is None:
+        flags = index.arrays["member"] = np.zeros(len(index), dtype=bool)
+    flags[rows] = True
+    out: np.ndarray = flags[values]
+    flags[rows] = False
+    return out
+
+
+@dataclass
+class _ChildNames:
+    """The candidates' own name tokens, and every name term's weight against each distinct token."""
+
+    tokens: list[int]  # distinct token ids, ascending
+    weights: np.ndarray  # float32[terms, len(tokens)]
+    levels: np.ndarray  # int8[terms, len(tokens)]
+    best: np.ndarray  # float32[terms, rows]: best weight of each term over the row's own names
+
+
+def _child_names(index: CaseIndex, uniq: np.ndarray, names: list[str], prefix_last: int) -> _ChildNames:
+    cols, d = index.cols, index.d
+    codes = np.stack([cols.first[uniq], cols.known[uniq], cols.last[uniq]])  # (3, rows)
+    dc, dc_inv = _dense_unique(index, "codes", codes.reshape(-1), len(cols.names))
+    which, toks = _expand(dc, d.name_tok_off, d.name_tok)
+    tok_ids, t_inv = _dense_unique(index, "tokens", toks, len(index.vocab.tokens))
+    n_terms = len(names)
+    weights = np.zeros((n_terms, len(tok_ids)), np.float32)
+    levels = np.full((n_terms, len(tok_ids)), NONE, np.int8)
+    best = np.zeros((n_terms, codes.shape[1]), np.float32)
+    counts = (d.name_tok_off[1:] - d.name_tok_off[:-1])[dc]
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    has = counts > 0
+    for ti, w in enumerate(names):
+        weights[ti], levels[ti] = index.vocab.weigh(w, tok_ids.astype(np.int64), prefix=ti == prefix_last)
+        if not len(which):
+            continue
+        per_entry = weights[ti][t_inv]
+        per_code = np.zeros(len(dc), np.float32)
+        if has.any():
+            per_code[has] = np.maximum.reduceat(per_entry, starts[has])
+        best[ti] = per_code[dc_inv.reshape(codes.shape)].max(axis=0)
+    return _ChildNames(tok_ids.tolist(), weights, levels, best)
 
 
 def rank(index: CaseIndex, q: ParsedQuery, *, limit: int, prefix_last: bool, alive: np.ndarray | None = None) -> Ranked:
     """The best `limit` rows of `index` for `q`, best first, with why each matched."""
-    words = merge_words(index, q.words)
-    e, terms = collect(index, q, words, prefix_last)
-    if not e.rows:
-        return Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
-    rows, person, term, score, fields, kinds = e.arrays()
+    words_ = merge_words(index, q.words)
+    names, reads = readings(index, words_)
+    last = len(words_) - 1 if prefix_last else -1
+    e, terms = collect(index, q, names, last)
+    uniq_parts = [np.concatenate(e.rows)] if e.rows else []
+    outward_rows = [index.rows_outward(o) for o in q.outwards]
+    if not uniq_parts:  # an outward postcode alone lists the children there
+        if not any(len(r) for r in outward_rows):
+            return Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        uniq_parts = outward_rows
+    uniq, _ = index.compact_rows(np.concatenate(uniq_parts).astype(np.int64))
+    n_terms = len(terms)
+    n_names = len(names)
+    if e.rows:
+        rows, person, term, score, fields, _kinds = e.arrays()
+    else:
+        rows = person = term = score = fields = np.zeros(0, np.int64)
+    inv = np.searchsorted(uniq, rows)
     person = np.minimum(person, MAX_PERSON).astype(np.int64)
-    uniq, inv = index.compact_rows(rows)
-    n_person = int(person.max()) + 1
-    # (person, term, row) with rows last, so every reduction below is a vector operation over rows.
-    grid = np.zeros((n_person, len(terms), len(uniq)), dtype=np.float32)
-    flat = (person * len(terms) + term) * len(uniq) + inv
-    np.maximum.at(grid.reshape(-1), flat, score)
-    best = grid.sum(axis=1).max(axis=0)
-    total = best + GAMMA * (grid.max(axis=0).sum(axis=0) - best)
+    n_person = int(person.max()) + 1 if len(person) else 1
+    grid = np.zeros((n_person, n_terms, len(uniq)), dtype=np.float32)
+    not_child_name = (person > 0) | (term >= n_names) | (fields == F_SCHOOL)
+    flat = (person * n_terms + term) * len(uniq) + inv
+    np.maximum.at(grid.reshape(-1), flat[not_child_name], score[not_child_name].astype(np.float32))
+    child = _child_names(index, uniq, names, last)
+    grid[0, :n_names] = np.maximum(grid[0, :n_names], child.best)
+    extra = list(range(n_names, n_terms))
+    total = np.full(len(uniq), -np.inf, np.float32)
+    chosen = np.zeros(len(uniq), np.int64)
+    for ri, read in enumerate(reads):
+        sub = grid[:, read + extra]
+        per_person = sub.sum(axis=1)
+        best_person = per_person.max(axis=0)
+        others = sub.max(axis=0).sum(axis=0) - best_person
+        s = best_person + GAMMA * others
+        s += W_NONE * (sub[:, : len(read)].max(axis=0) <= 0).sum(axis=0)
+        better = s > total
+        total[better] = s[better]
+        chosen[better] = ri
+    for o_rows in outward_rows:
+        total += W_OUTWARD * _member(index, uniq, o_rows)
     if q.years:
         total += W_YEAR * np.isin(index.dob_year[uniq], q.years)
     if alive is not None:
-        total[~alive[uniq]] = -1.0
-    k = min(limit, len(uniq))
+        total[~alive[uniq]] = -np.inf
+    k = min(limit + RESCORE_EXTRA, len(uniq))
     top = np.argpartition(-total, k - 1)[:k] if k < len(uniq) else np.arange(len(uniq))
     top = top[np.lexsort((uniq[top], -total[top]))]
-    top = top[total[top] > 0]
-    ranked = Ranked(uniq[top], total[top])
-    ranked.matches = _explain(index, ranked.rows, rows, person, term, score, fields, kinds, terms, q.years)
+    if n_names:  # re-scoring only lowers a score: stop once no later row can reach the shown ones
+        done: list[float] = []
+        for n_done, i in enumerate(top.tolist()):
+            if not np.isfinite(total[i]) or (len(done) >= limit and total[i] < sorted(done)[-limit]):
+                top = top[:n_done]
+                break
+            total[i] += _rescore(index, int(uniq[i]), child, reads[int(chosen[i])], grid[:, :, i], i)
+            done.append(float(total[i]))
+    top = top[np.lexsort((uniq[top], -total[top]))][:limit]
+    top = top[np.isfinite(total[top])]
+    finite = total[np.isfinite(total)]
+    best = float(finite.max()) if len(finite) else 0.0
+    count = int((finite >= best * PLAUSIBLE).sum()) if best > 0 else len(finite)
+    ranked = Ranked(uniq[top], total[top], total=max(count, len(top)))
+    ranked.matches = _explain(index, ranked.rows, uniq, child, reads, chosen, e, terms, names, q.years)
     return ranked
+
+
+def _name_tokens(index: CaseIndex, code: int) -> list[int]:
+    d = index.d
+    toks: list[int] = d.name_tok[int(d.name_tok_off[code]) : int(d.name_tok_off[code + 1])].tolist()
+    return toks
+
+
+def _surname_pieces(index: CaseIndex, code: int) -> list[str]:
+    """The words of a surname that must each be met for it to count as wholly explained."""
+    cache = index.scratch.setdefault("pieces", {})
+    hit = cache.get(code)
+    if hit is None:
+        if len(cache) > 65536:
+            cache.clear()
+        hit = cache[code] = [p for p in words(index.cols.names[code]) if len(p) > 1 and p not in PARTICLES]
+    return cast(list[str], hit)
+
+
+def _rescore(index: CaseIndex, row: int, child: _ChildNames, read: list[int], cell: np.ndarray, r: int) -> float:
+    """Correction to a row's vectorised score: each of the child's tokens used by one word at most, and
+    W_PARTIAL off when a surname is only partly explained (Carter for Carter-Wright).
+
+    Only when the child is the best-explaining person (contacts are left as scored)."""
+    if cell[0].sum() < cell.sum(axis=1).max():
+        return 0.0
+    cols = index.cols
+    first = _name_tokens(index, int(cols.first[row]))
+    known = _name_tokens(index, int(cols.known[row]))
+    last = _name_tokens(index, int(cols.last[row]))
+    pos = {t: bisect.bisect_left(child.tokens, t) for t in (*first, *known, *last)}
+    pairs: list[tuple[float, int, int]] = []
+    for ti in read:
+        for t in dict.fromkeys((*first, *known, *last)):
+            w = float(child.weights[ti, pos[t]])
+            if w > 0:
+                pairs.append((w, ti, t))
+    pairs.sort(reverse=True)
+    used_w: set[int] = set()
+    used_t: set[int] = set()
+    got = 0.0
+    for w, ti, t in pairs:
+        if ti in used_w or t in used_t:
+            continue
+        used_w.add(ti)
+        used_t.add(t)
+        got += w
+    vector = float(sum(child.best[ti, r] for ti in read))
+    delta = min(0.0, got - vector)
+    # Surname pieces: every letter word of the surname should be met by a used token that contains it.
+    vocab = index.vocab
+    used_text = [vocab.tokens[t] for t in used_t if t in last]
+    if used_text:
+        pieces = _surname_pieces(index, int(cols.last[row]))
+        if any(not any(p in u for u in used_text) for p in pieces):
+            delta -= W_PARTIAL
+    return delta
 
 
 def _explain(
     index: CaseIndex,
     top_rows: np.ndarray,
-    rows: np.ndarray,
-    person: np.ndarray,
-    term: np.ndarray,
-    score: np.ndarray,
-    fields: np.ndarray,
-    kinds: np.ndarray,
+    uniq: np.ndarray,
+    child: _ChildNames,
+    reads: list[list[int]],
+    chosen: np.ndarray,
+    e: _Entries,
     terms: list[str],
+    names: list[str],
     years: list[int],
 ) -> dict[int, list[Match]]:
-    """Best entry per (row, term) for the few rows shown."""
-    sel = np.flatnonzero(np.isin(rows, top_rows))
-    best: dict[tuple[int, int], int] = {}
-    for i in sel.tolist():
-        key = (int(rows[i]), int(term[i]))
-        j = best.get(key)
-        if j is None or score[i] > score[j]:
-            best[key] = i
+    """Which term matched which field of the few rows shown, at what level."""
     out: dict[int, list[Match]] = {}
-    for (row, t), i in sorted(best.items()):
+    cols = index.cols
+    if e.rows:
+        rows, person, term, score, fields, kinds = e.arrays()
+    else:
+        rows = person = term = score = fields = kinds = np.zeros(0, np.int64)
+    sel = np.flatnonzero(_member(index, rows, top_rows))
+    other: dict[tuple[int, int], int] = {}  # (row, term) -> best entry that is not the child's own name
+    for i in sel.tolist():
         f = int(fields[i])
-        kind = KIND_NAMES[int(kinds[i])] if f <= F_CONTACT or f == F_SCHOOL else "exact"
-        if f == F_SCHOOL:
-            kind = "exact" if terms[t] in index.school_words else KIND_NAMES[TYPO]
-        contact = int(person[i]) if f in (F_CONTACT, F_PHONE) else None
-        out.setdefault(row, []).append(Match(ALL_FIELDS[f], terms[t], kind, contact))
+        if f in _CHILD_FIELDS:
+            continue
+        key = (int(rows[i]), int(term[i]))
+        j = other.get(key)
+        if j is None or score[i] > score[j]:
+            other[key] = i
+    for row in top_rows.tolist():
+        r = int(np.searchsorted(uniq, row))
+        read = set(reads[int(chosen[r])])
+        codes = (int(cols.first[row]), int(cols.known[row]), int(cols.last[row]))
+        for t in range(len(terms)):
+            if t < len(names) and t not in read:
+                continue
+            best: tuple[float, Match] | None = None
+            if t < len(names):
+                for f, code in zip(_CHILD_FIELDS, codes, strict=True):
+                    for tok in _name_tokens(index, code):
+                        p = bisect.bisect_left(child.tokens, tok)
+                        w = float(child.weights[t, p])
+                        if w > 0 and (best is None or w > best[0]):
+                            kind = KIND_OF_LEVEL[int(child.levels[t, p])]
+                            best = (w, Match(FIELD_NAMES[f], terms[t], kind, None))
+            j = other.get((row, t))
+            if j is not None and (best is None or float(score[j]) > best[0]):
+                f = int(fields[j])
+                kind = KIND_OF_LEVEL[int(kinds[j])] if f == F_CONTACT else "exact"
+                contact = int(person[j]) if f in (F_CONTACT, F_PHONE) else None
+                best = (float(score[j]), Match(ALL_FIELDS[f], terms[t], kind, contact))
+            if best is not None:
+                out.setdefault(row, []).append(best[1])
     if years:
         for row in top_rows.tolist():
             if int(index.dob_year[row]) in years:

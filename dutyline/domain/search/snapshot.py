@@ -18,7 +18,7 @@ from dutyline.domain.search.columns import Columns
 from dutyline.domain.search.index import CaseIndex, Derived
 from dutyline.domain.search.live import SearchIndex
 
-FORMAT = 1
+FORMAT = 2  # 2: name-to-token CSR (per-candidate name evidence)
 _TABLES_COLS = ("names", "postcodes", "schools", "stages", "officers", "contact_names")
 _TABLES_DERIVED = ("vocab", "ref_prefixes")
 

@@ -1,8 +1,21 @@
-"""The name-token vocabulary: how one query word finds the indexed name tokens it may mean.
+"""The name-token vocabulary, and the agreement level between a query word and each name token.
 
-Why a vocabulary: there are a million cases but only a few thousand distinct name tokens. Fuzzy and
-sound-alike matching runs over those tokens (rapidfuzz, restricted to plausible lengths), and each hit
-brings its posting list of cases; no case is ever fuzzy-compared directly.
+Why a vocabulary: there are a million cases but only thousands of distinct name tokens. Every comparison
+runs over tokens (rapidfuzz in C, restricted to plausible lengths), and a token's posting list brings its
+cases; no case is ever fuzzy-compared directly.
+
+Agreement levels (Fellegi-Sunter comparison levels, as Splink names them), strongest first: the exact
+spelling; a listed nickname or sound-alike spelling (the council's name files); the query word is the
+leading part of the name, or the name of the word, 3+ letters ('Tomi' for Tomiwa); the same phonetic key
+(Double Metaphone primary or alternate, or our own vowel-keeping key); Jaro-Winkler >= 0.92, >= 0.85,
+>= 0.70 (a typing slip of one or two letters counts as the first two); none. Each level has a weight
+(`WEIGHTS`, in bits of evidence); an exact match also gets a term-frequency adjustment from the index
+(an exact "Smith" says less than an exact "Featherstone").
+
+Two uses: `strong()` lists the tokens a word may *mean* (exact, listed, phonetic, typo), whose postings
+bring candidates; `weigh()` scores any tokens at every level, for the names of candidates another word
+brought in ("Fred Hallworth" when Fred is in no table: the surname brings the Hallworths and Frederick
+scores as a leading part).
 """
 
 from __future__ import annotations
@@ -11,41 +24,68 @@ import bisect
 from collections.abc import Sequence
 
 import numpy as np
+from doublemetaphone import doublemetaphone  # type: ignore[import-untyped]
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, JaroWinkler
 
-from dutyline.domain.search.lexicon import nickname_variants, sound_alikes
+from dutyline.domain.search import lexicon as lexicon_mod
+from dutyline.domain.search.lexicon import Lexicon
 from dutyline.domain.search.names import sound_key
 
-EXACT, NICKNAME, PHONETIC, TYPO, PREFIX = range(5)
-KIND_NAMES = ("exact", "nickname", "phonetic", "typo", "prefix")
-
-#: Closeness of each kind of match (1.0 = spelt as indexed). Tuned on bench/search.py.
-SIM_NICKNAME = 0.82
-SIM_CURATED = 0.9
-SIM_PHONETIC = 0.8
-SIM_TYPO = (1.0, 0.8, 0.62)
-PREFIX_LIMIT = 25
+EXACT, LISTED, PREFIX, PHONETIC, JW92, JW85, JW70, NONE = range(8)
+LEVEL_NAMES = ("exact", "listed", "prefix", "phonetic", "jw92", "jw85", "jw70", "none")
+#: What the UI calls each level ("Matched on"): MatchKind values.
+KIND_OF_LEVEL = ("exact", "nickname", "prefix", "phonetic", "typo", "typo", "typo", "typo")
+#: Bits of evidence per level (log2 of how much likelier the level is for the right child than for a
+#: random one, rounded; tuned on bench/search.py's held-out figures, not per name).
+WEIGHTS = np.array([4.0, 3.0, 2.8, 2.6, 2.4, 1.8, 0.6, 0.0], dtype=np.float32)
+#: A listed short form of a short form (Bill and Billy, both William's): a little weaker.
+LISTED_SIBLING = 2.7
+#: Term-frequency adjustment of an exact match, in bits, and its bound either way.
+TF_SCALE = 0.35
+TF_CAP = 1.0
+PREFIX_MIN = 3
+PREFIX_LIMIT = 25  # candidate-bringing completions of a half-typed last word
 _CACHE_SIZE = 4096
+
+Strong = tuple[np.ndarray, np.ndarray, np.ndarray]  # token ids int64, weights float32, levels int8
 
 
 def max_edits(word: str) -> int:
-    """Typos tolerated: none under 4 letters (too many real names lie one edit apart), then 1, then 2."""
+    """Typos tolerated for candidates: none under 4 letters (too many names lie one edit apart), then 1, 2."""
     n = len(word)
     return 0 if n < 4 else 1 if n < 6 else 2
+
+
+def dm_keys(word: str) -> tuple[str, ...]:
+    """Double Metaphone primary and alternate keys ('' dropped)."""
+    if len(word) < 2:
+        return ()
+    return tuple(k for k in dict.fromkeys(doublemetaphone(word)) if k)
 
 
 class Vocab:
     """Distinct folded name tokens with look-ups by spelling, sound, length and prefix."""
 
-    def __init__(self, tokens: Sequence[str]) -> None:
+    def __init__(self, tokens: Sequence[str], freq: np.ndarray | None = None, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon if lexicon is not None else lexicon_mod.default()
         self.tokens = list(tokens)
         self.ids = {t: i for i, t in enumerate(self.tokens)}
         self.by_sound: dict[str, list[int]] = {}
+        self.by_dm: dict[str, list[int]] = {}
         for i, t in enumerate(self.tokens):
             k = sound_key(t)
             if k:
                 self.by_sound.setdefault(k, []).append(i)
+            if len(t) >= 3:
+                for dk in dm_keys(t):
+                    self.by_dm.setdefault(dk, []).append(i)
+        # Each token's Double Metaphone keys as two hashes, for vectorised comparison in `weigh`.
+        self._dm = np.zeros((2, len(self.tokens)), dtype=np.int64)
+        for i, t in enumerate(self.tokens):
+            keys = doublemetaphone(t) if len(t) >= 2 else ("", "")
+            self._dm[0, i] = hash(keys[0] or f"-{t}")
+            self._dm[1, i] = hash(keys[1] or keys[0] or f"-{t}")
         order = sorted(range(len(self.tokens)), key=lambda i: (len(self.tokens[i]), self.tokens[i]))
         self._len_tokens = [self.tokens[i] for i in order]
         self._len_ids = order
@@ -53,54 +93,62 @@ class Vocab:
         alpha = sorted(range(len(self.tokens)), key=lambda i: self.tokens[i])
         self._alpha_tokens = [self.tokens[i] for i in alpha]
         self._alpha_ids = alpha
-        self._cache: dict[tuple[str, bool], list[tuple[int, float, int]]] = {}
-        self._arr_cache: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.alpha_rank = np.empty(len(self.tokens), dtype=np.int64)
+        self.alpha_rank[np.asarray(alpha, dtype=np.int64)] = np.arange(len(alpha))
+        f = np.ones(len(self.tokens)) if freq is None else np.maximum(freq[: len(self.tokens)], 1).astype(np.float64)
+        typical = float(np.median(f)) if len(f) else 1.0
+        self.exact_w = (WEIGHTS[EXACT] + np.clip(TF_SCALE * np.log2(typical / f), -TF_CAP, TF_CAP)).astype(np.float32)
+        self._cache: dict[tuple[str, bool], Strong] = {}
+
+    def set_lexicon(self, lexicon: Lexicon) -> None:
+        """Use other name knowledge from now on (cached matches are dropped)."""
+        self.lexicon = lexicon
+        self._cache.clear()
 
     def __contains__(self, word: str) -> bool:
         return word in self.ids
 
-    def match_arrays(self, word: str, *, prefix: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`match` as arrays (token ids int64, closeness float32, kind int8), cached per word."""
-        key = (word, prefix)
-        hit = self._arr_cache.get(key)
-        if hit is None:
-            m = self.match(word, prefix=prefix)
-            hit = (
-                np.fromiter((x[0] for x in m), np.int64, len(m)),
-                np.fromiter((x[1] for x in m), np.float32, len(m)),
-                np.fromiter((x[2] for x in m), np.int8, len(m)),
-            )
-            if len(self._arr_cache) >= _CACHE_SIZE:
-                self._arr_cache.clear()
-            self._arr_cache[key] = hit
-        return hit
-
-    def match(self, word: str, *, prefix: bool = False) -> list[tuple[int, float, int]]:
-        """(token id, closeness 0..1, kind) for every token `word` may stand for, best kind per token."""
+    # ------------------------------------------------------------------------------ candidate tokens
+    def strong(self, word: str, *, prefix: bool = False) -> Strong:
+        """Tokens `word` may stand for (best level per token), as arrays; cached per word."""
         key = (word, prefix)
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._match(word, prefix)
+            best = self._strong(word, prefix)
+            hit = (
+                np.fromiter(best.keys(), np.int64, len(best)),
+                np.fromiter((v[0] for v in best.values()), np.float32, len(best)),
+                np.fromiter((v[1] for v in best.values()), np.int8, len(best)),
+            )
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.clear()
             self._cache[key] = hit
         return hit
 
-    def _match(self, word: str, prefix: bool) -> list[tuple[int, float, int]]:
+    def match(self, word: str, *, prefix: bool = False) -> bool:
+        """Whether `word` may stand for any indexed token."""
+        return len(self.strong(word, prefix=prefix)[0]) > 0
+
+    def _strong(self, word: str, prefix: bool) -> dict[int, tuple[float, int]]:
         best: dict[int, tuple[float, int]] = {}
 
-        def add(tid: int | None, sim: float, kind: int) -> None:
-            if tid is not None and sim > best.get(tid, (0.0, 0))[0]:
-                best[tid] = (sim, kind)
+        def add(tid: int | None, weight: float, level: int) -> None:
+            if tid is not None and weight > best.get(tid, (-1.0, 0))[0]:
+                best[tid] = (weight, level)
 
-        add(self.ids.get(word), 1.0, EXACT)
-        for other, closeness in nickname_variants(word):
-            add(self.ids.get(other), SIM_NICKNAME * closeness, NICKNAME)
-        for other in sound_alikes(word):
-            add(self.ids.get(other), SIM_CURATED, PHONETIC)
+        own = self.ids.get(word)
+        if own is not None:
+            add(own, float(self.exact_w[own]), EXACT)
+        for other, closeness in self.lexicon.nickname_variants(word).items():
+            add(self.ids.get(other), WEIGHTS[LISTED] if closeness >= 1.0 else LISTED_SIBLING, LISTED)
+        for other in self.lexicon.sound_alikes(word):
+            add(self.ids.get(other), WEIGHTS[LISTED], LISTED)
         if len(word) >= 3:
             for tid in self.by_sound.get(sound_key(word), ()):
-                add(tid, SIM_PHONETIC, PHONETIC)
+                add(tid, WEIGHTS[PHONETIC], PHONETIC)
+            for dk in dm_keys(word):
+                for tid in self.by_dm.get(dk, ()):
+                    add(tid, WEIGHTS[PHONETIC], PHONETIC)
         d = max_edits(word)
         if d:
             lo = bisect.bisect_left(self._len_keys, len(word) - d)
@@ -108,14 +156,60 @@ class Vocab:
             for _tok, dist, pos in process.extract(
                 word, self._len_tokens[lo:hi], scorer=OSA.distance, score_cutoff=d, limit=None
             ):
-                add(self._len_ids[lo + pos], SIM_TYPO[int(dist)], TYPO)
+                level = JW92 if dist <= 1 else JW85
+                add(self._len_ids[lo + pos], WEIGHTS[level], level)
         if prefix and len(word) >= 2:
             i = bisect.bisect_left(self._alpha_tokens, word)
             n = 0
             while i < len(self._alpha_tokens) and self._alpha_tokens[i].startswith(word) and n < PREFIX_LIMIT:
-                tok = self._alpha_tokens[i]
-                if tok != word:
-                    add(self._alpha_ids[i], 0.5 + 0.4 * len(word) / len(tok), PREFIX)
+                if self._alpha_tokens[i] != word:
+                    add(self._alpha_ids[i], WEIGHTS[PREFIX], PREFIX)
                     n += 1
                 i += 1
-        return [(tid, sim, kind) for tid, (sim, kind) in best.items()]
+        return best
+
+    # ------------------------------------------------------------------------------ any tokens, all levels
+    def weigh(self, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(weight, level) of `word` against each token id in `tids`, at every agreement level."""
+        n = len(tids)
+        weights = np.zeros(n, dtype=np.float32)
+        levels = np.full(n, NONE, dtype=np.int8)
+        if not n:
+            return weights, levels
+        strings = [self.tokens[t] for t in tids.tolist()]
+        jw = process.cdist([word], strings, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
+        for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
+            hit = jw >= cut
+            weights[hit] = WEIGHTS[level]
+            levels[hit] = level
+        if len(word) >= 2:  # same Double Metaphone key ('ji' and Jai); an alternate key only counts
+            k1, k2 = doublemetaphone(word)  # when the first letters agree too (Ayaan is not Jonny)
+            if k1:
+                dm = self._dm[:, tids]
+                h1, h2 = hash(k1), hash(k2 or k1)
+                first = np.fromiter((s[0] == word[0] for s in strings), bool, n)
+                same = (dm[0] == h1) | (first & ((dm[1] == h1) | (dm[0] == h2) | (dm[1] == h2)))
+                better = same & (weights < WEIGHTS[PHONETIC])
+                weights[better] = WEIGHTS[PHONETIC]
+                levels[better] = PHONETIC
+        if len(word) >= PREFIX_MIN:  # the word leads the name ('tomi' -> tomiwa), or the name leads the word
+            lo = bisect.bisect_left(self._alpha_tokens, word)
+            hi = bisect.bisect_left(self._alpha_tokens, word + "\x7f")
+            ranks = self.alpha_rank[tids]
+            lead = (ranks >= lo) & (ranks < hi)
+            for k in range(PREFIX_MIN, len(word)):
+                tid = self.ids.get(word[:k])
+                if tid is not None:
+                    lead |= tids == tid
+            better = lead & (weights < WEIGHTS[PREFIX])
+            weights[better] = WEIGHTS[PREFIX]
+            levels[better] = PREFIX
+        s_ids, s_w, s_lv = self.strong(word, prefix=prefix)
+        if len(s_ids):
+            order = np.argsort(s_ids)
+            s_ids, s_w, s_lv = s_ids[order], s_w[order], s_lv[order]
+            pos = np.minimum(np.searchsorted(s_ids, tids), len(s_ids) - 1)
+            hit = (s_ids[pos] == tids) & (s_w[pos] > weights)
+            weights[hit] = s_w[pos[hit]]
+            levels[hit] = s_lv[pos[hit]]
+        return weights, levels

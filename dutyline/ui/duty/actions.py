@@ -119,11 +119,8 @@ class DutyActions(Screen[None]):
         if not ctx.actor.may(Action.TEAM_REPORT):
             self.notify("The team report is for team managers.", markup=False)
             return
-        team = self.team_filter if self.team_filter != ALL_TEAMS else (ctx.actor.teams[0] if ctx.actor.teams else "")
-        if not team:
-            self.notify("Choose a team in the filter first.", markup=False)
-            return
-        self.app.push_screen(ManagerScreen(ctx, team))
+        # "All my teams" reports on all of them (it used to pick the first team and call it the report).
+        self.app.push_screen(ManagerScreen(ctx, None if self.team_filter == ALL_TEAMS else self.team_filter))
 
     def _after_form(self, what: str, item: QueueItem) -> Callable[[tuple[str, str] | None], None]:
         """What to do when a form closes: run the action with its answers, or nothing if cancelled."""

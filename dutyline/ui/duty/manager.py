@@ -15,7 +15,7 @@ from dutyline.domain.text import one_line
 from dutyline.services import queue
 from dutyline.services.context import Context
 from dutyline.ui.actions import Where, bindings
-from dutyline.ui.duty.rows import OVERDUE_STYLE, row_cells, team_name
+from dutyline.ui.duty.rows import COLUMNS, OVERDUE_STYLE, row_cells, team_name
 from dutyline.ui.errors import describe
 from dutyline.ui.safe import plain, when
 
@@ -59,7 +59,8 @@ class ManagerScreen(ModalScreen[None]):
     ManagerScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, ctx: Context, team: str) -> None:
+    def __init__(self, ctx: Context, team: str | None) -> None:
+        """`team` None: every team the manager oversees ("All my teams" on the duty screen)."""
         super().__init__()
         self.ctx = ctx
         self.team = team
@@ -73,7 +74,9 @@ class ManagerScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Flag", "Time left", "Due", "What", "Case", "Child", "Team", "Status")
+        # The headers come from the same list as the cells (they were typed twice here, in another order,
+        # so a case reference sat under "Due" and a child's name under "Case").
+        table.add_columns(*(header for _key, header in COLUMNS))
         self.action_reload()
 
     def action_close(self) -> None:
@@ -90,14 +93,14 @@ class ManagerScreen(ModalScreen[None]):
     def show(self, report: TeamReport) -> None:
         self.report = report
         self.query_one("#mgr-summary", Static).update(
-            report_lines(report, team_name(self.ctx.policy, report.team_code))
+            report_lines(report, "all teams" if self.team is None else team_name(self.ctx.policy, report.team_code))
         )
         table = self.query_one(DataTable)
         table.clear()
         for item in report.overdue_items:
             table.add_row(*row_cells(item, self.ctx.actor.login, self.ctx.policy), key=item.key)
         if not report.overdue_items:
-            table.add_row(Text("None overdue"), *(plain("") for _ in range(7)))
+            table.add_row(Text("None overdue"), *(plain("") for _ in COLUMNS[1:]))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:

@@ -1,7 +1,7 @@
 """Policy versions in the database (the built-in policy as version 1) and the search snapshot key
 
-Revision ID: 0003_policy_store
-Revises: 0002_quality_review
+Revision ID: 0005_policy_store
+Revises: 0004_server_audit_chain
 Create Date: 2026-12-06 05:05:00
 """
 
@@ -16,8 +16,8 @@ from importlib import resources
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_policy_store"
-down_revision: str | None = "0002_quality_review"
+revision: str = "0005_policy_store"
+down_revision: str | None = "0004_server_audit_chain"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,335 @@
+"""The manager's workspace on a county year: every tab's figures in SQL, against loading rows through the ORM.
+
+  python3 dev.py bench reports [--calls-per-day 540] [--reviews 2000] [--runs 15] [--backends sqlite,postgresql]
+
+Builds, on each backend, a year of invented history with the demo generator (about 150,000 inbound calls,
+40,000 callbacks, 40,000 hand-offs, plus the officers' return calls) and 2,000 quality reviews, then times
+each workspace tab as the screen loads it (the service call, audit row included) for all teams over the
+last 4 and the last 13 weeks:
+
+  promises - dutyline.services.reports.promises    (GROUP BY in the database)
+  calls    - dutyline.services.reports.calls
+  quality  - dutyline.services.quality_report.report
+  naive    - the same headline figures by loading the rows through the ORM and counting in Python.
+
+Reported: p50 / p95 milliseconds per tab, the naive baseline's p50, and the ratio. The naive run also
+checks the SQL figures (total due, kept on time, broken; calls; reviews): a fast wrong answer is a failure.
+Results: stdout and bench/out/reports.json.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import random  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+PG_ADMIN = os.environ.get("DUTYLINE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+OUT = _HERE / "out" / "reports.json"
+
+
+def build(url: str, calls_per_day: float, reviews: int, seed: int = 2026) -> dict[str, int]:
+    """Schema, teams, 15,000 cases, a year of history, and `reviews` reviews with their answers."""
+    from sqlalchemy import func, insert, select
+
+    from dutyline.demo.history import HANDLERS, REVIEWERS, history
+    from dutyline.domain.policy import load_policy
+    from dutyline.domain.quality.scorecard import score_review
+    from dutyline.services.teams import sync_teams
+    from dutyline.store import migrate
+    from dutyline.store.engine import Database
+    from dutyline.store.history_writer import write_day
+    from dutyline.store.tables import Call, Callback, Case, Handoff
+    from dutyline.store.tables_quality import QaAnswer, QaItem, QaReview, QaSample
+
+    policy = load_policy(None)
+    db = Database(url, create=True)
+    migrate.upgrade(db)
+    sync_teams(db, policy)
+    rng = random.Random(seed)
+    districts = [d.value for a in policy.areas.values() for d in a.districts]
+    with db.write() as s:
+        s.execute(
+            insert(Case),
+            [
+                {
+                    "case_ref": f"EHC-{i:06d}",
+                    "first_name": "Bench",
+                    "last_name": f"Case{i}",
+                    "date_of_birth": dt.date(2012, 1, 1) + dt.timedelta(days=i % 3000),
+                    "postcode": "AL1 3AB",
+                    "postcode_key": "AL13AB",
+                    "district": districts[i % len(districts)],
+                    "stage": ("assessment", "plan_issued", "annual_review", "tribunal", "ceased")[i % 5],
+                    "stage_since": dt.date(2025, 1, 1) + dt.timedelta(days=i % 690),
+                }
+                for i in range(15_000)
+            ],
+        )
+    with db.read() as s:
+        rows = list(s.execute(select(Case.id, Case.district)))
+    area = {d.value: a.review_team for a in policy.areas.values() for d in a.districts}
+    cases = [(int(i), area.get(d, "front_door")) for i, d in rows]
+    with db.write() as s:
+        for day in history(policy, cases, now=NOW, days=365, calls_per_day=calls_per_day, seed=seed):
+            write_day(s, day.calls, day.callbacks, day.handoffs)
+    card = policy.quality.scorecard  # type: ignore[union-attr]
+    with db.write() as s:
+        months = [f"2026-{m:02d}" for m in range(1, 12)] + ["2025-12"]
+        sample_ids = []
+        for m in months:
+            row = QaSample(period=m, seed=1, per_person=5, scorecard_version=card.version, created_by="bench")
+            s.add(row)
+            s.flush()
+            sample_ids.append(row.id)
+        call_ids = list(s.scalars(select(Call.id).where(Call.callback_id.is_(None)).limit(reviews * 3)))
+        picked = rng.sample(call_ids, reviews)
+        for n, call_id in enumerate(picked):
+            item = QaItem(
+                sample_id=sample_ids[n % len(sample_ids)],
+                kind="call",
+                ref_id=call_id,
+                person=rng.choice(HANDLERS),
+                team=rng.choice(["front_door", "resolution", "annual_review_east"]),
+                why="random" if rng.random() < 0.7 else "targeted:rang_again",
+                reviewer=rng.choice(REVIEWERS),
+            )
+            s.add(item)
+            s.flush()
+            for blind in (False, True) if n % 10 == 0 else (False,):
+                answers = {
+                    i.code: rng.choice(i.allowed()) if rng.random() < 0.3 else i.allowed()[0] for i in card.items
+                }
+                sc = score_review(card, answers)
+                review = QaReview(
+                    item_id=item.id,
+                    reviewer=item.reviewer or "",
+                    blind=blind,
+                    scorecard_version=card.version,
+                    score=sc.score,
+                    passed=sc.passed,
+                    created_at=NOW - dt.timedelta(days=rng.randint(0, 360)),
+                )
+                s.add(review)
+                s.flush()
+                s.execute(
+                    insert(QaAnswer),
+                    [{"review_id": review.id, "code": c, "answer": a, "auto": False} for c, a in answers.items()],
+                )
+    with db.read() as s:
+        counts = {
+            "calls": int(s.scalar(select(func.count()).select_from(Call).where(Call.callback_id.is_(None))) or 0),
+            "return_calls": int(
+                s.scalar(select(func.count()).select_from(Call).where(Call.callback_id.is_not(None))) or 0
+            ),
+            "callbacks": int(s.scalar(select(func.count()).select_from(Callback)) or 0),
+            "handoffs": int(s.scalar(select(func.count()).select_from(Handoff)) or 0),
+            "reviews": int(s.scalar(select(func.count()).select_from(QaReview)) or 0),
+        }
+    db.dispose()
+    return counts
+
+
+def context(url: str) -> Any:
+    from dutyline.domain.model import Role
+    from dutyline.domain.policy import load_policy
+    from dutyline.services.context import Actor, Context
+    from dutyline.store.engine import Database
+
+    actor = Actor(login="bench", roles=frozenset({Role.TEAM_MANAGER}), teams=("front_door",), desk="bench")
+    return Context(db=Database(url), actor=actor, policy=load_policy(None), clock=lambda: NOW)
+
+
+def naive_promises(ctx: Any, period: Any) -> dict[str, int]:
+    """The baseline: every promise due in the period as an ORM object, classified one by one in Python."""
+    from sqlalchemy import select
+
+    from dutyline.domain.calendar import working_hours_between
+    from dutyline.domain.queue import as_utc
+    from dutyline.domain.reports.promises import PromiseState, promise_state
+    from dutyline.store.tables import Callback, Handoff
+
+    counts = dict.fromkeys([s.value for s in PromiseState], 0)
+    by_team: dict[str, int] = {}
+    hours = []
+    with ctx.db.read() as s:
+        for m in (Callback, Handoff):
+            for row in s.scalars(select(m).where(m.due_at >= period.start, m.due_at < period.end)):
+                state = promise_state(row.status, row.due_at, row.completed_at, NOW)
+                counts[state.value] += 1
+                by_team[row.team_code] = by_team.get(row.team_code, 0) + 1
+                if m is Callback and row.completed_at is not None and row.status == "done":
+                    hours.append(working_hours_between(as_utc(row.created_at), as_utc(row.completed_at)))
+        overdue = [
+            r for m in (Callback, Handoff) for r in s.scalars(select(m).where(m.status.in_(["open", "claimed"])))
+        ]
+    counts["overdue"] = sum(1 for r in overdue if as_utc(r.due_at) <= NOW)
+    return counts
+
+
+def naive_calls(ctx: Any, period: Any) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from dutyline.store.tables import Call
+
+    with ctx.db.read() as s:
+        rows = list(
+            s.scalars(
+                select(Call).where(
+                    Call.started_at >= period.start - dt.timedelta(days=14),
+                    Call.started_at < period.end + dt.timedelta(days=30),
+                )
+            )
+        )
+    inbound = [r for r in rows if r.callback_id is None]
+    in_period = [
+        r
+        for r in inbound
+        if period.start.replace(tzinfo=None) <= r.started_at.replace(tzinfo=None) < period.end.replace(tzinfo=None)
+    ]
+    by_case: dict[int, list[Any]] = {}
+    for r in inbound:
+        if r.case_id is not None:
+            by_case.setdefault(r.case_id, []).append(r)
+    reasons: dict[str, int] = {}
+    for r in in_period:
+        reasons[r.reason] = reasons.get(r.reason, 0) + 1
+    return {"total_calls": len(in_period), "cases": len(by_case)}
+
+
+def naive_quality(ctx: Any, period: Any) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from dutyline.store.tables_quality import QaAnswer, QaReview
+
+    with ctx.db.read() as s:
+        reviews = [
+            r
+            for r in s.scalars(
+                select(QaReview).where(QaReview.created_at >= period.start, QaReview.created_at < period.end)
+            )
+            if not r.blind and r.status != "superseded"
+        ]
+        ids = [r.id for r in reviews]
+        answers = list(s.scalars(select(QaAnswer).where(QaAnswer.review_id.in_(ids)))) if ids else []
+    return {"reviews": len(reviews), "answers": len(answers), "passed": sum(r.passed for r in reviews)}
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
+    out = []
+    result = None
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return sorted(out), result
+
+
+def pct(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, max(0, round(q / 100 * len(values) + 0.5) - 1))]
+
+
+def measure(url: str, runs: int) -> list[dict[str, Any]]:
+    from dutyline.domain.reports.period import Preset, make_period
+    from dutyline.services import quality_report, reports
+
+    ctx = context(url)
+    rows = []
+    for preset in (Preset.LAST_4_WEEKS, Preset.LAST_13_WEEKS):
+        period = make_period(preset, NOW.date())
+        tabs: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
+            ("promises", lambda p=period: reports.promises(ctx, p), lambda p=period: naive_promises(ctx, p)),
+            ("calls", lambda p=period: reports.calls(ctx, p), lambda p=period: naive_calls(ctx, p)),
+            ("quality", lambda p=period: quality_report.report(ctx, p), lambda p=period: naive_quality(ctx, p)),
+        ]
+        for name, fast, slow in tabs:
+            fast()  # warm caches (the screen's second load is the common case; the first is reported too)
+            times, result = timed(fast, runs)
+            naive_times, naive = timed(slow, max(3, runs // 5))
+            check = _check(name, result, naive)
+            rows.append(
+                {
+                    "tab": name,
+                    "period": preset.value,
+                    "p50_ms": round(pct(times, 50), 1),
+                    "p95_ms": round(pct(times, 95), 1),
+                    "naive_p50_ms": round(pct(naive_times, 50), 1),
+                    "ratio": round(pct(naive_times, 50) / max(pct(times, 50), 0.001), 1),
+                    "same_figures": check,
+                }
+            )
+    ctx.db.dispose()
+    return rows
+
+
+def _check(name: str, fast: Any, naive: dict[str, int]) -> bool:
+    if name == "promises":
+        return (fast.total_due, fast.kept_on_time, fast.broken, fast.overdue_total) == (
+            sum(naive[k] for k in ("kept_on_time", "kept_late", "broken", "cancelled", "open_not_yet_due")),
+            naive["kept_on_time"],
+            naive["broken"],
+            naive["overdue"],
+        )
+    if name == "calls":
+        return bool(fast.total_calls == naive["total_calls"])
+    return bool(fast.rates.random.n + fast.rates.targeted.n == naive["reviews"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls-per-day", type=float, default=540.0)
+    parser.add_argument("--reviews", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    results: dict[str, Any] = {"machine": platform.platform(), "python": platform.python_version(), "backends": {}}
+    for backend in args.backends.split(","):
+        with tempfile.TemporaryDirectory() as tmp:
+            if backend == "sqlite":
+                url, cleanup = f"sqlite:///{Path(tmp) / 'reports.db'}", None
+            else:
+                import psycopg
+
+                name = f"dutyline_bench_{uuid.uuid4().hex[:8]}"
+                with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                    conn.execute(f'CREATE DATABASE "{name}"')
+                url, cleanup = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", name
+            t = time.perf_counter()
+            counts = build(url, args.calls_per_day, args.reviews)
+            setup = time.perf_counter() - t
+            print(f"{backend}: built {counts} in {setup:.0f} s", flush=True)
+            rows = measure(url, args.runs)
+            results["backends"][backend] = {"data": counts, "setup_s": round(setup, 1), "tabs": rows}
+            print(f"{'tab':<10}{'period':<15}{'p50 ms':>8}{'p95 ms':>8}{'naive ms':>10}{'ratio':>7}  same")
+            for r in rows:
+                print(
+                    f"{r['tab']:<10}{r['period']:<15}{r['p50_ms']:>8}{r['p95_ms']:>8}{r['naive_p50_ms']:>10}"
+                    f"{r['ratio']:>7}  {r['same_figures']}"
+                )
+            if cleanup:
+                import psycopg
+
+                with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{cleanup}" WITH (FORCE)')
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_text(json.dumps(results, indent=2))
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The manager's workspace: promises, calls, ACT quality and reviews."""
