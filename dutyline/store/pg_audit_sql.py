@@ -137,6 +137,21 @@ BEGIN
 END $$;
 """
 
+_MAKER_FN = f"""
+CREATE OR REPLACE FUNCTION dutyline_stamp_maker() RETURNS trigger LANGUAGE plpgsql {_DEFINER} AS $$
+BEGIN
+    -- A desk records work under its own login only: who logged a call, who created a queue item.
+    IF NOT coalesce({_TRUSTED}, false) THEN
+        IF TG_TABLE_NAME = 'call' THEN
+            NEW.staff_login := left(session_user, 100);
+        ELSE
+            NEW.created_by := left(session_user, 100);
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+"""
+
 _APPEND_ONLY_FN = """
 CREATE OR REPLACE FUNCTION dutyline_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
 $$ BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$;
@@ -241,6 +256,11 @@ def _triggers() -> str:
         "CREATE OR REPLACE TRIGGER audit_head_fixed BEFORE DELETE OR TRUNCATE ON audit_head "
         "FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();",
     ]
+    for table in ("call", "callback", "handoff"):
+        out.append(
+            f"CREATE OR REPLACE TRIGGER {table}_maker BEFORE INSERT ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();"
+        )
     for table in AUDITED_TABLES:
         for op, ref in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
             out.append(
@@ -257,6 +277,9 @@ def expected_pg_triggers() -> dict[str, str]:
         "audit_event_append_only": "audit_event",
         "audit_event_no_truncate": "audit_event",
         "audit_head_fixed": "audit_head",
+        "call_maker": "call",
+        "callback_maker": "callback",
+        "handoff_maker": "handoff",
     }
     for table in AUDITED_TABLES:
         for op in ("insert", "update", "delete"):
@@ -297,6 +320,7 @@ def pg_objects_sql() -> str:
             _HASH_FN.strip(),
             _STAMP_FN.strip(),
             _DML_FN.strip(),
+            _MAKER_FN.strip(),
             _APPEND_ONLY_FN.strip(),
             _PIN_FNS.strip(),
             _MAY_WORK_FN.strip(),

@@ -104,6 +104,19 @@ BEGIN
             left(TG_TABLE_NAME || ' rows=' || n || ' ids=' || ids || CASE WHEN n > 12 THEN ',...' ELSE '' END, 200));
     RETURN NULL;
 END $$;
+CREATE OR REPLACE FUNCTION dutyline_stamp_maker() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    -- A desk records work under its own login only: who logged a call, who created a queue item.
+    IF NOT coalesce((SELECT r.rolsuper OR pg_has_role(session_user, c.relowner, 'MEMBER')
+        FROM pg_roles r, pg_class c WHERE r.rolname = session_user AND c.oid = 'public.audit_event'::regclass), false) THEN
+        IF TG_TABLE_NAME = 'call' THEN
+            NEW.staff_login := left(session_user, 100);
+        ELSE
+            NEW.created_by := left(session_user, 100);
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
 CREATE OR REPLACE FUNCTION dutyline_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
 $$ BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$;
 CREATE OR REPLACE FUNCTION dutyline_pin_salt() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
@@ -191,6 +204,9 @@ CREATE OR REPLACE TRIGGER audit_event_stamp BEFORE INSERT ON audit_event FOR EAC
 CREATE OR REPLACE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event FOR EACH ROW EXECUTE FUNCTION dutyline_audit_append_only();
 CREATE OR REPLACE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();
 CREATE OR REPLACE TRIGGER audit_head_fixed BEFORE DELETE OR TRUNCATE ON audit_head FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();
+CREATE OR REPLACE TRIGGER call_maker BEFORE INSERT ON call FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();
+CREATE OR REPLACE TRIGGER callback_maker BEFORE INSERT ON callback FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();
+CREATE OR REPLACE TRIGGER handoff_maker BEFORE INSERT ON handoff FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();
 CREATE OR REPLACE TRIGGER team_audit_insert AFTER INSERT ON "team" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
 CREATE OR REPLACE TRIGGER team_audit_update AFTER UPDATE ON "team" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
 CREATE OR REPLACE TRIGGER team_audit_delete AFTER DELETE ON "team" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
