@@ -215,14 +215,17 @@ $$;
 """
 
 _MAY_WORK_FN = f"""
-CREATE OR REPLACE FUNCTION dutyline_may_work(p_team text, p_reason text) RETURNS boolean
+CREATE OR REPLACE FUNCTION dutyline_works_every_team() RETURNS boolean
 LANGUAGE sql STABLE {_DEFINER} AS $$
-    SELECT p_reason = 'safeguarding'
-        OR EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+    SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                      JOIN pg_roles u ON u.oid = m.member
                     WHERE u.rolname = session_user AND g.rolname IN ('dutyline_team_manager', 'dutyline_admin'))
-        OR EXISTS (SELECT 1 FROM staff s WHERE s.login = session_user AND s.active
-                      AND p_team = ANY (string_to_array(s.teams, ',')))
+$$;
+
+CREATE OR REPLACE FUNCTION dutyline_my_teams() RETURNS text[]
+LANGUAGE sql STABLE {_DEFINER} AS $$
+    SELECT coalesce((SELECT string_to_array(s.teams, ',') FROM staff s WHERE s.login = session_user AND s.active),
+                    '{{}}'::text[])
 $$;
 """
 
@@ -272,9 +275,11 @@ def _row_security() -> str:
             f"CREATE POLICY dutyline_add ON {table} FOR INSERT WITH CHECK (true);",
             f"DROP POLICY IF EXISTS dutyline_work ON {table};",
             # USING judges the row as it is: only items of one's own teams (or alerts) can be changed;
-            # a team manager moving an item elsewhere is allowed by WITH CHECK (true).
+            # a team manager moving an item elsewhere is allowed by WITH CHECK (true). The functions sit
+            # in sub-selects so they run once per statement (an InitPlan), not once per queue row.
             f"CREATE POLICY dutyline_work ON {table} FOR UPDATE "
-            "USING (dutyline_may_work(team_code, reason)) WITH CHECK (true);",
+            "USING (reason = 'safeguarding' OR (SELECT dutyline_works_every_team()) "
+            "OR team_code = ANY ((SELECT dutyline_my_teams())::text[])) WITH CHECK (true);",
         ]
     out += [
         "ALTER TABLE draft ENABLE ROW LEVEL SECURITY;",
