@@ -91,6 +91,9 @@ class Vocab:
             keys = doublemetaphone(t) if len(t) >= 2 else ("", "")
             self._dm[0, i] = hash(keys[0] or f"-{t}")
             self._dm[1, i] = hash(keys[1] or keys[0] or f"-{t}")
+        # First letter and first three letters of each token, for vectorised comparison in `weigh`.
+        self._first = np.fromiter((ord(t[0]) if t else 0 for t in self.tokens), np.int64, len(self.tokens))
+        self._start = np.fromiter((hash(t[:PREFIX_MIN]) for t in self.tokens), np.int64, len(self.tokens))
         order = sorted(range(len(self.tokens)), key=lambda i: (len(self.tokens[i]), self.tokens[i]))
         self._len_tokens = [self.tokens[i] for i in order]
         self._len_ids = order
@@ -197,14 +200,13 @@ class Vocab:
             if k1:
                 dm = self._dm[:, tids]
                 h1, h2 = hash(k1), hash(k2 or k1)
-                first = np.fromiter((s[0] == word[0] for s in strings), bool, n)
+                first = self._first[tids] == ord(word[0])
                 same = (dm[0] == h1) | (first & ((dm[1] == h1) | (dm[0] == h2) | (dm[1] == h2)))
                 better = same & (weights < WEIGHTS[PHONETIC])
                 weights[better] = WEIGHTS[PHONETIC]
                 levels[better] = PHONETIC
         if len(word) >= PREFIX_MIN:  # a shared beginning of 3+ letters
-            start = word[:PREFIX_MIN]
-            shared = np.fromiter((s.startswith(start) for s in strings), bool, n) & (weights < SHARED_START)
+            shared = (self._start[tids] == hash(word[:PREFIX_MIN])) & (weights < SHARED_START)
             weights[shared] = SHARED_START
             levels[shared] = PREFIX
         if len(word) >= PREFIX_MIN:  # the word leads the name ('tomi' -> tomiwa), or the name leads the word
