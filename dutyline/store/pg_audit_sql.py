@@ -82,10 +82,14 @@ BEGIN
     NEW.action := left(coalesce(NEW.action, ''), 64);
     NEW.outcome := left(coalesce(NEW.outcome, 'ok'), 32);
     NEW.detail := left(coalesce(NEW.detail, ''), 200);
-    -- Take the chain. Uncontended: no subtransaction. Contended: wait at most {CHAIN_WAIT_MS} ms at a time,
-    -- and break a holder that has sat idle in its transaction past the limit.
-    SELECT seq, hash INTO head FROM audit_head WHERE id = 1 FOR UPDATE SKIP LOCKED;
-    got := FOUND;
+    -- Take the chain. Once this transaction holds it (a flag local to the transaction), relocking is
+    -- instant. The first time, wait in line (no probing ahead of queued desks, which would let newcomers
+    -- barge past them), at most {CHAIN_WAIT_MS} ms at a time, breaking a holder that has sat idle in its
+    -- transaction past the limit: one subtransaction per transaction, not per row.
+    got := coalesce(current_setting('dutyline.chain_held', true), '') = 'on';
+    IF got THEN
+        SELECT seq, hash INTO head FROM audit_head WHERE id = 1 FOR UPDATE;
+    END IF;
     WHILE NOT got LOOP
         tries := tries + 1;
         BEGIN
@@ -109,6 +113,7 @@ BEGIN
     END LOOP;
     IF tries > 0 THEN  -- give the caller's transaction its own lock timeout back
         PERFORM set_config('lock_timeout', caller_lock_timeout, true);
+        PERFORM set_config('dutyline.chain_held', 'on', true);
     END IF;
     NEW.seq := head.seq + 1;
     NEW.prev_hash := head.hash;
@@ -134,6 +139,21 @@ BEGIN
     VALUES (session_user, '', coalesce(host(inet_client_addr()), 'local'), 'db_' || lower(TG_OP), NULL, 'ok',
             left(TG_TABLE_NAME || ' rows=' || n || ' ids=' || ids || CASE WHEN n > 12 THEN ',...' ELSE '' END, 200));
     RETURN NULL;
+END $$;
+"""
+
+_MAKER_FN = f"""
+CREATE OR REPLACE FUNCTION dutyline_stamp_maker() RETURNS trigger LANGUAGE plpgsql {_DEFINER} AS $$
+BEGIN
+    -- A desk records work under its own login only: who logged a call, who created a queue item.
+    IF NOT coalesce({_TRUSTED}, false) THEN
+        IF TG_TABLE_NAME = 'call' THEN
+            NEW.staff_login := left(session_user, 100);
+        ELSE
+            NEW.created_by := left(session_user, 100);
+        END IF;
+    END IF;
+    RETURN NEW;
 END $$;
 """
 
@@ -241,6 +261,11 @@ def _triggers() -> str:
         "CREATE OR REPLACE TRIGGER audit_head_fixed BEFORE DELETE OR TRUNCATE ON audit_head "
         "FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();",
     ]
+    for table in ("call", "callback", "handoff"):
+        out.append(
+            f"CREATE OR REPLACE TRIGGER {table}_maker BEFORE INSERT ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();"
+        )
     for table in AUDITED_TABLES:
         for op, ref in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
             out.append(
@@ -257,6 +282,9 @@ def expected_pg_triggers() -> dict[str, str]:
         "audit_event_append_only": "audit_event",
         "audit_event_no_truncate": "audit_event",
         "audit_head_fixed": "audit_head",
+        "call_maker": "call",
+        "callback_maker": "callback",
+        "handoff_maker": "handoff",
     }
     for table in AUDITED_TABLES:
         for op in ("insert", "update", "delete"):
@@ -297,6 +325,7 @@ def pg_objects_sql() -> str:
             _HASH_FN.strip(),
             _STAMP_FN.strip(),
             _DML_FN.strip(),
+            _MAKER_FN.strip(),
             _APPEND_ONLY_FN.strip(),
             _PIN_FNS.strip(),
             _MAY_WORK_FN.strip(),

@@ -33,13 +33,16 @@ from dutyline.domain.search.columns import EPOCH
 from dutyline.domain.search.index import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES, CaseIndex, _expand
 from dutyline.domain.search.names import PARTICLES, words
 from dutyline.domain.search.query import ParsedQuery
-from dutyline.domain.search.vocab import EXACT, JW92, KIND_OF_LEVEL, NONE
+from dutyline.domain.search.vocab import EXACT, KIND_OF_LEVEL, NONE, PHONETIC
 from dutyline.domain.text import postcode_key
 
 W_CONTACT = 0.92
 W_NONE = -1.0
 W_PARTIAL = 0.7
-W_DOB = 5.0
+W_DOB = 6.5
+#: A date of birth one slip away (one of day, month or year wrong, or day and month swapped): lifts a row
+#: other terms brought, never brings one.
+W_DOB_NEAR = 2.5
 W_YEAR = 1.5
 W_PHONE = 8.0
 W_PHONE_TAIL = 6.0
@@ -76,12 +79,13 @@ class Ranked:
     rows: np.ndarray
     scores: np.ndarray
     matches: dict[int, list[Match]] = field(default_factory=dict)
-    #: Rows scoring at least PLAUSIBLE of the best (how many "match", shown or not).
-    total: int = 0
+    #: Scores of every plausible row (at least PLAUSIBLE of the best), best first, at most MAX_COUNTED.
+    plausible: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
 
 
-#: A row counts towards `Ranked.total` when it scores at least this share of the best row.
-PLAUSIBLE = 0.6
+#: A row counts as a plausible match when it scores at least this share of the best row.
+PLAUSIBLE = 0.7
+MAX_COUNTED = 100_000
 
 
 class _Entries:
@@ -157,7 +161,7 @@ def readings(index: CaseIndex, words: list[str]) -> tuple[list[str], list[list[i
     for i in range(len(words) - 1):
         joined = words[i] + words[i + 1]
         _ids, _w, levels = vocab.strong(joined)
-        if len(levels) and int(levels.min()) <= JW92 and not (words[i] in vocab and words[i + 1] in vocab):
+        if len(levels) and int(levels.min()) <= PHONETIC and not (words[i] in vocab and words[i + 1] in vocab):
             terms.append(joined)
             reads.append([*range(i), len(terms) - 1, *range(i + 2, len(words))])
     for i, w in enumerate(words):
@@ -224,6 +228,20 @@ def collect(index: CaseIndex, q: ParsedQuery, names: list[str], prefix_last: int
         person = np.minimum(index.cols.c_pos[contacts], MAX_PERSON)
         e.add(index.cols.c_row[contacts], person, len(terms) - 1, W_PHONE_TAIL, F_PHONE)
     return e, terms
+
+
+def _near_dates(index: CaseIndex, uniq: np.ndarray, q: ParsedQuery) -> np.ndarray:
+    """W_DOB_NEAR for rows whose date of birth is one slip from a queried date (not equal to it)."""
+    days = index.cols.dob[uniq].astype("datetime64[D]")
+    year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+    near = np.zeros(len(uniq), dtype=bool)
+    for d in q.dates:
+        same = (year == d.year).astype(np.int8) + (month == d.month) + (day == d.day)
+        swapped = (year == d.year) & (month == d.day) & (day == d.month)
+        near |= ((same == 2) | swapped) & ~((year == d.year) & (month == d.month) & (day == d.day))
+    return W_DOB_NEAR * near
 
 
 def _dense_unique(index: CaseIndex, name: str, values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -335,6 +353,8 @@ def rank(index: CaseIndex, q: ParsedQuery, *, limit: int, prefix_last: bool, ali
         total += W_OUTWARD * _member(index, uniq, o_rows)
     if q.years:
         total += W_YEAR * np.isin(index.dob_year[uniq], q.years)
+    if q.dates:
+        total += _near_dates(index, uniq, q)
     if alive is not None:
         total[~alive[uniq]] = -np.inf
     k = min(limit + RESCORE_EXTRA, len(uniq))
@@ -352,16 +372,23 @@ def rank(index: CaseIndex, q: ParsedQuery, *, limit: int, prefix_last: bool, ali
     top = top[np.isfinite(total[top])]
     finite = total[np.isfinite(total)]
     best = float(finite.max()) if len(finite) else 0.0
-    count = int((finite >= best * PLAUSIBLE).sum()) if best > 0 else len(finite)
-    ranked = Ranked(uniq[top], total[top], total=max(count, len(top)))
+    plausible = finite[finite >= best * PLAUSIBLE] if best > 0 else finite
+    plausible = -np.sort(-plausible)[:MAX_COUNTED]
+    ranked = Ranked(uniq[top], total[top], plausible=plausible)
     ranked.matches = _explain(index, ranked.rows, uniq, child, reads, chosen, e, terms, names, q.years)
     return ranked
 
 
 def _name_tokens(index: CaseIndex, code: int) -> list[int]:
-    d = index.d
-    toks: list[int] = d.name_tok[int(d.name_tok_off[code]) : int(d.name_tok_off[code + 1])].tolist()
-    return toks
+    """Token ids of one name string (cached per index: the same names recur in every result list)."""
+    cache = index.scratch.setdefault("tokens", {})
+    hit = cache.get(code)
+    if hit is None:
+        if len(cache) > 65536:
+            cache.clear()
+        d = index.d
+        hit = cache[code] = d.name_tok[int(d.name_tok_off[code]) : int(d.name_tok_off[code + 1])].tolist()
+    return cast(list[int], hit)
 
 
 def _surname_pieces(index: CaseIndex, code: int) -> list[str]:
