@@ -7,7 +7,7 @@ command inside it. Needs only Python 3.11+; everything else comes from PyPI.
   python3 dev.py demo [--cases N]   set up, build the demo database, open the app
   python3 dev.py test [PYTEST ARGS] set up with test tools; ruff check, ruff format --check, mypy --strict,
                                     the import contracts and the whole test suite; fails if any fails
-  python3 dev.py bench NAME [ARGS]  run bench/NAME.py (import, search, queue, startup)
+  python3 dev.py bench NAME [ARGS]  run bench/NAME.py (import, search, queue, startup, reports)
   python3 dev.py run [DUTYLINE ARGS] run any dutyline command in the venv
 """
 

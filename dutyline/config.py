@@ -45,3 +45,10 @@ def idle_lock_seconds() -> int:
         return max(30, int(os.environ.get("DUTYLINE_IDLE_LOCK", "300")))
     except ValueError:
         return 300
+
+
+def audit_anchor_target() -> str | None:
+    """Where `dutyline audit anchor` records the head: DUTYLINE_AUDIT_ANCHOR, a file path or `syslog`.
+
+    Choose a place the database's users cannot change (another host's share, a log service)."""
+    return os.environ.get("DUTYLINE_AUDIT_ANCHOR") or None

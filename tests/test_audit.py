@@ -20,8 +20,9 @@ from dutyline.domain.model import Role
 from dutyline.domain.permissions import Action
 from dutyline.services import audit_trail
 from dutyline.services.context import Actor, Context
-from dutyline.store.audit import GENESIS, row_hash
+from dutyline.store.audit import GENESIS, row_hash_v2
 from dutyline.store.engine import Database
+from dutyline.store.pg_audit_sql import restore_sqlite_triggers
 from dutyline.store.tables import AuditEvent
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -51,10 +52,28 @@ def unprotect(db: Database) -> None:
             conn.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER ALL")
 
 
+def protect(db: Database) -> None:
+    """Put the protection back after tampering, so verify judges the rows (a dropped or disabled trigger
+    is a finding of its own, tested in tests/security)."""
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            restore_sqlite_triggers(conn)
+        else:
+            conn.exec_driver_sql("ALTER TABLE audit_event ENABLE TRIGGER ALL")
+
+
+def rewind_head(db: Database) -> None:
+    """What a careful forger with the owner's rights does too: make the head record match the last row."""
+    with db.engine.begin() as conn:
+        last = conn.execute(text("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")).one()
+        conn.execute(text("UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1"), {"s": last.seq, "h": last.hash})
+
+
 def tamper(db: Database, sql: str, **params: object) -> None:
     unprotect(db)
     with db.engine.begin() as conn:
         conn.execute(text(sql), params)
+    protect(db)
 
 
 def verify(ctx: Context, head: str | None = None) -> audit_trail.VerifyReport:
@@ -87,8 +106,10 @@ def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(ctx: Context) -> No
     row_ids = ids(ctx.db)
     with ctx.db.read() as s:
         r = s.get(AuditEvent, row_ids[3])
-        assert r is not None
-        forged = row_hash(r.prev_hash, r.ts, "mallory", r.role, r.desk, r.action, r.case_id, r.outcome, r.detail)
+        assert r is not None and r.seq is not None
+        forged = row_hash_v2(
+            r.prev_hash, r.seq, r.ts, "mallory", r.role, r.desk, r.action, r.case_id, r.outcome, r.detail
+        )
     tamper(ctx.db, "UPDATE audit_event SET login='mallory', hash=:h WHERE id=:id", h=forged, id=row_ids[3])
     report = verify(ctx)
     assert report.first_bad_id == row_ids[4] and "link" in report.reason
@@ -109,16 +130,20 @@ def test_deleting_the_first_rows_is_caught(ctx: Context) -> None:
 
 
 def test_reordered_rows_are_caught(ctx: Context) -> None:
-    """Swap rows 3 and 6 (every column but the id): the chain is read in id order, so row 3 breaks."""
+    """Swap the places (sequence numbers) of rows 3 and 6: the chain is read in sequence order, so the row
+    now third breaks."""
     row_ids = ids(ctx.db)
     a, b, spare = row_ids[2], row_ids[5], 10_000
     unprotect(ctx.db)
-    with ctx.db.engine.begin() as conn:  # hash is unique, so move through a spare id
-        conn.execute(text("UPDATE audit_event SET id=:s WHERE id=:a"), {"s": spare, "a": a})
-        conn.execute(text("UPDATE audit_event SET id=:a WHERE id=:b"), {"a": a, "b": b})
-        conn.execute(text("UPDATE audit_event SET id=:b WHERE id=:s"), {"b": b, "s": spare})
+    with ctx.db.engine.begin() as conn:  # seq is unique, so move through a spare number
+        seq_a = conn.execute(text("SELECT seq FROM audit_event WHERE id=:a"), {"a": a}).scalar_one()
+        seq_b = conn.execute(text("SELECT seq FROM audit_event WHERE id=:b"), {"b": b}).scalar_one()
+        conn.execute(text("UPDATE audit_event SET seq=:s WHERE id=:a"), {"s": spare, "a": a})
+        conn.execute(text("UPDATE audit_event SET seq=:s WHERE id=:b"), {"s": seq_a, "b": b})
+        conn.execute(text("UPDATE audit_event SET seq=:s WHERE id=:a"), {"s": seq_b, "a": a})
+    protect(ctx.db)
     report = verify(ctx)
-    assert report.first_bad_id == a and "link" in report.reason
+    assert report.first_bad_id == b and "link" in report.reason
 
 
 def test_truncation_is_caught_only_with_the_exported_head(ctx: Context, tmp_path: Path) -> None:
@@ -127,7 +152,11 @@ def test_truncation_is_caught_only_with_the_exported_head(ctx: Context, tmp_path
     row_ids = ids(ctx.db)
     export_row = row_ids[10]  # the export's own audit row follows the head
     tamper(ctx.db, "DELETE FROM audit_event WHERE id >= :id", id=export_row - 2)
-    assert verify(ctx).ok, "the remaining chain is valid on its own"
+    caught = verify(ctx)
+    assert not caught.ok and "rows were removed" in caught.summary(), "the head record notices the cut"
+    tamper(ctx.db, "DELETE FROM audit_event WHERE id >= :id", id=export_row - 2)  # that check's own row
+    rewind_head(ctx.db)
+    assert verify(ctx).ok, "with the head record rewound too, the remaining chain is valid on its own"
     report = verify(ctx, head.upper())
     assert not report.ok and report.first_bad_id is None and report.head_found is False
     assert "head hash is not in the chain" in report.summary()
@@ -140,7 +169,7 @@ def test_a_chain_rewritten_from_some_row_is_caught_by_the_head(ctx: Context, tmp
     with ctx.db.engine.begin() as conn:  # rewrite row 5 and rehash everything after it consistently
         rows = conn.execute(
             text(
-                "SELECT id, ts, login, role, desk, action, case_id, outcome, detail "
+                "SELECT id, seq, ts, login, role, desk, action, case_id, outcome, detail "
                 "FROM audit_event WHERE id >= :id ORDER BY id"
             ),
             {"id": row_ids[4]},
@@ -152,13 +181,15 @@ def test_a_chain_rewritten_from_some_row_is_caught_by_the_head(ctx: Context, tmp
         for r in rows:
             login = "mallory" if r.id == row_ids[4] else r.login
             ts = r.ts if isinstance(r.ts, dt.datetime) else dt.datetime.fromisoformat(r.ts)
-            h = row_hash(prev, ts, login, r.role, r.desk, r.action, r.case_id, r.outcome, r.detail)
+            h = row_hash_v2(prev, r.seq, ts, login, r.role, r.desk, r.action, r.case_id, r.outcome, r.detail)
             conn.execute(
                 text("UPDATE audit_event SET login=:l, prev_hash=:p, hash=:h WHERE id=:id"),
                 {"l": login, "p": prev, "h": h, "id": r.id},
             )
             prev = h
-    assert verify(ctx).ok  # a consistent forgery fools the chain alone...
+    protect(ctx.db)
+    rewind_head(ctx.db)
+    assert verify(ctx).ok  # a consistent forgery (head record included) fools the chain alone...
     assert not verify(ctx, head).ok  # ...but not the head hash kept elsewhere
 
 

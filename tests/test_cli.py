@@ -118,6 +118,7 @@ def test_every_command_runs_as_a_real_process(tmp_path: Path) -> None:
         ("quality", [*db, "quality", "mine"], ""),
         ("audit", [*db, "audit", "verify"], ""),
         ("retention", [*db, "retention", "--dry-run"], ""),
+        ("security", [*db, "security", "sql"], "GRANT SELECT"),
     ]
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")

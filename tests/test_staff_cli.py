@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from dutyline.services.context import os_login
 from dutyline.services.staff import verify_pin
 from dutyline.store.engine import Database
+from dutyline.store.pg_audit_sql import restore_sqlite_triggers
 from dutyline.store.tables import Call, Case
 from tests.test_privacy import Runner
 
@@ -59,23 +60,42 @@ def test_audit_commands_catch_tampering(db: Database, tmp_path: Path) -> None:
     run("retention", "--dry-run")
     run("retention", "--dry-run")
     head = run("audit", "export", "--since", "2000-01-01", "--out", str(tmp_path / "a.csv")).stdout.strip()
-    assert "intact: 3 row(s)" in run("audit", "verify", "--head", head).stdout
+    assert "intact:" in run("audit", "verify", "--head", head).stdout
+    unguard(db)
     with db.engine.begin() as conn:
-        if db.is_sqlite:
-            conn.exec_driver_sql("DROP TRIGGER audit_event_no_delete")
-            conn.exec_driver_sql("DROP TRIGGER audit_event_no_update")
-        else:
-            conn.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER ALL")
         first = conn.execute(text("SELECT min(id) FROM audit_event")).scalar_one()
         head_id = conn.execute(text("SELECT id FROM audit_event WHERE hash = :h"), {"h": head}).scalar_one()
         conn.execute(text("DELETE FROM audit_event WHERE id >= :id"), {"id": head_id})
-    assert run("audit", "verify").returncode == 0  # the chain alone cannot see a cut tail...
-    cut = run("audit", "verify", "--head", head, ok=False)  # ...the kept head hash can
+    reguard(db)
+    cut = run("audit", "verify", "--head", head, ok=False)  # the kept head hash sees the cut tail...
     assert cut.returncode == 1 and "head hash is not in the chain" in cut.stderr
+    assert "rows were removed" in cut.stderr  # ...and so does the head record
+    assert "BROKEN" in run("audit", "verify", ok=False).stderr  # later rows no longer link up
+    unguard(db)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE audit_event SET outcome = 'ok' WHERE id = :id"), {"id": first})
+    reguard(db)
     broken = run("audit", "verify", ok=False)
     assert broken.returncode == 1 and f"BROKEN at row {first}" in broken.stderr
+
+
+def unguard(db: Database) -> None:
+    """Switch the audit table's protection off, as someone with the owner's rights could."""
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_event_no_delete")
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_event_no_update")
+        else:
+            conn.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER ALL")
+
+
+def reguard(db: Database) -> None:
+    """Protection back on (as the tamperer would leave it, so nothing but the rows tells)."""
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            restore_sqlite_triggers(conn)
+        else:
+            conn.exec_driver_sql("ALTER TABLE audit_event ENABLE TRIGGER ALL")
 
 
 def test_retention_commands(db: Database, tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ COMMANDS = (
     "dutyline.cli.cmd_quality",
     "dutyline.cli.cmd_staff",
     "dutyline.cli.cmd_audit",
+    "dutyline.cli.cmd_security",
     "dutyline.cli.cmd_retention",
 )
 

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from dutyline.cli.common import CliError, cli_errors, open_context
-from dutyline.config import data_dir
-from dutyline.services import audit_trail
+from dutyline.config import audit_anchor_target, data_dir
+from dutyline.services import audit_anchor, audit_trail
 from dutyline.services.export import private_dir
 
 
@@ -39,7 +39,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ),
     )
     v.add_argument("--head", metavar="HASH", help="a head hash printed by 'dutyline audit export'")
+    v.add_argument(
+        "--anchors",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help=(
+            "also require every anchor recorded by 'dutyline audit anchor' to be in the chain (default "
+            "file: $DUTYLINE_AUDIT_ANCHOR)"
+        ),
+    )
     v.set_defaults(handler=run_verify)
+    an = ss.add_parser(
+        "anchor",
+        help="record the head (time, sequence, hash) outside the database",
+        description=(
+            "Append the audit trail's head to the file (or syslog) named by DUTYLINE_AUDIT_ANCHOR: a place "
+            "the database's users cannot change. 'verify --anchors' then requires every anchor to hold, "
+            "so rows cut off the end or a rewritten chain are caught. Run it daily (cron) and after exports."
+        ),
+    )
+    an.add_argument("--to", metavar="TARGET", help="a file path or 'syslog' (default: $DUTYLINE_AUDIT_ANCHOR)")
+    an.set_defaults(handler=run_anchor)
     e = ss.add_parser(
         "export",
         help="write the audit rows since a date as CSV, and print the head hash",
@@ -66,7 +87,13 @@ _HASH = re.compile(r"^[0-9a-fA-F]{64}$")
 def run_verify(args: argparse.Namespace) -> int:
     if args.head is not None and not _HASH.match(args.head.strip()):
         raise CliError("--head must be the 64-character hash printed by 'dutyline audit export'")
-    report = audit_trail.verify(open_context(args), args.head)
+    anchors = None
+    if args.anchors is not None:
+        source = args.anchors or audit_anchor_target()
+        if not source or source == audit_anchor.SYSLOG:
+            raise CliError("give the anchors file with --anchors FILE (or set DUTYLINE_AUDIT_ANCHOR to a file)")
+        anchors = audit_anchor.read_anchors(Path(source))
+    report = audit_trail.verify(open_context(args), args.head, anchors)
     print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1
 
@@ -87,4 +114,14 @@ def run_export(args: argparse.Namespace) -> int:
     print(f"Wrote {out}", file=sys.stderr)
     print("Head hash (keep it somewhere else; check later with 'dutyline audit verify --head HASH'):", file=sys.stderr)
     print(head)
+    return 0
+
+
+@cli_errors
+def run_anchor(args: argparse.Namespace) -> int:
+    target = args.to or audit_anchor_target()
+    if not target:
+        raise CliError("say where anchors go: set DUTYLINE_AUDIT_ANCHOR (a file path or 'syslog') or give --to")
+    anchor = audit_anchor.record_anchor(open_context(args), target)
+    print(f"Anchored seq {anchor.seq} hash {anchor.hash} at {anchor.time} to {target}")
     return 0

@@ -17,6 +17,7 @@ from dutyline.config import resolve_db_url, resolve_policy_path
 from dutyline.domain.text import shown
 from dutyline.services.context import Context, PermissionDenied, ServiceError, os_login
 from dutyline.store import migrate
+from dutyline.store.audit_repair import restore_audit_triggers
 from dutyline.store.engine import Database, DatabaseError
 
 
@@ -46,6 +47,9 @@ def open_database(
         raise CliError(f"cannot open the database {db.describe()}: {_reason(exc)}") from None
     if note and not quiet:
         print(note, file=sys.stderr)
+    if db.is_sqlite:
+        for name in restore_audit_triggers(db, os_login()):
+            print(f"dutyline: the audit trigger {name} was missing and has been restored (audited)", file=sys.stderr)
     return db
 
 
@@ -64,8 +68,10 @@ def open_context(
     policy = load_policy_for(args)
     db = open_database(args, url=url, quiet=quiet, create=create)
     from dutyline.services.teams import sync_teams
+    from dutyline.store.identity import may_write
 
-    sync_teams(db, policy)
+    if may_write(db, "team"):  # a PostgreSQL desk without the right reads the teams, never writes them
+        sync_teams(db, policy)
     return Context(db=db, actor=resolve_actor(db, desk_login(db)), policy=policy)
 
 

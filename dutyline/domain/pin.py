@@ -48,3 +48,19 @@ def pin_matches(pin: str, stored: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got.hex(), want)
+
+
+def pin_digest(pin: str, salt_spec: str) -> str:
+    """The hex scrypt digest of `pin` under `salt_spec` (`scrypt$n$r$p$salt`, a stored hash minus its
+    digest): what a PostgreSQL desk sends the server to compare, so the hash never leaves it. '' when
+    the spec is malformed."""
+    try:
+        scheme, n, r, p, salt = salt_spec.split("$")
+        if scheme != "scrypt":
+            return ""
+        got = hashlib.scrypt(
+            pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32, maxmem=64 * 1024 * 1024
+        )
+    except (ValueError, TypeError):
+        return ""
+    return got.hex()

@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 
 from dutyline.domain.model import Role
 from dutyline.domain.permissions import Action
-from dutyline.domain.pin import hash_pin, pin_matches, pin_problem
+from dutyline.domain.pin import hash_pin, pin_digest, pin_matches, pin_problem
 from dutyline.domain.text import login_text, one_line
 from dutyline.services.context import Actor, Context, PermissionDenied, ServiceError, utc_now
-from dutyline.store import audit
+from dutyline.store import audit, pg_logins
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Staff, Team
 
@@ -73,14 +73,14 @@ def _actor_of(row: Staff) -> Actor:
     )
 
 
-def _info(row: Staff) -> StaffInfo:
+def _info(row: Staff, has_pin: bool) -> StaffInfo:
     return StaffInfo(
         login=row.login,
         display_name=row.display_name,
         roles=tuple(sorted(parse_roles(row.roles), key=list(Role).index)),
         teams=_teams_of(row),
         active=row.active,
-        has_pin=bool(row.pin_hash),
+        has_pin=has_pin,
     )
 
 
@@ -180,8 +180,10 @@ def _staff_change(ctx: Context, login: str, what: str, change: Callable[[Session
         bootstrap = not session.scalar(select(func.count()).select_from(Staff))
         row = change(session)
         _admin_remains(session)
+        if pg_logins.per_person(session):  # the person's own PostgreSQL login follows the record
+            pg_logins.sync_login(session, row.login, parse_roles(row.roles), row.active)
         ctx.audit(session, Action.MANAGE_STAFF, detail=f"{what} staff={login}" + (" bootstrap" if bootstrap else ""))
-        return _info(row)
+        return _info(row, pg_logins.pin_states(session).get(row.login, False))
 
 
 def add_staff(
@@ -217,7 +219,8 @@ def list_staff(ctx: Context) -> list[StaffInfo]:
     """Everyone, active or not, by login (admins review access on joiners, movers and leavers)."""
     ctx.require(Action.MANAGE_STAFF)
     with ctx.db.read() as session:
-        return [_info(r) for r in session.scalars(select(Staff).order_by(Staff.login))]
+        pins = pg_logins.pin_states(session)
+        return [_info(r, pins.get(r.login, False)) for r in session.scalars(select(Staff).order_by(Staff.login))]
 
 
 def _set_active(ctx: Context, login: str, active: bool) -> StaffInfo:
@@ -273,7 +276,7 @@ def set_pin(ctx: Context, login: str, pin: str) -> None:
         row = _get(session, login)
         if not row.active:
             raise ServiceError(f"login '{login}' is disabled; enable it first")
-        row.pin_hash = hashed
+        pg_logins.set_pin_hash(session, login, hashed)
         ctx.audit(session, Action.MANAGE_STAFF, detail=f"set_pin staff={login}")
 
 
@@ -287,7 +290,10 @@ def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = 
     login = login_text(login)
     desk = socket.gethostname()
     with db.read() as session:
+        if pg_logins.desk_session(session):
+            return _verify_pin_on_server(db, login, pin, desk)
         row = session.scalar(select(Staff).where(Staff.login == login))
+        stored = pg_logins.stored_pin_hash(session, login)
         recent = session.scalars(
             select(AuditEvent.outcome)
             .where(
@@ -305,11 +311,11 @@ def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = 
         failures += 1
     if row is None or not row.active:
         reason = "unknown login" if row is None else "disabled"
-    elif not row.pin_hash:
+    elif not stored:
         reason = "no pin set"
     elif failures >= MAX_FAILED_UNLOCKS:
         reason = "locked out"
-    elif not pin_matches(pin, row.pin_hash):
+    elif not pin_matches(pin, stored):
         reason = "wrong pin"
     else:
         reason = ""
@@ -327,12 +333,36 @@ def verify_pin(db: Database, login: str, pin: str, *, now: dt.datetime | None = 
     if not reason:
         assert row is not None
         return _actor_of(row)
+    raise _unlock_refused(reason)
+
+
+def _verify_pin_on_server(db: Database, login: str, pin: str, desk: str) -> Actor:
+    """A PostgreSQL desk: derive the digest from the server-given salt, COMMIT the attempt, then ask.
+
+    A desk may unlock only its own login (the server knows who is connected). The lockout and the audit
+    row are the server's; committing the attempt first means a rolled-back check still counts."""
+    with db.write() as session:
+        if session.execute(select(func.session_user())).scalar() != login:
+            raise NotAuthorised("A desk can only be unlocked by the person signed in to it.")
+        salt = pg_logins.pin_salt(session)
+        attempt = pg_logins.pin_attempt(session, pin_digest(pin, salt) if salt else "")
+    with db.write() as session:
+        reason = pg_logins.pin_check(session, attempt, desk)
+    if reason:
+        raise _unlock_refused(reason)
+    with db.read() as session:
+        row = session.scalar(select(Staff).where(Staff.login == login))
+    assert row is not None
+    return _actor_of(row)
+
+
+def _unlock_refused(reason: str) -> NotAuthorised:
     if reason == "locked out":
-        raise NotAuthorised(f"Too many wrong PINs: unlocking is paused for {UNLOCK_WINDOW.seconds // 60} minutes.")
+        return NotAuthorised(f"Too many wrong PINs: unlocking is paused for {UNLOCK_WINDOW.seconds // 60} minutes.")
     if reason == "no pin set":
-        raise NotAuthorised("No PIN is set for this login: set one with 'dutyline staff set-pin'.")
+        return NotAuthorised("No PIN is set for this login: set one with 'dutyline staff set-pin'.")
     # Never repeat the login: a PIN typed into the login box by mistake would be shown on screen.
-    raise NotAuthorised(
+    return NotAuthorised(
         "That PIN is not right for this login."
         if reason == "wrong pin"
         else "That login is not an active dutyline user: check it, then type your PIN."

@@ -1,7 +1,17 @@
-"""Append-only, hash-chained audit rows (docs/PRIVACY.md, C6 and C7).
+"""Append-only, hash-chained audit rows (docs/PRIVACY.md, C6 and C7; docs/security.md).
 
-Each row's hash covers its own fields and the previous row's hash, so editing, deleting, reordering or
-(with an exported head hash) truncating rows is detectable. Rows hold ids and codes, never content.
+Each row's hash covers its own fields, its gapless sequence number and the previous row's hash, so editing,
+deleting, reordering or inserting rows is detectable; the one-row `audit_head` table remembers the last
+(sequence, hash), so rows cut off the end, or a trail emptied outright, are detectable too. Rows hold ids
+and codes, never content.
+
+Who computes the chain: on PostgreSQL the SERVER does. A trigger owned by the schema owner stamps every
+row with `session_user`, the server clock, the next sequence number and the hash, under a row lock on
+`audit_head` that no desk role can touch (store.pg_audit_sql); the client supplies only the action, ids
+and counts. On SQLite (one person's desk, the 0600 file is the boundary) the client computes the same
+hash, and triggers refuse a row that does not follow the head.
+
+`row_hash` (format v1) is kept for rows written before schema 0002, which have no sequence number.
 """
 
 from __future__ import annotations
@@ -10,13 +20,19 @@ import datetime as dt
 import hashlib
 import json
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from dutyline.store.tables import AuditEvent, utcnow
+from dutyline.domain.text import login_text
+from dutyline.store.tables import AuditEvent, AuditHead, utcnow
 
 GENESIS = "0" * 64
-_PG_LOCK_KEY = 0x6475747931  # "duty1": serialises chain appends across desks
+
+
+def _ts_text(ts: dt.datetime) -> str:
+    if ts.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
+        ts = ts.replace(tzinfo=dt.UTC)
+    return ts.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def row_hash(
@@ -30,25 +46,46 @@ def row_hash(
     outcome: str,
     detail: str,
 ) -> str:
-    """SHA-256 over a canonical JSON of the row's fields and the previous hash."""
-    if ts.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
-        ts = ts.replace(tzinfo=dt.UTC)
+    """Format v1 (rows without a sequence number): SHA-256 over a canonical JSON of the fields."""
     body = json.dumps(
-        [
-            prev_hash,
-            ts.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            login,
-            role,
-            desk,
-            action,
-            case_id,
-            outcome,
-            detail,
-        ],
+        [prev_hash, _ts_text(ts), login, role, desk, action, case_id, outcome, detail],
         separators=(",", ":"),
         ensure_ascii=True,
     )
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def row_hash_v2(
+    prev_hash: str,
+    seq: int,
+    ts: dt.datetime,
+    login: str,
+    role: str,
+    desk: str,
+    action: str,
+    case_id: int | None,
+    outcome: str,
+    detail: str,
+) -> str:
+    """Format v2: SHA-256 over `v2|prev|seq|time|hex(login)|hex(role)|…`.
+
+    Text fields are hex-encoded UTF-8 so the body is unambiguous and the PostgreSQL trigger builds exactly
+    the same bytes (`encode(convert_to(x, 'UTF8'), 'hex')`) as this function does.
+    """
+    parts = [
+        "v2",
+        prev_hash,
+        str(seq),
+        _ts_text(ts),
+        login.encode().hex(),
+        role.encode().hex(),
+        desk.encode().hex(),
+        action.encode().hex(),
+        "" if case_id is None else str(case_id),
+        outcome.encode().hex(),
+        detail.encode().hex(),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def append(
@@ -62,24 +99,19 @@ def append(
     outcome: str = "ok",
     detail: str = "",
     ts: dt.datetime | None = None,
-) -> AuditEvent:
-    """Add one chained row inside the caller's write transaction."""
+) -> None:
+    """Add one chained row inside the caller's write transaction.
+
+    PostgreSQL: the server's trigger overwrites the chain fields (and, for a desk login, who and when);
+    the placeholders below only satisfy the column list. SQLite: computed here from the head row."""
+    login, detail = login_text(login), detail[:200]
+    role, desk, action, outcome = role[:200], desk[:200], action[:64], outcome[:32]
+    ts = ts or utcnow()
+    values = dict(login=login, role=role, desk=desk, action=action, case_id=case_id, outcome=outcome, detail=detail)
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or GENESIS
-    ts = (ts or utcnow()).replace(microsecond=(ts or utcnow()).microsecond)
-    event = AuditEvent(
-        ts=ts,
-        login=login,
-        role=role,
-        desk=desk,
-        action=action,
-        case_id=case_id,
-        outcome=outcome,
-        detail=detail[:200],
-        prev_hash=prev,
-    )
-    event.hash = row_hash(prev, ts, login, role, desk, action, case_id, outcome, event.detail)
-    session.add(event)
-    session.flush()
-    return event
+        session.execute(insert(AuditEvent).values(ts=ts, prev_hash="", hash="", **values))
+        return
+    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    prev, seq = (head.hash, head.seq + 1) if head is not None else (GENESIS, 1)
+    digest = row_hash_v2(prev, seq, ts, login, role, desk, action, case_id, outcome, detail)
+    session.execute(insert(AuditEvent).values(ts=ts, prev_hash=prev, hash=digest, seq=seq, **values))

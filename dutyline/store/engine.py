@@ -31,6 +31,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from dutyline.store.pg_audit_sql import CHAIN_IDLE_MS
+
 T = TypeVar("T")
 
 SQLITE_BUSY_MS = 10_000
@@ -161,7 +163,9 @@ class Database:
             kwargs["connect_args"] = {
                 "connect_timeout": 5,
                 "application_name": "dutyline",
-                "options": "-c idle_in_transaction_session_timeout=60000 -c lock_timeout=10000",
+                # The audit chain refuses desk sessions that could sit on it: a transaction idle for
+                # CHAIN_IDLE_MS is ended by the server (dutyline never holds one while a person types).
+                "options": f"-c idle_in_transaction_session_timeout={CHAIN_IDLE_MS} -c lock_timeout=10000",
             }
         else:
             raise DatabaseError(f"unsupported database '{self.backend}': use sqlite:///FILE or postgresql://…")

@@ -27,3 +27,16 @@ def server_login(db: Database) -> str | None:
     if row is None:  # no schema yet: only the owner creates it
         return None
     return None if row.trusted else str(row.session_user)
+
+
+def may_write(db: Database, table: str) -> bool:
+    """Whether the connected login may insert into and update `table` (always on SQLite)."""
+    if not db.is_postgres:
+        return True
+    with db.read() as session:
+        return bool(
+            session.execute(
+                text("SELECT has_table_privilege(:t, 'INSERT') AND has_table_privilege(:t, 'UPDATE')"),
+                {"t": table},
+            ).scalar()
+        )

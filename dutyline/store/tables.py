@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -151,8 +153,9 @@ class Staff(Base):
     roles: Mapped[str] = mapped_column(String(200), default="")  # comma-separated Role values
     teams: Mapped[str] = mapped_column(String(400), default="")  # comma-separated team codes
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    #: scrypt hash of the PIN that unlocks an idle-locked desk ('' = no PIN set yet).
-    pin_hash: Mapped[str] = mapped_column(String(200), default="")
+    #: scrypt hash of the PIN that unlocks an idle-locked desk ('' = no PIN set yet). Deferred: loading a
+    #: staff row never reads it, because on PostgreSQL no desk role may (PINs are checked by the server).
+    pin_hash: Mapped[str] = mapped_column(String(200), default="", deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(TS, default=utcnow)
 
 
@@ -269,6 +272,8 @@ class AuditEvent(Base):
     """
 
     __tablename__ = "audit_event"
+    #: No `RETURNING id` on insert: a desk may append rows but not read the trail back.
+    __table_args__ = {"implicit_returning": False}
     id: Mapped[int] = mapped_column(primary_key=True)
     ts: Mapped[dt.datetime] = mapped_column(TS, default=utcnow)
     login: Mapped[str] = mapped_column(String(100))
@@ -280,6 +285,32 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(String(200), default="")  # ids and counts only, never content
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Gapless position in the chain (1, 2, 3 ...), stamped with the hash; NULL for rows written before the
+    #: server-side chain (schema 0002), which keep their original client-computed hashes.
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+
+
+class AuditHead(Base):
+    """The chain's head (one row): the last sequence number and hash. Appends lock and move it, so they
+    are serialised and gapless; it also remembers that a trail existed if every audit row is deleted."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class PinAttempt(Base):
+    """A desk-unlock PIN attempt on PostgreSQL, committed BEFORE its result is known, so the lockout
+    counts it even if the desk rolls back the check (see store.pg_audit_sql)."""
+
+    __tablename__ = "pin_attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), index=True)
+    digest: Mapped[str] = mapped_column(String(128))
+    at: Mapped[dt.datetime] = mapped_column(TS, default=utcnow)
+    outcome: Mapped[str | None] = mapped_column(String(32))
 
 
 class Draft(Base):

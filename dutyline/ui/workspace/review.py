@@ -128,8 +128,6 @@ class ReviewScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="review-save", exit_on_error=False)
     def save(self, answers: dict[str, str], comment: str) -> None:
         quality.save_review(self.ctx, self.qa_item_id, answers, comment)
-        self.app.call_from_thread(self.notify, "Review saved.", markup=False)
-        self.app.call_from_thread(self.dismiss, True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -137,6 +135,10 @@ class ReviewScreen(Screen[bool]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.notify(describe(event.worker.error), severity="error", markup=False, timeout=10)
+        elif event.state == WorkerState.SUCCESS and event.worker.group == "review-save":
+            # Close only once the save's worker has finished: dismissing from inside it would cancel it.
+            self.notify("Review saved.", markup=False)
+            self.dismiss(True)
 
 
 class DisputeForm(ModalScreen[str | None]):

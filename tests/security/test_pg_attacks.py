@@ -1,0 +1,289 @@
+"""Issue 11, points 2 and 3 on PostgreSQL: every forbidden statement, sent through psycopg directly while
+connected as each role's OWN login (never the owner), is refused by the server or recorded under the
+person who made it; the audit chain is the server's, whatever a desk inserts.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import psycopg
+import pytest
+from sqlalchemy import select
+
+from dutyline.domain.model import Role
+from dutyline.services import audit_trail, queue
+from dutyline.services.context import Actor, Context
+from dutyline.store.tables import AuditEvent, Staff
+from tests.security.conftest import SecureDb
+from tests.test_queue_support import add_callback, add_case, add_handoff
+
+pytestmark = pytest.mark.pg
+
+DESKS = ("handler", "duty", "manager", "admin")
+DENIED = "42501"  # insufficient_privilege
+
+
+def refused(secure: SecureDb, who: str, sql: str, params: tuple[object, ...] = ()) -> bool:
+    """True when the server refuses `sql` for `who` (permission denied, or 'must be owner')."""
+    with secure.connect(who) as conn:
+        try:
+            conn.execute(sql, params)
+        except psycopg.errors.InsufficientPrivilege:
+            return True
+        except psycopg.Error as exc:
+            return "must be owner" in str(exc) or "permission denied" in str(exc)
+    return False
+
+
+def audit_rows(secure: SecureDb, since_seq: int = 0) -> list[tuple[object, ...]]:
+    with secure.owner.read() as s:
+        return [
+            tuple(r)
+            for r in s.execute(
+                select(AuditEvent.seq, AuditEvent.login, AuditEvent.role, AuditEvent.action, AuditEvent.detail)
+                .where(AuditEvent.seq > since_seq)
+                .order_by(AuditEvent.seq)
+            )
+        ]
+
+
+def head_seq(secure: SecureDb) -> int:
+    with secure.owner.read() as s:
+        return int(s.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)) or 0)
+
+
+def admin_ctx(secure: SecureDb) -> Context:
+    return Context(
+        db=secure.database("admin"), actor=Actor(login=secure.logins["admin"], roles=frozenset({Role.ADMIN}))
+    )
+
+
+@pytest.fixture
+def work(secure: SecureDb) -> dict[str, int]:
+    """A case, a call with a hand-off, and callbacks in front_door (the duty officer's) and resolution."""
+    with secure.owner.write() as s:
+        case = add_case(s)
+        own = add_callback(s, team="front_door", case=case).id
+        other = add_callback(s, team="resolution", case=case).id
+        ho = add_handoff(s, team="resolution", case=case)
+        return {"case": case.id, "own": own, "other": other, "handoff": ho.id, "call": ho.call_id}
+
+
+@pytest.mark.parametrize("who", ("handler", "duty", "manager"))
+def test_a_desk_cannot_promote_itself_or_touch_staff(secure: SecureDb, who: str) -> None:
+    me = secure.logins[who]
+    assert refused(secure, who, "UPDATE staff SET roles = 'admin' WHERE login = %s", (me,))
+    assert refused(secure, who, "DELETE FROM staff")
+    assert refused(
+        secure,
+        who,
+        "INSERT INTO staff (login, display_name, roles, teams, active, pin_hash, created_at) "
+        "VALUES ('x', 'x', 'admin', '', true, '', now())",
+    )
+    with secure.owner.read() as s:
+        assert s.scalar(select(Staff.roles).where(Staff.login == me)) == secure_role(who)
+
+
+def secure_role(who: str) -> str:
+    from tests.security.conftest import ROLE_OF
+
+    return ROLE_OF[who].value
+
+
+@pytest.mark.parametrize("who", DESKS)
+def test_nobody_reads_pin_hashes_or_deletes_staff(secure: SecureDb, who: str) -> None:
+    assert refused(secure, who, "SELECT pin_hash FROM staff")
+    assert refused(secure, who, "SELECT * FROM staff")
+    assert refused(secure, who, "DELETE FROM staff")
+    assert refused(secure, who, "SELECT * FROM pin_attempt")
+
+
+@pytest.mark.parametrize("who", DESKS)
+def test_saved_calls_are_append_only_and_queue_items_are_never_deleted(
+    secure: SecureDb, work: dict[str, int], who: str
+) -> None:
+    if who != "admin":  # admins anonymise calls under the retention schedule (audited by trigger)
+        assert refused(
+            secure, who, "UPDATE call SET notes = 'rewritten', safeguarding = false WHERE id = %s", (work["call"],)
+        )
+        assert refused(secure, who, "UPDATE call SET staff_login = 'someone_else'")
+        assert refused(secure, who, 'DELETE FROM "case"')
+    for table in ("call", "callback", "handoff"):
+        assert refused(secure, who, f"DELETE FROM {table}"), table
+    assert refused(secure, who, "TRUNCATE callback")
+
+
+def test_a_handler_cannot_complete_callbacks(secure: SecureDb, work: dict[str, int]) -> None:
+    assert refused(secure, "handler", "UPDATE callback SET status = 'done' WHERE id = %s", (work["own"],))
+
+
+def test_a_claim_outside_ones_teams_is_impossible_in_the_database(secure: SecureDb, work: dict[str, int]) -> None:
+    me = secure.logins["duty"]
+    claim = (
+        "UPDATE callback SET status = 'claimed', claimed_by = %s, lease_token = 't', "
+        "lease_expires = now() + interval '15 minutes' WHERE id = %s AND status = 'open'"
+    )
+    with secure.connect("duty") as conn:
+        assert conn.execute(claim, (me, work["other"])).rowcount == 0  # resolution: not my team
+        assert (
+            conn.execute("UPDATE callback SET team_code = 'front_door' WHERE id = %s", (work["other"],)).rowcount == 0
+        )
+        assert conn.execute(claim, (me, work["own"])).rowcount == 1  # front_door: mine
+        assert conn.execute("UPDATE handoff SET status = 'done' WHERE id = %s", (work["handoff"],)).rowcount == 0
+    # The app's own path, with a client that lies about its teams: still refused by the server.
+    liar = Context(
+        db=secure.database("duty"),
+        actor=Actor(login=me, roles=frozenset({Role.DUTY_OFFICER}), teams=("front_door", "resolution")),
+    )
+    from dutyline.domain.queue import ItemKind
+
+    with pytest.raises(Exception) as info:
+        queue.claim(liar, ItemKind.CALLBACK, work["other"])
+    assert "claim" in str(info.value).lower() or "team" in str(info.value).lower()
+    with secure.owner.read() as s:
+        from dutyline.store.tables import Callback
+
+        assert s.scalar(select(Callback.status).where(Callback.id == work["other"])) == "open"
+    liar.db.dispose()
+
+
+def test_a_change_made_with_psql_is_audited_under_its_maker(secure: SecureDb, work: dict[str, int]) -> None:
+    before = head_seq(secure)
+    with secure.connect("admin") as conn:
+        conn.execute('UPDATE "case" SET school = %s WHERE id = %s', ("Somewhere", work["case"]))
+    rows = audit_rows(secure, before)
+    assert (secure.logins["admin"], "admin", "db_update") in [(r[1], r[2], r[3]) for r in rows]
+    assert any(f"case rows=1 ids={work['case']}" == r[4] for r in rows)
+
+
+@pytest.mark.parametrize("who", DESKS)
+def test_forged_and_junk_audit_rows_are_stamped_by_the_server(secure: SecureDb, who: str) -> None:
+    me = secure.logins[who]
+    before = head_seq(secure)
+    with secure.connect(who) as conn:
+        conn.execute(
+            "INSERT INTO audit_event (ts, login, role, desk, action, case_id, outcome, detail, prev_hash, hash) "
+            "VALUES ('2001-01-01', 'root', 'admin', 'x', 'set_roles', NULL, 'ok', 'forged', %s, %s)",
+            ("0" * 64, "f" * 64),
+        )
+        conn.execute(
+            "INSERT INTO audit_event (ts, login, role, desk, action, case_id, outcome, detail, prev_hash, hash) "
+            "VALUES (now(), '', '', '', '\x01junk', -1, '', '', 'junk', 'junk')"
+        )
+    rows = audit_rows(secure, before)
+    assert [r[0] for r in rows] == [before + 1, before + 2]  # gapless, the server's numbers
+    assert all(r[1] == me and r[2] == ROLE_TEXT[who] for r in rows), rows  # who really did it
+    report = audit_trail.verify(admin_ctx(secure))
+    assert report.ok, report.summary()
+
+
+ROLE_TEXT = {"handler": "call_handler", "duty": "duty_officer", "manager": "team_manager", "admin": "admin"}
+
+
+@pytest.mark.parametrize("who", DESKS)
+def test_the_chain_head_and_triggers_are_out_of_a_desks_reach(secure: SecureDb, who: str) -> None:
+    for sql in (
+        "UPDATE audit_head SET seq = 0",
+        "DELETE FROM audit_head",
+        "SELECT * FROM audit_head FOR UPDATE",
+        "BEGIN; LOCK TABLE audit_head IN ACCESS EXCLUSIVE MODE; COMMIT",
+        "UPDATE audit_event SET detail = 'x'",
+        "DELETE FROM audit_event",
+        "TRUNCATE audit_event",
+        "ALTER TABLE audit_event DISABLE TRIGGER ALL",
+        "DROP TRIGGER audit_event_stamp ON audit_event",
+        "ALTER TABLE callback DISABLE ROW LEVEL SECURITY",
+        "INSERT INTO alembic_version VALUES ('x')",
+    ):
+        assert refused(secure, who, sql), sql
+    if who != "admin":
+        assert refused(secure, who, "SELECT * FROM audit_event")
+
+
+def test_a_session_cannot_switch_off_its_idle_timeout_to_hold_the_chain(secure: SecureDb) -> None:
+    with secure.connect("handler") as conn:
+        conn.execute("SET idle_in_transaction_session_timeout = 0")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO audit_event (action) VALUES ('search')")
+
+
+@pytest.mark.slow
+def test_holding_the_chain_does_not_stop_other_desks(secure: SecureDb) -> None:
+    """psql holds the chain open and then disables its own timeout mid-transaction: the next desk's append
+    waits a few seconds, ends the idle holder, and succeeds (the old advisory lock failed every desk)."""
+    holder = secure.connect("handler")
+    holder.autocommit = False
+    holder.execute("INSERT INTO audit_event (action) VALUES ('search')")
+    holder.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+    holder_pid = holder.info.backend_pid
+    start = time.monotonic()
+    with secure.connect("duty") as conn:
+        conn.execute("INSERT INTO audit_event (action, detail) VALUES ('search', 'after the holder')")
+    waited = time.monotonic() - start
+    assert waited < 10.5, waited
+    with secure.owner.read() as s:
+        from sqlalchemy import text
+
+        assert s.execute(text("SELECT 1 FROM pg_stat_activity WHERE pid = :p"), {"p": holder_pid}).first() is None
+    holder.close()
+    assert audit_trail.verify(admin_ctx(secure)).ok
+
+
+def test_logname_does_not_change_who_a_postgres_desk_is(secure: SecureDb) -> None:
+    env = dict(os.environ, LOGNAME=secure.logins["admin"], USER=secure.logins["admin"])
+    env.pop("DUTYLINE_DB", None)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dutyline",
+            "--db",
+            secure.url("handler"),
+            "staff",
+            "set-role",
+            secure.logins["handler"],
+            "--role",
+            "admin",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 2 and "not allowed" in out.stderr, out.stderr
+    rows = audit_rows(secure)
+    assert (secure.logins["handler"], "manage_staff") in [(r[1], r[3]) for r in rows if r[3] == "manage_staff"]
+
+
+def test_pins_are_checked_by_the_server_with_the_lockout_inside(secure: SecureDb) -> None:
+    from dutyline.domain.pin import hash_pin
+    from dutyline.services.staff import NotAuthorised, verify_pin
+
+    me = secure.logins["handler"]
+    with secure.connect("handler") as conn:
+        assert conn.execute("SELECT dutyline_pin_set(%s, %s)", (me, hash_pin("2468"))).fetchone() == (True,)
+        # another person's PIN: only an admin may set it
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT dutyline_pin_set(%s, %s)", (secure.logins["duty"], hash_pin("1111")))
+    db = secure.database("handler")
+    assert verify_pin(db, me, "2468").login == me
+    # A rolled-back check still counts: the attempt was committed before its result was known.
+    with secure.connect("handler") as conn:
+        conn.autocommit = False
+        attempt = conn.execute("SELECT dutyline_pin_attempt('00')").fetchone()
+        conn.commit()
+        assert attempt is not None
+        assert conn.execute("SELECT dutyline_pin_check(%s, 'x')", (attempt[0],)).fetchone() == ("wrong pin",)
+        conn.rollback()
+    for _ in range(4):
+        with pytest.raises(NotAuthorised):
+            verify_pin(db, me, "0000")
+    with pytest.raises(NotAuthorised, match="Too many"):
+        verify_pin(db, me, "2468")  # right PIN, but locked out
+    with pytest.raises(NotAuthorised):
+        verify_pin(db, secure.logins["duty"], "1111")  # only the person signed in can unlock
+    db.dispose()
