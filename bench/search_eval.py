@@ -78,13 +78,13 @@ class Population:
         self.children = Counter(_letters(f"{p.first} {p.last}") for p in people)
         self.last_dob = Counter((_letters(p.last), p.dob) for p in people)
         self.first_pc = Counter((_letters(p.first), p.postcode) for p in people)
-        self.name_out = Counter((_letters(f"{p.first} {p.last}"), p.postcode.split()[0]) for p in people)
+        self.name_out = Counter((_letters(f"{p.first.split()[0]} {p.last}"), p.postcode.split()[0]) for p in people)
         self.phones = Counter(p.phone for p in people)
         self.tails = Counter(p.phone[-6:] for p in people)
         self.windows: Counter[str] = Counter()  # every 4-digit run of every reference, once per reference
         for p in people:
             digits = p.ref[4:]
-            self.windows.update({digits[i : i + 4] for i in range(len(digits) - 3)})
+            self.windows.update({digits[i : i + 4] for i in range(len(digits) - 3)} | {digits})
 
     def name_unique(self, p: Person, given: str) -> bool:
         """No other child shares the surname and a given-name initial with the true or queried name."""
@@ -175,7 +175,7 @@ def make_queries(pop: Population, rng: random.Random, per_kind: int) -> list[Que
         put("dob", p, f"{p.last} {_dob_form(rng, p.dob)}", pop.last_dob[(_letters(p.last), p.dob)] == 1)
         spaced = rng.choice((f"{p.phone[:5]} {p.phone[5:]}", p.phone, f"+44 {p.phone[1:5]} {p.phone[5:]}"))
         put("phone", p, spaced, pop.phones[p.phone] == 1)
-        put("phone_tail", p, p.phone[-6:], pop.tails[p.phone[-6:]] == 1)
+        put("phone_tail", p, p.phone[-6:], pop.tails[p.phone[-6:]] == 1 and pop.ref_count(p.phone[-6:]) == 0)
         put("postcode", p, f"{first} {p.postcode.lower()}", pop.first_pc[(_letters(p.first), p.postcode)] == 1)
         outward = p.postcode.split()[0]
         full = _letters(f"{p.first} {p.last}")
@@ -183,7 +183,7 @@ def make_queries(pop: Population, rng: random.Random, per_kind: int) -> list[Que
             "outward",
             p,
             f"{p.first} {p.last} {rng.choice((outward, outward.lower()))}",
-            pop.children[full] > 1 and pop.name_out[(full, outward)] == 1,
+            pop.children[full] > 1 and pop.name_out[(_letters(f"{first} {p.last}"), outward)] == 1,
         )
         digits = p.ref[4:]
         put("ref", p, rng.choice((p.ref, digits, f"ehc {digits}")), True)

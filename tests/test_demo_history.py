@@ -16,7 +16,7 @@ from dutyline.services import demo_history, quality, quality_report, reports
 from dutyline.services.context import Actor, Context
 from dutyline.services.teams import sync_teams
 from dutyline.store.engine import Database
-from dutyline.store.tables import Case, Staff
+from dutyline.store.tables import Call, Case, Staff
 from dutyline.store.tables_quality import QaReview
 from tests.case_helpers import add_case
 
@@ -68,6 +68,8 @@ def test_demo_history_and_reviews_fill_the_workspace(db: Database) -> None:
     demo_history.seed_staff(ctx)
     calls = demo_history.seed_history(ctx, POLICY, 3, days=120, calls_per_day=15)
     assert calls > 1000
+    with db.write() as s:  # the bulk writer numbered its rows itself: the id sequences must be past them
+        s.add(Call(reason="general_enquiry", outcome="resolved"))
     reviews = demo_history.seed_reviews(ctx, POLICY, 3)
     assert reviews > 50
     with db.read() as s:

@@ -381,3 +381,29 @@ def test_claim_next_across_three_teams_takes_most_urgent_then_most_overdue(seede
         add_callback(s, team="front_door", due=T0 - dt.timedelta(days=9), urgent=True)
     ticket = queue.claim_next(dora, "resolution")
     assert ticket is not None and ticket.id == mine
+
+
+def test_safeguarding_item_is_flagged_first_with_summary_number_and_referral(
+    seeded: Database, clock: FakeClock
+) -> None:
+    """Issue 12: the alert sat 11th and the duty officer could not read the concern. It now comes before
+    even an urgent overdue item, carrying the summary, the caller's number and the referral reference."""
+    with seeded.write() as s:
+        s.add(Team(code="safeguarding", name="Children's Services", inbox=""))
+        s.flush()
+        urgent_late = add_callback(s, due=T0 - dt.timedelta(days=2), urgent=True).id
+        alert_row = add_handoff(s, team="safeguarding", due=T0 + dt.timedelta(days=1), urgent=True)
+        call = s.get(Call, alert_row.call_id)
+        assert call is not None
+        call.safeguarding, call.safeguarding_summary = True, "Child said he is scared to go home"
+        call.referral_ref, call.caller_phone, call.caller_name = "CS-77", "07700 900555", "Sarah Smith"
+        alert = alert_row.id
+    items = queue.list_items(context(seeded, clock=clock))
+    assert [(i.kind, i.id) for i in items] == [(ItemKind.HANDOFF, alert), (ItemKind.CALLBACK, urgent_late)]
+    top = items[0]
+    assert top.safeguarding and not top.overdue
+    assert (top.safeguarding_summary, top.referral_ref, top.caller_phone) == (
+        "Child said he is scared to go home",
+        "CS-77",
+        "07700 900555",
+    )

@@ -432,3 +432,19 @@ def test_removal_check_costs_two_small_queries_when_nothing_was_erased(
     with db.write() as s:
         s.execute(delete(Case).where(Case.case_ref == "EHC-004218"))
     assert service.refresh() == 1 and calls == ["all"] and len(service) == 3
+
+
+def test_cli_with_band_prints_the_band_line_first(db: Database, tmp_path: Path) -> None:
+    seed(db)
+    out = dutyline("--db", db.url, "search", "niamh obrien", "--json", "--with-band", home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    band_line, hits_line = out.stdout.splitlines()
+    band = json.loads(band_line)
+    assert set(band) == {"band", "shown", "total", "ask"}
+    assert band["band"] in ("match", "possible", "several_alike") and band["shown"] == len(json.loads(hits_line))
+    batch = dutyline("--db", db.url, "search", "-", "--with-band", home=tmp_path, stdin="niamh obrien\nxqzv\n")
+    lines = [json.loads(line) for line in batch.stdout.splitlines()]
+    assert [type(x).__name__ for x in lines] == ["dict", "list", "dict", "list"]
+    assert lines[2] == {"band": None, "shown": 0, "total": 0, "ask": None} and lines[3] == []
+    plain = dutyline("--db", db.url, "search", "-", home=tmp_path, stdin="niamh obrien\nxqzv\n")
+    assert [line[0] for line in plain.stdout.splitlines()] == ["[", "["]  # batch contract unchanged

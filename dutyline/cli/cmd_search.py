@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from dutyline.cli.common import cli_errors, open_context
-from dutyline.domain.search import SearchHit
+from dutyline.domain.search import SearchHit, SearchResults
 from dutyline.domain.text import sanitize
 
 HELP = "find cases by name, nickname, date of birth, phone, postcode, reference or school"
@@ -24,6 +24,11 @@ a postcode with or without the space, a case reference or its last digits, a sch
 
 With QUERY "-" (batch mode) one query is read per line from standard input and exactly one JSON array is
 printed per line, in order ([] when nothing matches); the database is opened and the index built once.
+With --with-band, each result (each query's, in batch mode) is preceded by one JSON line saying how sure
+it is: {"band": "match"|"possible"|"several_alike"|null, "shown": N, "total": M, "ask":
+"date_of_birth"|"postcode"|null}: "several_alike" means two or more children are about equally likely and
+"ask" names the question that splits them; "total" counts every plausible match, shown or not.
+
 Every search is recorded in the audit trail (the number of results, never the query text); a batch is
 recorded once, with its number of queries."""
 
@@ -39,7 +44,17 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="print a JSON array (best first) instead of a table; batch mode always prints JSON",
     )
+    p.add_argument(
+        "--with-band",
+        action="store_true",
+        help='print {"band", "shown", "total", "ask"} as a JSON line before each result',
+    )
     p.set_defaults(handler=run)
+
+
+def band_json(results: SearchResults) -> dict[str, Any]:
+    """The stable JSON shape of a result set's band line (--with-band)."""
+    return {"band": results.band, "shown": results.shown, "total": results.total, "ask": results.ask}
 
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:
@@ -92,19 +107,26 @@ def run(args: argparse.Namespace) -> int:
         service.build()
         if args.query == "-":
             queries = [line.rstrip("\r\n") for line in sys.stdin]
-            results = service.search_batch(ctx, queries, limit=limit)
+            batch = service.search_batch_results(ctx, queries, limit=limit)
             out = sys.stdout
-            for hits in results:
-                out.write(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
+            for results in batch:
+                if args.with_band:
+                    out.write(json.dumps(band_json(results)) + "\n")
+                out.write(json.dumps([hit_json(h) for h in results.hits], ensure_ascii=False))
                 out.write("\n")
             out.flush()
             return 0
-        hits = service.search(ctx, args.query, limit=limit, complete=True)
+        found = service.search_results(ctx, args.query, limit=limit, complete=True)
+        hits = list(found.hits)
+        if args.with_band:
+            print(json.dumps(band_json(found)))
         if not hits:  # say where we looked: a wrong --db must not pass for "no such child"
             print(f"No matching cases in {ctx.db.describe()}.", file=sys.stderr)
         if args.json:
             print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
         elif hits:
+            if found.header():
+                print(sanitize(found.header()))
             print(_table(hits))
         return 0
     finally:

@@ -117,6 +117,12 @@ class QueueItem(Frozen):
     attempts: int = 0
     last_attempt_at: dt.datetime | None = None
     notes: str = ""
+    #: The call that raised this item carried a safeguarding concern: what was said, who rang, the referral.
+    safeguarding: bool = False
+    safeguarding_summary: str = ""
+    referral_ref: str = ""
+    caller_phone: str = ""
+    caller_name: str = ""
     #: Filled in by `with_timing` at the moment the queue was read.
     as_of: dt.datetime | None = None
     hours_left: float = 0.0
@@ -164,9 +170,11 @@ class QueueItem(Frozen):
         return self.model_copy(update={"as_of": now, "hours_left": working_hours_between(now, as_utc(self.due_at))})
 
 
-def sort_key(item: QueueItem) -> tuple[int, dt.datetime, str, int]:
-    """Urgent first, then by due time (earliest first), then kind and id for a stable order."""
-    return (0 if item.urgent else 1, as_utc(item.due_at), item.kind.value, item.id)
+def sort_key(item: QueueItem) -> tuple[int, int, dt.datetime, str, int]:
+    """Open safeguarding concerns first (at the top of every duty queue), then urgent, then by due time
+    (earliest first), then kind and id for a stable order."""
+    concern = 0 if item.safeguarding and item.is_open_state else 1
+    return (concern, 0 if item.urgent else 1, as_utc(item.due_at), item.kind.value, item.id)
 
 
 def time_left_text(item: QueueItem) -> str:

@@ -91,7 +91,8 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
         if draft.handoff is not None:
             h = draft.handoff
             merged = h.team == alert_team
-            due = now if merged else callback_due(policy, draft.reason, now, urgent_reason=draft.urgent_reason)
+            reason = Reason.SAFEGUARDING if merged else draft.reason
+            due = callback_due(policy, reason, now, urgent_reason=draft.urgent_reason)
             handoff_id = calls_repo.insert_handoff(
                 session,
                 origin,
@@ -108,13 +109,16 @@ def log_call(ctx: Context, draft: CallForm) -> LoggedCall:
             callback_id = calls_repo.insert_callback(session, origin, draft.callback)
         if alert_team is not None and alert_id is None:
             when = draft.safeguarding.raised_at if draft.safeguarding else now
+            # Due when the handler was told (the urgent service standard), not "now": an alert shown
+            # OVERDUE the minute it is raised teaches officers to ignore the flag. It tops every duty
+            # queue because it is a safeguarding concern, whatever its due time.
             alert_id = calls_repo.insert_handoff(
                 session,
                 dataclasses.replace(origin, reason=Reason.SAFEGUARDING.value),
                 team=alert_team,
                 proposed_team=alert_team,
                 priority=Priority.URGENT,
-                due_at=now,
+                due_at=callback_due(policy, Reason.SAFEGUARDING, now, urgent_reason=draft.urgent_reason),
                 explanation=_alert_text(when, draft.safeguarding.referral_ref if draft.safeguarding else ""),
                 override_reason="",
             )
@@ -148,7 +152,7 @@ def _alert_text(when: dt.datetime, referral_ref: str) -> str:
 
     local = when.astimezone(LONDON) if when.tzinfo else when
     ref = f"; referral reference {one_line(referral_ref)}" if referral_ref else "; no referral reference yet"
-    return f"Safeguarding concern raised on a call at {local:%H:%M} on {local:%a %d %b %Y}{ref}. Check it today."
+    return f"Safeguarding concern raised on a call at {local:%H:%M} on {local:%a %d %b %Y}{ref}. Check it first."
 
 
 def _detail(call_id: int, form: CallForm, handoff: int | None, callback: int | None, alert: int | None) -> str:

@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from dutyline.domain.permissions import Action
-from dutyline.domain.search import SearchHit, SearchIndex
+from dutyline.domain.search import SearchHit, SearchIndex, SearchResults, lexicon
 from dutyline.services.context import Context
 from dutyline.services.search_build import build_from_database
 from dutyline.services.search_snapshot import SnapshotFile
@@ -66,6 +66,7 @@ class SearchService:
         db: Database,
         *,
         snapshot_dir: Path | None = AUTO,
+        names_dir: Path | None = AUTO,
         deletion_check_s: float = DELETION_CHECK_S,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -75,6 +76,13 @@ class SearchService:
 
             snapshot_dir = data_dir() / "search"
         self.snapshot_dir = snapshot_dir
+        if names_dir == AUTO:
+            from dutyline.config import data_dir
+
+            names_dir = data_dir() / "names"
+        # The council's own name files (`<data folder>/names/*.txt`) beside the shipped ones; a bad line
+        # stops start-up with the file and line (NameDataError), like the policy file.
+        lexicon.use(lexicon.load([names_dir] if names_dir is not None and names_dir.is_dir() else []))
         in_memory = db.is_sqlite and db.path is None  # nothing to come back to
         self.snapshots = SnapshotFile(None if in_memory else snapshot_dir, db.describe())
         self.deletion_check_s = deletion_check_s
@@ -219,20 +227,28 @@ class SearchService:
         `complete=False` (the search box, as the person types) lets the last word match names it begins;
         pass True for a finished query (CLI).
         """
+        return list(self.search_results(ctx, query, limit, complete=complete).hits)
+
+    def search_results(self, ctx: Context, query: str, limit: int = 20, *, complete: bool = False) -> SearchResults:
+        """`search`, with the total that matched and how sure the best is (band, splitting question)."""
         ctx.require(Action.SEARCH)
         index = self._ensure()
         with self._lock:
-            hits = index.search(query, limit=limit, today=ctx.today(), complete=complete)
-        ctx.audited_read(Action.SEARCH, detail=f"results={len(hits)}")
-        return hits
+            results = index.search_results(query, limit=limit, today=ctx.today(), complete=complete)
+        ctx.audited_read(Action.SEARCH, detail=f"results={len(results.hits)}")
+        return results
 
     def search_batch(self, ctx: Context, queries: Sequence[str], limit: int = 20) -> list[list[SearchHit]]:
         """Ranked cases for many queries (CLI batch mode): one audit row for the whole batch."""
+        return [list(r.hits) for r in self.search_batch_results(ctx, queries, limit)]
+
+    def search_batch_results(self, ctx: Context, queries: Sequence[str], limit: int = 20) -> list[SearchResults]:
+        """`search_batch` with each query's total and band."""
         ctx.require(Action.SEARCH)
         index = self._ensure()
         today = ctx.today()
         with self._lock:
-            results = [index.search(q, limit=limit, today=today, complete=True) for q in queries]
-        found = sum(len(r) for r in results)
+            results = [index.search_results(q, limit=limit, today=today, complete=True) for q in queries]
+        found = sum(len(r.hits) for r in results)
         ctx.audited_read(Action.SEARCH, detail=f"batch queries={len(queries)} results={found}")
         return results

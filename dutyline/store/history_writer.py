@@ -1,14 +1,17 @@
-"""Bulk insert of generated history (demo and benchmarks): one multi-row INSERT … RETURNING per table.
+"""Bulk insert of generated history (demo and benchmarks): one executemany per table, ids given up front.
 
-Why not the ORM: a county year is 150,000 calls; unit-of-work flushes would take minutes. The rows are
-invented (demo/bench only), so they skip the call form's validation on purpose.
+Why not the ORM: a county year is 150,000 calls; unit-of-work flushes would take minutes. Why not
+INSERT … RETURNING: to return ids in row order SQLAlchemy inserts SQLite rows one statement at a time,
+which was most of the demo's start-up. The writer is the only one writing (demo build, benchmark set-up),
+so it numbers the rows after the table's current maximum and, on PostgreSQL, moves each id sequence past
+them. The rows are invented, so they skip the call form's validation on purpose.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from dutyline.store.tables import Call, Callback, Handoff
@@ -17,8 +20,13 @@ from dutyline.store.tables import Call, Callback, Handoff
 def _ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
-    result = session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows)
-    return [int(r[0]) for r in result]
+    start = int(session.scalar(select(func.max(model.id))) or 0) + 1
+    ids = list(range(start, start + len(rows)))
+    session.execute(insert(model), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    if session.get_bind().dialect.name == "postgresql":
+        table = model.__tablename__
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), :last)"), {"last": ids[-1]})
+    return ids
 
 
 def write_day(

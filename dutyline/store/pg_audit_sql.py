@@ -137,6 +137,21 @@ BEGIN
 END $$;
 """
 
+_MAKER_FN = f"""
+CREATE OR REPLACE FUNCTION dutyline_stamp_maker() RETURNS trigger LANGUAGE plpgsql {_DEFINER} AS $$
+BEGIN
+    -- A desk records work under its own login only: who logged a call, who created a queue item.
+    IF NOT coalesce({_TRUSTED}, false) THEN
+        IF TG_TABLE_NAME = 'call' THEN
+            NEW.staff_login := left(session_user, 100);
+        ELSE
+            NEW.created_by := left(session_user, 100);
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+"""
+
 _APPEND_ONLY_FN = """
 CREATE OR REPLACE FUNCTION dutyline_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
 $$ BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$;
@@ -215,14 +230,17 @@ $$;
 """
 
 _MAY_WORK_FN = f"""
-CREATE OR REPLACE FUNCTION dutyline_may_work(p_team text, p_reason text) RETURNS boolean
+CREATE OR REPLACE FUNCTION dutyline_works_every_team() RETURNS boolean
 LANGUAGE sql STABLE {_DEFINER} AS $$
-    SELECT p_reason = 'safeguarding'
-        OR EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+    SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                      JOIN pg_roles u ON u.oid = m.member
                     WHERE u.rolname = session_user AND g.rolname IN ('dutyline_team_manager', 'dutyline_admin'))
-        OR EXISTS (SELECT 1 FROM staff s WHERE s.login = session_user AND s.active
-                      AND p_team = ANY (string_to_array(s.teams, ',')))
+$$;
+
+CREATE OR REPLACE FUNCTION dutyline_my_teams() RETURNS text[]
+LANGUAGE sql STABLE {_DEFINER} AS $$
+    SELECT coalesce((SELECT string_to_array(s.teams, ',') FROM staff s WHERE s.login = session_user AND s.active),
+                    '{{}}'::text[])
 $$;
 """
 
@@ -238,6 +256,11 @@ def _triggers() -> str:
         "CREATE OR REPLACE TRIGGER audit_head_fixed BEFORE DELETE OR TRUNCATE ON audit_head "
         "FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();",
     ]
+    for table in ("call", "callback", "handoff"):
+        out.append(
+            f"CREATE OR REPLACE TRIGGER {table}_maker BEFORE INSERT ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();"
+        )
     for table in AUDITED_TABLES:
         for op, ref in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
             out.append(
@@ -254,6 +277,9 @@ def expected_pg_triggers() -> dict[str, str]:
         "audit_event_append_only": "audit_event",
         "audit_event_no_truncate": "audit_event",
         "audit_head_fixed": "audit_head",
+        "call_maker": "call",
+        "callback_maker": "callback",
+        "handoff_maker": "handoff",
     }
     for table in AUDITED_TABLES:
         for op in ("insert", "update", "delete"):
@@ -272,9 +298,11 @@ def _row_security() -> str:
             f"CREATE POLICY dutyline_add ON {table} FOR INSERT WITH CHECK (true);",
             f"DROP POLICY IF EXISTS dutyline_work ON {table};",
             # USING judges the row as it is: only items of one's own teams (or alerts) can be changed;
-            # a team manager moving an item elsewhere is allowed by WITH CHECK (true).
+            # a team manager moving an item elsewhere is allowed by WITH CHECK (true). The functions sit
+            # in sub-selects so they run once per statement (an InitPlan), not once per queue row.
             f"CREATE POLICY dutyline_work ON {table} FOR UPDATE "
-            "USING (dutyline_may_work(team_code, reason)) WITH CHECK (true);",
+            "USING (reason = 'safeguarding' OR (SELECT dutyline_works_every_team()) "
+            "OR team_code = ANY ((SELECT dutyline_my_teams())::text[])) WITH CHECK (true);",
         ]
     out += [
         "ALTER TABLE draft ENABLE ROW LEVEL SECURITY;",
@@ -292,6 +320,7 @@ def pg_objects_sql() -> str:
             _HASH_FN.strip(),
             _STAMP_FN.strip(),
             _DML_FN.strip(),
+            _MAKER_FN.strip(),
             _APPEND_ONLY_FN.strip(),
             _PIN_FNS.strip(),
             _MAY_WORK_FN.strip(),

@@ -104,6 +104,19 @@ BEGIN
             left(TG_TABLE_NAME || ' rows=' || n || ' ids=' || ids || CASE WHEN n > 12 THEN ',...' ELSE '' END, 200));
     RETURN NULL;
 END $$;
+CREATE OR REPLACE FUNCTION dutyline_stamp_maker() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    -- A desk records work under its own login only: who logged a call, who created a queue item.
+    IF NOT coalesce((SELECT r.rolsuper OR pg_has_role(session_user, c.relowner, 'MEMBER')
+        FROM pg_roles r, pg_class c WHERE r.rolname = session_user AND c.oid = 'public.audit_event'::regclass), false) THEN
+        IF TG_TABLE_NAME = 'call' THEN
+            NEW.staff_login := left(session_user, 100);
+        ELSE
+            NEW.created_by := left(session_user, 100);
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
 CREATE OR REPLACE FUNCTION dutyline_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
 $$ BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$;
 CREATE OR REPLACE FUNCTION dutyline_pin_salt() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
@@ -175,19 +188,25 @@ CREATE OR REPLACE FUNCTION dutyline_pin_states() RETURNS TABLE (login text, has_
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
     SELECT login, pin_hash <> '' FROM staff
 $$;
-CREATE OR REPLACE FUNCTION dutyline_may_work(p_team text, p_reason text) RETURNS boolean
+CREATE OR REPLACE FUNCTION dutyline_works_every_team() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-    SELECT p_reason = 'safeguarding'
-        OR EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+    SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                      JOIN pg_roles u ON u.oid = m.member
                     WHERE u.rolname = session_user AND g.rolname IN ('dutyline_team_manager', 'dutyline_admin'))
-        OR EXISTS (SELECT 1 FROM staff s WHERE s.login = session_user AND s.active
-                      AND p_team = ANY (string_to_array(s.teams, ',')))
+$$;
+
+CREATE OR REPLACE FUNCTION dutyline_my_teams() RETURNS text[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+    SELECT coalesce((SELECT string_to_array(s.teams, ',') FROM staff s WHERE s.login = session_user AND s.active),
+                    '{}'::text[])
 $$;
 CREATE OR REPLACE TRIGGER audit_event_stamp BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION dutyline_audit_stamp();
 CREATE OR REPLACE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event FOR EACH ROW EXECUTE FUNCTION dutyline_audit_append_only();
 CREATE OR REPLACE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();
 CREATE OR REPLACE TRIGGER audit_head_fixed BEFORE DELETE OR TRUNCATE ON audit_head FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();
+CREATE OR REPLACE TRIGGER call_maker BEFORE INSERT ON call FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();
+CREATE OR REPLACE TRIGGER callback_maker BEFORE INSERT ON callback FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();
+CREATE OR REPLACE TRIGGER handoff_maker BEFORE INSERT ON handoff FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();
 CREATE OR REPLACE TRIGGER team_audit_insert AFTER INSERT ON "team" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
 CREATE OR REPLACE TRIGGER team_audit_update AFTER UPDATE ON "team" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
 CREATE OR REPLACE TRIGGER team_audit_delete AFTER DELETE ON "team" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
@@ -222,14 +241,14 @@ CREATE POLICY dutyline_read ON callback FOR SELECT USING (true);
 DROP POLICY IF EXISTS dutyline_add ON callback;
 CREATE POLICY dutyline_add ON callback FOR INSERT WITH CHECK (true);
 DROP POLICY IF EXISTS dutyline_work ON callback;
-CREATE POLICY dutyline_work ON callback FOR UPDATE USING (dutyline_may_work(team_code, reason)) WITH CHECK (true);
+CREATE POLICY dutyline_work ON callback FOR UPDATE USING (reason = 'safeguarding' OR (SELECT dutyline_works_every_team()) OR team_code = ANY ((SELECT dutyline_my_teams())::text[])) WITH CHECK (true);
 ALTER TABLE handoff ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS dutyline_read ON handoff;
 CREATE POLICY dutyline_read ON handoff FOR SELECT USING (true);
 DROP POLICY IF EXISTS dutyline_add ON handoff;
 CREATE POLICY dutyline_add ON handoff FOR INSERT WITH CHECK (true);
 DROP POLICY IF EXISTS dutyline_work ON handoff;
-CREATE POLICY dutyline_work ON handoff FOR UPDATE USING (dutyline_may_work(team_code, reason)) WITH CHECK (true);
+CREATE POLICY dutyline_work ON handoff FOR UPDATE USING (reason = 'safeguarding' OR (SELECT dutyline_works_every_team()) OR team_code = ANY ((SELECT dutyline_my_teams())::text[])) WITH CHECK (true);
 ALTER TABLE draft ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS dutyline_own ON draft;
 CREATE POLICY dutyline_own ON draft USING (login = session_user) WITH CHECK (login = session_user);
@@ -245,7 +264,7 @@ DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dutyline_app') TH
 END IF; END $$;
 GRANT USAGE ON SCHEMA public TO dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin, dutyline_quality_reviewer;
 DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin, dutyline_quality_reviewer', current_database()); END $$;
-GRANT EXECUTE ON FUNCTION dutyline_pin_salt(), dutyline_pin_attempt(text), dutyline_pin_check(bigint, text), dutyline_pin_set(text, text), dutyline_pin_states(), dutyline_may_work(text, text) TO dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin, dutyline_quality_reviewer;
+GRANT EXECUTE ON FUNCTION dutyline_pin_salt(), dutyline_pin_attempt(text), dutyline_pin_check(bigint, text), dutyline_pin_set(text, text), dutyline_pin_states(), dutyline_works_every_team(), dutyline_my_teams() TO dutyline_call_handler, dutyline_duty_officer, dutyline_team_manager, dutyline_admin, dutyline_quality_reviewer;
 
 -- 3. Each group's rights, derived from the role x action table.
 -- dutyline_call_handler: book_callback, hand_off, log_call, login, qa_my_reviews, raise_safeguarding, save_draft, search, update_contact, view_case

@@ -117,7 +117,8 @@ DESK_FUNCTIONS = (
     "dutyline_pin_check(bigint, text)",
     "dutyline_pin_set(text, text)",
     "dutyline_pin_states()",
-    "dutyline_may_work(text, text)",  # row security's expression runs as the desk
+    "dutyline_works_every_team()",  # row security's expression runs as the desk
+    "dutyline_my_teams()",
 )
 
 

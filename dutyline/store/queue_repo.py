@@ -390,8 +390,24 @@ def fetch(
     items: list[QueueItem] = []
     for kind in kinds:
         m = model_for(kind)
-        cols = [m, Case.case_ref, Case.first_name, Case.last_name, Case.known_as]
-        stmt = select(*cols).outerjoin(Case, Case.id == m.case_id).where(_status_where(m, status, now, login))
+        cols = [
+            m,
+            Case.case_ref,
+            Case.first_name,
+            Case.last_name,
+            Case.known_as,
+            Call.safeguarding,
+            Call.safeguarding_summary,
+            Call.referral_ref,
+            Call.caller_phone,
+            Call.caller_name,
+        ]
+        stmt = (
+            select(*cols)
+            .outerjoin(Case, Case.id == m.case_id)
+            .outerjoin(Call, Call.id == m.call_id)
+            .where(_status_where(m, status, now, login))
+        )
         if teams is not None:
             stmt = stmt.where(m.team_code.in_(list(teams)))
         if case_id is not None:
@@ -402,8 +418,19 @@ def fetch(
             stmt = stmt.where(m.created_at >= created_since)
         elif status in (StatusFilter.DONE, StatusFilter.ALL):
             stmt = stmt.order_by(m.id.desc()).limit(HISTORY_LIMIT)
-        for row, ref, first, last, known in session.execute(stmt).all():
-            items.append(_to_item(kind, row, ref, first, last, known))
+        for row, ref, first, last, known, sg, summary, referral, phone, caller in session.execute(stmt).all():
+            item = _to_item(kind, row, ref, first, last, known)
+            if sg:  # the duty officer must read the concern itself, not only "Why: safeguarding"
+                item = item.model_copy(
+                    update={
+                        "safeguarding": True,
+                        "safeguarding_summary": summary or "",
+                        "referral_ref": referral or "",
+                        "caller_phone": phone or "",
+                        "caller_name": caller or "",
+                    }
+                )
+            items.append(item)
     return items
 
 

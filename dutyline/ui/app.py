@@ -43,6 +43,7 @@ from dutyline.ui.messages import (
     IndexReady,
     LeaveWorkspace,
     OpenCallForm,
+    SafeguardingRequested,
 )
 from dutyline.ui.palette import run_chosen_action
 from dutyline.ui.screens.call import CallScreen
@@ -258,6 +259,10 @@ class DutylineApp(SafeCrashMixin, LockMixin):
         call = self.call if self.call is not None else self.begin_call(None)
         self._safeguarding = SafeguardingScreen(self.desk.policy, call, self.desk.now())
         self.push_screen(self._safeguarding, self._safeguarding_done)
+
+    @on(SafeguardingRequested)
+    def _safeguarding_requested(self) -> None:
+        self.action_safeguarding()
 
     def _safeguarding_done(self, record: SafeguardingRecord | None) -> None:
         self._safeguarding = None

@@ -17,7 +17,7 @@ from dutyline.domain.call_record import CaseActivity, LoggedCall
 from dutyline.domain.model import ContactInfo, Reason
 from dutyline.domain.policy import Policy, load_policy
 from dutyline.domain.routing import RoutingDecision
-from dutyline.domain.search import SearchHit
+from dutyline.domain.search import SearchHit, SearchResults
 from dutyline.domain.summary import CaseSummary
 from dutyline.services import calls, cases, routing
 from dutyline.services.context import Actor, Context
@@ -69,6 +69,10 @@ class Desk:
 
     def search(self, query: str, limit: int = 30) -> list[SearchHit]:
         return self.search_service.search(self.ctx, query, limit)
+
+    def search_results(self, query: str, limit: int = 30) -> SearchResults:
+        """`search` with the band (Match / Possible / Several alike), its question and the total."""
+        return self.search_service.search_results(self.ctx, query, limit)
 
     # --- the case -------------------------------------------------------------------------------------
     def case_summary(self, case_id: int) -> CaseSummary:

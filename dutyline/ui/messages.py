@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from dutyline.domain.call_draft import CallDraft
 from dutyline.domain.call_form import CallForm
 from dutyline.domain.call_record import CaseActivity, LoggedCall
 from dutyline.domain.summary import CaseSummary
@@ -67,12 +66,8 @@ class ActionChosen(Message):
         self.action_id = action_id
 
 
-class DraftRestore(Message):
-    """Reopen these screens for a restored draft (posted by the app to itself after the offer)."""
-
-    def __init__(self, draft: CallDraft) -> None:
-        super().__init__()
-        self.draft = draft
+class SafeguardingRequested(Message):
+    """Show the safeguarding script and form (e.g. the reason "Safeguarding concern" was chosen)."""
 
 
 class LeaveWorkspace(Message):

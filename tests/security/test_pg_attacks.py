@@ -287,3 +287,21 @@ def test_pins_are_checked_by_the_server_with_the_lockout_inside(secure: SecureDb
     with pytest.raises(NotAuthorised):
         verify_pin(db, secure.logins["duty"], "1111")  # only the person signed in can unlock
     db.dispose()
+
+
+def test_a_desk_cannot_log_work_under_someone_elses_name(secure: SecureDb, work: dict[str, int]) -> None:
+    me = secure.logins["handler"]
+    with secure.connect("handler") as conn:
+        call = conn.execute(
+            "INSERT INTO call (staff_login, started_at, duration_s, caller_kind, caller_name, caller_phone, "
+            "caller_has_pr, verified_dob, verified_postcode, reason, notes, outcome, safeguarding, "
+            "safeguarding_summary, referral_ref) VALUES ('someone_else', now(), 0, 'other', '', '', false, false, "
+            "false, 'general_enquiry', '', 'resolved', false, '', '') RETURNING staff_login"
+        ).fetchone()
+        cb = conn.execute(
+            "INSERT INTO callback (team_code, priority, reason, due_at, status, created_at, created_by, notes, "
+            "escalated, contact_name, phone, preferred_time, attempts, version) VALUES ('front_door', 'standard', "
+            "'general_enquiry', now(), 'open', now(), 'someone_else', '', false, '', '', '', 0, 1) "
+            "RETURNING created_by"
+        ).fetchone()
+    assert call == (me,) and cb == (me,)

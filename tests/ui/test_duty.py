@@ -158,12 +158,12 @@ async def test_attempt_release_reassign_accept(sqlite_db: Database, ids: dict[st
         app.screen.query_one("#note", Input).value = "rang twice"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert cell(pilot, urgent, "status") == "open (1 tries)"
+        assert cell(pilot, urgent, "status") == "open (1 try)"
         await pilot.press("c")
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
-        assert cell(pilot, urgent, "status") == "open (1 tries)"
+        assert cell(pilot, urgent, "status") == "open (1 try)"
         await pilot.press("t")
         await settle(pilot)
         app.screen.query_one("#team", Select).value = "resolution"

@@ -83,6 +83,9 @@ async def test_idle_warning_lock_and_unlock_rules(make_app: AppFactory, seeded: 
         await settle(pilot)
         assert isinstance(app.screen, IdleWarning)
         assert "lock in 29 seconds" in screen_text(app)
+        # It is a draft, not a logged call: the warning must not suggest the call was saved (issue 12).
+        assert "kept as a draft (not logged)" in screen_text(app)
+        assert "Your call is saved" not in screen_text(app)
         await pilot.press("x")  # any key extends
         await settle(pilot)
         assert isinstance(app.screen, LogCallScreen) and not app.locked
@@ -142,3 +145,15 @@ async def test_draft_offered_back_whole(make_app: AppFactory, seeded: Seeded, sq
         assert isinstance(again.screen, LogCallScreen)
         assert again.screen.query_one("#notes", TextArea).text == "Line one\n[b]line two[/b]"
         assert again.call is not None and again.call.verified and again.call.caller_contact_id == seeded.olivia_mum
+
+
+def test_an_unknown_login_is_never_echoed(sqlite_db: Database) -> None:
+    """A PIN typed into the login box ('root9999') must not come back on screen in the refusal."""
+    from dutyline.services.staff import NotAuthorised, verify_pin
+
+    try:
+        verify_pin(sqlite_db, "root9999", "1234")
+    except NotAuthorised as exc:
+        assert "9999" not in str(exc) and "root" not in str(exc)
+    else:  # pragma: no cover - the login does not exist
+        raise AssertionError("an unknown login was let in")

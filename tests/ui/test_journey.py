@@ -25,7 +25,7 @@ from dutyline.ui.screens.search import SearchScreen
 from dutyline.ui.widgets.case_card import CaseCard
 from dutyline.ui.widgets.results import ResultsTable
 from tests.ui.conftest import AppFactory, enter_text, screen_text, send_burst, settle
-from tests.ui.seed import NOW, Seeded
+from tests.ui.seed import Seeded
 
 
 def calls(db: Database) -> list[Call]:
@@ -159,7 +159,10 @@ async def test_other_team_callback_and_safeguarding(make_app: AppFactory, seeded
         "Family dispute ongoing",
     )
     alert = rows["safeguarding"]
-    assert alert.priority == "urgent" and alert.due_at.replace(tzinfo=dt.UTC) == NOW
+    # Due by the urgent standard the handler was shown (end of the next working day), not "now".
+    assert alert.priority == "urgent" and alert.due_at.replace(tzinfo=dt.UTC) == dt.datetime(
+        2026, 2, 11, 17, 0, tzinfo=dt.UTC
+    )
     with sqlite_db.read() as s:
         [cb] = s.scalars(select(Callback)).all()
     assert (cb.phone, cb.contact_name, cb.preferred_time) == ("07700 900123", "Grandma", "after 3pm")

@@ -4,9 +4,9 @@ Public API: `SearchIndex` (build from rows, apply changes, search), `IndexBuilde
 `SearchHit` / `MatchedField` (results), `CASE_COLUMNS` / `CONTACT_COLUMNS` (the row layout fed in).
 """
 
-from dutyline.domain.search import snapshot
+from dutyline.domain.search import lexicon, snapshot
 from dutyline.domain.search.live import IndexBuilder, SearchIndex
-from dutyline.domain.search.model import MatchedField, SearchHit, age_on
+from dutyline.domain.search.model import MatchedField, SearchHit, SearchResults, age_on
 from dutyline.domain.search.rows import CASE_COLUMNS, CONTACT_COLUMNS
 
 __all__ = [
@@ -16,6 +16,8 @@ __all__ = [
     "MatchedField",
     "SearchHit",
     "SearchIndex",
+    "SearchResults",
     "age_on",
+    "lexicon",
     "snapshot",
 ]

@@ -21,13 +21,16 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from dutyline.domain.policy import PolicyError
 from dutyline.domain.text import fold
 
 _WORD = re.compile(r"[a-z]+")
 
 
-class NameDataError(ValueError):
-    """A name data file that cannot be used; the message names the file and line, never more."""
+class NameDataError(PolicyError):
+    """A name data file that cannot be used; the message names the file and line, never more.
+
+    A kind of PolicyError: the name files are council configuration, checked at start like the policy."""
 
 
 @dataclass(frozen=True)

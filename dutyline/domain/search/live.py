@@ -12,14 +12,15 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from dutyline.domain.search.bands import band_for
 from dutyline.domain.search.batch import CaseBatch, ContactBatch
 from dutyline.domain.search.columns import EPOCH, NO_DATE, ColumnBuilder, Columns
 from dutyline.domain.search.index import CaseIndex
 from dutyline.domain.search.lexicon import Lexicon
 from dutyline.domain.search.merge import concat, prune
-from dutyline.domain.search.model import MatchedField, SearchHit, age_on
+from dutyline.domain.search.model import MatchedField, SearchHit, SearchResults, age_on
 from dutyline.domain.search.query import parse_query
-from dutyline.domain.search.scoring import Match, rank
+from dutyline.domain.search.scoring import PLAUSIBLE, Match, rank
 
 Row = Sequence[object]
 #: Delta size (cases) that triggers merging into the base, as a floor and as a share of the base.
@@ -176,6 +177,12 @@ class SearchIndex:
         While a person is typing (`complete` False) the last word may be unfinished, so it also matches
         names it begins ('moh' -> Mohammed) unless the query ends with a space. Scripts pass complete=True.
         """
+        return list(self.search_results(query, limit=limit, today=today, complete=complete).hits)
+
+    def search_results(
+        self, query: str, *, limit: int = 20, today: dt.date | None = None, complete: bool = False
+    ) -> SearchResults:
+        """`search`, with how many matched in all and how sure the best is (band and splitting question)."""
         today = today or dt.date.today()
         limit = max(1, min(int(limit), 500))
         prefixes = self.base.ref_prefixes | (self._delta.ref_prefixes if self._delta else frozenset())
@@ -187,18 +194,25 @@ class SearchIndex:
             is_outward=lambda o: any(ix.outward_codes(o) for ix in indexes),
         )
         if parsed.empty:
-            return []
+            return SearchResults()
         prefix_last = not complete and not (query or "").endswith((" ", "\t"))
         found: list[tuple[float, int, CaseIndex, int, list[Match]]] = []
+        plausible: list[np.ndarray] = []
         parts = [(self.base, self._alive)] + ([(self._delta, None)] if self._delta is not None else [])
         for index, alive in parts:
             if not len(index):
                 continue
             r = rank(index, parsed, limit=limit, prefix_last=prefix_last, alive=alive)
+            plausible.append(r.plausible)
             for row, score in zip(r.rows.tolist(), r.scores.tolist(), strict=True):
                 found.append((score, int(index.cols.case_id[row]), index, row, r.matches.get(row, [])))
         found.sort(key=lambda f: (-f[0], f[1]))
-        return [_hit(index, row, score, matches, today) for score, _, index, row, matches in found[:limit]]
+        hits = [_hit(index, row, score, matches, today) for score, _, index, row, matches in found[:limit]]
+        scores = -np.sort(-np.concatenate(plausible)) if plausible else np.zeros(0, np.float32)
+        if len(scores):
+            scores = scores[scores >= float(scores[0]) * PLAUSIBLE]
+        band, ask, alike = band_for(scores, hits, parsed)
+        return SearchResults(hits=tuple(hits), total=max(len(scores), len(hits)), band=band, ask=ask, alike=alike)
 
 
 def _hit(index: CaseIndex, row: int, score: float, matches: list[Match], today: dt.date) -> SearchHit:

@@ -77,3 +77,48 @@ def age_on(born: dt.date, today: dt.date) -> int:
     if (today.month, today.day) < (born.month, born.day):
         years -= 1
     return years
+
+
+#: How sure a result set is: one child clearly ahead, a plausible but weak best, or several alike.
+Band = Literal["match", "possible", "several_alike"]
+#: The question that would split tied children (a field that differs among them).
+Ask = Literal["date_of_birth", "postcode"]
+_BAND_WORDS = {"match": "Match", "possible": "Possible", "several_alike": "Several alike"}
+_ASK_WORDS = {"date_of_birth": "the date of birth", "postcode": "the postcode"}
+
+
+class SearchResults(Frozen):
+    """One search's ranked hits, how many matched in all, and how sure the best is.
+
+    Why a band in words: the handler must act on it while the caller talks. `Several alike` comes with
+    the question that splits the tied children, chosen from the fields that differ among them; `total`
+    counts every plausible match, so the screen never caps silently ("30 of 212 shown").
+    """
+
+    hits: tuple[SearchHit, ...] = ()
+    total: int = 0
+    band: Band | None = None
+    ask: Ask | None = None
+    #: How many children are within the tie margin of the best (several alike when 2 or more).
+    alike: int = 0
+
+    @property
+    def shown(self) -> int:
+        return len(self.hits)
+
+    def header(self) -> str:
+        """One line for the results header: the band, the splitting question, what is not shown."""
+        if not self.hits or self.band is None:
+            return ""
+        parts: list[str] = []
+        if self.band == "several_alike":
+            tied = self.hits[: self.alike]
+            names = {(h.first_name.casefold(), h.last_name.casefold()) for h in tied}
+            who = f"named {tied[0].first_name} {tied[0].last_name}" if len(names) == 1 else "alike"
+            question = f"ask for {_ASK_WORDS[self.ask]}" if self.ask else "ask for a parent's name or the school"
+            parts.append(f"{self.alike} children {who}: {question}")
+        else:
+            parts.append(_BAND_WORDS[self.band])
+        if self.total > self.shown:
+            parts.append(f"{self.shown} of {self.total} shown — add a date of birth or postcode")
+        return " · ".join(parts)

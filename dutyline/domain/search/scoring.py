@@ -33,7 +33,7 @@ from dutyline.domain.search.columns import EPOCH
 from dutyline.domain.search.index import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES, CaseIndex, _expand
 from dutyline.domain.search.names import PARTICLES, words
 from dutyline.domain.search.query import ParsedQuery
-from dutyline.domain.search.vocab import EXACT, JW92, KIND_OF_LEVEL, NONE
+from dutyline.domain.search.vocab import EXACT, KIND_OF_LEVEL, NONE, PHONETIC
 from dutyline.domain.text import postcode_key
 
 W_CONTACT = 0.92
@@ -76,12 +76,13 @@ class Ranked:
     rows: np.ndarray
     scores: np.ndarray
     matches: dict[int, list[Match]] = field(default_factory=dict)
-    #: Rows scoring at least PLAUSIBLE of the best (how many "match", shown or not).
-    total: int = 0
+    #: Scores of every plausible row (at least PLAUSIBLE of the best), best first, at most MAX_COUNTED.
+    plausible: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
 
 
-#: A row counts towards `Ranked.total` when it scores at least this share of the best row.
-PLAUSIBLE = 0.6
+#: A row counts as a plausible match when it scores at least this share of the best row.
+PLAUSIBLE = 0.7
+MAX_COUNTED = 100_000
 
 
 class _Entries:
@@ -157,7 +158,7 @@ def readings(index: CaseIndex, words: list[str]) -> tuple[list[str], list[list[i
     for i in range(len(words) - 1):
         joined = words[i] + words[i + 1]
         _ids, _w, levels = vocab.strong(joined)
-        if len(levels) and int(levels.min()) <= JW92 and not (words[i] in vocab and words[i + 1] in vocab):
+        if len(levels) and int(levels.min()) <= PHONETIC and not (words[i] in vocab and words[i + 1] in vocab):
             terms.append(joined)
             reads.append([*range(i), len(terms) - 1, *range(i + 2, len(words))])
     for i, w in enumerate(words):
@@ -352,8 +353,9 @@ def rank(index: CaseIndex, q: ParsedQuery, *, limit: int, prefix_last: bool, ali
     top = top[np.isfinite(total[top])]
     finite = total[np.isfinite(total)]
     best = float(finite.max()) if len(finite) else 0.0
-    count = int((finite >= best * PLAUSIBLE).sum()) if best > 0 else len(finite)
-    ranked = Ranked(uniq[top], total[top], total=max(count, len(top)))
+    plausible = finite[finite >= best * PLAUSIBLE] if best > 0 else finite
+    plausible = -np.sort(-plausible)[:MAX_COUNTED]
+    ranked = Ranked(uniq[top], total[top], plausible=plausible)
     ranked.matches = _explain(index, ranked.rows, uniq, child, reads, chosen, e, terms, names, q.years)
     return ranked
 

@@ -6,9 +6,11 @@ cases; no case is ever fuzzy-compared directly.
 
 Agreement levels (Fellegi-Sunter comparison levels, as Splink names them), strongest first: the exact
 spelling; a listed nickname or sound-alike spelling (the council's name files); the query word is the
-leading part of the name, or the name of the word, 3+ letters ('Tomi' for Tomiwa); the same phonetic key
-(Double Metaphone primary or alternate, or our own vowel-keeping key); Jaro-Winkler >= 0.92, >= 0.85,
->= 0.70 (a typing slip of one or two letters counts as the first two); none. Each level has a weight
+leading part of the name, or the name of the word, 3+ letters ('Tomi' for Tomiwa); Jaro-Winkler >= 0.92;
+the same phonetic key (Double Metaphone primary or alternate, or our own vowel-keeping key); Jaro-Winkler
+>= 0.85, >= 0.70 (a typing slip of one or two letters counts as >= 0.92 or >= 0.85); none. A near
+spelling ranks above a bare phonetic key: on FEBRL 4 a shared key collides more often than a Jaro-Winkler
+of 0.92 (Vincent for 'vincet' against Von Hoist). Each level has a weight
 (`WEIGHTS`, in bits of evidence); an exact match also gets a term-frequency adjustment from the index
 (an exact "Smith" says less than an exact "Featherstone").
 
@@ -32,16 +34,19 @@ from dutyline.domain.search import lexicon as lexicon_mod
 from dutyline.domain.search.lexicon import Lexicon
 from dutyline.domain.search.names import sound_key
 
-EXACT, LISTED, PREFIX, PHONETIC, JW92, JW85, JW70, NONE = range(8)
-LEVEL_NAMES = ("exact", "listed", "prefix", "phonetic", "jw92", "jw85", "jw70", "none")
+EXACT, LISTED, PREFIX, JW92, PHONETIC, JW85, JW70, NONE = range(8)
+LEVEL_NAMES = ("exact", "listed", "prefix", "jw92", "phonetic", "jw85", "jw70", "none")
 #: What the UI calls each level ("Matched on"): MatchKind values.
-KIND_OF_LEVEL = ("exact", "nickname", "prefix", "phonetic", "typo", "typo", "typo", "typo")
+KIND_OF_LEVEL = ("exact", "nickname", "prefix", "typo", "phonetic", "typo", "typo", "typo")
 #: Bits of evidence per level (log2 of how much likelier the level is for the right child than for a
 #: random one, rounded; tuned on bench/search.py's held-out figures, not per name).
-WEIGHTS = np.array([4.0, 3.0, 2.8, 2.6, 2.4, 1.8, 0.6, 0.0], dtype=np.float32)
+WEIGHTS = np.array([4.0, 3.0, 2.8, 2.6, 2.3, 1.8, 0.6, 0.0], dtype=np.float32)
 #: A listed short form of a short form (Bill and Billy, both William's): a little weaker.
 LISTED_SIBLING = 2.7
-#: Term-frequency adjustment of an exact match, in bits, and its bound either way.
+#: A shared beginning of 3+ letters that is not a leading part ('wills' and William, 'kathy' and Katherine).
+SHARED_START = 2.0
+#: Term-frequency adjustment of an exact match, in bits, and its bound either way. Other levels get the
+#: same adjustment in proportion to their weight (a nickname of a common name says less, too).
 TF_SCALE = 0.35
 TF_CAP = 1.0
 PREFIX_MIN = 3
@@ -96,8 +101,10 @@ class Vocab:
         self.alpha_rank = np.empty(len(self.tokens), dtype=np.int64)
         self.alpha_rank[np.asarray(alpha, dtype=np.int64)] = np.arange(len(alpha))
         f = np.ones(len(self.tokens)) if freq is None else np.maximum(freq[: len(self.tokens)], 1).astype(np.float64)
-        typical = float(np.median(f)) if len(f) else 1.0
-        self.exact_w = (WEIGHTS[EXACT] + np.clip(TF_SCALE * np.log2(typical / f), -TF_CAP, TF_CAP)).astype(np.float32)
+        # The frequency of a typical name *occurrence* (not of a typical token: most tokens occur once).
+        typical = float((f * f).sum() / f.sum()) if len(f) else 1.0
+        self.tf = np.clip(TF_SCALE * np.log2(typical / f), -TF_CAP, TF_CAP).astype(np.float32)
+        self.exact_w = WEIGHTS[EXACT] + self.tf
         self._cache: dict[tuple[str, bool], Strong] = {}
 
     def set_lexicon(self, lexicon: Lexicon) -> None:
@@ -166,6 +173,9 @@ class Vocab:
                     add(self._alpha_ids[i], WEIGHTS[PREFIX], PREFIX)
                     n += 1
                 i += 1
+        for tid, (weight, level) in best.items():  # the term-frequency adjustment, in proportion
+            if level != EXACT:
+                best[tid] = (weight + float(self.tf[tid]) * weight / float(WEIGHTS[EXACT]), level)
         return best
 
     # ------------------------------------------------------------------------------ any tokens, all levels
@@ -192,6 +202,11 @@ class Vocab:
                 better = same & (weights < WEIGHTS[PHONETIC])
                 weights[better] = WEIGHTS[PHONETIC]
                 levels[better] = PHONETIC
+        if len(word) >= PREFIX_MIN:  # a shared beginning of 3+ letters
+            start = word[:PREFIX_MIN]
+            shared = np.fromiter((s.startswith(start) for s in strings), bool, n) & (weights < SHARED_START)
+            weights[shared] = SHARED_START
+            levels[shared] = PREFIX
         if len(word) >= PREFIX_MIN:  # the word leads the name ('tomi' -> tomiwa), or the name leads the word
             lo = bisect.bisect_left(self._alpha_tokens, word)
             hi = bisect.bisect_left(self._alpha_tokens, word + "\x7f")
@@ -204,6 +219,8 @@ class Vocab:
             better = lead & (weights < WEIGHTS[PREFIX])
             weights[better] = WEIGHTS[PREFIX]
             levels[better] = PREFIX
+        nonexact = (weights > 0) & (levels != EXACT)
+        weights[nonexact] += self.tf[tids[nonexact]] * weights[nonexact] / WEIGHTS[EXACT]
         s_ids, s_w, s_lv = self.strong(word, prefix=prefix)
         if len(s_ids):
             order = np.argsort(s_ids)

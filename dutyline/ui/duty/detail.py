@@ -26,11 +26,17 @@ def reason_label(code: str) -> str:
         return code.replace("_", " ") or "not recorded"
 
 
-class DutyDetail(VerticalScroll):
-    """Item details plus the case summary; `show_item` and `show_case` are called by the screen."""
+class DutyDetail(VerticalScroll, can_focus=True):
+    """Item details plus the case summary; `show_item` and `show_case` are called by the screen.
+
+    Focusable (Tab reaches it from the queue) so ↑ ↓ PgUp PgDn scroll the notes and attempt history when
+    they run below the pane at 40 rows.
+    """
 
     DEFAULT_CSS = """
     DutyDetail { padding: 0 1; border-left: solid $accent; }
+    DutyDetail:focus { background: $boost; }
+    DutyDetail #dd-safeguarding { background: $error 40%; color: $text; text-style: bold; padding: 0 1; }
     DutyDetail > Static { width: 1fr; }
     DutyDetail .section { margin-top: 1; }
     """
@@ -38,6 +44,7 @@ class DutyDetail(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(Text("Nothing selected", style="bold"), id="dd-title", markup=False)
         yield Static(id="dd-flag", markup=False)
+        yield Static(id="dd-safeguarding", markup=False)
         yield Static(id="dd-contact", markup=False)
         yield Static(id="dd-why", markup=False)
         yield Static(id="dd-status", markup=False)
@@ -51,8 +58,9 @@ class DutyDetail(VerticalScroll):
 
     def clear(self) -> None:
         self._set("dd-title", Text("Nothing selected", style="bold"))
-        for wid in ("dd-flag", "dd-contact", "dd-why", "dd-status", "dd-notes", "dd-case"):
+        for wid in ("dd-flag", "dd-safeguarding", "dd-contact", "dd-why", "dd-status", "dd-notes", "dd-case"):
             self._set(wid, Text(""))
+        self.query_one("#dd-safeguarding").display = False
 
     def show_item(self, item: QueueItem, login: str, team: str = "") -> None:
         """`team` is the team's name (the screen looks it up in the policy); its code when empty."""
@@ -83,13 +91,14 @@ class DutyDetail(VerticalScroll):
         else:
             contact = Text("Hand-off from a call: accept it into the team's work (A) or complete it (D).", end="")
         self._set("dd-contact", contact)
+        self._show_concern(item)
         why = join("Why: ", plain(reason_label(item.reason)))
         if item.urgent and item.urgent_reason:
             why.append_text(join(" · urgent: ", plain(item.urgent_reason.replace("_", " "))))
         self._set("dd-why", why)
-        tries = f" · {item.attempts} failed attempt{'s' if item.attempts != 1 else ''}" if item.attempts else ""
+        tried = f" · {item.attempts} failed attempt{'s' if item.attempts != 1 else ''}" if item.attempts else ""
         lease = f" · lease until {when(item.lease_expires)}" if item.lease_live(item.as_of or item.due_at) else ""
-        self._set("dd-status", join("Status: ", plain(status_text(item, login)), tries, lease))
+        self._set("dd-status", join("Status: ", plain(status_text(item, login)), tried, lease))
         self._set("dd-notes", plain(item.notes or "(none)", multiline=True))
         if item.case_id is None:
             self._set("dd-case", Text("Not linked to a case.", end=""))
@@ -103,6 +112,28 @@ class DutyDetail(VerticalScroll):
                     Text("\nLoading the case summary…", style="italic"),
                 ),
             )
+
+    def _show_concern(self, item: QueueItem) -> None:
+        """The concern itself, so the officer can act without opening anything else."""
+        box = self.query_one("#dd-safeguarding", Static)
+        box.display = item.safeguarding
+        if not item.safeguarding:
+            box.update(Text(""))
+            return
+        caller = plain(item.caller_name or "the caller")
+        number = plain(item.caller_phone or "no number given")
+        box.update(
+            join(
+                "SAFEGUARDING concern\n",
+                plain(item.safeguarding_summary or "(no summary recorded)", multiline=True),
+                "\nCaller: ",
+                caller,
+                " on ",
+                number,
+                "\nReferral reference: ",
+                plain(item.referral_ref or "none yet"),
+            )
+        )
 
     def show_case(self, summary: CaseSummary) -> None:
         from dutyline.ui.widgets.case_card import officer_line

@@ -34,7 +34,7 @@ class DutyForm(ModalScreen[R]):
 
     BINDINGS = bindings(Where.DUTY_FORM)
     DEFAULT_CSS = """
-    DutyForm { align: center middle; }
+    DutyForm { align: center top; }
     DutyForm .duty-dialog { background: $panel; border: thick $accent; padding: 0 1; width: 90%; max-width: 90;
                             height: auto; max-height: 95%; }
     DutyForm TextArea { height: 6; }
@@ -46,9 +46,17 @@ class DutyForm(ModalScreen[R]):
         self.item = item
 
     def heading(self, verb: str) -> Static:
+        """Says which item, and repeats the number to ring: the dialog must not hide what the officer is
+        reading from (it sits at the top, clear of the detail pane below the queue)."""
         it = self.item
         who = join(plain(it.child_name or "no case"), " ", plain(it.case_ref)) if it.case_id else Text("no case")
-        return Static(join(Text(f"{verb} {it.kind.label.lower()} {it.id}", style="bold"), " · ", who), markup=False)
+        line = join(Text(f"{verb} {it.kind.label.lower()} {it.id}", style="bold"), " · ", who)
+        phone = it.phone or it.caller_phone
+        if phone:
+            line.append_text(
+                join("\nRing: ", plain(it.contact_name or it.caller_name or "the caller"), " on ", plain(phone))
+            )
+        return Static(line, markup=False)
 
     def problem(self, text: str) -> None:
         self.query_one(".problem", Static).update(Text(text))

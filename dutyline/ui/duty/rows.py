@@ -12,14 +12,15 @@ from dutyline.domain.policy import Policy
 from dutyline.domain.queue import QueueItem, time_left_text
 from dutyline.ui.safe import local_time, plain
 
-#: (key, header) in order of importance: at 80 columns the first five fit, the rest scroll sideways.
+#: (key, header) in order of importance: at 80 columns flag, time left, what and case fit; the child,
+#: status, due time and team follow (and are all in the detail pane for the highlighted item).
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("flag", "Flag"),
     ("left", "Time left"),
+    ("kind", "What"),
     ("case", "Case"),
     ("child", "Child"),
     ("status", "Status"),
-    ("kind", "What"),
     ("due", "Due"),
     ("team", "Team"),
 )
@@ -27,6 +28,7 @@ CHILD_WIDTH = 18
 #: Team names are long ("Provision, Outcomes and Placement"); the column shows the start, the pane the rest.
 TEAM_WIDTH = 22
 OVERDUE_STYLE = "bold red"
+SAFEGUARDING_STYLE = "bold reverse red"
 DUE_SOON_STYLE = "bold dark_orange"
 
 
@@ -42,6 +44,8 @@ def clip(text: str, width: int) -> str:
 def flag_text(item: QueueItem) -> str:
     """The words that carry the state (a screen reader or a colour-blind officer gets them too)."""
     parts = []
+    if item.safeguarding and item.is_open_state:
+        parts.append("SAFEGUARDING")
     if item.overdue:
         parts.append("OVERDUE")
     elif item.due_soon:
@@ -51,7 +55,14 @@ def flag_text(item: QueueItem) -> str:
     return " ".join(parts)
 
 
+def tries(n: int) -> str:
+    """'1 try', '3 tries'."""
+    return f"{n} {'try' if n == 1 else 'tries'}"
+
+
 def row_style(item: QueueItem) -> str:
+    if item.safeguarding and item.is_open_state:
+        return SAFEGUARDING_STYLE
     if item.overdue:
         return OVERDUE_STYLE
     if item.due_soon:
@@ -74,7 +85,7 @@ def status_text(item: QueueItem, login: str) -> str:
     if item.lease_live(now):
         return "yours" if item.claimed_by == login else f"with {item.claimed_by}"
     if item.is_open_state:
-        return "open" + (f" ({item.attempts} tries)" if item.attempts else "")
+        return "open" + (f" ({tries(item.attempts)})" if item.attempts else "")
     by = f" by {item.completed_by}" if item.completed_by else ""
     return f"{item.status.value}{by}"
 
@@ -93,10 +104,10 @@ def row_cells(item: QueueItem, login: str, policy: object | None = None) -> tupl
     return (
         Text(flag_text(item), style=style, end=""),
         Text(time_left_text(item), style=style, end=""),
+        Text(kind, style="bold" if item.urgent else "", end=""),
         plain(item.case_ref or "no case"),
         plain(child),
         plain(status_text(item, login), style="italic" if item.claimed_by == login else ""),
-        Text(kind, style="bold" if item.urgent else "", end=""),
         Text(due_text(item.due_at, now), end=""),
         plain(clip(team_name(policy, item.team_code), TEAM_WIDTH)),
     )
@@ -107,7 +118,10 @@ def counts_line(items: list[QueueItem]) -> Text:
     overdue = sum(i.overdue for i in items)
     soon = sum(i.due_soon for i in items)
     urgent = sum(i.urgent and i.is_open_state for i in items)
+    concerns = sum(i.safeguarding and i.is_open_state for i in items)
     out = Text(f"{len(items)} item{'s' if len(items) != 1 else ''}", end="")
+    if concerns:
+        out.append(f" · {concerns} SAFEGUARDING", style=SAFEGUARDING_STYLE)
     if overdue:
         out.append(f" · {overdue} OVERDUE", style=OVERDUE_STYLE)
     if soon:

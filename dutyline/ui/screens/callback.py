@@ -63,8 +63,10 @@ class CallbackScreen(DeskModal[CallbackChoice | None]):
                 placeholder="Best time to call (e.g. after 3pm)",
                 id="cb-time",
             )
-            teams = [(t.name, code) for code, t in self.policy.teams.items() if t.send]
-            default_team = current.team if current else (d.team if self.policy.teams[d.team].send else teams[0][1])
+            # The proposed team is always a choice: for a safeguarding call that is the team every duty
+            # officer sees (a SEND team's queue would hide the concern from the others).
+            teams = [(t.name, code) for code, t in self.policy.teams.items() if t.send or code == d.team]
+            default_team = current.team if current else d.team
             yield Select(teams, prompt="Owning team", id="cb-team", value=default_team, allow_blank=False)
             urgent = " (urgent)" if d.priority.value == "urgent" else ""
             yield Static(

@@ -25,7 +25,7 @@ from dutyline.domain.routing import RoutingDecision
 from dutyline.domain.summary import CaseSummary
 from dutyline.ui.actions import Where, bindings, hint
 from dutyline.ui.desk import Desk
-from dutyline.ui.messages import CallEnded, CallSaved
+from dutyline.ui.messages import CallEnded, CallSaved, SafeguardingRequested
 from dutyline.ui.safe import join, plain, when
 from dutyline.ui.screens.base import DeskScreen
 from dutyline.ui.screens.callback import CallbackScreen
@@ -194,6 +194,8 @@ class LogCallScreen(DeskScreen[None]):
             s.handoff = None  # routing depends on these: propose again
         if key == "reason":
             s.reason = Reason(value) if value else None
+            if s.reason == Reason.SAFEGUARDING and s.safeguarding is None:
+                self.post_message(SafeguardingRequested())  # the script comes first, then the record
         elif key == "urgent":
             s.urgent_reason = value
         elif key == "outcome":

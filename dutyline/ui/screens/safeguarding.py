@@ -19,9 +19,11 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from dutyline.domain.call_draft import CallDraft, SafeguardingNotes
 from dutyline.domain.call_form import SafeguardingRecord
+from dutyline.domain.model import Reason
 from dutyline.domain.policy import Policy
+from dutyline.domain.routing import callback_due
 from dutyline.ui.actions import Where, bindings
-from dutyline.ui.safe import local_time
+from dutyline.ui.safe import local_time, when
 from dutyline.ui.screens.base import DeskModal
 
 
@@ -48,8 +50,14 @@ class SafeguardingScreen(DeskModal[SafeguardingRecord | None]):
             yield Static(Text(f"SAFEGUARDING · 1. {sg.emergency}", style="bold"), classes="banner -error", markup=False)
             yield Static(Text(f"2. {sg.children_script}"), markup=False)
             yield Static(Text(f"3. {sg.adult_script}"), markup=False)
+            due = callback_due(self.policy, Reason.SAFEGUARDING, self.now)
             yield Static(
-                Text("4. Record it here; saving the call alerts the duty officer.", style="italic"), markup=False
+                Text(
+                    "4. Record it here; saving the call alerts the duty officers at once: it goes to the top of "
+                    f"every duty queue, due by {when(due)}.",
+                    style="italic",
+                ),
+                markup=False,
             )
             with Horizontal(classes="row"):
                 yield Label("Time raised", classes="field-label")

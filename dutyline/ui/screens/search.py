@@ -77,12 +77,13 @@ class SearchScreen(DeskScreen[None]):
         if not query.strip():
             self.show_hits([], query)
             return
-        hits = await asyncio.to_thread(self.desk.search, query)
+        results = await asyncio.to_thread(self.desk.search_results, query)
         if get_current_worker().is_cancelled or query != self.query_one("#search", Input).value:
             return  # the handler has typed on; a newer search is coming
-        self.show_hits(hits, query)
+        self.show_hits(list(results.hits), query, header=results.header())
 
-    def show_hits(self, hits: list[SearchHit], query: str) -> None:
+    def show_hits(self, hits: list[SearchHit], query: str, *, header: str = "") -> None:
+        """`header`: how sure the results are, and what is not shown (`SearchResults.header`)."""
         self.query_one(ResultsTable).show_hits(hits)
         self._shown_query = query
         if self._open_when_ready:
@@ -91,6 +92,8 @@ class SearchScreen(DeskScreen[None]):
                 self.call_after_refresh(self.action_open)
         if query.strip():
             found = f"{len(hits)} case{'s' if len(hits) != 1 else ''} found" if hits else "No case found"
+            if header and hits:
+                found = f"{found} · {header}"
             self.set_status(f"{found} · ↑↓ choose · {hint('open', 'no_case', 'clear', 'safeguarding')}")
 
     # --- choosing ---------------------------------------------------------------------------------------

@@ -1,0 +1,48 @@
+"""How sure a result set is, in words a handler can act on: Match, Possible, or Several alike.
+
+Scores are bits of evidence (`scoring`), so the thresholds are in bits too: the best row is a **Match**
+when it has at least MATCH_MIN bits (a whole name, or a name word and a date of birth, or any exact key)
+and no other row is within TIE_MARGIN of it; **Several alike** when another row is within TIE_MARGIN (two
+children equally well explained: the handler must ask something more); **Possible** otherwise (the best
+is plausible but weak: one common name word, or only fuzzy agreement).
+
+The question for Several alike is chosen from the fields that actually differ among the tied children
+shown, preferring one the caller has not already given: the date of birth, else the postcode.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dutyline.domain.search.model import Ask, Band, SearchHit
+from dutyline.domain.search.query import ParsedQuery
+
+#: Bits: two rows closer than this are alike (one level apart on one word is more: exact vs nickname 1.0).
+TIE_MARGIN = 0.75
+#: Bits the best row needs to be a Match rather than Possible.
+MATCH_MIN = 5.0
+
+
+def band_for(scores: np.ndarray, hits: list[SearchHit], parsed: ParsedQuery) -> tuple[Band | None, Ask | None, int]:
+    """(band, question, how many alike) for plausible `scores` (best first) and the `hits` shown."""
+    if not len(scores) or not hits:
+        return None, None, 0
+    best = float(scores[0])
+    alike = int((scores >= best - TIE_MARGIN).sum())
+    if alike >= 2:
+        return "several_alike", _question(hits[: min(alike, len(hits))], parsed), alike
+    return ("match" if best >= MATCH_MIN else "possible"), None, 1
+
+
+def _question(tied: list[SearchHit], parsed: ParsedQuery) -> Ask | None:
+    dobs_differ = len({h.date_of_birth for h in tied}) > 1
+    postcodes_differ = len({h.postcode.replace(" ", "").upper() for h in tied}) > 1
+    if dobs_differ and not parsed.dates:
+        return "date_of_birth"
+    if postcodes_differ and not parsed.postcodes:
+        return "postcode"
+    if dobs_differ:
+        return "date_of_birth"
+    if postcodes_differ:
+        return "postcode"
+    return None

@@ -1,0 +1,255 @@
+"""Ranking by evidence: agreement levels, the five failure patterns of names the tables do not know,
+bands and the tie question, reference fragments anywhere, phone tails, outward postcodes, name files.
+
+Every name-knowledge test runs with an empty lexicon (or a small one written here), so what passes is
+the scoring, not a table entry: the names are ones no shipped file lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from dutyline.domain.search import SearchIndex, lexicon
+from dutyline.domain.search.bands import band_for
+from dutyline.domain.search.lexicon import Lexicon, NameDataError
+from dutyline.domain.search.query import parse_query
+from dutyline.domain.search.vocab import EXACT, JW70, JW85, JW92, LISTED, NONE, PHONETIC, PREFIX, WEIGHTS, Vocab
+
+TODAY = dt.date(2026, 1, 15)
+EMPTY = Lexicon()
+
+
+def case(
+    cid: int, first: str, last: str, *, known: str = "", dob: str = "2015-03-02", pc: str = "SG1 1AA", ref: str = ""
+) -> tuple[object, ...]:
+    return (cid, ref or f"EHC-{100000 + cid}", first, last, known, dob, pc, "Oak School", "assessment", "Officer")
+
+
+def index_of(
+    cases: list[tuple[object, ...]], contacts: Sequence[tuple[object, ...]] = (), lex: Lexicon = EMPTY
+) -> SearchIndex:
+    ix = SearchIndex.from_rows(cases, list(contacts))
+    ix.set_lexicon(lex)
+    return ix
+
+
+def refs(ix: SearchIndex, query: str, limit: int = 10) -> list[str]:
+    return [h.case_ref for h in ix.search(query, today=TODAY, complete=True, limit=limit)]
+
+
+def names(ix: SearchIndex, query: str, limit: int = 10) -> list[str]:
+    return [f"{h.first_name} {h.last_name}" for h in ix.search(query, today=TODAY, complete=True, limit=limit)]
+
+
+# --- agreement levels ---------------------------------------------------------------------------------
+LEVEL_TOKENS = ["quenby", "bartholomew", "tomiwa", "philippa", "quenbie", "quemby", "quenton", "zzyzx", "olabode"]
+
+
+@pytest.mark.parametrize(
+    ("word", "token", "level"),
+    [
+        ("quenby", "quenby", EXACT),
+        ("bode", "olabode", LISTED),  # listed in the small lexicon below
+        ("tomi", "tomiwa", PREFIX),  # the word leads the name (3+ letters)
+        ("filippa", "philippa", PHONETIC),  # same Double Metaphone key, no listing
+        ("uqenby", "quenby", JW92),  # Jaro-Winkler 0.94, another phonetic key, another beginning
+        ("qeubny", "quenby", JW85),  # 0.90
+        ("qeubnx", "quenby", JW70),  # 0.78, three edits
+        ("quenby", "zzyzx", NONE),
+    ],
+)
+def test_each_agreement_level(word: str, token: str, level: int) -> None:
+    vocab = Vocab(
+        LEVEL_TOKENS,
+        lexicon=Lexicon(
+            formal_to_short={"olabode": frozenset({"bode"})}, short_to_formal={"bode": frozenset({"olabode"})}
+        ),
+    )
+    weights, levels = vocab.weigh(word, np.asarray([LEVEL_TOKENS.index(token)], dtype=np.int64))
+    assert int(levels[0]) == level
+    assert (weights[0] > 0) == (level != NONE)
+
+
+def test_levels_weigh_in_order() -> None:
+    """Each level is worth less than the one above it, and no agreement is worth nothing."""
+    assert all(WEIGHTS[a] > WEIGHTS[b] for a, b in zip(range(EXACT, NONE), range(EXACT + 1, NONE + 1), strict=True))
+    assert WEIGHTS[NONE] == 0
+
+
+def test_exact_rare_name_weighs_more_than_exact_common_name() -> None:
+    cases = [case(i, "Amy", "Smith") for i in range(1, 40)] + [case(50, "Amy", "Featherstonhaugh")]
+    ix = index_of(cases)
+    vocab = ix.base.vocab
+    assert vocab.exact_w[vocab.ids["featherstonhaugh"]] > vocab.exact_w[vocab.ids["smith"]]
+
+
+# --- the five failure patterns --------------------------------------------------------------------------
+def test_unmatched_word_still_orders_the_candidates_the_other_word_brought() -> None:
+    """'Fred' in no table: the Hallworths come from the surname, and Frederick leads (pattern 1)."""
+    cases = [case(1, "Henry", "Hallworth"), case(2, "Tom", "Pennock", known="Fred"), case(3, "Frederick", "Hallworth")]
+    cases += [case(4 + i, n, "Hallworth") for i, n in enumerate(["Oswin", "Imelda", "Barnabus"])]
+    ix = index_of(cases, [(2, 1, "Fred Pennock", "07700 900001", "")])
+    assert names(ix, "fred hallworth")[0] == "Frederick Hallworth"
+    assert names(ix, "hallworth fred")[0] == "Frederick Hallworth"
+
+
+def test_both_words_matched_somehow_beat_one_word_matched_exactly() -> None:
+    ix = index_of([case(1, "Quillan", "Pennock", known="Quill"), case(2, "Quillon", "Austrowe")])
+    assert names(ix, "quill austrow")[0] == "Quillon Austrowe"
+
+
+def test_leading_part_is_evidence_weaker_than_a_listed_nickname() -> None:
+    """'Tomi' for Tomiwa (pattern 2): above no match, below a listed short form."""
+    lex = Lexicon(formal_to_short={"tomasina": frozenset({"tomi"})}, short_to_formal={"tomi": frozenset({"tomasina"})})
+    cases = [case(1, "Tomiwa", "Adeyinka"), case(2, "Kehinde", "Adeyinka"), case(3, "Tomasina", "Adeyinka")]
+    ix = index_of(cases, lex=lex)
+    assert names(ix, "tomi adeyinka")[:3] == ["Tomasina Adeyinka", "Tomiwa Adeyinka", "Kehinde Adeyinka"]
+    assert names(index_of(cases), "tomi adeyinka")[0] == "Tomiwa Adeyinka"
+
+
+def test_heard_spelling_in_a_listed_group_and_degrading_without_it() -> None:
+    """Pattern 3: a sound-alike group bridges what no key can; without it the surname decides."""
+    cases = [case(1, "Gwenllian", "Rhydderch"), case(2, "Dafydd", "Rhydderch"), case(3, "Gwen", "Pugh")]
+    lex = lexicon.parse([("soundalikes_test.txt", "gwenllian gwenthlian\n")])
+    assert names(index_of(cases, lex=lex), "gwenthlian rhydderch")[0] == "Gwenllian Rhydderch"
+    assert names(index_of(cases), "gwenthlian rhydderch")[0] == "Gwenllian Rhydderch"
+
+
+@pytest.mark.parametrize(
+    ("query", "want"),
+    [
+        ("ola quarrington smith son", "Ola Smithson"),
+        ("ola satte rley", "Ola Satterley"),
+        ("olasatterley", "Ola Satterley"),
+    ],
+)
+def test_split_and_joined_words(query: str, want: str) -> None:
+    """Pattern 4: a space keyed inside a name, or two words run together."""
+    cases = [case(1, "Ola", "Smithson"), case(2, "Ola", "Smith"), case(3, "Ola", "Satterley"), case(4, "Ola", "Rley")]
+    assert names(index_of(cases), query)[0] == want
+
+
+def test_child_explaining_the_whole_query_beats_child_matched_half_through_a_contact() -> None:
+    """Pattern 5a: the child's own names beat a surname match plus a parent's first name."""
+    cases = [case(1, "Imelda", "Quarrie"), case(2, "Oswin", "Quarrie")]
+    ix = index_of(cases, [(2, 1, "Imelda Quarrie", "07700 900002", "")])
+    assert names(ix, "imelda quarrie")[0] == "Imelda Quarrie"
+    cases = [case(1, "Imelda", "Quarry"), case(2, "Oswin", "Quarrie")]
+    ix = index_of(cases, [(2, 1, "Imelda Stokes", "07700 900002", "")])
+    assert names(ix, "imelda quarrie")[0] == "Imelda Quarry"
+
+
+def test_exact_surname_beats_a_double_barrelled_superset() -> None:
+    """Pattern 5b: "Ella Carter" before "Ella Carter-Wright", whatever the order of the rows."""
+    for cases in (
+        [case(1, "Ella", "Carter-Wright"), case(2, "Ella", "Carter")],
+        [case(1, "Ella", "Carter"), case(2, "Ella", "Carter-Wright")],
+    ):
+        assert names(index_of(cases), "ella carter") == ["Ella Carter", "Ella Carter-Wright"]
+
+
+# --- bands and the tie question ----------------------------------------------------------------------
+def test_several_alike_asks_for_the_date_of_birth_when_dates_differ() -> None:
+    cases = [case(i, "Amelia", "Joness", dob=f"201{i}-03-02") for i in range(1, 4)] + [case(9, "Tom", "Ng")]
+    r = index_of(cases).search_results("amelia joness", today=TODAY, complete=True)
+    assert (r.band, r.ask, r.alike) == ("several_alike", "date_of_birth", 3)
+    assert r.header() == "3 children named Amelia Joness: ask for the date of birth"
+
+
+def test_several_alike_asks_for_the_postcode_when_only_postcodes_differ() -> None:
+    cases = [case(1, "Amelia", "Joness", pc="SG1 1AA"), case(2, "Amelia", "Joness", pc="AL8 6AB")]
+    r = index_of(cases).search_results("amelia joness", today=TODAY, complete=True)
+    assert (r.band, r.ask) == ("several_alike", "postcode")
+    r = index_of(cases).search_results("amelia joness 2/3/2015", today=TODAY, complete=True)
+    assert (r.band, r.ask) == ("several_alike", "postcode")
+
+
+def test_match_and_possible() -> None:
+    cases = [case(1, "Amelia", "Joness"), case(2, "Tom", "Joness", dob="2014-01-01"), case(3, "Zed", "Ng")]
+    ix = index_of(cases)
+    assert ix.search_results("amelia joness", today=TODAY, complete=True).band == "match"
+    assert ix.search_results("amelya", today=TODAY, complete=True).band == "possible"
+    assert ix.search_results("qqqq", today=TODAY, complete=True).band is None
+
+
+def test_question_prefers_a_field_the_caller_has_not_given() -> None:
+    parsed = parse_query("amelia 2/3/2015", today=TODAY)
+    ix = index_of([case(1, "Amelia", "A", pc="SG1 1AA"), case(2, "Amelia", "B", pc="AL8 6AB", dob="2014-01-01")])
+    hits = ix.search("amelia", today=TODAY, complete=True)
+    assert band_for(np.array([4.0, 4.0]), hits, parsed)[1] == "postcode"
+
+
+def test_no_silent_cap_says_how_many_are_not_shown() -> None:
+    cases = [case(i, "Tom", "Quenby", dob=f"20{10 + i % 9}-0{1 + i % 9}-1{i % 9}") for i in range(1, 213)]
+    r = index_of(cases).search_results("quenby", today=TODAY, complete=True, limit=30)
+    assert (r.shown, r.total) == (30, 212)
+    assert "30 of 212 shown — add a date of birth or postcode" in r.header()
+
+
+# --- the other gaps --------------------------------------------------------------------------------------
+def test_reference_fragment_anywhere_ranked_below_an_exact_suffix() -> None:
+    cases = [case(1, "Amy", "Ng", ref="EHC-339552"), case(2, "Bo", "Ng", ref="EHC-103395"), case(3, "Cy", "Ng")]
+    assert refs(index_of(cases), "3395") == ["EHC-103395", "EHC-339552"]
+
+
+def test_last_six_or_more_phone_digits_find_the_contact() -> None:
+    ix = index_of(
+        [case(1, "Amy", "Ng"), case(2, "Bo", "Ng")],
+        [(1, 1, "Mum", "07700 900123", ""), (2, 1, "Dad", "", "01442 453301")],
+    )
+    assert refs(ix, "900123") == ["EHC-100001"]
+    assert refs(ix, "0 900123") == ["EHC-100001"]
+    assert refs(ix, "453301") == ["EHC-100002"]  # an alternative phone too
+    assert refs(ix, "7700900123") == ["EHC-100001"]
+
+
+def test_outward_postcode_alone_lists_and_with_a_name_narrows() -> None:
+    cases = [case(1, "Amy", "Ng", pc="AL8 6AB"), case(2, "Amy", "Ng", pc="EN11 0AA"), case(3, "Bo", "Li", pc="AL8 7XY")]
+    ix = index_of(cases)
+    assert sorted(refs(ix, "al8")) == ["EHC-100001", "EHC-100003"]
+    assert refs(ix, "amy ng en11")[0] == "EHC-100002"
+    assert refs(ix, "amy ng AL8")[0] == "EHC-100001"
+    r = ix.search_results("al8", today=TODAY, complete=True, limit=1)
+    assert (r.shown, r.total) == (1, 2)
+
+
+# --- name files ------------------------------------------------------------------------------------------
+def test_name_files_parse_both_formats() -> None:
+    lex = lexicon.parse(
+        [("nicknames_x.txt", "# source: test\nwilliam: bill billy  # common\n"), ("soundalikes_x.txt", "niamh neve\n")]
+    )
+    assert lex.nickname_variants("bill")["william"] == 1.0
+    assert lex.nickname_variants("bill")["billy"] < 1.0
+    assert lex.sound_alikes("neve") == {"niamh"}
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("nicknames_x.txt", "# ok\nwilliam bill\n", "nicknames_x.txt line 2"),
+        ("nicknames_x.txt", "william:\n", "nicknames_x.txt line 1"),
+        ("nicknames_x.txt", "a.j.: aj\n", "nicknames_x.txt line 1"),
+        ("soundalikes_x.txt", "\n\nniamh\n", "soundalikes_x.txt line 3"),
+        ("names.txt", "niamh neve\n", "names.txt"),
+    ],
+)
+def test_bad_name_file_names_file_and_line(name: str, text: str, where: str) -> None:
+    with pytest.raises(NameDataError) as err:
+        lexicon.parse([(name, text)])
+    assert where in str(err.value)
+
+
+def test_shipped_name_files_load_and_say_where_they_came_from() -> None:
+    files = lexicon.builtin_files()
+    assert files and all(text.lstrip().startswith("#") and "ource" in text.split("\n\n")[0] for _, text in files)
+    lex = lexicon.load()
+    assert "william" in lex.nickname_variants("bill") and "neve" in lex.sound_alikes("niamh")
+
+
+def test_held_out_lexicon_drops_exactly_the_pair() -> None:
+    lex = lexicon.parse([("nicknames_x.txt", "william: bill will\n")]).without([("william", "bill")])
+    assert "william" not in lex.nickname_variants("bill") and "william" in lex.nickname_variants("will")
