@@ -27,7 +27,7 @@ import threading
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from dutyline.domain.search import SearchIndex, snapshot
 from dutyline.domain.search.index import CaseIndex
@@ -56,7 +56,7 @@ class SnapshotFile:
         try:
             with open(self.path, "rb") as fh:
                 plain = unseal(fh, self._key, os.fstat(fh.fileno()).st_size)
-            return snapshot.load(MemoryReader(plain))
+            return snapshot.load(cast(IO[bytes], MemoryReader(plain)))
         except (OSError, ValueError, KeyError, EOFError, TypeError, zipfile.BadZipFile, SealError):
             return None  # damaged, truncated, another key or format: rebuilt (and overwritten) by the caller
 
@@ -89,7 +89,7 @@ class SnapshotFile:
             assert self._key is not None  # no path without a key
             with os.fdopen(fd, "wb") as fh:
                 sealed = SealedWriter(fh, self._key, self._address)
-                snapshot.save(index, sealed, meta)  # type: ignore[arg-type]  # a binary stream, sealed
+                snapshot.save(index, cast(IO[bytes], sealed), meta)  # a binary stream, sealed on the way out
                 sealed.close()
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -19,7 +19,7 @@ from dutyline.store import search_source
 from dutyline.store.engine import Database
 from tests.test_search_store import add_case, plain, seed
 
-SECRETS = (b"Zebulon", b"zebulon", b"ZEBULON", b"Quartermaine", b"quartermaine", b"Wolstenholme")
+SECRETS: tuple[bytes, ...] = (b"Zebulon", b"zebulon", b"ZEBULON", b"Quartermaine", b"quartermaine", b"Wolstenholme")
 SECRETS += (b"wolstenholme", b"SG9 9ZZ", b"SG99ZZ", b"sg99zz", b"07700 900321", b"07700900321", b"900321")
 
 
