@@ -6,7 +6,8 @@ cases; no case is ever fuzzy-compared directly.
 
 Agreement levels (Fellegi-Sunter comparison levels, as Splink names them), strongest first: the exact
 spelling; a listed nickname or sound-alike spelling (the council's name files); the query word is the
-leading part of the name, or the name of the word, 3+ letters ('Tomi' for Tomiwa); Jaro-Winkler >= 0.92;
+leading part of the name, or the name of the word, 3+ letters ('Tomi' for Tomiwa), and more weakly a shared
+3-letter beginning or a trailing part of 4+ letters ('Tunde' for Babatunde); Jaro-Winkler >= 0.92;
 the same phonetic key (Double Metaphone primary or alternate, or our own vowel-keeping key); Jaro-Winkler
 >= 0.85, >= 0.70 (a typing slip of one or two letters counts as >= 0.92 or >= 0.85); none. A near
 spelling ranks above a bare phonetic key: on FEBRL 4 a shared key collides more often than a Jaro-Winkler
@@ -43,8 +44,10 @@ KIND_OF_LEVEL = ("exact", "nickname", "prefix", "typo", "phonetic", "typo", "typ
 WEIGHTS = np.array([4.0, 3.0, 2.8, 2.6, 2.3, 1.8, 0.6, 0.0], dtype=np.float32)
 #: A listed short form of a short form (Bill and Billy, both William's): a little weaker.
 LISTED_SIBLING = 2.7
-#: A shared beginning of 3+ letters that is not a leading part ('wills' and William, 'kathy' and Katherine).
+#: A shared beginning of 3+ letters that is not a leading part ('wills' and William, 'kathy' and Katherine),
+#: or a word of 4+ letters ending the name (Yoruba and Igbo short forms: 'tunde' for Babatunde).
 SHARED_START = 2.0
+TRAILING_MIN = 4
 #: Term-frequency adjustment of an exact match, in bits, and its bound either way. Other levels get the
 #: same adjustment in proportion to their weight (a nickname of a common name says less, too).
 TF_SCALE = 0.35
@@ -103,6 +106,10 @@ class Vocab:
         self._alpha_ids = alpha
         self.alpha_rank = np.empty(len(self.tokens), dtype=np.int64)
         self.alpha_rank[np.asarray(alpha, dtype=np.int64)] = np.arange(len(alpha))
+        backwards = sorted(range(len(self.tokens)), key=lambda i: self.tokens[i][::-1])
+        self._back_tokens = [self.tokens[i][::-1] for i in backwards]
+        self.back_rank = np.empty(len(self.tokens), dtype=np.int64)
+        self.back_rank[np.asarray(backwards, dtype=np.int64)] = np.arange(len(backwards))
         f = np.ones(len(self.tokens)) if freq is None else np.maximum(freq[: len(self.tokens)], 1).astype(np.float64)
         # The frequency of a typical name *occurrence* (not of a typical token: most tokens occur once).
         typical = float((f * f).sum() / f.sum()) if len(f) else 1.0
@@ -205,6 +212,14 @@ class Vocab:
                 better = same & (weights < WEIGHTS[PHONETIC])
                 weights[better] = WEIGHTS[PHONETIC]
                 levels[better] = PHONETIC
+        if len(word) >= TRAILING_MIN:  # the word ends the name ('tunde' for Babatunde, 'seun' for Oluwaseun)
+            back = word[::-1]
+            lo = bisect.bisect_left(self._back_tokens, back)
+            hi = bisect.bisect_left(self._back_tokens, back + "\x7f")
+            ranks = self.back_rank[tids]
+            trailing = (ranks >= lo) & (ranks < hi) & (weights < SHARED_START)
+            weights[trailing] = SHARED_START
+            levels[trailing] = PREFIX
         if len(word) >= PREFIX_MIN:  # a shared beginning of 3+ letters
             shared = (self._start[tids] == hash(word[:PREFIX_MIN])) & (weights < SHARED_START)
             weights[shared] = SHARED_START
