@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dutyline.cli.common import cli_errors, load_policy_for, open_database
+from dutyline.cli.common import cli_errors, open_database, policy_for
 from dutyline.cli.progress import ProgressBar
 from dutyline.config import demo_db_url
 from dutyline.services.context import Context, os_login
@@ -36,12 +36,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     from dutyline.services import demo
     from dutyline.services.staff import ensure_demo_staff, resolve_actor
-    from dutyline.services.teams import sync_teams
 
     if args.cases < 1:
         print("dutyline: --cases must be at least 1", file=sys.stderr)
         return 2
-    policy = load_policy_for(args)
     url = args.db or demo_db_url()
     if args.rebuild and url.startswith("sqlite:///"):
         from pathlib import Path
@@ -49,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         for suffix in ("", "-wal", "-shm"):
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     db = open_database(args, url=url, create=True)
-    sync_teams(db, policy)
+    policy = policy_for(args, db, create=True)
     login = os_login()
     ensure_demo_staff(db, login)
     ctx = Context(db=db, actor=resolve_actor(db, login), policy=policy)
