@@ -90,7 +90,7 @@ def drop_search_snapshots() -> int:
     would otherwise survive in them until the next full rebuild. A snapshot is only a start-up speed-up."""
     folder = data_dir() / "search"
     count = 0
-    for path in folder.glob("index-*.npz*") if folder.is_dir() else ():
+    for path in folder.glob("index-*") if folder.is_dir() else ():
         path.unlink(missing_ok=True)
         count += 1
     return count

@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from dutyline.store.engine import Database
 from dutyline.store.tables_policy import PolicyVersion, SnapshotKey
 
 
@@ -46,3 +48,13 @@ def add(session: Session, *, text: str, sha256: str, size: int, source: str, app
 def snapshot_key(session: Session) -> bytes | None:
     """This database's snapshot key, or None (a database from before keys existed, or no right to read it)."""
     return session.scalar(select(SnapshotKey.key).order_by(SnapshotKey.id).limit(1))
+
+
+def read_snapshot_key(db: Database) -> bytes | None:
+    """The snapshot key, or None when this login may not read it (then no snapshot is kept at all)."""
+    try:
+        with db.read() as session:
+            key = snapshot_key(session)
+    except SQLAlchemyError:
+        return None
+    return bytes(key) if key is not None and len(key) == 32 else None
