@@ -280,7 +280,7 @@ def db_path_run(n: int, seed: int, batch_queries: list[str] | None) -> dict:
         url = f"sqlite:///{path}"
         result["cold"] = run_child(url, tmp)  # no snapshot yet: full read + build, then writes it
         result["warm"] = run_child(url, tmp)  # snapshot loaded, fingerprint unchanged
-        snaps = list((Path(tmp) / "search").glob("*.npz"))
+        snaps = list((Path(tmp) / "search").glob("index-*.sealed"))
         result["snapshot_mode"] = oct(snaps[0].stat().st_mode & 0o777) if snaps else None
         result["snapshot_dir_mode"] = oct((Path(tmp) / "search").stat().st_mode & 0o777) if snaps else None
         if batch_queries:

@@ -119,6 +119,7 @@ def test_every_command_runs_as_a_real_process(tmp_path: Path) -> None:
         ("audit", [*db, "audit", "verify"], ""),
         ("retention", [*db, "retention", "--dry-run"], ""),
         ("security", [*db, "security", "sql"], "GRANT SELECT"),
+        ("policy", [*db, "policy", "show"], "[teams.front_door]"),
     ]
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")

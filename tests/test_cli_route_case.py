@@ -192,7 +192,11 @@ def test_route_errors(seeded: Database, capsys: pytest.CaptureFixture[str]) -> N
     assert code == 2 and "No case with reference 'NOPE'" in err
 
 
-def test_broken_policy_refuses_to_start(db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_policy_refuses_to_start(
+    sqlite_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A desk's local --policy (SQLite only) is validated strictly; `policy apply` uses the same checks."""
+    db = sqlite_db
     text = POLICY.read_text().replace("urgent_working_days = 1", "urgent_working_dayz = 1")
     bad = tmp_path / "bad.toml"
     bad.write_text(text)
@@ -212,11 +216,15 @@ def test_custom_policy_file_via_cli(
     custom.write_text(
         POLICY.read_text().replace('name = "Resolution and Reconciliation"', 'name = "SEND Disagreements"')
     )
+    sync_teams(uow(db), load_policy(None))  # as `dutyline init` leaves a new database
     monkeypatch.setenv("DUTYLINE_POLICY", str(custom))
-    code, out, _ = run(capsys, "--db", db.url, "route", "--reason", "complaint", "--json")
-    assert code == 0 and json.loads(out)["team_name"] == "SEND Disagreements"
-    with db.read() as s:
-        assert s.scalar(select(Team.name).where(Team.code == "resolution")) == "SEND Disagreements"
+    code, out, err = run(capsys, "--db", db.url, "route", "--reason", "complaint", "--json")
+    if db.is_postgres:  # shared: every desk uses the stored policy; a local file is refused
+        assert code == 2 and "SQLite desk only" in err
+    else:  # one person's desk: their file is used for the run
+        assert code == 0 and json.loads(out)["team_name"] == "SEND Disagreements"
+    with db.read() as s:  # and never written to the shared team table
+        assert s.scalar(select(Team.name).where(Team.code == "resolution")) == "Resolution and Reconciliation"
 
 
 def test_sync_teams_is_idempotent_and_updates(db: Database) -> None:

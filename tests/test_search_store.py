@@ -84,6 +84,17 @@ def seed(db: Database) -> None:
     add_case(db, "EHC-001111", "Oliver", "Smith", "2012-09-09", "EN6 9PQ")
 
 
+def plain(db: Database, path: Path) -> bytes:
+    """A sealed snapshot's contents, opened with the database's key (what only a database login can do)."""
+    from dutyline.services.snapshot_seal import unseal
+    from dutyline.store.policy_repo import read_snapshot_key
+
+    key = read_snapshot_key(db)
+    assert key is not None
+    with open(path, "rb") as fh:
+        return bytes(unseal(fh, key, path.stat().st_size))
+
+
 def ctx_for(db: Database, role: Role = Role.CALL_HANDLER) -> Context:
     return make_context(db, actor=Actor(login="tester", roles=frozenset({role}), desk="desk1"))
 
@@ -190,7 +201,7 @@ def test_snapshot_is_private_reused_and_caught_up(
     first = SearchService(db, snapshot_dir=folder)
     first.build()
     first.wait_saved()  # written in the background once the index is searchable
-    files = list(folder.glob("*.npz"))
+    files = list(folder.glob("*.sealed"))
     assert len(files) == 1
     assert files[0].stat().st_mode & 0o777 == 0o600
     assert folder.stat().st_mode & 0o777 == 0o700
@@ -213,8 +224,8 @@ def test_damaged_snapshot_is_rebuilt(db: Database, tmp_path: Path) -> None:
     first = SearchService(db, snapshot_dir=folder)
     first.build()
     first.wait_saved()
-    assert list(folder.glob("*.npz"))
-    for f in folder.glob("*.npz"):
+    assert list(folder.glob("*.sealed"))
+    for f in folder.glob("*.sealed"):
         f.write_bytes(b"not a snapshot")
     service = SearchService(db, snapshot_dir=folder)
     service.build()
@@ -363,7 +374,7 @@ def test_erased_child_leaves_this_desks_snapshot_file(
     service = SearchService(db, snapshot_dir=folder)
     service.build()
     service.wait_saved()
-    [path] = folder.glob("*.npz")
+    [path] = folder.glob("*.sealed")
     secrets = (
         b"Zebulon",
         b"zebulon",
@@ -374,14 +385,14 @@ def test_erased_child_leaves_this_desks_snapshot_file(
         b"EHC-007001",
         b"SG9 9ZZ",
     )
-    assert all(s in path.read_bytes() for s in secrets)  # the check below can fail
+    assert all(s in plain(db, path) for s in secrets)  # the check below can fail
     service.refresh()  # the first refresh may re-read the overlap window
     with db.write() as s:
         s.execute(delete(Case).where(Case.case_ref == "EHC-007001"))
     assert service.refresh() == 1  # the erased case, noticed on the very next refresh
-    assert not path.exists() or not any(s in path.read_bytes() for s in secrets)  # gone at once ...
+    assert not path.exists() or not any(s in plain(db, path) for s in secrets)  # gone at once ...
     service.wait_saved()
-    data = path.read_bytes()  # ... and a fresh snapshot written without the child
+    data = plain(db, path)  # ... and a fresh snapshot written without the child
     assert not any(s in data for s in secrets)
     assert b"O'Brien" in data and path.stat().st_mode & 0o777 == 0o600
     assert service.search(ctx_for(db), "zebulon quartermaine", complete=True) == []

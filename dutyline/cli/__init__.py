@@ -29,6 +29,7 @@ COMMANDS = (
     "dutyline.cli.cmd_report",
     "dutyline.cli.cmd_quality",
     "dutyline.cli.cmd_staff",
+    "dutyline.cli.cmd_policy",
     "dutyline.cli.cmd_audit",
     "dutyline.cli.cmd_security",
     "dutyline.cli.cmd_retention",
@@ -56,7 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--policy",
         metavar="FILE",
-        help="council policy TOML (default: $DUTYLINE_POLICY or the built-in Hertfordshire policy)",
+        help=(
+            "a local council policy TOML, for a single SQLite desk only (default: $DUTYLINE_POLICY, else the "
+            "policy stored in the database; on PostgreSQL this is refused: see 'dutyline policy')"
+        ),
     )
     parser.add_argument(
         "--mode",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dutyline.cli.common import cli_errors, context_for, load_policy_for, open_database, settings_of
+from dutyline.cli.common import cli_errors, context_for, open_database, policy_for, settings_of
 from dutyline.cli.progress import ProgressBar
 from dutyline.services.context import os_login
 
@@ -35,13 +35,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     from dutyline.services import demo
     from dutyline.services.staff import ensure_demo_staff
-    from dutyline.services.teams import sync_teams
     from dutyline.store.uow import SqlUnitOfWork
 
     if args.cases < 1:
         print("dutyline: --cases must be at least 1", file=sys.stderr)
         return 2
-    policy = load_policy_for(args)
     url = args.db or settings_of(args).demo_database_url
     if args.rebuild and url.startswith("sqlite:///"):
         from pathlib import Path
@@ -49,9 +47,8 @@ def run(args: argparse.Namespace) -> int:
         for suffix in ("", "-wal", "-shm"):
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     db = open_database(args, url=url, create=True)
-    uow = SqlUnitOfWork(db)
-    sync_teams(uow, policy)  # the demo user gets every team the policy names
-    ensure_demo_staff(uow, os_login())
+    policy = policy_for(args, db, create=True)
+    ensure_demo_staff(SqlUnitOfWork(db), os_login())
     ctx = context_for(args, db, policy)
     existing = demo.case_count(ctx.uow)
     if existing and not args.rebuild:

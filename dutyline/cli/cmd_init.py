@@ -48,7 +48,11 @@ def run(args: argparse.Namespace) -> int:
         if existed:
             print(f"There is already a dutyline database at {where}; nothing was created.", file=sys.stderr)
             return 0
-        print(f"Created a new dutyline database at {where}.", file=sys.stderr)
+        print(
+            f"Created a new dutyline database at {where}, with the built-in Hertfordshire policy as policy "
+            "version 1 (change it with: dutyline policy apply FILE).",
+            file=sys.stderr,
+        )
         print(
             "Next, make yourself its first administrator: "
             "dutyline staff add YOUR_LOGIN --name 'Your Name' --role admin",

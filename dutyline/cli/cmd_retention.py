@@ -89,7 +89,7 @@ def drop_search_snapshots(folder: Path) -> int:
     """Delete this desk's search index snapshots: they copy names from the database, so an erased child
     would otherwise survive in them until the next full rebuild. A snapshot is only a start-up speed-up."""
     count = 0
-    for path in folder.glob("index-*.npz*") if folder.is_dir() else ():
+    for path in folder.glob("index-*") if folder.is_dir() else ():
         path.unlink(missing_ok=True)
         count += 1
     return count

@@ -65,7 +65,8 @@ def open_database(
     settings = settings_of(args)
     db = Database(url or settings.database_url, create=create, lock_wait_s=settings.lock_wait)
     try:
-        if not create and migrate.current_revision(db) is None:
+        fresh = migrate.current_revision(db) is None
+        if fresh and not create:
             where = db.describe()
             db.dispose()
             raise CliError(
@@ -75,6 +76,11 @@ def open_database(
         note = migrate.upgrade(db)
     except SQLAlchemyError as exc:
         raise CliError(f"cannot open the database {db.describe()}: {_reason(exc)}") from None
+    if fresh:  # a new database's teams are those of its policy version 1 (desks never write them later)
+        from dutyline.services.policy_store import stored_policy
+        from dutyline.services.teams import sync_teams
+
+        sync_teams(SqlUnitOfWork(db), stored_policy(db)[0])
     if note and not quiet:
         print(note, file=sys.stderr)
     if db.is_sqlite:
@@ -83,29 +89,55 @@ def open_database(
     return db
 
 
-def load_policy_for(args: argparse.Namespace) -> Policy:
-    """The council policy the settings name, or the built-in Hertfordshire policy when none is named."""
-    return load_policy(settings_of(args).policy)
-
-
 def context_for(args: argparse.Namespace, db: Database, policy: Policy) -> Context:
-    """The Context for the person at this desk on `db` (teams synced from the policy first)."""
+    """The Context for the person at this desk on `db`, with the policy in force and the settings."""
     from dutyline.services.staff import resolve_actor
-    from dutyline.services.teams import sync_teams
-    from dutyline.store.identity import may_write
 
     uow = SqlUnitOfWork(db)
-    if may_write(db, "team"):  # a PostgreSQL desk without the right reads the teams, never writes them
-        sync_teams(uow, policy)
     return Context(uow=uow, actor=resolve_actor(uow, desk_login(db)), policy=policy, settings=settings_of(args))
+
+
+#: Why a desk's own policy file is refused on a shared database.
+LOCAL_POLICY_REFUSED = (
+    "--policy (or DUTYLINE_POLICY) is for a single SQLite desk only. On PostgreSQL every desk uses the policy "
+    "stored in the database, so that no desk routes by rules of its own; an administrator changes it with: "
+    "dutyline policy apply FILE (see dutyline policy show)"
+)
+
+
+def policy_for(args: argparse.Namespace, db: Database, *, create: bool = False) -> Policy:
+    """The policy in force: the version stored in the database, or on an SQLite desk a local `--policy`.
+
+    A local file never writes the shared `team` table: it may only name teams the database already has
+    (or, when this command creates the database, its teams are the new database's teams).
+    """
+    from dutyline.services.policy_store import stored_policy
+    from dutyline.services.teams import missing_teams, sync_teams
+
+    local = settings_of(args).policy
+    if local is None:
+        return stored_policy(db)[0]
+    if not db.is_sqlite:
+        raise CliError(LOCAL_POLICY_REFUSED)
+    policy = load_policy(local)
+    if create:
+        sync_teams(SqlUnitOfWork(db), policy)
+    elif missing := missing_teams(SqlUnitOfWork(db), policy):
+        raise CliError(
+            f"the policy file {shown(str(local), 200)} names teams this database does not have "
+            f"({', '.join(shown(code, 40) for code in missing[:10])}). An administrator can apply it to the "
+            "database instead: dutyline policy apply FILE"
+        )
+    return policy
 
 
 def open_context(
     args: argparse.Namespace, *, url: str | None = None, quiet: bool = False, create: bool = False
 ) -> Context:
-    """Database + policy + the acting person + the settings, ready for services."""
-    policy = load_policy_for(args)
-    return context_for(args, open_database(args, url=url, quiet=quiet, create=create), policy)
+    """Database + policy + the acting person + the settings, ready for services. Desks read the policy;
+    never write it."""
+    db = open_database(args, url=url, quiet=quiet, create=create)
+    return context_for(args, db, policy_for(args, db, create=create))
 
 
 def database_of(ctx: Context) -> Database:

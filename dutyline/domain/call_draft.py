@@ -38,6 +38,16 @@ class SafeguardingNotes(BaseModel):
         return bool(self.summary.strip() or self.referral_ref.strip())
 
 
+class CallbackNotes(BaseModel):
+    """What was typed in the callback dialog before it was booked (kept if the handler backs out)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    phone: str = ""
+    contact_name: str = ""
+    preferred_time: str = ""
+
+
 class ChildDetails(BaseModel):
     """What a caller says about a child who has no case yet (new requests, general enquiries)."""
 
@@ -78,6 +88,8 @@ class CallDraft(BaseModel):
     outcome: Outcome | None = None
     handoff: HandoffChoice | None = None
     callback: CallbackChoice | None = None
+    #: Typed in the callback dialog but not booked yet (Esc keeps it; the next F4 shows it again).
+    callback_notes: CallbackNotes | None = None
     safeguarding: SafeguardingRecord | None = None
     #: Typed in the safeguarding dialog but not recorded yet: kept (and autosaved) so it is never lost.
     safeguarding_notes: SafeguardingNotes | None = None
@@ -148,9 +160,9 @@ class CallDraft(BaseModel):
     def to_form(self) -> CallForm:
         """The validated call, or `FormProblems` saying in words what to fix."""
         kind = self.caller_kind
-        data = self.model_dump(exclude={"case_ref", "case_name", "verify_skipped", "screen", "safeguarding_notes"})
+        data = self.model_dump(
+            exclude={"case_ref", "case_name", "verify_skipped", "screen", "safeguarding_notes", "callback_notes"}
+        )
         data["caller_contact_id"] = self.caller_contact_id if kind == CallerKind.CONTACT else None
-        child = data.pop("child")
-        if self.case_id is None and child is not None:
-            data["child"] = child
+        data.pop("child")  # not stored yet: kept in the draft only
         return build_call_form(data)

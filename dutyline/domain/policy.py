@@ -207,13 +207,17 @@ def load_policy(path: Path | None = None) -> Policy:
     """
     if path is None:
         return _builtin()
+    return parse_policy(read_policy_file(path), str(path), untrusted=True)
+
+
+def read_policy_file(path: Path | str) -> str:
+    """A policy file's text: regular files only, size-limited, never blocking (see policy_file)."""
+    from dutyline.domain.policy_file import PolicyFileError, read_policy_text
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PolicyError(f"cannot read policy file {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise PolicyError(f"policy file {path} is not UTF-8 text") from None
-    return parse_policy(text, str(path))
+        return read_policy_text(path)
+    except PolicyFileError as exc:
+        raise PolicyError(str(exc)) from None
 
 
 @lru_cache(maxsize=1)
@@ -222,12 +226,17 @@ def _builtin() -> Policy:
     return parse_policy(text, f"built-in {BUILTIN_NAME}")
 
 
-def parse_policy(text: str, source: str) -> Policy:
-    """Validate policy TOML text; `source` names it in error messages."""
+def parse_policy(text: str, source: str, *, untrusted: bool = False) -> Policy:
+    """Validate policy TOML text; `source` names it in error messages. `untrusted` (a file someone gave
+    us, rather than a version already validated into the database) adds the size and depth limits."""
+    from dutyline.domain.policy_file import PolicyFileError, parse_toml_limited
+
     try:
-        data = tomllib.loads(text)
+        data = parse_toml_limited(text, source) if untrusted else tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"policy file {source}: not valid TOML: {exc}") from None
+    except PolicyFileError as exc:
+        raise PolicyError(str(exc)) from None
     data.pop("source", None)
     try:
         policy = Policy.model_validate({**data, "source": source})

@@ -8,7 +8,7 @@ Cold build (no snapshot, `search_build`): the database joins each column of a ba
 worker threads read cases and contacts while this thread encodes, and the snapshot is written in the
 background once the index is searchable.
 
-Snapshot (`search_snapshot.SnapshotFile`): `<data folder>/search/index-<db hash>.npz`, 0600 in a 0700 folder
+Snapshot (`search_snapshot.SnapshotFile`): `<data folder>/search/index-<db hash>.sealed`, 0600 in a 0700 folder
 (it holds children's personal data), with the schema revision and the database time the read began. On the
 next start it is loaded in well under a second and brought up to date by an ordinary refresh. A damaged,
 foreign-format or other-schema snapshot is ignored and rebuilt.
@@ -47,8 +47,10 @@ from dutyline.domain.search import RESULTS_DEFAULT, SearchHit, SearchResults, Up
 from dutyline.services.context import Context
 from dutyline.services.search_build import build_from_database
 from dutyline.services.search_snapshot import SnapshotFile
+from dutyline.services.search_snapshot import prune as prune_snapshots
 from dutyline.store import search_source as source
 from dutyline.store.engine import Database
+from dutyline.store.policy_repo import read_snapshot_key
 
 #: Re-read window before the previous read began (late commits + clock skew between desks).
 OVERLAP = dt.timedelta(seconds=30)
@@ -74,7 +76,11 @@ class SearchService:
         # stops start-up with the file and line (NameDataError), like the policy file.
         lexicon.use(lexicon.load([names_dir] if names_dir is not None and names_dir.is_dir() else []))
         in_memory = db.is_sqlite and db.path is None  # nothing to come back to
-        self.snapshots = SnapshotFile(None if in_memory else snapshot_dir, db.describe())
+        folder = None if in_memory else snapshot_dir
+        prune_snapshots(folder)  # unsealed old files, and snapshots of databases that are gone
+        key = read_snapshot_key(db) if folder is not None else None
+        address = str(db.path) if db.path is not None else ""
+        self.snapshots = SnapshotFile(folder, db.describe(), key, address)
         self.deletion_check_s = deletion_check_s
         self._monotonic = monotonic
         self._lock = threading.RLock()  # guards the index while searching or applying changes

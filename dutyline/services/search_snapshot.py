@@ -7,6 +7,13 @@ notices erased cases it deletes the file at once and writes a new one without th
 Art 5(1)(e)). The file is 0600 in a 0700 folder (it holds personal data); it is written to a temporary
 name and renamed, so a reader sees the old file or the new one, never half of one.
 
+Sealed at rest (`snapshot_seal`): the file is AES-GCM encrypted with the database's snapshot key, which only
+an authenticated database login can read, so a copied disk alone reveals no name, postcode or phone. With
+no key (a role without the right, a database from before keys) no snapshot is written or read at all.
+`prune` deletes, at start, the unsealed files of earlier versions and the snapshots of SQLite databases
+that no longer exist. The encryption is only here, at the file boundary: the index format is the search
+domain's (`domain.search.snapshot`).
+
 Ordering: every save and every `forget` bumps a generation under one lock, and a save renames its file
 into place only if its generation is still the newest. A save that started before an erasure was noticed
 can therefore never land after `forget`, whichever thread finishes first.
@@ -20,33 +27,38 @@ import threading
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from dutyline.domain.search import UpdatableIndex, snapshot
 from dutyline.domain.search.index import IndexSegment
+from dutyline.services.snapshot_seal import MemoryReader, SealedWriter, SealError, read_address, unseal
 
 
 class SnapshotFile:
-    """`<folder>/index-<hash of the database address>.npz`, or nothing at all when `folder` is None."""
+    """`<folder>/index-<hash of the database address>.sealed`, or nothing at all when `folder` or `key` is
+    None. `db_path` is the SQLite file, written into the plain header so `prune` can tell it is gone."""
 
-    def __init__(self, folder: Path | None, db_label: str) -> None:
+    def __init__(self, folder: Path | None, db_label: str, key: bytes | None = None, db_path: str = "") -> None:
         self.path: Path | None = None
-        if folder is not None:
+        self._key = key
+        self._address = db_path
+        if folder is not None and key is not None:
             digest = hashlib.sha256(db_label.encode()).hexdigest()[:20]
-            self.path = folder / f"index-{digest}.npz"
+            self.path = folder / f"index-{digest}.sealed"
         self._lock = threading.Lock()
         self._generation = 0
         self._workers: list[threading.Thread] = []
 
     def load(self) -> tuple[UpdatableIndex, dict[str, Any]] | None:
         """The stored index and its metadata, or None when there is no usable file (damaged, old format)."""
-        if self.path is None or not self.path.exists():
+        if self.path is None or self._key is None or not self.path.exists():
             return None
         try:
             with open(self.path, "rb") as fh:
-                return snapshot.load(fh)
-        except (OSError, ValueError, KeyError, EOFError, TypeError, zipfile.BadZipFile):
-            return None  # damaged, truncated or another format: rebuilt (and overwritten) by the caller
+                plain = unseal(fh, self._key, os.fstat(fh.fileno()).st_size)
+            return snapshot.load(cast(IO[bytes], MemoryReader(plain)))
+        except (OSError, ValueError, KeyError, EOFError, TypeError, zipfile.BadZipFile, SealError):
+            return None  # damaged, truncated, another key or format: rebuilt (and overwritten) by the caller
 
     def save_async(self, index: IndexSegment, meta: dict[str, Any]) -> None:
         """Write `index` from a worker thread. `index` must not change meanwhile: pass a compact index
@@ -74,8 +86,13 @@ class SnapshotFile:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(path.parent, 0o700)
             fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            assert self._key is not None  # no path without a key
             with os.fdopen(fd, "wb") as fh:
-                snapshot.save(index, fh, meta)
+                sealed = SealedWriter(fh, self._key, self._address)
+                snapshot.save(index, cast(IO[bytes], sealed), meta)  # a binary stream, sealed on the way out
+                sealed.close()
+                fh.flush()
+                os.fsync(fh.fileno())
             os.chmod(tmp, 0o600)
             with self._lock:
                 if generation == self._generation:
@@ -107,3 +124,41 @@ class SnapshotFile:
                 if left is not None and left <= 0:
                     return
                 worker.join(left)
+
+
+def prune(folder: Path | None) -> int:
+    """Delete unsealed snapshots of earlier versions and sealed ones of SQLite databases that no longer
+    exist (their children must not outlive the database on this desk). Returns how many were deleted.
+
+    PostgreSQL snapshots are kept: whether a server database still exists cannot be told from the desk,
+    and its file is useless without that database's key anyway.
+    """
+    if folder is None or not folder.is_dir():
+        return 0
+    gone = 0
+    for path in folder.glob("index-*"):
+        if path.name.endswith(".npz") or ".npz." in path.name or _stale_tmp(path):
+            path.unlink(missing_ok=True)
+            gone += 1
+            continue
+        if not path.name.endswith(".sealed"):
+            continue
+        try:
+            with open(path, "rb") as fh:
+                address = read_address(fh)
+        except OSError:
+            continue
+        if address is None or (address and not Path(address).exists()):
+            path.unlink(missing_ok=True)
+            gone += 1
+    return gone
+
+
+def _stale_tmp(path: Path) -> bool:
+    """A half-written file left by a crash (an hour old: another dutyline on this desk may be writing one)."""
+    if not path.name.endswith(".tmp"):
+        return False
+    try:
+        return time.time() - path.stat().st_mtime > 3600
+    except OSError:
+        return False

@@ -82,10 +82,14 @@ BEGIN
     NEW.action := left(coalesce(NEW.action, ''), 64);
     NEW.outcome := left(coalesce(NEW.outcome, 'ok'), 32);
     NEW.detail := left(coalesce(NEW.detail, ''), 200);
-    -- Take the chain. Uncontended: no subtransaction. Contended: wait at most {CHAIN_WAIT_MS} ms at a time,
-    -- and break a holder that has sat idle in its transaction past the limit.
-    SELECT seq, hash INTO head FROM audit_head WHERE id = 1 FOR UPDATE SKIP LOCKED;
-    got := FOUND;
+    -- Take the chain. Once this transaction holds it (a flag local to the transaction), relocking is
+    -- instant. The first time, wait in line (no probing ahead of queued desks, which would let newcomers
+    -- barge past them), at most {CHAIN_WAIT_MS} ms at a time, breaking a holder that has sat idle in its
+    -- transaction past the limit: one subtransaction per transaction, not per row.
+    got := coalesce(current_setting('dutyline.chain_held', true), '') = 'on';
+    IF got THEN
+        SELECT seq, hash INTO head FROM audit_head WHERE id = 1 FOR UPDATE;
+    END IF;
     WHILE NOT got LOOP
         tries := tries + 1;
         BEGIN
@@ -109,6 +113,7 @@ BEGIN
     END LOOP;
     IF tries > 0 THEN  -- give the caller's transaction its own lock timeout back
         PERFORM set_config('lock_timeout', caller_lock_timeout, true);
+        PERFORM set_config('dutyline.chain_held', 'on', true);
     END IF;
     NEW.seq := head.seq + 1;
     NEW.prev_hash := head.hash;

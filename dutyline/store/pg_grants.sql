@@ -54,10 +54,14 @@ BEGIN
     NEW.action := left(coalesce(NEW.action, ''), 64);
     NEW.outcome := left(coalesce(NEW.outcome, 'ok'), 32);
     NEW.detail := left(coalesce(NEW.detail, ''), 200);
-    -- Take the chain. Uncontended: no subtransaction. Contended: wait at most 2000 ms at a time,
-    -- and break a holder that has sat idle in its transaction past the limit.
-    SELECT seq, hash INTO head FROM audit_head WHERE id = 1 FOR UPDATE SKIP LOCKED;
-    got := FOUND;
+    -- Take the chain. Once this transaction holds it (a flag local to the transaction), relocking is
+    -- instant. The first time, wait in line (no probing ahead of queued desks, which would let newcomers
+    -- barge past them), at most 2000 ms at a time, breaking a holder that has sat idle in its
+    -- transaction past the limit: one subtransaction per transaction, not per row.
+    got := coalesce(current_setting('dutyline.chain_held', true), '') = 'on';
+    IF got THEN
+        SELECT seq, hash INTO head FROM audit_head WHERE id = 1 FOR UPDATE;
+    END IF;
     WHILE NOT got LOOP
         tries := tries + 1;
         BEGIN
@@ -81,6 +85,7 @@ BEGIN
     END LOOP;
     IF tries > 0 THEN  -- give the caller's transaction its own lock timeout back
         PERFORM set_config('lock_timeout', caller_lock_timeout, true);
+        PERFORM set_config('dutyline.chain_held', 'on', true);
     END IF;
     NEW.seq := head.seq + 1;
     NEW.prev_hash := head.hash;
@@ -286,11 +291,13 @@ GRANT UPDATE ON TABLE "draft" TO dutyline_call_handler;
 GRANT INSERT ON TABLE "handoff" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "handoff" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "officer" TO dutyline_call_handler;
+GRANT SELECT ON TABLE "policy_version" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "qa_answer" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "qa_item" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "qa_review" TO dutyline_call_handler;
 GRANT UPDATE ON TABLE "qa_review" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "qa_sample" TO dutyline_call_handler;
+GRANT SELECT ON TABLE "snapshot_key" TO dutyline_call_handler;
 GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "created_at") ON TABLE "staff" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "team" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_call_handler;
@@ -322,11 +329,13 @@ GRANT INSERT ON TABLE "handoff" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "handoff" TO dutyline_duty_officer;
 GRANT UPDATE ON TABLE "handoff" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "officer" TO dutyline_duty_officer;
+GRANT SELECT ON TABLE "policy_version" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "qa_answer" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "qa_item" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "qa_review" TO dutyline_duty_officer;
 GRANT UPDATE ON TABLE "qa_review" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "qa_sample" TO dutyline_duty_officer;
+GRANT SELECT ON TABLE "snapshot_key" TO dutyline_duty_officer;
 GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "created_at") ON TABLE "staff" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "team" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_duty_officer;
@@ -359,6 +368,7 @@ GRANT INSERT ON TABLE "handoff" TO dutyline_team_manager;
 GRANT SELECT ON TABLE "handoff" TO dutyline_team_manager;
 GRANT UPDATE ON TABLE "handoff" TO dutyline_team_manager;
 GRANT SELECT ON TABLE "officer" TO dutyline_team_manager;
+GRANT SELECT ON TABLE "policy_version" TO dutyline_team_manager;
 GRANT INSERT ON TABLE "qa_answer" TO dutyline_team_manager;
 GRANT SELECT ON TABLE "qa_answer" TO dutyline_team_manager;
 GRANT INSERT ON TABLE "qa_item" TO dutyline_team_manager;
@@ -368,6 +378,7 @@ GRANT SELECT ON TABLE "qa_review" TO dutyline_team_manager;
 GRANT UPDATE ON TABLE "qa_review" TO dutyline_team_manager;
 GRANT INSERT ON TABLE "qa_sample" TO dutyline_team_manager;
 GRANT SELECT ON TABLE "qa_sample" TO dutyline_team_manager;
+GRANT SELECT ON TABLE "snapshot_key" TO dutyline_team_manager;
 GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "created_at") ON TABLE "staff" TO dutyline_team_manager;
 GRANT SELECT ON TABLE "team" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_team_manager;
@@ -413,6 +424,8 @@ GRANT UPDATE ON TABLE "handoff" TO dutyline_admin;
 GRANT INSERT ON TABLE "officer" TO dutyline_admin;
 GRANT SELECT ON TABLE "officer" TO dutyline_admin;
 GRANT UPDATE ON TABLE "officer" TO dutyline_admin;
+GRANT INSERT ON TABLE "policy_version" TO dutyline_admin;
+GRANT SELECT ON TABLE "policy_version" TO dutyline_admin;
 GRANT INSERT ON TABLE "qa_answer" TO dutyline_admin;
 GRANT SELECT ON TABLE "qa_answer" TO dutyline_admin;
 GRANT INSERT ON TABLE "qa_item" TO dutyline_admin;
@@ -422,6 +435,7 @@ GRANT SELECT ON TABLE "qa_review" TO dutyline_admin;
 GRANT UPDATE ON TABLE "qa_review" TO dutyline_admin;
 GRANT INSERT ON TABLE "qa_sample" TO dutyline_admin;
 GRANT SELECT ON TABLE "qa_sample" TO dutyline_admin;
+GRANT SELECT ON TABLE "snapshot_key" TO dutyline_admin;
 GRANT INSERT ("login", "display_name", "roles", "teams", "active", "created_at", "pin_hash") ON TABLE "staff" TO dutyline_admin;
 GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "created_at") ON TABLE "staff" TO dutyline_admin;
 GRANT UPDATE ("display_name", "roles", "teams", "active") ON TABLE "staff" TO dutyline_admin;
@@ -437,6 +451,7 @@ GRANT USAGE ON SEQUENCE "contact_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "handoff_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "officer_id_seq" TO dutyline_admin;
+GRANT USAGE ON SEQUENCE "policy_version_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "qa_answer_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "qa_item_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "qa_review_id_seq" TO dutyline_admin;
@@ -462,6 +477,7 @@ GRANT UPDATE ON TABLE "draft" TO dutyline_quality_reviewer;
 GRANT INSERT ON TABLE "handoff" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "handoff" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "officer" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "policy_version" TO dutyline_quality_reviewer;
 GRANT INSERT ON TABLE "qa_answer" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "qa_answer" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "qa_item" TO dutyline_quality_reviewer;
@@ -469,6 +485,7 @@ GRANT INSERT ON TABLE "qa_review" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "qa_review" TO dutyline_quality_reviewer;
 GRANT UPDATE ON TABLE "qa_review" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "qa_sample" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "snapshot_key" TO dutyline_quality_reviewer;
 GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "created_at") ON TABLE "staff" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "team" TO dutyline_quality_reviewer;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_quality_reviewer;

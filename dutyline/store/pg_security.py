@@ -56,6 +56,8 @@ ACTION_RIGHTS: dict[Action, tuple[Right, ...]] = {
         Right("team", "SELECT"),
         Right("alembic_version", "SELECT"),
         Right("audit_event", "INSERT", AUDIT_INSERT),
+        Right("policy_version", "SELECT"),  # every desk routes by the policy in force
+        Right("snapshot_key", "SELECT"),  # seals this desk's search snapshot (services/snapshot_seal.py)
     ),
     Action.SEARCH: _CASE_READ,
     Action.VIEW_CASE: _CASE_READ + _all("SELECT", "call", "handoff", "callback"),
@@ -89,7 +91,7 @@ ACTION_RIGHTS: dict[Action, tuple[Right, ...]] = {
         Right("staff", "INSERT", (*(c for c in STAFF_PUBLIC if c != "id"), "pin_hash")),  # '' on insert
         Right("staff", "UPDATE", ("display_name", "roles", "teams", "active")),
     ),
-    Action.MANAGE_POLICY: _all("INSERT", "team") + _all("UPDATE", "team"),
+    Action.MANAGE_POLICY: _all("INSERT", "team", "policy_version") + _all("UPDATE", "team"),
     # Erasure under the retention schedule: the one place a case is deleted (every delete is audited by
     # trigger, under the admin's own login). Calls and queue items are anonymised, never deleted.
     Action.RETENTION: _all("UPDATE", "call", "handoff", "callback") + _all("DELETE", "case", "draft"),

@@ -327,4 +327,5 @@ class Draft(Base):
 
 
 # Quality-assurance tables live in their own module; importing it here puts them in the same metadata.
+from dutyline.store import tables_policy as _tables_policy  # noqa: E402,F401
 from dutyline.store import tables_quality as _tables_quality  # noqa: E402,F401

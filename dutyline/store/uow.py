@@ -445,3 +445,10 @@ class SqlUnitOfWork(UnitOfWork):
         if self._pending and not self.flush():
             log.error("audit rows of reads could not be written before closing: %d", len(self._pending))
         self.database.dispose()
+
+
+def sql_database(uow: UnitOfWork) -> Database:
+    """The database behind a SQL unit of work, for code that takes a `Database` (policy versions)."""
+    if not isinstance(uow, SqlUnitOfWork):
+        raise TypeError("this needs a database, not an in-memory unit of work")
+    return uow.database

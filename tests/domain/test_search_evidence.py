@@ -253,3 +253,9 @@ def test_shipped_name_files_load_and_say_where_they_came_from() -> None:
 def test_held_out_lexicon_drops_exactly_the_pair() -> None:
     lex = lexicon.parse([("nicknames_x.txt", "william: bill will\n")]).without([("william", "bill")])
     assert "william" not in lex.nickname_variants("bill") and "william" in lex.nickname_variants("will")
+
+
+def test_trailing_part_of_four_letters_is_weak_evidence() -> None:
+    """Yoruba and Igbo short forms end the name ('Tunde' for Babatunde); no table needed."""
+    cases = [case(1, "Babatunde", "Okonjo"), case(2, "Oladipo", "Okonjo"), case(3, "Kehinde", "Okonjo")]
+    assert names(index_of(cases), "tunde okonjo")[0] == "Babatunde Okonjo"

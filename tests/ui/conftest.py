@@ -78,9 +78,10 @@ async def settle(pilot: Pilot[Any], rounds: int = 3, timeout: float = 30.0) -> N
     running, and no screen switch still masked by Textual's short update delay, `rounds` checks in a row
     (a worker's result can start another worker, or push a screen).
 
-    Workers in the "call-dialog" group may be waiting for a dialog the test has yet to answer, so they are
-    never waited for (that would wait forever); while one runs, each check gives it a moment to show its
-    dialog.
+    A worker in the "call-dialog" group (the call form's save) may be waiting for a dialog the test has yet
+    to answer; it is waited for only while its own screen is on top (saving, not asking). Waiting for it
+    while a dialog is up would never end, and it is polled, never awaited: cancelling an await of it
+    would cancel the worker itself.
     """
     app = pilot.app
     deadline = time.monotonic() + timeout
@@ -89,18 +90,17 @@ async def settle(pilot: Pilot[Any], rounds: int = 3, timeout: float = 30.0) -> N
         assert time.monotonic() < deadline, "the app did not settle"
         await pilot.pause(0)
         busy = [w for w in app.workers if w.is_running and w.group != "call-dialog"]
+        saving = [w for w in app.workers if w.is_running and w.group == "call-dialog" and w.node is app.screen]
         if busy:
             for worker in busy:  # how it ends is the test's to check: a refusal, a newer search's cancel
                 with contextlib.suppress(WorkerCancelled, WorkerFailed):
                     await worker.wait()
             quiet = 0
-        elif app._batch_count:  # a screen switch is still masked (App.delay_update): not drawn yet
+        elif saving or app._batch_count:  # (a batch: a screen switch still masked, App.delay_update)
             await asyncio.sleep(0.01)
             quiet = 0
         else:
             quiet += 1
-            if any(w.is_running and w.group == "call-dialog" for w in app.workers):
-                await asyncio.sleep(0.02)  # never await it: cancelling that wait would cancel the worker
 
 
 async def enter_text(pilot: Pilot[Any], text: str) -> None:

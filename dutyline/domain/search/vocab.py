@@ -6,7 +6,8 @@ cases; no case is ever fuzzy-compared directly.
 
 Agreement levels (Fellegi-Sunter comparison levels, as Splink names them), strongest first: the exact
 spelling; a listed nickname or sound-alike spelling (the council's name files); the query word is the
-leading part of the name, or the name of the word, 3+ letters ('Tomi' for Tomiwa); Jaro-Winkler >= 0.92;
+leading part of the name, or the name of the word, 3+ letters ('Tomi' for Tomiwa), and more weakly a shared
+3-letter beginning or a trailing part of 4+ letters ('Tunde' for Babatunde); Jaro-Winkler >= 0.92;
 the same phonetic key (Double Metaphone primary or alternate, or our own vowel-keeping key); Jaro-Winkler
 >= 0.85, >= 0.70 (a typing slip of one or two letters counts as >= 0.92 or >= 0.85); none. A near
 spelling ranks above a bare phonetic key: on FEBRL 4 a shared key collides more often than a Jaro-Winkler
@@ -43,8 +44,10 @@ KIND_OF_LEVEL = ("exact", "nickname", "prefix", "typo", "phonetic", "typo", "typ
 WEIGHTS = np.array([4.0, 3.0, 2.8, 2.6, 2.3, 1.8, 0.6, 0.0], dtype=np.float32)
 #: A listed short form of a short form (Bill and Billy, both William's): a little weaker.
 LISTED_SIBLING = 2.7
-#: A shared beginning of 3+ letters that is not a leading part ('wills' and William, 'kathy' and Katherine).
+#: A shared beginning of 3+ letters that is not a leading part ('wills' and William, 'kathy' and Katherine),
+#: or a word of 4+ letters ending the name (Yoruba and Igbo short forms: 'tunde' for Babatunde).
 SHARED_START = 2.0
+TRAILING_MIN = 4
 #: Term-frequency adjustment of an exact match, in bits, and its bound either way. Other levels get the
 #: same adjustment in proportion to their weight (a nickname of a common name says less, too).
 TF_SCALE = 0.35
@@ -91,6 +94,9 @@ class Vocab:
             keys = doublemetaphone(t) if len(t) >= 2 else ("", "")
             self._dm[0, i] = hash(keys[0] or f"-{t}")
             self._dm[1, i] = hash(keys[1] or keys[0] or f"-{t}")
+        # First letter and first three letters of each token, for vectorised comparison in `weigh`.
+        self._first = np.fromiter((ord(t[0]) if t else 0 for t in self.tokens), np.int64, len(self.tokens))
+        self._start = np.fromiter((hash(t[:PREFIX_MIN]) for t in self.tokens), np.int64, len(self.tokens))
         order = sorted(range(len(self.tokens)), key=lambda i: (len(self.tokens[i]), self.tokens[i]))
         self._len_tokens = [self.tokens[i] for i in order]
         self._len_ids = order
@@ -100,6 +106,10 @@ class Vocab:
         self._alpha_ids = alpha
         self.alpha_rank = np.empty(len(self.tokens), dtype=np.int64)
         self.alpha_rank[np.asarray(alpha, dtype=np.int64)] = np.arange(len(alpha))
+        backwards = sorted(range(len(self.tokens)), key=lambda i: self.tokens[i][::-1])
+        self._back_tokens = [self.tokens[i][::-1] for i in backwards]
+        self.back_rank = np.empty(len(self.tokens), dtype=np.int64)
+        self.back_rank[np.asarray(backwards, dtype=np.int64)] = np.arange(len(backwards))
         f = np.ones(len(self.tokens)) if freq is None else np.maximum(freq[: len(self.tokens)], 1).astype(np.float64)
         # The frequency of a typical name *occurrence* (not of a typical token: most tokens occur once).
         typical = float((f * f).sum() / f.sum()) if len(f) else 1.0
@@ -197,14 +207,21 @@ class Vocab:
             if k1:
                 dm = self._dm[:, tids]
                 h1, h2 = hash(k1), hash(k2 or k1)
-                first = np.fromiter((s[0] == word[0] for s in strings), bool, n)
+                first = self._first[tids] == ord(word[0])
                 same = (dm[0] == h1) | (first & ((dm[1] == h1) | (dm[0] == h2) | (dm[1] == h2)))
                 better = same & (weights < WEIGHTS[PHONETIC])
                 weights[better] = WEIGHTS[PHONETIC]
                 levels[better] = PHONETIC
+        if len(word) >= TRAILING_MIN:  # the word ends the name ('tunde' for Babatunde, 'seun' for Oluwaseun)
+            back = word[::-1]
+            lo = bisect.bisect_left(self._back_tokens, back)
+            hi = bisect.bisect_left(self._back_tokens, back + "\x7f")
+            ranks = self.back_rank[tids]
+            trailing = (ranks >= lo) & (ranks < hi) & (weights < SHARED_START)
+            weights[trailing] = SHARED_START
+            levels[trailing] = PREFIX
         if len(word) >= PREFIX_MIN:  # a shared beginning of 3+ letters
-            start = word[:PREFIX_MIN]
-            shared = np.fromiter((s.startswith(start) for s in strings), bool, n) & (weights < SHARED_START)
+            shared = (self._start[tids] == hash(word[:PREFIX_MIN])) & (weights < SHARED_START)
             weights[shared] = SHARED_START
             levels[shared] = PREFIX
         if len(word) >= PREFIX_MIN:  # the word leads the name ('tomi' -> tomiwa), or the name leads the word

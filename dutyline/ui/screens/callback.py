@@ -7,11 +7,12 @@ every callback is promised on the same rule. Returns a `CallbackChoice`, or None
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, RadioButton, RadioSet, Select, Static
 
-from dutyline.domain.call_draft import CallDraft
+from dutyline.domain.call_draft import CallbackNotes, CallDraft
 from dutyline.domain.call_form import CallbackChoice
 from dutyline.domain.model import CallerKind, ContactInfo
 from dutyline.domain.policy import Policy
@@ -20,6 +21,15 @@ from dutyline.domain.text import phone_digits, valid_uk_phone
 from dutyline.ui.actions import Where, bindings, hint
 from dutyline.ui.safe import join, plain, when
 from dutyline.ui.screens.base import DeskModal
+
+PHONE_HELP = "10 or 11 digits starting 0, or +country code"
+
+
+def phone_problem(typed: str) -> str:
+    """'' when the typed number can be dialled (or nothing is typed), else what to fix."""
+    if not typed.strip() or valid_uk_phone(phone_digits(typed)):
+        return ""
+    return f"! That number cannot be dialled: {PHONE_HELP}."
 
 
 class CallbackScreen(DeskModal[CallbackChoice | None]):
@@ -43,6 +53,7 @@ class CallbackScreen(DeskModal[CallbackChoice | None]):
     def compose(self) -> ComposeResult:
         d = self.decision
         current = self.state.callback
+        typed_before = self.state.callback_notes or CallbackNotes()
         with Vertical(id="callback-dialog", classes="dialog"):
             yield Static(Text("Book a callback", style="bold"), markup=False)
             if self.numbers:
@@ -52,14 +63,15 @@ class CallbackScreen(DeskModal[CallbackChoice | None]):
                     buttons.append(RadioButton(join(plain(name), " · ", plain(phone)), value=chosen))
                 yield RadioSet(*buttons, id="cb-numbers")
             typed = current.phone if current and current.phone not in [p for _, p in self.numbers] else ""
+            typed = typed or typed_before.phone
             yield Input(typed, placeholder="Or type another number", id="cb-phone")
             yield Input(
-                current.contact_name if current else "",
+                current.contact_name if current else typed_before.contact_name,
                 placeholder="Who to ask for (if not the contact above)",
                 id="cb-name",
             )
             yield Input(
-                current.preferred_time if current else "",
+                current.preferred_time if current else typed_before.preferred_time,
                 placeholder="Best time to call (e.g. after 3pm)",
                 id="cb-time",
             )
@@ -80,6 +92,18 @@ class CallbackScreen(DeskModal[CallbackChoice | None]):
         target = "#cb-numbers" if self.numbers else "#cb-phone"
         self.query_one(target).focus()
 
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        """Keep what is typed in the draft (Esc must not lose the caller's best time) and check a typed
+        number as it is typed, not only when booking."""
+        self.state.callback_notes = CallbackNotes(
+            phone=self.query_one("#cb-phone", Input).value,
+            contact_name=self.query_one("#cb-name", Input).value,
+            preferred_time=self.query_one("#cb-time", Input).value,
+        )
+        if event.input.id == "cb-phone":
+            self.query_one("#cb-problem", Static).update(Text(phone_problem(event.value)))
+
     def action_book(self) -> None:
         typed = self.query_one("#cb-phone", Input).value.strip()
         name = self.query_one("#cb-name", Input).value.strip()
@@ -97,6 +121,7 @@ class CallbackScreen(DeskModal[CallbackChoice | None]):
             return
         team = self.query_one("#cb-team", Select).value
         assert self.decision.callback_due is not None
+        self.state.callback_notes = None
         self.dismiss(
             CallbackChoice(
                 phone=phone,

@@ -28,7 +28,7 @@ from dutyline.ui.desk import Desk
 from dutyline.ui.messages import CallEnded, CallSaved, SafeguardingRequested
 from dutyline.ui.safe import join, plain, when
 from dutyline.ui.screens.base import DeskScreen
-from dutyline.ui.screens.callback import CallbackScreen
+from dutyline.ui.screens.callback import CallbackScreen, phone_problem
 from dutyline.ui.screens.handoff import HandoffScreen
 from dutyline.ui.widgets.case_brief import CaseBrief
 
@@ -210,6 +210,7 @@ class LogCallScreen(DeskScreen[None]):
             self.state.caller_name = event.value
         elif event.input.id == "no-case-phone":
             self.state.caller_phone = event.value
+            self.show_problems([p] if (p := phone_problem(event.value).removeprefix("! ")) else [])
 
     @on(TextArea.Changed, "#notes")
     def _notes(self, event: TextArea.Changed) -> None:

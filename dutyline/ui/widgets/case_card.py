@@ -8,12 +8,13 @@ State that matters is never shown by colour alone: an overdue deadline says "OVE
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from dutyline.domain.call_draft import CallDraft
-from dutyline.domain.call_record import CaseActivity
+from dutyline.domain.call_record import CallRecord, CaseActivity
 from dutyline.domain.clock import DeadlineStatus
 from dutyline.domain.model import CallerKind
 from dutyline.domain.summary import CaseSummary
@@ -57,6 +58,18 @@ def final_plan_line(summary: CaseSummary) -> Text | None:
     return None
 
 
+def contacts_text(summary: CaseSummary) -> Text:
+    """Every listed contact's numbers, so the handler can check or read one back without the edit form."""
+    lines = [Text("Contacts:", end="")]
+    for c in summary.case.contacts:
+        rel = join(" (", plain(c.relationship), ")") if c.relationship else Text("")
+        phones = " · ".join(p for p in (c.phone, c.alt_phone) if p) or "no number"
+        lines.append(join("  ", plain(c.name), rel, ": ", plain(phones)))
+    if not summary.case.contacts:
+        lines.append(Text("  none listed", end=""))
+    return Text("\n").join(lines)
+
+
 def caller_line(state: CallDraft, summary: CaseSummary) -> Text:
     who = state.caller_name or "not chosen"
     if state.caller_kind == CallerKind.CONTACT.value:
@@ -83,6 +96,9 @@ class CaseCard(VerticalScroll):
     def __init__(self, initial: ShowArgs | None = None, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._initial = initial
+        self._recent = {}
+
+    _recent: dict[str, CallRecord]
 
     def on_mount(self) -> None:
         if self._initial is not None:
@@ -103,11 +119,15 @@ class CaseCard(VerticalScroll):
         yield Static(id="case-clock", markup=False)
         yield Static(id="case-tell", classes="tell", markup=False)
         yield Static(id="case-officer", markup=False)
+        yield Static(id="case-contacts", markup=False)
         yield Static(id="case-caller", markup=False)
         yield Static(Text("Open callbacks and hand-offs"), classes="section", markup=False)
         yield DataTable(id="case-items", cursor_type="row", show_cursor=False)
-        yield Static(Text("Last calls"), classes="section", markup=False)
-        yield DataTable(id="case-calls", cursor_type="row", show_cursor=False)
+        yield Static(
+            Text("Last calls (Tab to the list, ↑ ↓ to read each note in full)"), classes="section", markup=False
+        )
+        yield DataTable(id="case-calls", cursor_type="row")
+        yield Static(id="case-call-note", classes="tell", markup=False)
 
     def _columns(self) -> None:
         """Columns are added on first use: `show` can run before this widget's own mount handler."""
@@ -116,7 +136,7 @@ class CaseCard(VerticalScroll):
             items.add_columns("Due", "What", "Team", "Status")
         calls = self.query_one("#case-calls", DataTable)
         if not calls.columns:
-            calls.add_columns("When", "Caller", "Why", "Outcome", "Notes")
+            calls.add_columns("When", "Taken by", "Caller", "Why", "Outcome", "Notes")
 
     def show(self, summary: CaseSummary, activity: CaseActivity, state: CallDraft, team_name: dict[str, str]) -> None:
         if not self.query("#case-items"):  # not composed yet: on_mount shows the latest values
@@ -149,9 +169,14 @@ class CaseCard(VerticalScroll):
         mark = _STATUS_MARK.get(nxt.status) if nxt else None
         clock.set_class(mark == "OVERDUE", "-overdue")
         clock.set_class(mark == "DUE SOON", "-due-soon")
-        clock.update(Text(f"Clock: {summary.headline}" + (f"   [{mark}]" if mark else ""), end=""))
+        headline = Text(f"Clock: {summary.headline}" + (f"   [{mark}]" if mark else ""), end="")
+        final = final_plan_line(summary)
+        if final is not None and "final plan" not in summary.headline.lower():
+            headline = join(headline, " · ", final)  # parents ask for the final plan's date too
+        clock.update(headline)
         self.query_one("#case-tell", Static).update(Text(f"Tell the family: {summary.tell_family}", end=""))
         self.query_one("#case-officer", Static).update(officer_line(summary))
+        self.query_one("#case-contacts", Static).update(contacts_text(summary))
         self.query_one("#case-caller", Static).update(caller_line(state, summary))
         self._items(activity, team_name)
         self._calls(activity)
@@ -183,14 +208,43 @@ class CaseCard(VerticalScroll):
     def _calls(self, activity: CaseActivity) -> None:
         table = self.query_one("#case-calls", DataTable)
         table.clear()
+        self._recent = {str(call.id): call for call in activity.recent}
         for call in activity.recent:
             why = call.reason.label + (" · SAFEGUARDING" if call.safeguarding else "")
             table.add_row(
                 Text(when(call.started_at)),
+                plain(call.staff_login),
                 plain(call.caller_name or call.caller_kind.value),
                 Text(why[:34]),
                 Text(call.outcome.value.replace("_", " ")),
                 plain(call.notes[:40] + ("…" if len(call.notes) > 40 else "")),
+                key=str(call.id),
             )
         if not activity.recent:
-            table.add_row(Text("No calls logged yet"), Text(""), Text(""), Text(""), Text(""))
+            table.add_row(Text("No calls logged yet"), *(Text("") for _ in range(5)))
+            self.query_one("#case-call-note", Static).display = False
+        else:
+            self._show_note(str(activity.recent[0].id))
+
+    @on(DataTable.RowHighlighted, "#case-calls")
+    def _call_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self._show_note(event.row_key.value)
+
+    def _show_note(self, key: str) -> None:
+        """The highlighted call in full: when, who took it, who rang, why, and every word of the note."""
+        call = self._recent.get(key)
+        box = self.query_one("#case-call-note", Static)
+        box.display = call is not None
+        if call is None:
+            return
+        box.update(
+            join(
+                Text(f"{when(call.started_at)} · taken by ", style="bold"),
+                plain(call.staff_login, style="bold"),
+                " · caller: ",
+                plain(call.caller_name or call.caller_kind.value),
+                f" · {call.reason.label}\n",
+                plain(call.notes or "(no notes)", multiline=True),
+            )
+        )

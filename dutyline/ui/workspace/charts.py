@@ -18,12 +18,24 @@ def _weeks(dates: list[Any]) -> list[str]:
     return [f"{d:%d %b}" for d in dates]
 
 
+def _points(values: list[float | None]) -> tuple[list[int], list[float]]:
+    """Weeks with a rate only: a week with nothing to measure (N 0) is left out, not drawn as 0 %."""
+    pts = [(i + 1, round(v * 100, 1)) for i, v in enumerate(values) if v is not None]
+    return [x for x, _ in pts], [y for _, y in pts]
+
+
+def _line(plt: Any, values: list[float | None], label: str) -> None:
+    """One line of weekly rates; nothing at all when no week has one (plotext cannot draw an empty line)."""
+    xs, ys = _points(values)
+    if xs:
+        plt.plot(xs, ys, marker="braille", label=label)
+
+
 def promises_chart(plt: Any, r: PromisesReport) -> None:
     """On-time rate per week for 13 weeks (weeks with nothing due are gaps at 0 with N 0 in the table)."""
     plt.clear_figure()
     xs = list(range(1, len(r.trend) + 1))
-    ys = [0 if w.rate is None else round(w.rate * 100, 1) for w in r.trend]
-    plt.plot(xs, ys, marker="braille", label="kept on time %")
+    _line(plt, [w.rate for w in r.trend], "kept on time %")
     plt.xticks(xs[::3], _weeks([w.week_of for w in r.trend])[::3])
     plt.ylim(0, 100)
     plt.title("On-time rate, 13 weeks")
@@ -42,8 +54,8 @@ def quality_chart(plt: Any, r: QualityReport) -> None:
     """Impact: the promises on-time rate and the random-sample pass rate, week by week."""
     plt.clear_figure()
     xs = list(range(1, len(r.impact) + 1))
-    plt.plot(xs, [0 if w.on_time_rate is None else round(w.on_time_rate * 100, 1) for w in r.impact], label="on time %")
-    plt.plot(xs, [0 if w.pass_rate is None else round(w.pass_rate * 100, 1) for w in r.impact], label="quality pass %")
+    _line(plt, [w.on_time_rate for w in r.impact], "on time %")
+    _line(plt, [w.pass_rate for w in r.impact], "quality pass %")
     plt.xticks(xs[::3], _weeks([w.week_of for w in r.impact])[::3])
     plt.ylim(0, 100)
     plt.title("Timely and quality, 13 weeks")

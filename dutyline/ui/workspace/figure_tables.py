@@ -167,3 +167,8 @@ def items_table(r: QualityReport, texts: dict[str, str]) -> Table:
         flag = " LOW" if agreement is not None and agreement.flagged else ""
         rows.append((plain(texts.get(code, code)[:48]), _t(ci(rate)), _t(a + flag, OVERDUE if flag else "")))
     return ("Item", "Pass rate (95% CI) N", "Alpha"), rows
+
+
+def rates_table(first: str, rates: dict[str, Interval]) -> Table:
+    """Any {key: Interval} as rows: the rate is never shown without its interval and N."""
+    return (first, "Pass rate (95% CI) N"), [(plain(k[:40]), _t(ci(v))) for k, v in rates.items()]

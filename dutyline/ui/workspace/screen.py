@@ -78,6 +78,8 @@ class WorkspaceScreen(Screen[None]):
     WorkspaceScreen PlotextPlot { height: 12; min-height: 8; }
     WorkspaceScreen DataTable { height: auto; max-height: 16; margin-bottom: 1; }
     WorkspaceScreen .ws-caption { height: 1; padding: 0 1; text-style: bold; }
+    WorkspaceScreen .ws-pair { height: auto; }
+    WorkspaceScreen .ws-pair DataTable { width: 1fr; }
     """
 
     def __init__(self, desk: Any, *, team: str = ALL, preset: Preset = Preset.LAST_4_WEEKS) -> None:
@@ -147,6 +149,12 @@ class WorkspaceScreen(Screen[None]):
                     yield PlotextPlot(id="qa-chart")
                     yield Static(Text("By scorecard item"), markup=False, classes="ws-caption")
                     yield DataTable(id="qa-items", cursor_type="row")
+                    yield Static(Text("By team and by month (random sample)"), markup=False, classes="ws-caption")
+                    with Horizontal(classes="ws-pair"):
+                        yield DataTable(id="qa-teams", cursor_type="row")
+                        yield DataTable(id="qa-months", cursor_type="row")
+                    yield Static(Text("Targeted items, by rule (apart)"), markup=False, classes="ws-caption")
+                    yield DataTable(id="qa-rules", cursor_type="row")
                     yield Static(Text("By person (random sample)"), markup=False, classes="ws-caption")
                     yield DataTable(id="qa-people", cursor_type="row")
                     yield Static(Text("Disagreements for the calibration meeting"), markup=False, classes="ws-caption")
@@ -302,6 +310,9 @@ class WorkspaceScreen(Screen[None]):
         texts = {i.code: i.text for i in policy.quality.items} if isinstance(policy, Policy) and policy.quality else {}
         fill(self.query_one("#qa-items", DataTable), tables.items_table(r, texts))
         fill(self.query_one("#qa-people", DataTable), tables.people_table(r))
+        fill(self.query_one("#qa-teams", DataTable), tables.rates_table("Team", r.rates.by_team))
+        fill(self.query_one("#qa-months", DataTable), tables.rates_table("Sample month", r.rates.by_month))
+        fill(self.query_one("#qa-rules", DataTable), tables.rates_table("Rule", r.rates.by_rule))
         rows = [
             (Text(str(d.qa_item_id), end=""), plain(texts.get(d.code, d.code)[:40]), plain(d.first), plain(d.second))
             for d in r.agreement.disagreements
