@@ -56,17 +56,20 @@ def secure(pg_template: str) -> Iterator[SecureDb]:
     owner, name = make_pg_db(pg_template)
     prefix = f"tsec_{uuid.uuid4().hex[:8]}_"
     logins = {key: prefix + key for key in ROLE_OF}
-    seed_teams(owner)
-    with owner.write() as s:
-        for key, login in logins.items():
-            teams = "front_door" if key == "duty" else ""
-            s.add(Staff(login=login, display_name=key.title(), roles=ROLE_OF[key].value, teams=teams))
-    apply_security(owner, create_logins=True)
-    with owner.read() as s:
-        assert pg_logins.per_person(s)
-    yield SecureDb(owner=owner, name=name, logins=logins, prefix=prefix)
-    owner.dispose()
-    drop_pg_db(name)
-    with _pg_admin() as conn:
-        for (role,) in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (prefix + "%",)).fetchall():
-            conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+    try:
+        seed_teams(owner)
+        with owner.write() as s:
+            for key, login in logins.items():
+                teams = "front_door" if key == "duty" else ""
+                s.add(Staff(login=login, display_name=key.title(), roles=ROLE_OF[key].value, teams=teams))
+        apply_security(owner, create_logins=True)
+        with owner.read() as s:
+            assert pg_logins.per_person(s)
+        yield SecureDb(owner=owner, name=name, logins=logins, prefix=prefix)
+    finally:  # also when set-up failed half-way: no login may outlive its test
+        owner.dispose()
+        drop_pg_db(name)
+        with _pg_admin() as conn:
+            rows = conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (prefix + "%",)).fetchall()
+            for (role,) in rows:
+                conn.execute(f'DROP ROLE IF EXISTS "{role}"')
