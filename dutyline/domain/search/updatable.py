@@ -16,7 +16,7 @@ import numpy as np
 from dutyline.domain.search.bands import band_for
 from dutyline.domain.search.batch import CaseBatch, ContactBatch
 from dutyline.domain.search.columns import EPOCH, NO_DATE, ColumnBuilder, Columns
-from dutyline.domain.search.hits import RESULTS_DEFAULT, MatchedField, SearchHit, SearchResults, age_on
+from dutyline.domain.search.hits import RESULTS_DEFAULT, RESULTS_MAX, MatchedField, SearchHit, SearchResults, age_on
 from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.lexicon import Lexicon
 from dutyline.domain.search.merge import concat, prune
@@ -185,7 +185,7 @@ class UpdatableIndex:
     ) -> SearchResults:
         """`search`, with how many matched in all and how sure the best is (band and splitting question)."""
         today = today or dt.date.today()
-        limit = max(1, min(int(limit), 500))
+        limit = max(1, min(int(limit), RESULTS_MAX))
         prefixes = self.base.ref_prefixes | (self._delta.ref_prefixes if self._delta else frozenset())
         indexes = [self.base] + ([self._delta] if self._delta is not None else [])
         parsed = parse_query(
