@@ -82,7 +82,7 @@ def test_every_referenced_document_and_section_exists() -> None:
 @pytest.mark.parametrize(
     ("comment", "expected"),
     [
-        ("# see reliability.md C8", "reliability.md is not in the repository"),
+        ("# see notes.md C8", "notes.md is not in the repository"),
         ("# (docs/PRIVACY.md, C99)", "has no section 'C99'"),
         ("# (docs/ARCHITECTURE.md, Nowhere)", "has no section 'Nowhere'"),
         ('"""Idle lock (docs/PRIVACY.md,\nC8; WCAG 2.2.1) and docs/ARCHITECTURE.md, Layers."""', None),

@@ -57,7 +57,7 @@ class Actor:
 def os_login() -> str:
     """The kernel's idea of who runs this process: the effective uid's passwd entry.
 
-    Never LOGNAME, USER or getpass.getuser(): those read environment variables the user sets at will
+    Never LOGNAME, USER or the getpass module's getuser: those read environment variables the user sets at will
     (`env LOGNAME=root dutyline ...`). On PostgreSQL a desk login is identified by the server instead
     (`session_user`, see cli.common.desk_login); this is SQLite's identity (one person's 0600 file).
     """
