@@ -48,6 +48,11 @@ LISTED_SIBLING = 2.7
 #: or a word of 4+ letters ending the name (Yoruba and Igbo short forms: 'tunde' for Babatunde).
 SHARED_START = 2.0
 TRAILING_MIN = 4
+#: Within the fuzzy levels (phonetic key, Jaro-Winkler bands), bits per unit of Jaro-Winkler similarity
+#: around JW_GRADE_MID: two spellings on one level are not equally close ('hakq' is nearer Haak than Hick,
+#: though all three share a phonetic key), and the nearer should rank first.
+JW_GRADE = 2.0
+JW_GRADE_MID = 0.85
 #: Term-frequency adjustment of an exact match, in bits, and its bound either way. Other levels get the
 #: same adjustment in proportion to their weight (a nickname of a common name says less, too).
 TF_SCALE = 0.35
@@ -183,10 +188,19 @@ class Vocab:
                     add(self._alpha_ids[i], WEIGHTS[PREFIX], PREFIX)
                     n += 1
                 i += 1
+        cap = self.word_tf(word)
         for tid, (weight, level) in best.items():  # the term-frequency adjustment, in proportion
             if level != EXACT:
-                best[tid] = (weight + float(self.tf[tid]) * weight / float(WEIGHTS[EXACT]), level)
+                tf = min(float(self.tf[tid]), cap)
+                best[tid] = (weight + tf * weight / float(WEIGHTS[EXACT]), level)
         return best
+
+    def word_tf(self, word: str) -> float:
+        """The bound on a non-exact match's term-frequency adjustment: the word's own (0, typical, when
+        the word is no indexed name). A rare nickname or near spelling of a common word must not count
+        more than the word spelt exactly ('Joe Clarke' above 'Joshua Clarke' for "joshua clarke")."""
+        own = self.ids.get(word)
+        return float(self.tf[own]) if own is not None else 0.0
 
     # ------------------------------------------------------------------------------ any tokens, all levels
     def weigh(self, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -237,7 +251,8 @@ class Vocab:
             weights[better] = WEIGHTS[PREFIX]
             levels[better] = PREFIX
         nonexact = (weights > 0) & (levels != EXACT)
-        weights[nonexact] += self.tf[tids[nonexact]] * weights[nonexact] / WEIGHTS[EXACT]
+        tf = np.minimum(self.tf[tids[nonexact]], np.float32(self.word_tf(word)))
+        weights[nonexact] += tf * weights[nonexact] / WEIGHTS[EXACT]
         s_ids, s_w, s_lv = self.strong(word, prefix=prefix)
         if len(s_ids):
             order = np.argsort(s_ids)
@@ -246,4 +261,6 @@ class Vocab:
             hit = (s_ids[pos] == tids) & (s_w[pos] > weights)
             weights[hit] = s_w[pos[hit]]
             levels[hit] = s_lv[pos[hit]]
+        fuzzy = (levels == JW92) | (levels == PHONETIC) | (levels == JW85) | (levels == JW70)
+        weights[fuzzy] += JW_GRADE * (jw[fuzzy] - JW_GRADE_MID)
         return weights, levels
