@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from dutyline.store import audit as audit_rows
 from dutyline.store import (
     audit_check,
+    callers_repo,
     calls_repo,
     case_writer,
     cases_repo,
@@ -123,6 +124,7 @@ class CallRepository(_SessionBound):
     contact_case_id = _Bind(calls_repo.contact_case_id)
     contact_now = _Bind(calls_repo.contact_now)
     update_contact_guarded = _Bind(calls_repo.update_contact_guarded)
+    find_no_case_callers = _Bind(callers_repo.find_no_case_callers)
 
 
 class QueueRepository(_SessionBound):
