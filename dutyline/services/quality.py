@@ -14,7 +14,7 @@ from dutyline.domain.calendar import add_working_days, local_date, working_days_
 from dutyline.domain.model import Frozen, Reason
 from dutyline.domain.permissions import Action
 from dutyline.domain.quality.record import CallRecord, QueueEntry, ReviewView
-from dutyline.domain.quality.sampling import Candidate, Picked, Rule, draw
+from dutyline.domain.quality.sampling import Candidate, Picked, Rule, SampledItem, draw
 from dutyline.domain.quality.scorecard import (
     AnswerError,
     QualitySettings,
@@ -28,7 +28,6 @@ from dutyline.domain.reports.period import local_midnight
 from dutyline.domain.routing import callback_due
 from dutyline.domain.text import one_line
 from dutyline.services.context import Context, ServiceError
-from dutyline.store.tables_quality import QaItem
 from dutyline.store.uow import Work
 
 #: How far after a call the record's "what happened next" looks.
@@ -144,7 +143,7 @@ class ReviewForm(Frozen):
     auto: dict[str, str]
 
 
-def _assigned(ctx: Context, item: QaItem | None) -> QaItem:
+def _assigned(ctx: Context, item: SampledItem | None) -> SampledItem:
     login = ctx.actor.login
     if item is None or login not in (item.reviewer, item.second_reviewer):
         raise ServiceError("That item is not assigned to you for review.")

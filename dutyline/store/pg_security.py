@@ -154,7 +154,7 @@ def _grant_lines(group: str, rights: Iterable[Right]) -> list[str]:
 
 
 def create_group_sql() -> str:
-    """Create the group roles (one per dutyline role) if missing, tolerating another session creating them at the same time."""
+    """Create the group roles (one per dutyline role) if missing, tolerating a concurrent creator."""
     lines = []
     for group in GROUPS.values():
         lines.append(

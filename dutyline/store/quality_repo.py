@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from dutyline.domain.model import ItemStatus
 from dutyline.domain.quality.record import CallRecord, LaterCall, Promise, QueueEntry, ReviewView
-from dutyline.domain.quality.sampling import Picked
+from dutyline.domain.quality.sampling import Picked, SampledItem
 from dutyline.domain.quality.scorecard import ReviewScore, Section
 from dutyline.store.reports_repo import epoch_seconds
 from dutyline.store.tables import Call, Callback, Case, Handoff, Staff
@@ -147,8 +147,20 @@ def queue_for(session: Session, login: str) -> list[QueueEntry]:
     ]
 
 
-def item_row(session: Session, qa_item_id: int) -> QaItem | None:
-    return session.get(QaItem, qa_item_id)
+def item_row(session: Session, qa_item_id: int) -> SampledItem | None:
+    row = session.get(QaItem, qa_item_id)
+    if row is None:
+        return None
+    return SampledItem(
+        qa_item_id=row.id,
+        sample_id=row.sample_id,
+        kind=row.kind,
+        ref_id=row.ref_id,
+        person=row.person,
+        why=row.why,
+        reviewer=row.reviewer,
+        second_reviewer=row.second_reviewer,
+    )
 
 
 def sample_period(session: Session, sample_id: int) -> str:

@@ -339,7 +339,7 @@ class DutylineApp(SafeCrashMixin, LockMixin):
         if self._help is not None:
             self._help.dismiss(None)
             return
-        self._help = HelpScreen()
+        self._help = HelpScreen(extra=str(getattr(self.screen, "HELP_EXTRA", "")))
         self.push_screen(self._help, lambda _r: setattr(self, "_help", None))
 
     @on(ActionChosen)

@@ -247,3 +247,30 @@ async def test_custom_period_reloads_every_tab(sqlite_db: Database) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert "16 Nov 2026 to 27 Nov 2026" in screen_text(app)  # refused: the last day is before the first
+
+
+async def test_f1_in_the_workspace_lists_every_figures_definition(make_app: Any) -> None:
+    from dutyline.domain.quality.report import DEFINITIONS as QUALITY_DEFS
+    from dutyline.domain.reports.call_figures import DEFINITIONS as CALL_DEFS
+    from dutyline.domain.reports.promises import DEFINITIONS as PROMISE_DEFS
+    from dutyline.ui.screens.dialogs import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f11")
+        await settle(pilot, 5)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        extra = str(app.screen.query_one("#help-extra").render())
+        for defs in (PROMISE_DEFS, CALL_DEFS, QUALITY_DEFS):
+            for key, text in defs.items():
+                assert f"{key.replace('_', ' ')}: {text}" in extra, key
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f1")  # the handler's help has keys only
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen) and not app.screen.query("#help-extra")

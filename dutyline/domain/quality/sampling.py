@@ -63,6 +63,19 @@ class Picked(Frozen):
         return self.why != RANDOM
 
 
+class SampledItem(Frozen):
+    """An item as stored once a sample is drawn: what the review screens and checks read (never the row)."""
+
+    qa_item_id: int
+    sample_id: int
+    kind: str
+    ref_id: int
+    person: str
+    why: str
+    reviewer: str | None = None
+    second_reviewer: str | None = None
+
+
 def draw(
     candidates: Iterable[Candidate],
     *,

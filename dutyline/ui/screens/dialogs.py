@@ -99,11 +99,18 @@ class ConfirmEnd(DeskModal[bool]):
 
 
 class HelpScreen(DeskModal[None]):
-    """Every key, generated from the one action list (`dutyline.ui.actions`)."""
+    """Every key, generated from the one action list (`dutyline.ui.actions`), then whatever the screen
+    underneath adds about itself (`HELP_EXTRA`: the workspace lists every figure's definition)."""
 
     BINDINGS = bindings(Where.HELP)
+
+    def __init__(self, extra: str = "") -> None:
+        super().__init__()
+        self._extra = extra
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box", classes="dialog"):
             yield Static(Text(help_text()), markup=False)
+            if self._extra:
+                yield Static(Text(self._extra), markup=False, id="help-extra")
         yield Footer()

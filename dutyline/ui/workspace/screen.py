@@ -9,7 +9,7 @@ allow are not shown; "My reviews" is there for everyone.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -50,6 +50,15 @@ def definitions(defs: dict[str, str]) -> Text:
     return out
 
 
+def figure_help() -> str:
+    """Every figure's one-line definition for the help screen (F1), from the same tables the tabs show."""
+    lines = ["FIGURES (each is shown with its count N)"]
+    for title, defs in (("Promises", PROMISE_DEFS), ("Calls", CALL_DEFS), ("Quality", QUALITY_DEFS)):
+        lines.append(f"  {title}")
+        lines += [f"    {key.replace('_', ' ')}: {text}" for key, text in defs.items()]
+    return "\n".join(lines)
+
+
 PERIODS = [(p.label, p.value) for p in Preset]
 
 
@@ -68,6 +77,8 @@ class WorkspaceScreen(Screen[None]):
     """Team and period at the top; one tab per area; R reloads, Esc goes back."""
 
     BINDINGS = bindings(Where.WORKSPACE)
+    #: Read by the help screen (F1): what every figure means.
+    HELP_EXTRA: ClassVar[str] = figure_help()
     DEFAULT_CSS = """
     WorkspaceScreen #ws-bar { height: 3; }
     WorkspaceScreen #ws-bar Select { width: 1fr; }
