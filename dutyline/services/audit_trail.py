@@ -197,7 +197,7 @@ def export(ctx: Context, since: dt.datetime, path: Path) -> str:
     ctx.require(Action.AUDIT_EXPORT)
     since = _utc(since)
     with ctx.uow.write() as work:
-        head_id, head = work.audit_trail.newest()
+        head_id, head_seq, head = work.audit_trail.newest()
         rows = (
             (
                 r.id,
@@ -212,7 +212,7 @@ def export(ctx: Context, since: dt.datetime, path: Path) -> str:
                 r.prev_hash,
                 r.hash,
             )
-            for r in work.audit_trail.export_rows(since=since, up_to_id=head_id)
+            for r in work.audit_trail.export_rows(since=since, up_to_seq=head_seq)
         )
         count = write_csv(Path(path), EXPORT_COLUMNS, rows)
         ctx.audit(work, Action.AUDIT_EXPORT, detail=f"rows={count} since={since.date().isoformat()} head_id={head_id}")

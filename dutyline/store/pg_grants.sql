@@ -24,13 +24,9 @@ RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp A
 $$;
 CREATE OR REPLACE FUNCTION dutyline_audit_stamp() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
-    head record;
     trusted boolean := coalesce((SELECT r.rolsuper OR pg_has_role(session_user, c.relowner, 'MEMBER')
         FROM pg_roles r, pg_class c WHERE r.rolname = session_user AND c.oid = 'public.audit_event'::regclass), false);
     idle interval;
-    tries int := 0;
-    got boolean;
-    caller_lock_timeout text := current_setting('lock_timeout');
 BEGIN
     IF NOT trusted THEN
         -- A desk: the server says who and when, whatever the client sent.
@@ -54,10 +50,27 @@ BEGIN
     NEW.action := left(coalesce(NEW.action, ''), 64);
     NEW.outcome := left(coalesce(NEW.outcome, 'ok'), 32);
     NEW.detail := left(coalesce(NEW.detail, ''), 200);
-    -- Take the chain. Once this transaction holds it (a flag local to the transaction), relocking is
-    -- instant. The first time, wait in line (no probing ahead of queued desks, which would let newcomers
-    -- barge past them), at most 2000 ms at a time, breaking a holder that has sat idle in its
-    -- transaction past the limit: one subtransaction per transaction, not per row.
+    -- Not chained yet, whatever the client sent: dutyline_audit_chain links the row at commit. The
+    -- placeholder hash is unique, so two pending rows never wait on each other's unique-index entry.
+    NEW.seq := NULL;
+    NEW.prev_hash := '';
+    NEW.hash := 'pending:' || gen_random_uuid()::text;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE FUNCTION dutyline_audit_chain() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    head record;
+    tries int := 0;
+    got boolean;
+    digest text;
+    caller_lock_timeout text := current_setting('lock_timeout');
+BEGIN
+    -- Runs at COMMIT (a deferred constraint trigger), so the chain is held only while the transaction
+    -- commits, not from its first audit row to its end. Once this transaction holds it (a flag local
+    -- to the transaction), relocking is instant. The first time, wait in line (no probing ahead of
+    -- queued desks, which would let newcomers barge past them), at most 2000 ms at a time,
+    -- breaking a holder that has sat idle in its transaction past the limit (one that chained early
+    -- with SET CONSTRAINTS ... IMMEDIATE): one subtransaction per transaction, not per row.
     got := coalesce(current_setting('dutyline.chain_held', true), '') = 'on';
     IF got THEN
         SELECT seq, hash INTO head FROM audit_head WHERE id = 1 FOR UPDATE;
@@ -87,12 +100,11 @@ BEGIN
         PERFORM set_config('lock_timeout', caller_lock_timeout, true);
         PERFORM set_config('dutyline.chain_held', 'on', true);
     END IF;
-    NEW.seq := head.seq + 1;
-    NEW.prev_hash := head.hash;
-    NEW.hash := dutyline_audit_hash(NEW.prev_hash, NEW.seq, NEW.ts, NEW.login, NEW.role, NEW.desk, NEW.action,
+    digest := dutyline_audit_hash(head.hash, head.seq + 1, NEW.ts, NEW.login, NEW.role, NEW.desk, NEW.action,
         NEW.case_id, NEW.outcome, NEW.detail);
-    UPDATE audit_head SET seq = NEW.seq, hash = NEW.hash WHERE id = 1;
-    RETURN NEW;
+    UPDATE audit_event SET seq = head.seq + 1, prev_hash = head.hash, hash = digest WHERE id = NEW.id;
+    UPDATE audit_head SET seq = head.seq + 1, hash = digest WHERE id = 1;
+    RETURN NULL;
 END $$;
 CREATE OR REPLACE FUNCTION dutyline_audit_dml() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
@@ -122,8 +134,20 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-CREATE OR REPLACE FUNCTION dutyline_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
-$$ BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$;
+CREATE OR REPLACE FUNCTION dutyline_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- The one update allowed: dutyline_audit_chain (a trigger, hence depth > 1) linking a row of its
+    -- own transaction that is still pending, and changing nothing but the chain fields.
+    IF TG_OP = 'UPDATE' AND TG_LEVEL = 'ROW' AND pg_trigger_depth() > 1 THEN
+        IF OLD.seq IS NULL AND OLD.hash LIKE 'pending:%' AND NEW.seq IS NOT NULL
+           AND (NEW.id, NEW.ts, NEW.login, NEW.role, NEW.desk, NEW.action, NEW.case_id, NEW.outcome, NEW.detail)
+               IS NOT DISTINCT FROM
+               (OLD.id, OLD.ts, OLD.login, OLD.role, OLD.desk, OLD.action, OLD.case_id, OLD.outcome, OLD.detail) THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    RAISE EXCEPTION 'audit_event is append-only';
+END $$;
 CREATE OR REPLACE FUNCTION dutyline_pin_salt() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
     SELECT nullif(regexp_replace(pin_hash, '\$[^$]*$', ''), '') FROM staff WHERE login = session_user
 $$;
@@ -206,6 +230,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_te
                     '{}'::text[])
 $$;
 CREATE OR REPLACE TRIGGER audit_event_stamp BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION dutyline_audit_stamp();
+DROP TRIGGER IF EXISTS audit_event_chain ON audit_event;
+CREATE CONSTRAINT TRIGGER audit_event_chain AFTER INSERT ON audit_event DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION dutyline_audit_chain();
 CREATE OR REPLACE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event FOR EACH ROW EXECUTE FUNCTION dutyline_audit_append_only();
 CREATE OR REPLACE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();
 CREATE OR REPLACE TRIGGER audit_head_fixed BEFORE DELETE OR TRUNCATE ON audit_head FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();

@@ -5,10 +5,13 @@ person who made it; the audit chain is the server's, whatever a desk inserts.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -214,10 +217,12 @@ def test_a_session_cannot_switch_off_its_idle_timeout_to_hold_the_chain(secure: 
 
 @pytest.mark.slow
 def test_holding_the_chain_does_not_stop_other_desks(secure: SecureDb) -> None:
-    """psql holds the chain open and then disables its own timeout mid-transaction: the next desk's append
+    """psql takes the chain early (the chain trigger is deferred to commit; SET CONSTRAINTS ... IMMEDIATE
+    runs it at once), holds it open and disables its own timeout mid-transaction: the next desk's append
     waits a few seconds, ends the idle holder, and succeeds (the old advisory lock failed every desk)."""
     holder = secure.connect("handler")
     holder.autocommit = False
+    holder.execute("SET CONSTRAINTS ALL IMMEDIATE")
     holder.execute("INSERT INTO audit_event (action) VALUES ('search')")
     holder.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
     holder_pid = holder.info.backend_pid
@@ -232,6 +237,49 @@ def test_holding_the_chain_does_not_stop_other_desks(secure: SecureDb) -> None:
         assert s.execute(text("SELECT 1 FROM pg_stat_activity WHERE pid = :p"), {"p": holder_pid}).first() is None
     holder.close()
     assert audit_trail.verify(admin_ctx(secure)).ok
+
+
+def test_an_open_transaction_does_not_hold_the_chain_until_it_commits(secure: SecureDb, tmp_path: Path) -> None:
+    """The chain is linked at commit (a deferred trigger), so a desk's transaction that has written an
+    audit row and not yet committed holds nobody up; its row is chained, gapless, when it commits."""
+    before = head_seq(secure)
+    open_tx = secure.connect("handler")
+    open_tx.autocommit = False
+    open_tx.execute("INSERT INTO audit_event (action, detail) VALUES ('search', 'first in, last out')")
+    with secure.connect("duty") as conn:
+        conn.execute("SET lock_timeout = '200ms'")  # would fail if the open transaction held audit_head
+        conn.execute("INSERT INTO audit_event (action, detail) VALUES ('search', 'second in, first out')")
+    open_tx.commit()
+    open_tx.close()
+    rows = audit_rows(secure, before)
+    assert [r[0] for r in rows] == [before + 1, before + 2]
+    assert [r[4] for r in rows] == ["second in, first out", "first in, last out"]  # commit order
+    assert audit_trail.verify(admin_ctx(secure)).ok
+    out = tmp_path / "audit.csv"  # the export follows the chain, not the ids (which are insert order)
+    head = audit_trail.export(admin_ctx(secure), dt.datetime(2000, 1, 1, tzinfo=dt.UTC), out)
+    with open(out, newline="", encoding="utf-8") as fh:
+        exported = list(csv.DictReader(fh))
+    details = [r["detail"] for r in exported]
+    assert exported[-1]["hash"] == head
+    assert details.index("second in, first out") < details.index("first in, last out")
+    assert all(b["prev_hash"] == a["hash"] for a, b in zip(exported, exported[1:], strict=False))
+
+
+def test_a_desk_cannot_rewrite_a_pending_audit_row(secure: SecureDb) -> None:
+    """The chain trigger may fill in the chain fields of its own transaction's pending rows; nobody else
+    may update a row, pending or not, even in the same transaction."""
+    with secure.connect("admin") as conn:  # admins read the trail, and still may not change it
+        conn.autocommit = False
+        conn.execute("INSERT INTO audit_event (action, detail) VALUES ('search', 'mine')")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE audit_event SET detail = 'changed' WHERE seq IS NULL")
+        conn.rollback()
+    with secure.owner.write() as s:  # even the owner cannot (the trigger, not a grant, says no)
+        from sqlalchemy import text
+
+        s.execute(text("INSERT INTO audit_event (login, action) VALUES ('x', 'search')"))
+        with pytest.raises(Exception, match="append-only"):
+            s.execute(text("UPDATE audit_event SET detail = 'changed' WHERE seq IS NULL"))
 
 
 def test_logname_does_not_change_who_a_postgres_desk_is(secure: SecureDb) -> None:
