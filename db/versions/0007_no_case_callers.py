@@ -1,7 +1,7 @@
 """Calls with no case: the child as structured fields, and the caller findable again by number or name
 
-Revision ID: 0006_no_case_callers
-Revises: 0005_policy_store
+Revision ID: 0007_no_case_callers
+Revises: 0006_chain_at_commit
 Create Date: 2026-12-06 17:45:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_no_case_callers"
-down_revision: str | None = "0005_policy_store"
+revision: str = "0007_no_case_callers"
+down_revision: str | None = "0006_chain_at_commit"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
