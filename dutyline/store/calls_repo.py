@@ -16,10 +16,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from dutyline.domain.call_form import CallbackChoice, CallForm
+from dutyline.domain.call_record import CallCorrection as CorrectionRecord
 from dutyline.domain.call_record import CallRecord, OpenItem
 from dutyline.domain.model import CallerKind, ContactInfo, ItemStatus, Outcome, Priority, Reason
 from dutyline.domain.text import phone_digits
-from dutyline.store.tables import Call, Callback, Case, Contact, Draft, Handoff
+from dutyline.store.tables import Call, Callback, CallCorrection, Case, Contact, Draft, Handoff
 
 OPEN_STATUSES = (ItemStatus.OPEN.value, ItemStatus.CLAIMED.value)
 
@@ -149,9 +150,12 @@ def contact_on_case(session: Session, contact_id: int, case_id: int) -> bool:
 
 
 def recent_calls(session: Session, case_id: int, limit: int) -> list[CallRecord]:
-    rows = session.scalars(
-        select(Call).where(Call.case_id == case_id).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
+    rows = list(
+        session.scalars(
+            select(Call).where(Call.case_id == case_id).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
+        )
     )
+    fixes = corrections_of(session, [r.id for r in rows])
     return [
         CallRecord(
             id=r.id,
@@ -164,9 +168,43 @@ def recent_calls(session: Session, case_id: int, limit: int) -> list[CallRecord]
             notes=r.notes,
             safeguarding=r.safeguarding,
             duration_s=r.duration_s,
+            corrections=tuple(fixes.get(r.id, ())),
         )
         for r in rows
     ]
+
+
+def corrections_of(session: Session, call_ids: list[int]) -> dict[int, list[CorrectionRecord]]:
+    """Each call's corrections, oldest first."""
+    out: dict[int, list[CorrectionRecord]] = {}
+    if not call_ids:
+        return out
+    rows = session.scalars(
+        select(CallCorrection)
+        .where(CallCorrection.call_id.in_(call_ids))
+        .order_by(CallCorrection.created_at, CallCorrection.id)
+    )
+    for r in rows:
+        out.setdefault(r.call_id, []).append(
+            CorrectionRecord(
+                id=r.id, call_id=r.call_id, staff_login=r.staff_login, created_at=as_utc(r.created_at), notes=r.notes
+            )
+        )
+    return out
+
+
+def call_exists(session: Session, call_id: int) -> tuple[bool, int | None]:
+    """(whether the call exists, its case id)."""
+    row = session.execute(select(Call.case_id).where(Call.id == call_id)).first()
+    return (False, None) if row is None else (True, row[0])
+
+
+def insert_correction(session: Session, call_id: int, *, login: str, notes: str, now: dt.datetime) -> int:
+    """A new correction row (calls are never updated by a desk). PostgreSQL stamps `staff_login` itself."""
+    row = CallCorrection(call_id=call_id, staff_login=login, notes=notes, created_at=now)
+    session.add(row)
+    session.flush()
+    return row.id
 
 
 def count_calls_since(session: Session, case_id: int, since: dt.datetime) -> int:
