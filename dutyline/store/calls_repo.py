@@ -16,11 +16,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from dutyline.domain.call_form import CallbackChoice, CallForm
-from dutyline.domain.call_record import CallCorrection as CorrectionRecord
 from dutyline.domain.call_record import CallRecord, OpenItem
 from dutyline.domain.model import CallerKind, ContactInfo, ItemStatus, Outcome, Priority, Reason
-from dutyline.domain.text import phone_digits
-from dutyline.store.tables import Call, Callback, CallCorrection, Case, Contact, Draft, Handoff
+from dutyline.domain.text import fold, phone_digits
+from dutyline.store.call_corrections_repo import corrections_of
+from dutyline.store.tables import Call, Callback, Case, Contact, Draft, Handoff
 
 OPEN_STATUSES = (ItemStatus.OPEN.value, ItemStatus.CLAIMED.value)
 
@@ -36,6 +36,11 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     if moment is None:
         return None
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def caller_key(caller_name: str, child_name: str) -> str:
+    """The folded line a no-case caller is found by: caller's name, a separator no name holds, child's."""
+    return f"{fold(caller_name)} | {fold(child_name)}"[:420]
 
 
 # --- writing a call ------------------------------------------------------------------------------------
@@ -57,6 +62,7 @@ class ItemOrigin:
 
 def insert_call(session: Session, form: CallForm, *, login: str, ended_at: dt.datetime, duration_s: int) -> int:
     sg = form.safeguarding
+    child = form.child
     row = Call(
         case_id=form.case_id,
         staff_login=login,
@@ -78,6 +84,12 @@ def insert_call(session: Session, form: CallForm, *, login: str, ended_at: dt.da
         safeguarding_at=sg.raised_at if sg else None,
         safeguarding_summary=sg.summary if sg else "",
         referral_ref=sg.referral_ref if sg else "",
+        child_name=child.name if child else "",
+        child_dob=child.date_of_birth if child else None,
+        child_postcode=child.postcode if child else "",
+        child_district=child.district if child else "",
+        caller_phone_digits=phone_digits(form.caller_phone)[:20],
+        caller_key=caller_key(form.caller_name, child.name if child else ""),
     )
     session.add(row)
     session.flush()
@@ -172,39 +184,6 @@ def recent_calls(session: Session, case_id: int, limit: int) -> list[CallRecord]
         )
         for r in rows
     ]
-
-
-def corrections_of(session: Session, call_ids: list[int]) -> dict[int, list[CorrectionRecord]]:
-    """Each call's corrections, oldest first."""
-    out: dict[int, list[CorrectionRecord]] = {}
-    if not call_ids:
-        return out
-    rows = session.scalars(
-        select(CallCorrection)
-        .where(CallCorrection.call_id.in_(call_ids))
-        .order_by(CallCorrection.created_at, CallCorrection.id)
-    )
-    for r in rows:
-        out.setdefault(r.call_id, []).append(
-            CorrectionRecord(
-                id=r.id, call_id=r.call_id, staff_login=r.staff_login, created_at=as_utc(r.created_at), notes=r.notes
-            )
-        )
-    return out
-
-
-def call_exists(session: Session, call_id: int) -> tuple[bool, int | None]:
-    """(whether the call exists, its case id)."""
-    row = session.execute(select(Call.case_id).where(Call.id == call_id)).first()
-    return (False, None) if row is None else (True, row[0])
-
-
-def insert_correction(session: Session, call_id: int, *, login: str, notes: str, now: dt.datetime) -> int:
-    """A new correction row (calls are never updated by a desk). PostgreSQL stamps `staff_login` itself."""
-    row = CallCorrection(call_id=call_id, staff_login=login, notes=notes, created_at=now)
-    session.add(row)
-    session.flush()
-    return row.id
 
 
 def count_calls_since(session: Session, case_id: int, since: dt.datetime) -> int:

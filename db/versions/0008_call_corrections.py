@@ -1,7 +1,7 @@
 """call corrections (append-only calls: a correction supersedes, both shown); more tables audited
 
-Revision ID: 0007_call_corrections
-Revises: 0006_chain_at_commit
+Revision ID: 0008_call_corrections
+Revises: 0007_no_case_callers
 Create Date: 2026-12-06 18:30:00
 
 Adds `call_correction`. On PostgreSQL re-installs dutyline.store.pg_audit_sql's objects, which now stamp
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_call_corrections"
-down_revision: str | None = "0006_chain_at_commit"
+revision: str = "0008_call_corrections"
+down_revision: str | None = "0007_no_case_callers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
