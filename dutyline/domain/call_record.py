@@ -26,8 +26,18 @@ class LoggedCall(Frozen):
     duration_s: int = 0
 
 
+class CallCorrection(Frozen):
+    """A correction of a saved call's notes: a new row, never an edit; the earlier text stays, superseded."""
+
+    id: int
+    call_id: int
+    staff_login: str
+    created_at: dt.datetime
+    notes: str = ""
+
+
 class CallRecord(Frozen):
-    """A past call as the case view lists it."""
+    """A past call as the case view lists it, with its corrections (oldest first; the last one stands)."""
 
     id: int
     started_at: dt.datetime
@@ -39,6 +49,12 @@ class CallRecord(Frozen):
     notes: str = ""
     safeguarding: bool = False
     duration_s: int = 0
+    corrections: tuple[CallCorrection, ...] = ()
+
+    @property
+    def current_notes(self) -> str:
+        """The notes that stand: the newest correction's, else the call's own."""
+        return self.corrections[-1].notes if self.corrections else self.notes
 
 
 class OpenItem(Frozen):

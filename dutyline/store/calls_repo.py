@@ -19,6 +19,7 @@ from dutyline.domain.call_form import CallbackChoice, CallForm
 from dutyline.domain.call_record import CallRecord, OpenItem
 from dutyline.domain.model import CallerKind, ContactInfo, ItemStatus, Outcome, Priority, Reason
 from dutyline.domain.text import fold, phone_digits
+from dutyline.store.call_corrections_repo import corrections_of
 from dutyline.store.tables import Call, Callback, Case, Contact, Draft, Handoff
 
 OPEN_STATUSES = (ItemStatus.OPEN.value, ItemStatus.CLAIMED.value)
@@ -161,9 +162,12 @@ def contact_on_case(session: Session, contact_id: int, case_id: int) -> bool:
 
 
 def recent_calls(session: Session, case_id: int, limit: int) -> list[CallRecord]:
-    rows = session.scalars(
-        select(Call).where(Call.case_id == case_id).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
+    rows = list(
+        session.scalars(
+            select(Call).where(Call.case_id == case_id).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
+        )
     )
+    fixes = corrections_of(session, [r.id for r in rows])
     return [
         CallRecord(
             id=r.id,
@@ -176,6 +180,7 @@ def recent_calls(session: Session, case_id: int, limit: int) -> list[CallRecord]
             notes=r.notes,
             safeguarding=r.safeguarding,
             duration_s=r.duration_s,
+            corrections=tuple(fixes.get(r.id, ())),
         )
         for r in rows
     ]

@@ -21,7 +21,23 @@ from dutyline.domain.model import Role
 
 #: Working tables whose every INSERT/UPDATE/DELETE writes an audit row (by statement, with the row ids).
 #: `draft` is left out: it is one person's autosaved, unfinished form, private to them by row security.
-AUDITED_TABLES = ("team", "officer", "case", "contact", "case_exception", "staff", "call", "handoff", "callback")
+AUDITED_TABLES = (
+    "team",
+    "officer",
+    "case",
+    "contact",
+    "case_exception",
+    "staff",
+    "call",
+    "call_correction",
+    "handoff",
+    "callback",
+    "policy_version",
+    "snapshot_key",
+)
+#: Tables whose INSERT is stamped with the maker's login (`staff_login` on calls and their corrections,
+#: `created_by` on queue items).
+MAKER_TABLES = ("call", "call_correction", "callback", "handoff")
 
 #: A desk session must have an idle-in-transaction timeout of at most this many ms to append to the chain,
 #: and a waiting append breaks a chain holder idle for longer: one session cannot hold every desk up.
@@ -164,7 +180,7 @@ CREATE OR REPLACE FUNCTION dutyline_stamp_maker() RETURNS trigger LANGUAGE plpgs
 BEGIN
     -- A desk records work under its own login only: who logged a call, who created a queue item.
     IF NOT coalesce({_TRUSTED}, false) THEN
-        IF TG_TABLE_NAME = 'call' THEN
+        IF TG_TABLE_NAME IN ('call', 'call_correction') THEN
             NEW.staff_login := left(session_user, 100);
         ELSE
             NEW.created_by := left(session_user, 100);
@@ -294,17 +310,24 @@ def _triggers() -> str:
         "CREATE OR REPLACE TRIGGER audit_head_fixed BEFORE DELETE OR TRUNCATE ON audit_head "
         "FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();",
     ]
-    for table in ("call", "callback", "handoff"):
-        out.append(
+    per_table: dict[str, list[str]] = {}
+    for table in MAKER_TABLES:
+        per_table.setdefault(table, []).append(
             f"CREATE OR REPLACE TRIGGER {table}_maker BEFORE INSERT ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();"
+            "FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker()"
         )
     for table in AUDITED_TABLES:
         for op, ref in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
-            out.append(
+            per_table.setdefault(table, []).append(
                 f'CREATE OR REPLACE TRIGGER {table}_audit_{op} AFTER {op.upper()} ON "{table}" '
-                f"REFERENCING {ref} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();"
+                f"REFERENCING {ref} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()"
             )
+    # Each migration re-installs these objects as they are now, including one that runs before a later
+    # migration has created some table: a table's triggers are installed once the table exists.
+    for table, statements in per_table.items():
+        out.append(f"DO $$ BEGIN IF to_regclass('public.{table}') IS NOT NULL THEN")
+        out += [f"    EXECUTE '{sql}';" for sql in statements]
+        out.append("END IF; END $$;")
     return "\n".join(out) + "\n"
 
 
@@ -316,10 +339,9 @@ def expected_pg_triggers() -> dict[str, str]:
         "audit_event_append_only": "audit_event",
         "audit_event_no_truncate": "audit_event",
         "audit_head_fixed": "audit_head",
-        "call_maker": "call",
-        "callback_maker": "callback",
-        "handoff_maker": "handoff",
     }
+    for table in MAKER_TABLES:
+        out[f"{table}_maker"] = table
     for table in AUDITED_TABLES:
         for op in ("insert", "update", "delete"):
             out[f"{table}_audit_{op}"] = table

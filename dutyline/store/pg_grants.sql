@@ -126,7 +126,7 @@ BEGIN
     -- A desk records work under its own login only: who logged a call, who created a queue item.
     IF NOT coalesce((SELECT r.rolsuper OR pg_has_role(session_user, c.relowner, 'MEMBER')
         FROM pg_roles r, pg_class c WHERE r.rolname = session_user AND c.oid = 'public.audit_event'::regclass), false) THEN
-        IF TG_TABLE_NAME = 'call' THEN
+        IF TG_TABLE_NAME IN ('call', 'call_correction') THEN
             NEW.staff_login := left(session_user, 100);
         ELSE
             NEW.created_by := left(session_user, 100);
@@ -235,36 +235,70 @@ CREATE CONSTRAINT TRIGGER audit_event_chain AFTER INSERT ON audit_event DEFERRAB
 CREATE OR REPLACE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event FOR EACH ROW EXECUTE FUNCTION dutyline_audit_append_only();
 CREATE OR REPLACE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();
 CREATE OR REPLACE TRIGGER audit_head_fixed BEFORE DELETE OR TRUNCATE ON audit_head FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();
-CREATE OR REPLACE TRIGGER call_maker BEFORE INSERT ON call FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();
-CREATE OR REPLACE TRIGGER callback_maker BEFORE INSERT ON callback FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();
-CREATE OR REPLACE TRIGGER handoff_maker BEFORE INSERT ON handoff FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();
-CREATE OR REPLACE TRIGGER team_audit_insert AFTER INSERT ON "team" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER team_audit_update AFTER UPDATE ON "team" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER team_audit_delete AFTER DELETE ON "team" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER officer_audit_insert AFTER INSERT ON "officer" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER officer_audit_update AFTER UPDATE ON "officer" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER officer_audit_delete AFTER DELETE ON "officer" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER case_audit_insert AFTER INSERT ON "case" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER case_audit_update AFTER UPDATE ON "case" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER case_audit_delete AFTER DELETE ON "case" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER contact_audit_insert AFTER INSERT ON "contact" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER contact_audit_update AFTER UPDATE ON "contact" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER contact_audit_delete AFTER DELETE ON "contact" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER case_exception_audit_insert AFTER INSERT ON "case_exception" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER case_exception_audit_update AFTER UPDATE ON "case_exception" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER case_exception_audit_delete AFTER DELETE ON "case_exception" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER staff_audit_insert AFTER INSERT ON "staff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER staff_audit_update AFTER UPDATE ON "staff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER staff_audit_delete AFTER DELETE ON "staff" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER call_audit_insert AFTER INSERT ON "call" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER call_audit_update AFTER UPDATE ON "call" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER call_audit_delete AFTER DELETE ON "call" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER handoff_audit_insert AFTER INSERT ON "handoff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER handoff_audit_update AFTER UPDATE ON "handoff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER handoff_audit_delete AFTER DELETE ON "handoff" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER callback_audit_insert AFTER INSERT ON "callback" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER callback_audit_update AFTER UPDATE ON "callback" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER callback_audit_delete AFTER DELETE ON "callback" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
+DO $$ BEGIN IF to_regclass('public.call') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_maker BEFORE INSERT ON call FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_audit_insert AFTER INSERT ON "call" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_audit_update AFTER UPDATE ON "call" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_audit_delete AFTER DELETE ON "call" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.call_correction') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_correction_maker BEFORE INSERT ON call_correction FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_correction_audit_insert AFTER INSERT ON "call_correction" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_correction_audit_update AFTER UPDATE ON "call_correction" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_correction_audit_delete AFTER DELETE ON "call_correction" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.callback') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER callback_maker BEFORE INSERT ON callback FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER callback_audit_insert AFTER INSERT ON "callback" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER callback_audit_update AFTER UPDATE ON "callback" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER callback_audit_delete AFTER DELETE ON "callback" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.handoff') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER handoff_maker BEFORE INSERT ON handoff FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER handoff_audit_insert AFTER INSERT ON "handoff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER handoff_audit_update AFTER UPDATE ON "handoff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER handoff_audit_delete AFTER DELETE ON "handoff" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.team') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER team_audit_insert AFTER INSERT ON "team" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER team_audit_update AFTER UPDATE ON "team" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER team_audit_delete AFTER DELETE ON "team" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.officer') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER officer_audit_insert AFTER INSERT ON "officer" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER officer_audit_update AFTER UPDATE ON "officer" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER officer_audit_delete AFTER DELETE ON "officer" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.case') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER case_audit_insert AFTER INSERT ON "case" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER case_audit_update AFTER UPDATE ON "case" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER case_audit_delete AFTER DELETE ON "case" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.contact') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER contact_audit_insert AFTER INSERT ON "contact" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER contact_audit_update AFTER UPDATE ON "contact" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER contact_audit_delete AFTER DELETE ON "contact" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.case_exception') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER case_exception_audit_insert AFTER INSERT ON "case_exception" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER case_exception_audit_update AFTER UPDATE ON "case_exception" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER case_exception_audit_delete AFTER DELETE ON "case_exception" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.staff') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER staff_audit_insert AFTER INSERT ON "staff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER staff_audit_update AFTER UPDATE ON "staff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER staff_audit_delete AFTER DELETE ON "staff" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.policy_version') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER policy_version_audit_insert AFTER INSERT ON "policy_version" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER policy_version_audit_update AFTER UPDATE ON "policy_version" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER policy_version_audit_delete AFTER DELETE ON "policy_version" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.snapshot_key') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER snapshot_key_audit_insert AFTER INSERT ON "snapshot_key" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER snapshot_key_audit_update AFTER UPDATE ON "snapshot_key" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER snapshot_key_audit_delete AFTER DELETE ON "snapshot_key" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
 -- Row security: queue items change only for their teams' duty officers; drafts are private.
 ALTER TABLE callback ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS dutyline_read ON callback;
@@ -303,6 +337,8 @@ GRANT SELECT ON TABLE "alembic_version" TO dutyline_call_handler;
 GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_call_handler;
 GRANT INSERT ON TABLE "call" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "call" TO dutyline_call_handler;
+GRANT INSERT ON TABLE "call_correction" TO dutyline_call_handler;
+GRANT SELECT ON TABLE "call_correction" TO dutyline_call_handler;
 GRANT INSERT ON TABLE "callback" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "callback" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "case" TO dutyline_call_handler;
@@ -328,6 +364,7 @@ GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "create
 GRANT SELECT ON TABLE "team" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "call_id_seq" TO dutyline_call_handler;
+GRANT USAGE ON SEQUENCE "call_correction_id_seq" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "handoff_id_seq" TO dutyline_call_handler;
@@ -336,6 +373,8 @@ GRANT SELECT ON TABLE "alembic_version" TO dutyline_duty_officer;
 GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_duty_officer;
 GRANT INSERT ON TABLE "call" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "call" TO dutyline_duty_officer;
+GRANT INSERT ON TABLE "call_correction" TO dutyline_duty_officer;
+GRANT SELECT ON TABLE "call_correction" TO dutyline_duty_officer;
 GRANT INSERT ON TABLE "callback" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "callback" TO dutyline_duty_officer;
 GRANT UPDATE ON TABLE "callback" TO dutyline_duty_officer;
@@ -366,6 +405,7 @@ GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "create
 GRANT SELECT ON TABLE "team" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "call_id_seq" TO dutyline_duty_officer;
+GRANT USAGE ON SEQUENCE "call_correction_id_seq" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "case_exception_id_seq" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_duty_officer;
@@ -375,6 +415,8 @@ GRANT SELECT ON TABLE "alembic_version" TO dutyline_team_manager;
 GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_team_manager;
 GRANT INSERT ON TABLE "call" TO dutyline_team_manager;
 GRANT SELECT ON TABLE "call" TO dutyline_team_manager;
+GRANT INSERT ON TABLE "call_correction" TO dutyline_team_manager;
+GRANT SELECT ON TABLE "call_correction" TO dutyline_team_manager;
 GRANT INSERT ON TABLE "callback" TO dutyline_team_manager;
 GRANT SELECT ON TABLE "callback" TO dutyline_team_manager;
 GRANT UPDATE ON TABLE "callback" TO dutyline_team_manager;
@@ -409,6 +451,7 @@ GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "create
 GRANT SELECT ON TABLE "team" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "call_id_seq" TO dutyline_team_manager;
+GRANT USAGE ON SEQUENCE "call_correction_id_seq" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "case_exception_id_seq" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_team_manager;
@@ -425,6 +468,9 @@ GRANT SELECT ON TABLE "audit_head" TO dutyline_admin;
 GRANT INSERT ON TABLE "call" TO dutyline_admin;
 GRANT SELECT ON TABLE "call" TO dutyline_admin;
 GRANT UPDATE ON TABLE "call" TO dutyline_admin;
+GRANT INSERT ON TABLE "call_correction" TO dutyline_admin;
+GRANT SELECT ON TABLE "call_correction" TO dutyline_admin;
+GRANT UPDATE ON TABLE "call_correction" TO dutyline_admin;
 GRANT INSERT ON TABLE "callback" TO dutyline_admin;
 GRANT SELECT ON TABLE "callback" TO dutyline_admin;
 GRANT UPDATE ON TABLE "callback" TO dutyline_admin;
@@ -470,6 +516,7 @@ GRANT SELECT ON TABLE "team" TO dutyline_admin;
 GRANT UPDATE ON TABLE "team" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "call_id_seq" TO dutyline_admin;
+GRANT USAGE ON SEQUENCE "call_correction_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "case_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "case_exception_id_seq" TO dutyline_admin;
@@ -489,6 +536,8 @@ GRANT SELECT ON TABLE "alembic_version" TO dutyline_quality_reviewer;
 GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_quality_reviewer;
 GRANT INSERT ON TABLE "call" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "call" TO dutyline_quality_reviewer;
+GRANT INSERT ON TABLE "call_correction" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "call_correction" TO dutyline_quality_reviewer;
 GRANT INSERT ON TABLE "callback" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "callback" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "case" TO dutyline_quality_reviewer;
@@ -516,6 +565,7 @@ GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "create
 GRANT SELECT ON TABLE "team" TO dutyline_quality_reviewer;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_quality_reviewer;
 GRANT USAGE ON SEQUENCE "call_id_seq" TO dutyline_quality_reviewer;
+GRANT USAGE ON SEQUENCE "call_correction_id_seq" TO dutyline_quality_reviewer;
 GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_quality_reviewer;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_quality_reviewer;
 GRANT USAGE ON SEQUENCE "handoff_id_seq" TO dutyline_quality_reviewer;

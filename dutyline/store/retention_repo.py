@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, delete, exists, false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from dutyline.domain.model import ItemStatus
-from dutyline.store.tables import Call, Callback, Case, Draft, Handoff
+from dutyline.store.tables import Call, Callback, CallCorrection, Case, Draft, Handoff
 
 _OPEN = (ItemStatus.OPEN.value, ItemStatus.CLAIMED.value)
 
@@ -45,6 +45,7 @@ def _has_personal(c: type[Call]) -> ColumnElement[bool]:
         c.caller_phone_digits != "",
         c.caller_contact_id.is_not(None),
         c.case_id.is_not(None),
+        exists().where(CallCorrection.call_id == c.id, CallCorrection.notes != ""),
     )
 
 
@@ -123,6 +124,10 @@ class RetentionRecords:
                     caller_contact_id=None,
                     case_id=None,
                 ),
+                execution_options={"synchronize_session": False},
+            )
+            self._session.execute(  # a correction is the call's notes too
+                update(CallCorrection).where(CallCorrection.call_id.in_(chunk)).values(notes=""),
                 execution_options={"synchronize_session": False},
             )
             self._session.execute(

@@ -197,6 +197,19 @@ class Call(Base):
     caller_key: Mapped[str] = mapped_column(String(420), default="", server_default="")
 
 
+class CallCorrection(Base):
+    """A correction of a saved call's notes. Calls are append-only for desks: a correction is a new row
+    that supersedes the call's notes (or the previous correction), and both stay visible, the earlier text
+    marked superseded. Who wrote it is stamped by the server on PostgreSQL, like a call's handler."""
+
+    __tablename__ = "call_correction"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id"), index=True)
+    staff_login: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=utcnow)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
 class QueueItemMixin:
     """Columns shared by callbacks and hand-offs: a team's queue with claim leases.
 

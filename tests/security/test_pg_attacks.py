@@ -20,7 +20,7 @@ from sqlalchemy import select
 from dutyline.domain.model import Role
 from dutyline.services import audit_trail, queue
 from dutyline.services.context import Actor, Context
-from dutyline.store.tables import AuditEvent, Staff
+from dutyline.store.tables import AuditEvent, Call, Staff
 from tests.contexts import db_of, make_context, uow
 from tests.security.conftest import SecureDb
 from tests.test_queue_support import add_callback, add_case, add_handoff
@@ -185,6 +185,12 @@ def test_forged_and_junk_audit_rows_are_stamped_by_the_server(secure: SecureDb, 
     assert report.ok, report.summary()
 
 
+ROLE_OF_DESK = {
+    "handler": Role.CALL_HANDLER,
+    "duty": Role.DUTY_OFFICER,
+    "manager": Role.TEAM_MANAGER,
+    "admin": Role.ADMIN,
+}
 ROLE_TEXT = {"handler": "call_handler", "duty": "duty_officer", "manager": "team_manager", "admin": "admin"}
 
 
@@ -354,3 +360,58 @@ def test_a_desk_cannot_log_work_under_someone_elses_name(secure: SecureDb, work:
             "RETURNING created_by"
         ).fetchone()
     assert call == (me,) and cb == (me,)
+
+
+@pytest.mark.parametrize("who", DESKS)
+def test_a_correction_is_a_new_row_the_call_is_never_rewritten(
+    secure: SecureDb, work: dict[str, int], who: str
+) -> None:
+    """Saved calls are append-only for desks: UPDATE of a call is denied, a correction row is accepted,
+    stamped with the desk's own login whatever it claims, and itself cannot be changed or deleted."""
+    from dutyline.services.call_corrections import correct_call
+    from dutyline.store.tables import CallCorrection
+
+    me = secure.logins[who]
+    if who != "admin":  # admins anonymise calls and their corrections under the retention schedule
+        assert refused(secure, who, "UPDATE call SET notes = 'rewritten' WHERE id = %s", (work["call"],))
+        assert refused(secure, who, "UPDATE call_correction SET notes = 'rewritten'")
+    assert refused(secure, who, "DELETE FROM call_correction")
+    with secure.connect(who) as conn:
+        stamped = conn.execute(
+            "INSERT INTO call_correction (call_id, staff_login, created_at, notes) "
+            "VALUES (%s, 'someone_else', now(), 'psql correction') RETURNING staff_login",
+            (work["call"],),
+        ).fetchone()
+    assert stamped == (me,)
+    db = secure.database(who)
+    ctx = make_context(db, actor=Actor(login=me, roles=frozenset({ROLE_OF_DESK[who]})))
+    fix_id = correct_call(ctx, work["call"], "corrected through dutyline")
+    db.dispose()
+    with secure.owner.read() as s:
+        fixes = s.execute(select(CallCorrection.id, CallCorrection.staff_login).order_by(CallCorrection.id)).all()
+        call_notes = s.scalar(select(Call.notes).where(Call.id == work["call"]))
+    assert [tuple(f) for f in fixes][-1] == (fix_id, me) and len(fixes) == 2
+    assert call_notes != "rewritten"
+    rows = audit_rows(secure)
+    assert (me, "db_insert") in [(r[1], r[3]) for r in rows]
+    assert (me, "correct_call", f"call={work['call']} correction={fix_id}") in [(r[1], r[3], r[4]) for r in rows]
+
+
+def test_policy_versions_and_the_snapshot_key_are_audited_tables(secure: SecureDb) -> None:
+    """An admin who writes a policy version with psql (not `policy apply`) is on the trail all the same,
+    and the snapshot key's table is watched too (only the owner can write it)."""
+    me = secure.logins["admin"]
+    with secure.connect("admin") as conn:
+        conn.execute(
+            "INSERT INTO policy_version (applied_at, applied_by, source, sha256, size, text) "
+            "VALUES (now(), 'someone', 'psql', %s, 0, '')",
+            ("0" * 64,),
+        )
+    assert refused(secure, "admin", "UPDATE snapshot_key SET key = key")
+    with secure.owner.write() as s:
+        from sqlalchemy import text
+
+        s.execute(text("UPDATE snapshot_key SET created_at = created_at"))
+    rows = audit_rows(secure)
+    assert any(r[1] == me and r[3] == "db_insert" and str(r[4]).startswith("policy_version rows=1") for r in rows)
+    assert any(r[3] == "db_update" and str(r[4]).startswith("snapshot_key rows=1") for r in rows)
