@@ -27,6 +27,7 @@ from dutyline.domain.call_record import (
     REPEAT_WINDOW_DAYS,
     CallRecord,
     CaseActivity,
+    EarlierCaller,
     LoggedCall,
     OpenItem,
 )
@@ -34,6 +35,7 @@ from dutyline.domain.model import ContactInfo, Priority, Reason
 from dutyline.domain.permissions import Action
 from dutyline.domain.queue import ItemKind
 from dutyline.domain.routing import callback_due, route
+from dutyline.domain.search.query import parse_query
 from dutyline.domain.text import one_line
 from dutyline.services.context import Conflict, Context, ServiceError
 from dutyline.store.calls_repo import CONTACT_FIELDS, ItemOrigin
@@ -204,6 +206,32 @@ def case_activity(ctx: Context, case_id: int, limit: int = RECENT_LIMIT) -> Case
 
 def _window_start(ctx: Context) -> dt.datetime:
     return ctx.now() - dt.timedelta(days=REPEAT_WINDOW_DAYS)
+
+
+# --- callers with no case ------------------------------------------------------------------------------
+
+#: Most earlier callers listed under the search results.
+CALLERS_SHOWN = 5
+
+
+def find_callers(ctx: Context, query: str, limit: int = CALLERS_SHOWN) -> list[EarlierCaller]:
+    """Callers with no case who rang before, found by their number (or its last digits) or by the
+    caller's or the child's name, each with their calls. The same query as the case search.
+
+    Audited like a search (the number found, never the query), and only when something was found: a
+    search that shows no earlier caller has shown nothing beyond the case search, which has its own row."""
+    ctx.require(Action.SEARCH)
+    parsed = parse_query(query, today=ctx.today())
+    words = [w for w in parsed.words if len(w) >= 2]
+    if not (parsed.phones or parsed.phone_tails or words):
+        return []
+    with ctx.uow.read() as work:
+        found = work.calls.find_no_case_callers(
+            phones=parsed.phones, tails=parsed.phone_tails, words=words, limit=limit
+        )
+    if found:
+        ctx.audited_read(Action.SEARCH, detail=f"no_case_callers={len(found)}")
+    return found
 
 
 # --- drafts ----------------------------------------------------------------------------------------------

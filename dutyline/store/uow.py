@@ -40,6 +40,8 @@ from sqlalchemy.orm import Session
 from dutyline.store import audit as audit_rows
 from dutyline.store import (
     audit_check,
+    call_corrections_repo,
+    callers_repo,
     calls_repo,
     case_writer,
     cases_repo,
@@ -115,6 +117,9 @@ class CallRepository(_SessionBound):
     case_exists = _Bind(calls_repo.case_exists)
     contact_on_case = _Bind(calls_repo.contact_on_case)
     recent_calls = _Bind(calls_repo.recent_calls)
+    corrections_of = _Bind(call_corrections_repo.corrections_of)
+    call_exists = _Bind(call_corrections_repo.call_exists)
+    insert_correction = _Bind(call_corrections_repo.insert_correction)
     count_calls_since = _Bind(calls_repo.count_calls_since)
     open_items = _Bind(calls_repo.open_items)
     upsert_draft = _Bind(calls_repo.upsert_draft)
@@ -123,6 +128,7 @@ class CallRepository(_SessionBound):
     contact_case_id = _Bind(calls_repo.contact_case_id)
     contact_now = _Bind(calls_repo.contact_now)
     update_contact_guarded = _Bind(calls_repo.update_contact_guarded)
+    find_no_case_callers = _Bind(callers_repo.find_no_case_callers)
 
 
 class QueueRepository(_SessionBound):

@@ -152,6 +152,10 @@ class DutylineApp(SafeCrashMixin, LockMixin):
             return
         if self.current_mode != "handler":
             self.action_toggle_mode()
+        if message.earlier is not None:
+            self.call = CallDraft.ringing_back(self.desk.now(), message.earlier)
+            self._open_call_screens(self.call)
+            return
         self.begin_call(message.case_id)
 
     def begin_call(self, case_id: int | None, *, reason: Reason | None = None) -> CallDraft:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dutyline.domain.call_form import CallForm
-from dutyline.domain.call_record import CaseActivity, LoggedCall
+from dutyline.domain.call_record import CaseActivity, EarlierCaller, LoggedCall
 from dutyline.domain.model import ContactInfo, Reason
 from dutyline.domain.policy import Policy
 from dutyline.domain.routing import RoutingDecision
@@ -73,6 +73,10 @@ class Desk:
     def search_results(self, query: str, limit: int = RESULTS_ON_SCREEN) -> SearchResults:
         """`search` with the band (Match / Possible / Several alike), its question and the total."""
         return self.search_service.search_results(self.ctx, query, limit)
+
+    def find_callers(self, query: str) -> list[EarlierCaller]:
+        """Callers with no case who rang before, matching the same query (number, caller or child name)."""
+        return calls.find_callers(self.ctx, query)
 
     # --- the case -------------------------------------------------------------------------------------
     def case_summary(self, case_id: int) -> CaseSummary:
