@@ -291,3 +291,24 @@ def test_nearer_spelling_first_within_one_fuzzy_level() -> None:
 def test_a_date_of_birth_one_slip_away_lifts_the_right_child(dob: str, typed: str) -> None:
     ix = index_of([case(1, "Orrin", "Quayle", dob="2005-07-19"), case(2, "Orrin", "Quayle", dob=dob)])
     assert refs(ix, f"orrin quayle {typed}")[0] == "EHC-100002"
+
+
+def test_pet_form_stem_leads_the_name() -> None:
+    """'thaddy' less its pet ending is 'thad', which leads Thaddeus; a shared beginning (Thalia) is less."""
+    ix = index_of([case(1, "Thalia", "Quarrie"), case(2, "Thaddeus", "Quarrie"), case(3, "Sabine", "Quarrie")])
+    assert names(ix, "thaddy quarrie")[0] == "Thaddeus Quarrie"
+
+
+def test_first_letter_alone_orders_candidates_and_beats_one_word_exact() -> None:
+    """'tuck' agrees with nothing listed or spelt alike; the surname brings the Ormerods and the one whose
+    forename shares the first letter comes first, above a child called Tuck with another surname."""
+    ix = index_of(
+        [
+            case(1, "Sadie", "Ormerod"),
+            case(2, "Kwame", "Ormerod"),
+            case(3, "Tobias", "Ormerod"),
+            case(4, "Bram", "Ormerod"),
+            case(5, "Tuck", "Abernethy"),
+        ]
+    )
+    assert names(ix, "tuck ormerod")[:2] == ["Tobias Ormerod", "Tuck Abernethy"]
