@@ -112,6 +112,7 @@ def test_every_command_runs_as_a_real_process(tmp_path: Path) -> None:
         ("import", [*db, "import", str(data)], "Imported 40 rows"),
         ("search", [*db, "search", "smith", "--json"], "["),
         ("case", [*db, "case", ref], ref),
+        ("call", [*db, "call", "list", ref], "No calls logged on this case in sqlite:///"),
         ("route", [*db, "route", "--reason", "new_request"], "front_door"),
         ("callbacks", [*db, "callbacks", "list"], ""),
         ("report", [*db, "report", "promises", "--all", "--json"], "{"),
@@ -130,3 +131,16 @@ def test_every_command_runs_as_a_real_process(tmp_path: Path) -> None:
         assert out.returncode == 0, (name, out.stderr)
         assert "Traceback" not in out.stderr and "Warning" not in out.stderr, (name, out.stderr)
         assert expected in out.stdout + out.stderr, (name, out.stdout, out.stderr)
+
+
+def test_commands_that_find_nothing_say_which_database_they_looked_in(tmp_path: Path) -> None:
+    """A wrong --db must not pass for "nothing there": like search, staff list, audit export and retention
+    name the database on stderr when they find nothing."""
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert run_cli("--db", url, "init").returncode == 0
+    staff = run_cli("--db", url, "staff", "list")
+    assert staff.returncode == 0 and f"No staff in {url}" in staff.stderr
+    retention = run_cli("--db", url, "retention", "--dry-run")
+    assert retention.returncode == 0 and f"Nothing due in {url}" in retention.stderr
+    export = run_cli("--db", url, "audit", "export", "--since", "2999-01-01", "--out", str(tmp_path / "a.csv"))
+    assert export.returncode == 0 and f"No audit rows since 2999-01-01 in {url}" in export.stderr

@@ -24,6 +24,7 @@ COMMANDS = (
     "dutyline.cli.cmd_import",
     "dutyline.cli.cmd_search",
     "dutyline.cli.cmd_case",
+    "dutyline.cli.cmd_call",
     "dutyline.cli.cmd_route",
     "dutyline.cli.cmd_callbacks",
     "dutyline.cli.cmd_report",

@@ -109,7 +109,9 @@ def run_export(args: argparse.Namespace) -> int:
     )
     if not out.parent.is_dir():
         raise CliError(f"no such folder: {out.parent}")
-    head = audit_trail.export(ctx, since, out)
+    head, count = audit_trail.export_counted(ctx, since, out)
+    if not count:  # say where we looked: a wrong --db must not pass for "nothing happened"
+        print(f"No audit rows since {since.date().isoformat()} in {ctx.uow.describe()}.", file=sys.stderr)
     print(f"Wrote {out}", file=sys.stderr)
     print("Head hash (keep it somewhere else; check later with 'dutyline audit verify --head HASH'):", file=sys.stderr)
     print(head)

@@ -72,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     print("\n".join(report_lines(result, applied=args.apply)))
+    if not result.total:  # say where we looked: a wrong --db must not pass for "nothing is due"
+        print(f"Nothing due in {ctx.uow.describe()}.", file=sys.stderr)
     if not args.apply and result.total:
         print("Nothing was changed (dry run). Run 'dutyline retention --apply' to do this.", file=sys.stderr)
     if args.apply and result.cases:

@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from dutyline.cli.common import cli_errors, database_of, open_context
+from dutyline.domain.call_record import EarlierCaller
 from dutyline.domain.search import RESULTS_CLI_DEFAULT, RESULTS_MAX, SearchHit, SearchResults
 from dutyline.domain.text import sanitize
 
@@ -28,6 +29,12 @@ With --with-band, each result (each query's, in batch mode) is preceded by one J
 it is: {"band": "match"|"possible"|"several_alike"|null, "shown": N, "total": M, "ask":
 "date_of_birth"|"postcode"|null}: "several_alike" means two or more children are about equally likely and
 "ask" names the question that splits them; "total" counts every plausible match, shown or not.
+
+With --callers, callers with no case who rang before (matched by their number, its last digits, or the
+caller's or child's name) are listed too: after the table, or, with --json and in batch mode, as one more
+JSON line after each result array: {"no_case_callers": [{"caller_name", "caller_phone", "child_name",
+"child_date_of_birth", "child_postcode", "child_district", "matched", "calls": [{"call_id", "started_at",
+"taken_by", "reason", "outcome", "safeguarding", "notes"}, ...]}, ...]}. The case array is unchanged.
 
 Every search is recorded in the audit trail (the number of results, never the query text); a batch is
 recorded once, with its number of queries."""
@@ -55,6 +62,11 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help='print {"band", "shown", "total", "ask"} as a JSON line before each result',
     )
+    p.add_argument(
+        "--callers",
+        action="store_true",
+        help="also list callers with no case who rang before (by number or name), with their calls",
+    )
     p.set_defaults(handler=run)
 
 
@@ -81,6 +93,46 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
     }
 
 
+def caller_json(earlier: EarlierCaller) -> dict[str, Any]:
+    """The stable JSON shape for one no-case caller who rang before (--callers)."""
+    dob = earlier.child_dob
+    return {
+        "caller_name": earlier.first("caller_name"),
+        "caller_phone": earlier.first("caller_phone"),
+        "child_name": earlier.first("child_name"),
+        "child_date_of_birth": dob.isoformat() if dob else None,
+        "child_postcode": earlier.first("child_postcode"),
+        "child_district": earlier.first("child_district"),
+        "matched": list(earlier.matched),
+        "calls": [
+            {
+                "call_id": c.id,
+                "started_at": c.started_at.isoformat(),
+                "taken_by": c.staff_login,
+                "reason": c.reason.value,
+                "outcome": c.outcome.value,
+                "safeguarding": c.safeguarding,
+                "notes": c.notes,
+            }
+            for c in earlier.calls
+        ],
+    }
+
+
+def _callers_table(callers: list[EarlierCaller]) -> str:
+    lines = ["Callers with no case who rang before:"]
+    for c in callers:
+        child = c.first("child_name")
+        about = f" about {child}" if child else ""
+        n = len(c.calls)
+        last = c.latest.started_at.strftime("%d/%m/%Y")
+        who = c.first("caller_name") or "a caller"
+        lines.append(
+            sanitize(f"  {who} {c.first('caller_phone')}{about}: {n} call{'s' if n != 1 else ''}, last {last}")
+        )
+    return "\n".join(lines)
+
+
 def _table(hits: list[SearchHit]) -> str:
     if not hits:
         return ""
@@ -104,6 +156,7 @@ def _table(hits: list[SearchHit]) -> str:
 
 @cli_errors
 def run(args: argparse.Namespace) -> int:
+    from dutyline.services import calls
     from dutyline.services.search import SearchService
 
     limit = max(1, min(int(args.limit), RESULTS_MAX))
@@ -117,25 +170,34 @@ def run(args: argparse.Namespace) -> int:
             queries = [line.rstrip("\r\n") for line in sys.stdin]
             batch = service.search_batch_results(ctx, queries, limit=limit)
             out = sys.stdout
-            for results in batch:
+            for query, results in zip(queries, batch, strict=True):
                 if args.with_band:
                     out.write(json.dumps(band_json(results)) + "\n")
                 out.write(json.dumps([hit_json(h) for h in results.hits], ensure_ascii=False))
                 out.write("\n")
+                if args.callers:
+                    rang = [caller_json(c) for c in calls.find_callers(ctx, query)]
+                    out.write(json.dumps({"no_case_callers": rang}, ensure_ascii=False) + "\n")
             out.flush()
             return 0
         found = service.search_results(ctx, args.query, limit=limit, complete=True)
         hits = list(found.hits)
         if args.with_band:
             print(json.dumps(band_json(found)))
+        callers = calls.find_callers(ctx, args.query) if args.callers else []
         if not hits:  # say where we looked: a wrong --db must not pass for "no such child"
             print(f"No matching cases in {ctx.uow.describe()}.", file=sys.stderr)
         if args.json:
             print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
-        elif hits:
-            if found.header():
-                print(sanitize(found.header()))
-            print(_table(hits))
+            if args.callers:
+                print(json.dumps({"no_case_callers": [caller_json(c) for c in callers]}, ensure_ascii=False))
+        else:
+            if hits:
+                if found.header():
+                    print(sanitize(found.header()))
+                print(_table(hits))
+            if callers:
+                print(_callers_table(callers))
         return 0
     finally:
         ctx.uow.close()

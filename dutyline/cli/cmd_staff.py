@@ -115,7 +115,11 @@ def run_add(args: argparse.Namespace) -> int:
 
 @cli_errors
 def run_list(args: argparse.Namespace) -> int:
-    print(format_staff(staff.list_staff(open_context(args)), as_json=args.json))
+    ctx = open_context(args)
+    people = staff.list_staff(ctx)
+    if not people:  # say where we looked: a wrong --db must not pass for "nobody is set up"
+        print(f"No staff in {ctx.uow.describe()}.", file=sys.stderr)
+    print(format_staff(people, as_json=args.json))
     return 0
 
 

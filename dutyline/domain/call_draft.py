@@ -18,7 +18,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from dutyline.domain.call_form import CallbackChoice, CallForm, HandoffChoice, SafeguardingRecord, build_call_form
+from dutyline.domain.calendar import local_date
+from dutyline.domain.call_form import (
+    CallbackChoice,
+    CallForm,
+    FormProblems,
+    HandoffChoice,
+    NoCaseChild,
+    SafeguardingRecord,
+    build_call_form,
+    dob_problem,
+    postcode_problem,
+)
+from dutyline.domain.call_record import EarlierCaller
 from dutyline.domain.model import CallerKind, Outcome, Reason
 
 PAYLOAD_VERSION = 2
@@ -49,18 +61,28 @@ class CallbackNotes(BaseModel):
 
 
 class ChildDetails(BaseModel):
-    """What a caller says about a child who has no case yet (new requests, general enquiries)."""
+    """What a caller says about a child who has no case yet (new requests, general enquiries), as typed:
+    a half-typed date of birth or postcode is kept as it is and checked when the call is saved."""
 
     model_config = ConfigDict(extra="ignore")
 
     name: str = ""
-    date_of_birth: dt.date | None = None
+    date_of_birth: str = ""
     postcode: str = ""
     district: str = ""
 
     @property
     def has_content(self) -> bool:
-        return bool(self.name.strip() or self.date_of_birth or self.postcode.strip() or self.district.strip())
+        return bool(self.name.strip() or self.date_of_birth.strip() or self.postcode.strip() or self.district.strip())
+
+    def checked(self, today: dt.date) -> NoCaseChild:
+        """The structured child for the saved call, or `FormProblems` saying what to fix."""
+        dob, dob_wrong = dob_problem(self.date_of_birth, today=today)
+        postcode, postcode_wrong = postcode_problem(self.postcode)
+        problems = [p for p in (dob_wrong, postcode_wrong) if p]
+        if problems:
+            raise FormProblems(problems)
+        return NoCaseChild(name=self.name, date_of_birth=dob, postcode=postcode, district=self.district)
 
 
 class CallDraft(BaseModel):
@@ -94,8 +116,29 @@ class CallDraft(BaseModel):
     #: Typed in the safeguarding dialog but not recorded yet: kept (and autosaved) so it is never lost.
     safeguarding_notes: SafeguardingNotes | None = None
     child: ChildDetails | None = None
+    #: The earlier no-case calls of this caller, when the call began from their row in the search (shown
+    #: beside the form; never saved with the call).
+    rang_before: EarlierCaller | None = None
     #: Which screen the handler was on ("case" or "log"), so a restore reopens it.
     screen: str = "case"
+
+    @classmethod
+    def ringing_back(cls, started_at: dt.datetime, earlier: EarlierCaller) -> CallDraft:
+        """A new no-case call from someone who rang before: who they are and the child, as last given."""
+        dob = earlier.child_dob
+        return cls(
+            started_at=started_at,
+            caller_kind=earlier.latest.caller_kind,
+            caller_name=earlier.first("caller_name"),
+            caller_phone=earlier.first("caller_phone"),
+            child=ChildDetails(
+                name=earlier.first("child_name"),
+                date_of_birth=f"{dob.day}/{dob.month}/{dob.year}" if dob else "",
+                postcode=earlier.first("child_postcode"),
+                district=earlier.first("child_district"),
+            ),
+            rang_before=earlier,
+        )
 
     @property
     def verified(self) -> bool:
@@ -161,8 +204,28 @@ class CallDraft(BaseModel):
         """The validated call, or `FormProblems` saying in words what to fix."""
         kind = self.caller_kind
         data = self.model_dump(
-            exclude={"case_ref", "case_name", "verify_skipped", "screen", "safeguarding_notes", "callback_notes"}
+            exclude={
+                "case_ref",
+                "case_name",
+                "verify_skipped",
+                "screen",
+                "safeguarding_notes",
+                "callback_notes",
+                "rang_before",
+            }
         )
         data["caller_contact_id"] = self.caller_contact_id if kind == CallerKind.CONTACT else None
-        data.pop("child")  # not stored yet: kept in the draft only
-        return build_call_form(data)
+        data.pop("child")
+        child_problems: list[str] = []
+        if self.case_id is None and self.child is not None and self.child.has_content:
+            try:
+                data["child"] = self.child.checked(local_date(self.started_at))
+            except FormProblems as exc:
+                child_problems = exc.problems
+        try:
+            form = build_call_form(data)
+        except FormProblems as exc:
+            raise FormProblems(child_problems + exc.problems) from None
+        if child_problems:
+            raise FormProblems(child_problems)
+        return form

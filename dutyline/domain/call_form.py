@@ -19,7 +19,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from dutyline.domain.model import CallerKind, Outcome, Priority, Reason
-from dutyline.domain.text import one_line, phone_digits, sanitize, valid_uk_phone
+from dutyline.domain.text import format_postcode, one_line, phone_digits, sanitize, valid_uk_phone
 
 OUTCOME_LABELS: dict[Outcome, str] = {
     Outcome.RESOLVED: "Resolved on the call",
@@ -99,6 +99,64 @@ class SafeguardingRecord(_Form):
     _ref = field_validator("referral_ref", mode="before")(_line)
 
 
+class NoCaseChild(_Form):
+    """The child a no-case call is about (new requests, general enquiries), as structured fields so the
+    call can be found again by the child's name and the next handler need not re-ask. Every field is
+    optional: a caller may not give a date of birth, and an enquiry may not be about one child."""
+
+    name: str = ""
+    date_of_birth: dt.date | None = None
+    postcode: str = ""
+    district: str = ""
+
+    _clean = field_validator("name", "postcode", "district", mode="before")(_line)
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.name or self.date_of_birth or self.postcode or self.district)
+
+
+#: Oldest child the SEND duty line deals with: plans run to the 25th birthday.
+OLDEST_AGE = 25
+
+
+def dob_problem(typed: str, *, today: dt.date) -> tuple[dt.date | None, str]:
+    """The date of birth a handler typed ('3/7/2014', '3 July 2014', '2014-07-03'), or what to fix.
+
+    Returns (date, '') when it reads as one plausible date, (None, '') when nothing is typed, and
+    (None, sentence) otherwise. The sentence never repeats what was typed."""
+    from dutyline.domain.search.query import parse_query  # the same day-first reading as search
+
+    if not typed.strip():
+        return None, ""
+    dates = parse_query(typed, today=today).dates
+    if len(dates) != 1:
+        return None, "Type the child's date of birth as day/month/year, e.g. 3/7/2014."
+    dob = dates[0]
+    if dob > today:
+        return None, "The child's date of birth is in the future: check the year."
+    if today.year - dob.year > OLDEST_AGE + 1:
+        return None, f"The child would be over {OLDEST_AGE}: check the year of birth."
+    return dob, ""
+
+
+def postcode_problem(typed: str) -> tuple[str, str]:
+    """('AL1 3AB', '') for a UK postcode in any spacing or case, ('', '') for nothing, else what to fix."""
+    if not typed.strip():
+        return "", ""
+    formatted = format_postcode(typed)
+    if formatted is None:
+        return "", "That is not a UK postcode (e.g. AL1 3AB): check it, or leave it empty and type the district."
+    return formatted, ""
+
+
+def caller_phone_problem(typed: str) -> str:
+    """'' when the caller's number can be dialled (or nothing is typed), else what to fix."""
+    if not typed.strip() or valid_uk_phone(phone_digits(typed)):
+        return ""
+    return "The caller's number cannot be dialled: 10 or 11 digits starting 0, or +country code."
+
+
 class CallForm(_Form):
     """One call, ready to log. Build it with `build_call_form` to get plain-words problems."""
 
@@ -118,6 +176,8 @@ class CallForm(_Form):
     handoff: HandoffChoice | None = None
     callback: CallbackChoice | None = None
     safeguarding: SafeguardingRecord | None = None
+    #: Only for calls with no case: who the caller says the child is.
+    child: NoCaseChild | None = None
 
     _clean = field_validator("caller_name", "caller_phone", mode="before")(_line)
 
@@ -165,6 +225,10 @@ def call_problems(form: CallForm) -> list[str]:
             out.append("Give a phone number for the callback (10 or 11 digits starting 0, or +country code).")
         if form.callback.due_at < form.started_at - dt.timedelta(minutes=1):
             out.append("The callback's due time is before the call started: choose a later time.")
+    if form.caller_phone and (problem := caller_phone_problem(form.caller_phone)):
+        out.append(problem)
+    if form.child is not None and form.case_id is not None:
+        out.append("The child's details are recorded only for calls with no case.")
     if form.safeguarding is not None and not form.safeguarding.summary:
         out.append("Write a short summary of the safeguarding concern.")
     return out

@@ -189,7 +189,12 @@ def _head_findings(head: tuple[int, str] | None, last_seq: int, last_hash: str) 
 
 
 def export(ctx: Context, since: dt.datetime, path: Path) -> str:
-    """Write audit rows from `since` (UTC) to `path` as CSV; return the head hash to keep elsewhere.
+    """Write audit rows from `since` (UTC) to `path` as CSV; return the head hash to keep elsewhere."""
+    return export_counted(ctx, since, path)[0]
+
+
+def export_counted(ctx: Context, since: dt.datetime, path: Path) -> tuple[str, int]:
+    """`export`, also returning how many rows were written (the CLI says where it looked when none were).
 
     The head hash is the newest row's hash at export time (whatever `since` is), so it pins the whole
     chain. The export itself is then audited, as the row after the head.
@@ -197,7 +202,7 @@ def export(ctx: Context, since: dt.datetime, path: Path) -> str:
     ctx.require(Action.AUDIT_EXPORT)
     since = _utc(since)
     with ctx.uow.write() as work:
-        head_id, head = work.audit_trail.newest()
+        head_id, head_seq, head = work.audit_trail.newest()
         rows = (
             (
                 r.id,
@@ -212,8 +217,8 @@ def export(ctx: Context, since: dt.datetime, path: Path) -> str:
                 r.prev_hash,
                 r.hash,
             )
-            for r in work.audit_trail.export_rows(since=since, up_to_id=head_id)
+            for r in work.audit_trail.export_rows(since=since, up_to_seq=head_seq)
         )
         count = write_csv(Path(path), EXPORT_COLUMNS, rows)
         ctx.audit(work, Action.AUDIT_EXPORT, detail=f"rows={count} since={since.date().isoformat()} head_id={head_id}")
-    return head
+    return head, count

@@ -1,5 +1,5 @@
 """Call use cases: log a call (with its hand-off, callback and safeguarding alert), read a case's calls and
-open promises, keep the handler's draft, and change a contact's details without losing someone else's edit.
+open promises, find callers with no case again, and change a contact's details without losing someone else's edit.
 
 Every use case checks the actor's permission first. Writes record one audit row with ids and codes only,
 never what was said. Reads of a case's calls check the view permission but add no audit row of their own:
@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
 
 from dutyline.domain.call_form import CallForm
 from dutyline.domain.call_record import (
@@ -27,6 +26,7 @@ from dutyline.domain.call_record import (
     REPEAT_WINDOW_DAYS,
     CallRecord,
     CaseActivity,
+    EarlierCaller,
     LoggedCall,
     OpenItem,
 )
@@ -34,6 +34,7 @@ from dutyline.domain.model import ContactInfo, Priority, Reason
 from dutyline.domain.permissions import Action
 from dutyline.domain.queue import ItemKind
 from dutyline.domain.routing import callback_due, route
+from dutyline.domain.search.query import parse_query
 from dutyline.domain.text import one_line
 from dutyline.services.context import Conflict, Context, ServiceError
 from dutyline.store.calls_repo import CONTACT_FIELDS, ItemOrigin
@@ -206,27 +207,30 @@ def _window_start(ctx: Context) -> dt.datetime:
     return ctx.now() - dt.timedelta(days=REPEAT_WINDOW_DAYS)
 
 
-# --- drafts ----------------------------------------------------------------------------------------------
+# --- callers with no case ------------------------------------------------------------------------------
+
+#: Most earlier callers listed under the search results.
+CALLERS_SHOWN = 5
 
 
-def save_draft(ctx: Context, payload: Mapping[str, Any]) -> None:
-    """Keep the unfinished call for this login at this desk (one short write transaction, replaces any)."""
-    ctx.require(Action.SAVE_DRAFT)
-    ctx.uow.run(
-        lambda work: work.calls.upsert_draft(login=ctx.actor.login, desk=ctx.actor.desk, payload=payload, now=ctx.now())
-    )
+def find_callers(ctx: Context, query: str, limit: int = CALLERS_SHOWN) -> list[EarlierCaller]:
+    """Callers with no case who rang before, found by their number (or its last digits) or by the
+    caller's or the child's name, each with their calls. The same query as the case search.
 
-
-def load_draft(ctx: Context) -> dict[str, Any] | None:
-    """This login's unfinished call at this desk, or None. Another login never sees it."""
-    ctx.require(Action.SAVE_DRAFT)
+    Audited like a search (the number found, never the query), and only when something was found: a
+    search that shows no earlier caller has shown nothing beyond the case search, which has its own row."""
+    ctx.require(Action.SEARCH)
+    parsed = parse_query(query, today=ctx.today())
+    words = [w for w in parsed.words if len(w) >= 2]
+    if not (parsed.phones or parsed.phone_tails or words):
+        return []
     with ctx.uow.read() as work:
-        return work.calls.load_draft(login=ctx.actor.login, desk=ctx.actor.desk)
-
-
-def discard_draft(ctx: Context) -> None:
-    ctx.require(Action.SAVE_DRAFT)
-    ctx.uow.run(lambda work: work.calls.delete_draft(login=ctx.actor.login, desk=ctx.actor.desk))
+        found = work.calls.find_no_case_callers(
+            phones=parsed.phones, tails=parsed.phone_tails, words=words, limit=limit
+        )
+    if found:
+        ctx.audited_read(Action.SEARCH, detail=f"no_case_callers={len(found)}")
+    return found
 
 
 # --- contact details -------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ deleting, reordering or inserting rows is detectable; the one-row `audit_head` t
 and codes, never content.
 
 Who computes the chain: on PostgreSQL the SERVER does. A trigger owned by the schema owner stamps every
-row with `session_user`, the server clock, the next sequence number and the hash, under a row lock on
-`audit_head` that no desk role can touch (store.pg_audit_sql); the client supplies only the action, ids
-and counts. On SQLite (one person's desk, the 0600 file is the boundary) the client computes the same
-hash, and triggers refuse a row that does not follow the head.
+row with `session_user` and the server clock, and a deferred trigger gives it the next sequence number
+and the hash at commit, under a row lock on `audit_head` that no desk role can touch (store.pg_audit_sql);
+the client supplies only the action, ids and counts. On SQLite (one person's desk, the 0600 file is the
+boundary) the client computes the same hash, and triggers refuse a row that does not follow the head.
 
 `row_hash` (format v1) is kept for rows written before schema 0002, which have no sequence number.
 """
@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from dutyline.domain.text import login_text
@@ -169,12 +169,14 @@ class AuditTrail:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def export_rows(self, *, since: dt.datetime, up_to_id: int) -> Iterator[Any]:
-        """Rows from `since` up to `up_to_id`, in id order, streamed in batches (the trail grows without bound)."""
+    def export_rows(self, *, since: dt.datetime, up_to_seq: int) -> Iterator[Any]:
+        """Rows from `since` up to sequence `up_to_seq`, in chain order (rows from before schema 0002 first,
+        by id; then by sequence: commit order, which is not id order when desks append at once), streamed in
+        batches (the trail grows without bound)."""
         result = self._session.execute(
             select(*_EXPORT_COLS)
-            .where(AuditEvent.ts >= since, AuditEvent.id <= up_to_id)
-            .order_by(AuditEvent.id)
+            .where(AuditEvent.ts >= since, or_(AuditEvent.seq.is_(None), AuditEvent.seq <= up_to_seq))
+            .order_by(AuditEvent.seq.is_not(None), AuditEvent.seq, AuditEvent.id)
             .execution_options(yield_per=5000)
         )
         try:
@@ -182,12 +184,14 @@ class AuditTrail:
         finally:
             result.close()
 
-    def newest(self) -> tuple[int, str]:
-        """(id, hash) of the newest row; (0, GENESIS) when the trail is empty."""
+    def newest(self) -> tuple[int, int, str]:
+        """(id, seq, hash) of the chain's last row; (0, 0, GENESIS) when the trail is empty."""
         first = self._session.execute(
-            select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+            select(AuditEvent.id, AuditEvent.seq, AuditEvent.hash)
+            .order_by(AuditEvent.seq.desc().nulls_last(), AuditEvent.id.desc())
+            .limit(1)
         ).first()
-        return (0, GENESIS) if first is None else (int(first[0]), str(first[1]))
+        return (0, 0, GENESIS) if first is None else (int(first[0]), int(first[1] or 0), str(first[2]))
 
     def recent_outcomes(self, login: str, action: str, detail_prefix: str, since: dt.datetime) -> list[str]:
         """Outcomes of `login`'s `action` rows whose detail starts with `detail_prefix`, newest first."""

@@ -7,19 +7,19 @@ domain values or ids, never ORM rows.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, overload
+from typing import Literal, overload
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dutyline.domain.call_form import CallbackChoice, CallForm
 from dutyline.domain.call_record import CallRecord, OpenItem
 from dutyline.domain.model import CallerKind, ContactInfo, ItemStatus, Outcome, Priority, Reason
-from dutyline.domain.text import phone_digits
-from dutyline.store.tables import Call, Callback, Case, Contact, Draft, Handoff
+from dutyline.domain.text import fold, phone_digits
+from dutyline.store.call_corrections_repo import corrections_of
+from dutyline.store.tables import Call, Callback, Case, Contact, Handoff
 
 OPEN_STATUSES = (ItemStatus.OPEN.value, ItemStatus.CLAIMED.value)
 
@@ -35,6 +35,11 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     if moment is None:
         return None
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def caller_key(caller_name: str, child_name: str) -> str:
+    """The folded line a no-case caller is found by: caller's name, a separator no name holds, child's."""
+    return f"{fold(caller_name)} | {fold(child_name)}"[:420]
 
 
 # --- writing a call ------------------------------------------------------------------------------------
@@ -56,6 +61,7 @@ class ItemOrigin:
 
 def insert_call(session: Session, form: CallForm, *, login: str, ended_at: dt.datetime, duration_s: int) -> int:
     sg = form.safeguarding
+    child = form.child
     row = Call(
         case_id=form.case_id,
         staff_login=login,
@@ -77,6 +83,12 @@ def insert_call(session: Session, form: CallForm, *, login: str, ended_at: dt.da
         safeguarding_at=sg.raised_at if sg else None,
         safeguarding_summary=sg.summary if sg else "",
         referral_ref=sg.referral_ref if sg else "",
+        child_name=child.name if child else "",
+        child_dob=child.date_of_birth if child else None,
+        child_postcode=child.postcode if child else "",
+        child_district=child.district if child else "",
+        caller_phone_digits=phone_digits(form.caller_phone)[:20],
+        caller_key=caller_key(form.caller_name, child.name if child else ""),
     )
     session.add(row)
     session.flush()
@@ -149,9 +161,12 @@ def contact_on_case(session: Session, contact_id: int, case_id: int) -> bool:
 
 
 def recent_calls(session: Session, case_id: int, limit: int) -> list[CallRecord]:
-    rows = session.scalars(
-        select(Call).where(Call.case_id == case_id).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
+    rows = list(
+        session.scalars(
+            select(Call).where(Call.case_id == case_id).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
+        )
     )
+    fixes = corrections_of(session, [r.id for r in rows])
     return [
         CallRecord(
             id=r.id,
@@ -164,6 +179,7 @@ def recent_calls(session: Session, case_id: int, limit: int) -> list[CallRecord]
             notes=r.notes,
             safeguarding=r.safeguarding,
             duration_s=r.duration_s,
+            corrections=tuple(fixes.get(r.id, ())),
         )
         for r in rows
     ]
@@ -205,36 +221,6 @@ def _open_item(
 
 
 # --- drafts --------------------------------------------------------------------------------------------
-
-
-def upsert_draft(session: Session, *, login: str, desk: str, payload: Mapping[str, Any], now: dt.datetime) -> None:
-    """One draft per (login, desk): update it in place, or insert the first one."""
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
-    case_id = payload.get("case_id")
-    case_id = case_id if isinstance(case_id, int) else None
-    done = session.execute(
-        update(Draft)
-        .where(Draft.login == login, Draft.desk == desk)
-        .values(payload=text, case_id=case_id, updated_at=now)
-    ).rowcount  # type: ignore[attr-defined]  # a DML result is a CursorResult; Session types it as Result
-    if not done:
-        session.add(Draft(login=login, desk=desk, payload=text, case_id=case_id, updated_at=now))
-        session.flush()
-
-
-def load_draft(session: Session, *, login: str, desk: str) -> dict[str, Any] | None:
-    text = session.scalar(select(Draft.payload).where(Draft.login == login, Draft.desk == desk))
-    if text is None:
-        return None
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def delete_draft(session: Session, *, login: str, desk: str) -> None:
-    session.execute(delete(Draft).where(Draft.login == login, Draft.desk == desk))
 
 
 # --- contact details -----------------------------------------------------------------------------------

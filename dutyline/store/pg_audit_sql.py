@@ -2,7 +2,7 @@
 
 Why in the database: a desk that holds a PostgreSQL login can run any statement its grants allow, with
 psql as easily as with dutyline. So the audit chain is stamped by the server (who = `session_user`, when
-= the server clock, the next gapless number and the hash), every change to a working table writes an
+= the server clock; at commit, the next gapless number and the hash), every change to a working table writes an
 audit row by trigger, and a PIN is checked by a function that keeps the lockout itself. Every function is
 SECURITY DEFINER (it runs with the owner's rights), pins its search_path, and is the only way a desk role
 reaches `audit_head`, `pin_attempt` and `staff.pin_hash`.
@@ -21,11 +21,29 @@ from dutyline.domain.model import Role
 
 #: Working tables whose every INSERT/UPDATE/DELETE writes an audit row (by statement, with the row ids).
 #: `draft` is left out: it is one person's autosaved, unfinished form, private to them by row security.
-AUDITED_TABLES = ("team", "officer", "case", "contact", "case_exception", "staff", "call", "handoff", "callback")
+AUDITED_TABLES = (
+    "team",
+    "officer",
+    "case",
+    "contact",
+    "case_exception",
+    "staff",
+    "call",
+    "call_correction",
+    "handoff",
+    "callback",
+    "policy_version",
+    "snapshot_key",
+)
+#: Tables whose INSERT is stamped with the maker's login (`staff_login` on calls and their corrections,
+#: `created_by` on queue items).
+MAKER_TABLES = ("call", "call_correction", "callback", "handoff")
 
 #: A desk session must have an idle-in-transaction timeout of at most this many ms to append to the chain,
 #: and a waiting append breaks a chain holder idle for longer: one session cannot hold every desk up.
 CHAIN_IDLE_MS = 5000
+#: The hash of an audit row between its INSERT and its transaction's commit, when the chain links it.
+PENDING = "pending:"
 #: How long an append waits for the chain before looking for an idle holder to break.
 CHAIN_WAIT_MS = 2000
 
@@ -53,12 +71,8 @@ $$;
 _STAMP_FN = f"""
 CREATE OR REPLACE FUNCTION dutyline_audit_stamp() RETURNS trigger LANGUAGE plpgsql {_DEFINER} AS $$
 DECLARE
-    head record;
     trusted boolean := coalesce({_TRUSTED}, false);
     idle interval;
-    tries int := 0;
-    got boolean;
-    caller_lock_timeout text := current_setting('lock_timeout');
 BEGIN
     IF NOT trusted THEN
         -- A desk: the server says who and when, whatever the client sent.
@@ -82,10 +96,30 @@ BEGIN
     NEW.action := left(coalesce(NEW.action, ''), 64);
     NEW.outcome := left(coalesce(NEW.outcome, 'ok'), 32);
     NEW.detail := left(coalesce(NEW.detail, ''), 200);
-    -- Take the chain. Once this transaction holds it (a flag local to the transaction), relocking is
-    -- instant. The first time, wait in line (no probing ahead of queued desks, which would let newcomers
-    -- barge past them), at most {CHAIN_WAIT_MS} ms at a time, breaking a holder that has sat idle in its
-    -- transaction past the limit: one subtransaction per transaction, not per row.
+    -- Not chained yet, whatever the client sent: dutyline_audit_chain links the row at commit. The
+    -- placeholder hash is unique, so two pending rows never wait on each other's unique-index entry.
+    NEW.seq := NULL;
+    NEW.prev_hash := '';
+    NEW.hash := '{PENDING}' || gen_random_uuid()::text;
+    RETURN NEW;
+END $$;
+"""
+
+_CHAIN_FN = f"""
+CREATE OR REPLACE FUNCTION dutyline_audit_chain() RETURNS trigger LANGUAGE plpgsql {_DEFINER} AS $$
+DECLARE
+    head record;
+    tries int := 0;
+    got boolean;
+    digest text;
+    caller_lock_timeout text := current_setting('lock_timeout');
+BEGIN
+    -- Runs at COMMIT (a deferred constraint trigger), so the chain is held only while the transaction
+    -- commits, not from its first audit row to its end. Once this transaction holds it (a flag local
+    -- to the transaction), relocking is instant. The first time, wait in line (no probing ahead of
+    -- queued desks, which would let newcomers barge past them), at most {CHAIN_WAIT_MS} ms at a time,
+    -- breaking a holder that has sat idle in its transaction past the limit (one that chained early
+    -- with SET CONSTRAINTS ... IMMEDIATE): one subtransaction per transaction, not per row.
     got := coalesce(current_setting('dutyline.chain_held', true), '') = 'on';
     IF got THEN
         SELECT seq, hash INTO head FROM audit_head WHERE id = 1 FOR UPDATE;
@@ -115,12 +149,11 @@ BEGIN
         PERFORM set_config('lock_timeout', caller_lock_timeout, true);
         PERFORM set_config('dutyline.chain_held', 'on', true);
     END IF;
-    NEW.seq := head.seq + 1;
-    NEW.prev_hash := head.hash;
-    NEW.hash := dutyline_audit_hash(NEW.prev_hash, NEW.seq, NEW.ts, NEW.login, NEW.role, NEW.desk, NEW.action,
+    digest := dutyline_audit_hash(head.hash, head.seq + 1, NEW.ts, NEW.login, NEW.role, NEW.desk, NEW.action,
         NEW.case_id, NEW.outcome, NEW.detail);
-    UPDATE audit_head SET seq = NEW.seq, hash = NEW.hash WHERE id = 1;
-    RETURN NEW;
+    UPDATE audit_event SET seq = head.seq + 1, prev_hash = head.hash, hash = digest WHERE id = NEW.id;
+    UPDATE audit_head SET seq = head.seq + 1, hash = digest WHERE id = 1;
+    RETURN NULL;
 END $$;
 """
 
@@ -147,7 +180,7 @@ CREATE OR REPLACE FUNCTION dutyline_stamp_maker() RETURNS trigger LANGUAGE plpgs
 BEGIN
     -- A desk records work under its own login only: who logged a call, who created a queue item.
     IF NOT coalesce({_TRUSTED}, false) THEN
-        IF TG_TABLE_NAME = 'call' THEN
+        IF TG_TABLE_NAME IN ('call', 'call_correction') THEN
             NEW.staff_login := left(session_user, 100);
         ELSE
             NEW.created_by := left(session_user, 100);
@@ -157,9 +190,21 @@ BEGIN
 END $$;
 """
 
-_APPEND_ONLY_FN = """
-CREATE OR REPLACE FUNCTION dutyline_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
-$$ BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$;
+_APPEND_ONLY_FN = f"""
+CREATE OR REPLACE FUNCTION dutyline_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- The one update allowed: dutyline_audit_chain (a trigger, hence depth > 1) linking a row of its
+    -- own transaction that is still pending, and changing nothing but the chain fields.
+    IF TG_OP = 'UPDATE' AND TG_LEVEL = 'ROW' AND pg_trigger_depth() > 1 THEN
+        IF OLD.seq IS NULL AND OLD.hash LIKE '{PENDING}%' AND NEW.seq IS NOT NULL
+           AND (NEW.id, NEW.ts, NEW.login, NEW.role, NEW.desk, NEW.action, NEW.case_id, NEW.outcome, NEW.detail)
+               IS NOT DISTINCT FROM
+               (OLD.id, OLD.ts, OLD.login, OLD.role, OLD.desk, OLD.action, OLD.case_id, OLD.outcome, OLD.detail) THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    RAISE EXCEPTION 'audit_event is append-only';
+END $$;
 """
 
 _PIN_FNS = f"""
@@ -254,6 +299,10 @@ def _triggers() -> str:
     out = [
         "CREATE OR REPLACE TRIGGER audit_event_stamp BEFORE INSERT ON audit_event "
         "FOR EACH ROW EXECUTE FUNCTION dutyline_audit_stamp();",
+        # A constraint trigger cannot be CREATE OR REPLACEd: dropped and created again (in one transaction).
+        "DROP TRIGGER IF EXISTS audit_event_chain ON audit_event;",
+        "CREATE CONSTRAINT TRIGGER audit_event_chain AFTER INSERT ON audit_event "
+        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION dutyline_audit_chain();",
         "CREATE OR REPLACE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
         "FOR EACH ROW EXECUTE FUNCTION dutyline_audit_append_only();",
         "CREATE OR REPLACE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
@@ -261,17 +310,24 @@ def _triggers() -> str:
         "CREATE OR REPLACE TRIGGER audit_head_fixed BEFORE DELETE OR TRUNCATE ON audit_head "
         "FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();",
     ]
-    for table in ("call", "callback", "handoff"):
-        out.append(
+    per_table: dict[str, list[str]] = {}
+    for table in MAKER_TABLES:
+        per_table.setdefault(table, []).append(
             f"CREATE OR REPLACE TRIGGER {table}_maker BEFORE INSERT ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();"
+            "FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker()"
         )
     for table in AUDITED_TABLES:
         for op, ref in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
-            out.append(
+            per_table.setdefault(table, []).append(
                 f'CREATE OR REPLACE TRIGGER {table}_audit_{op} AFTER {op.upper()} ON "{table}" '
-                f"REFERENCING {ref} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();"
+                f"REFERENCING {ref} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()"
             )
+    # Each migration re-installs these objects as they are now, including one that runs before a later
+    # migration has created some table: a table's triggers are installed once the table exists.
+    for table, statements in per_table.items():
+        out.append(f"DO $$ BEGIN IF to_regclass('public.{table}') IS NOT NULL THEN")
+        out += [f"    EXECUTE '{sql}';" for sql in statements]
+        out.append("END IF; END $$;")
     return "\n".join(out) + "\n"
 
 
@@ -279,13 +335,13 @@ def expected_pg_triggers() -> dict[str, str]:
     """trigger name -> table, for `audit verify` to check that each is present and enabled."""
     out = {
         "audit_event_stamp": "audit_event",
+        "audit_event_chain": "audit_event",
         "audit_event_append_only": "audit_event",
         "audit_event_no_truncate": "audit_event",
         "audit_head_fixed": "audit_head",
-        "call_maker": "call",
-        "callback_maker": "callback",
-        "handoff_maker": "handoff",
     }
+    for table in MAKER_TABLES:
+        out[f"{table}_maker"] = table
     for table in AUDITED_TABLES:
         for op in ("insert", "update", "delete"):
             out[f"{table}_audit_{op}"] = table
@@ -324,6 +380,7 @@ def pg_objects_sql() -> str:
             "-- Functions and triggers (owned by the schema owner; SECURITY DEFINER where a desk calls them).",
             _HASH_FN.strip(),
             _STAMP_FN.strip(),
+            _CHAIN_FN.strip(),
             _DML_FN.strip(),
             _MAKER_FN.strip(),
             _APPEND_ONLY_FN.strip(),

@@ -24,13 +24,9 @@ RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp A
 $$;
 CREATE OR REPLACE FUNCTION dutyline_audit_stamp() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
-    head record;
     trusted boolean := coalesce((SELECT r.rolsuper OR pg_has_role(session_user, c.relowner, 'MEMBER')
         FROM pg_roles r, pg_class c WHERE r.rolname = session_user AND c.oid = 'public.audit_event'::regclass), false);
     idle interval;
-    tries int := 0;
-    got boolean;
-    caller_lock_timeout text := current_setting('lock_timeout');
 BEGIN
     IF NOT trusted THEN
         -- A desk: the server says who and when, whatever the client sent.
@@ -54,10 +50,27 @@ BEGIN
     NEW.action := left(coalesce(NEW.action, ''), 64);
     NEW.outcome := left(coalesce(NEW.outcome, 'ok'), 32);
     NEW.detail := left(coalesce(NEW.detail, ''), 200);
-    -- Take the chain. Once this transaction holds it (a flag local to the transaction), relocking is
-    -- instant. The first time, wait in line (no probing ahead of queued desks, which would let newcomers
-    -- barge past them), at most 2000 ms at a time, breaking a holder that has sat idle in its
-    -- transaction past the limit: one subtransaction per transaction, not per row.
+    -- Not chained yet, whatever the client sent: dutyline_audit_chain links the row at commit. The
+    -- placeholder hash is unique, so two pending rows never wait on each other's unique-index entry.
+    NEW.seq := NULL;
+    NEW.prev_hash := '';
+    NEW.hash := 'pending:' || gen_random_uuid()::text;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE FUNCTION dutyline_audit_chain() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    head record;
+    tries int := 0;
+    got boolean;
+    digest text;
+    caller_lock_timeout text := current_setting('lock_timeout');
+BEGIN
+    -- Runs at COMMIT (a deferred constraint trigger), so the chain is held only while the transaction
+    -- commits, not from its first audit row to its end. Once this transaction holds it (a flag local
+    -- to the transaction), relocking is instant. The first time, wait in line (no probing ahead of
+    -- queued desks, which would let newcomers barge past them), at most 2000 ms at a time,
+    -- breaking a holder that has sat idle in its transaction past the limit (one that chained early
+    -- with SET CONSTRAINTS ... IMMEDIATE): one subtransaction per transaction, not per row.
     got := coalesce(current_setting('dutyline.chain_held', true), '') = 'on';
     IF got THEN
         SELECT seq, hash INTO head FROM audit_head WHERE id = 1 FOR UPDATE;
@@ -87,12 +100,11 @@ BEGIN
         PERFORM set_config('lock_timeout', caller_lock_timeout, true);
         PERFORM set_config('dutyline.chain_held', 'on', true);
     END IF;
-    NEW.seq := head.seq + 1;
-    NEW.prev_hash := head.hash;
-    NEW.hash := dutyline_audit_hash(NEW.prev_hash, NEW.seq, NEW.ts, NEW.login, NEW.role, NEW.desk, NEW.action,
+    digest := dutyline_audit_hash(head.hash, head.seq + 1, NEW.ts, NEW.login, NEW.role, NEW.desk, NEW.action,
         NEW.case_id, NEW.outcome, NEW.detail);
-    UPDATE audit_head SET seq = NEW.seq, hash = NEW.hash WHERE id = 1;
-    RETURN NEW;
+    UPDATE audit_event SET seq = head.seq + 1, prev_hash = head.hash, hash = digest WHERE id = NEW.id;
+    UPDATE audit_head SET seq = head.seq + 1, hash = digest WHERE id = 1;
+    RETURN NULL;
 END $$;
 CREATE OR REPLACE FUNCTION dutyline_audit_dml() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
@@ -114,7 +126,7 @@ BEGIN
     -- A desk records work under its own login only: who logged a call, who created a queue item.
     IF NOT coalesce((SELECT r.rolsuper OR pg_has_role(session_user, c.relowner, 'MEMBER')
         FROM pg_roles r, pg_class c WHERE r.rolname = session_user AND c.oid = 'public.audit_event'::regclass), false) THEN
-        IF TG_TABLE_NAME = 'call' THEN
+        IF TG_TABLE_NAME IN ('call', 'call_correction') THEN
             NEW.staff_login := left(session_user, 100);
         ELSE
             NEW.created_by := left(session_user, 100);
@@ -122,8 +134,20 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-CREATE OR REPLACE FUNCTION dutyline_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
-$$ BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$;
+CREATE OR REPLACE FUNCTION dutyline_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- The one update allowed: dutyline_audit_chain (a trigger, hence depth > 1) linking a row of its
+    -- own transaction that is still pending, and changing nothing but the chain fields.
+    IF TG_OP = 'UPDATE' AND TG_LEVEL = 'ROW' AND pg_trigger_depth() > 1 THEN
+        IF OLD.seq IS NULL AND OLD.hash LIKE 'pending:%' AND NEW.seq IS NOT NULL
+           AND (NEW.id, NEW.ts, NEW.login, NEW.role, NEW.desk, NEW.action, NEW.case_id, NEW.outcome, NEW.detail)
+               IS NOT DISTINCT FROM
+               (OLD.id, OLD.ts, OLD.login, OLD.role, OLD.desk, OLD.action, OLD.case_id, OLD.outcome, OLD.detail) THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    RAISE EXCEPTION 'audit_event is append-only';
+END $$;
 CREATE OR REPLACE FUNCTION dutyline_pin_salt() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
     SELECT nullif(regexp_replace(pin_hash, '\$[^$]*$', ''), '') FROM staff WHERE login = session_user
 $$;
@@ -206,39 +230,75 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_te
                     '{}'::text[])
 $$;
 CREATE OR REPLACE TRIGGER audit_event_stamp BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION dutyline_audit_stamp();
+DROP TRIGGER IF EXISTS audit_event_chain ON audit_event;
+CREATE CONSTRAINT TRIGGER audit_event_chain AFTER INSERT ON audit_event DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION dutyline_audit_chain();
 CREATE OR REPLACE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event FOR EACH ROW EXECUTE FUNCTION dutyline_audit_append_only();
 CREATE OR REPLACE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();
 CREATE OR REPLACE TRIGGER audit_head_fixed BEFORE DELETE OR TRUNCATE ON audit_head FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_append_only();
-CREATE OR REPLACE TRIGGER call_maker BEFORE INSERT ON call FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();
-CREATE OR REPLACE TRIGGER callback_maker BEFORE INSERT ON callback FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();
-CREATE OR REPLACE TRIGGER handoff_maker BEFORE INSERT ON handoff FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker();
-CREATE OR REPLACE TRIGGER team_audit_insert AFTER INSERT ON "team" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER team_audit_update AFTER UPDATE ON "team" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER team_audit_delete AFTER DELETE ON "team" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER officer_audit_insert AFTER INSERT ON "officer" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER officer_audit_update AFTER UPDATE ON "officer" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER officer_audit_delete AFTER DELETE ON "officer" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER case_audit_insert AFTER INSERT ON "case" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER case_audit_update AFTER UPDATE ON "case" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER case_audit_delete AFTER DELETE ON "case" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER contact_audit_insert AFTER INSERT ON "contact" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER contact_audit_update AFTER UPDATE ON "contact" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER contact_audit_delete AFTER DELETE ON "contact" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER case_exception_audit_insert AFTER INSERT ON "case_exception" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER case_exception_audit_update AFTER UPDATE ON "case_exception" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER case_exception_audit_delete AFTER DELETE ON "case_exception" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER staff_audit_insert AFTER INSERT ON "staff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER staff_audit_update AFTER UPDATE ON "staff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER staff_audit_delete AFTER DELETE ON "staff" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER call_audit_insert AFTER INSERT ON "call" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER call_audit_update AFTER UPDATE ON "call" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER call_audit_delete AFTER DELETE ON "call" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER handoff_audit_insert AFTER INSERT ON "handoff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER handoff_audit_update AFTER UPDATE ON "handoff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER handoff_audit_delete AFTER DELETE ON "handoff" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER callback_audit_insert AFTER INSERT ON "callback" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER callback_audit_update AFTER UPDATE ON "callback" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
-CREATE OR REPLACE TRIGGER callback_audit_delete AFTER DELETE ON "callback" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml();
+DO $$ BEGIN IF to_regclass('public.call') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_maker BEFORE INSERT ON call FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_audit_insert AFTER INSERT ON "call" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_audit_update AFTER UPDATE ON "call" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_audit_delete AFTER DELETE ON "call" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.call_correction') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_correction_maker BEFORE INSERT ON call_correction FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_correction_audit_insert AFTER INSERT ON "call_correction" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_correction_audit_update AFTER UPDATE ON "call_correction" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER call_correction_audit_delete AFTER DELETE ON "call_correction" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.callback') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER callback_maker BEFORE INSERT ON callback FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER callback_audit_insert AFTER INSERT ON "callback" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER callback_audit_update AFTER UPDATE ON "callback" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER callback_audit_delete AFTER DELETE ON "callback" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.handoff') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER handoff_maker BEFORE INSERT ON handoff FOR EACH ROW EXECUTE FUNCTION dutyline_stamp_maker()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER handoff_audit_insert AFTER INSERT ON "handoff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER handoff_audit_update AFTER UPDATE ON "handoff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER handoff_audit_delete AFTER DELETE ON "handoff" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.team') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER team_audit_insert AFTER INSERT ON "team" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER team_audit_update AFTER UPDATE ON "team" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER team_audit_delete AFTER DELETE ON "team" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.officer') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER officer_audit_insert AFTER INSERT ON "officer" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER officer_audit_update AFTER UPDATE ON "officer" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER officer_audit_delete AFTER DELETE ON "officer" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.case') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER case_audit_insert AFTER INSERT ON "case" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER case_audit_update AFTER UPDATE ON "case" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER case_audit_delete AFTER DELETE ON "case" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.contact') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER contact_audit_insert AFTER INSERT ON "contact" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER contact_audit_update AFTER UPDATE ON "contact" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER contact_audit_delete AFTER DELETE ON "contact" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.case_exception') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER case_exception_audit_insert AFTER INSERT ON "case_exception" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER case_exception_audit_update AFTER UPDATE ON "case_exception" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER case_exception_audit_delete AFTER DELETE ON "case_exception" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.staff') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER staff_audit_insert AFTER INSERT ON "staff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER staff_audit_update AFTER UPDATE ON "staff" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER staff_audit_delete AFTER DELETE ON "staff" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.policy_version') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER policy_version_audit_insert AFTER INSERT ON "policy_version" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER policy_version_audit_update AFTER UPDATE ON "policy_version" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER policy_version_audit_delete AFTER DELETE ON "policy_version" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
+DO $$ BEGIN IF to_regclass('public.snapshot_key') IS NOT NULL THEN
+    EXECUTE 'CREATE OR REPLACE TRIGGER snapshot_key_audit_insert AFTER INSERT ON "snapshot_key" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER snapshot_key_audit_update AFTER UPDATE ON "snapshot_key" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+    EXECUTE 'CREATE OR REPLACE TRIGGER snapshot_key_audit_delete AFTER DELETE ON "snapshot_key" REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION dutyline_audit_dml()';
+END IF; END $$;
 -- Row security: queue items change only for their teams' duty officers; drafts are private.
 ALTER TABLE callback ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS dutyline_read ON callback;
@@ -277,6 +337,8 @@ GRANT SELECT ON TABLE "alembic_version" TO dutyline_call_handler;
 GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_call_handler;
 GRANT INSERT ON TABLE "call" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "call" TO dutyline_call_handler;
+GRANT INSERT ON TABLE "call_correction" TO dutyline_call_handler;
+GRANT SELECT ON TABLE "call_correction" TO dutyline_call_handler;
 GRANT INSERT ON TABLE "callback" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "callback" TO dutyline_call_handler;
 GRANT SELECT ON TABLE "case" TO dutyline_call_handler;
@@ -302,6 +364,7 @@ GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "create
 GRANT SELECT ON TABLE "team" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "call_id_seq" TO dutyline_call_handler;
+GRANT USAGE ON SEQUENCE "call_correction_id_seq" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_call_handler;
 GRANT USAGE ON SEQUENCE "handoff_id_seq" TO dutyline_call_handler;
@@ -310,6 +373,8 @@ GRANT SELECT ON TABLE "alembic_version" TO dutyline_duty_officer;
 GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_duty_officer;
 GRANT INSERT ON TABLE "call" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "call" TO dutyline_duty_officer;
+GRANT INSERT ON TABLE "call_correction" TO dutyline_duty_officer;
+GRANT SELECT ON TABLE "call_correction" TO dutyline_duty_officer;
 GRANT INSERT ON TABLE "callback" TO dutyline_duty_officer;
 GRANT SELECT ON TABLE "callback" TO dutyline_duty_officer;
 GRANT UPDATE ON TABLE "callback" TO dutyline_duty_officer;
@@ -340,6 +405,7 @@ GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "create
 GRANT SELECT ON TABLE "team" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "call_id_seq" TO dutyline_duty_officer;
+GRANT USAGE ON SEQUENCE "call_correction_id_seq" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "case_exception_id_seq" TO dutyline_duty_officer;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_duty_officer;
@@ -349,6 +415,8 @@ GRANT SELECT ON TABLE "alembic_version" TO dutyline_team_manager;
 GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_team_manager;
 GRANT INSERT ON TABLE "call" TO dutyline_team_manager;
 GRANT SELECT ON TABLE "call" TO dutyline_team_manager;
+GRANT INSERT ON TABLE "call_correction" TO dutyline_team_manager;
+GRANT SELECT ON TABLE "call_correction" TO dutyline_team_manager;
 GRANT INSERT ON TABLE "callback" TO dutyline_team_manager;
 GRANT SELECT ON TABLE "callback" TO dutyline_team_manager;
 GRANT UPDATE ON TABLE "callback" TO dutyline_team_manager;
@@ -383,6 +451,7 @@ GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "create
 GRANT SELECT ON TABLE "team" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "call_id_seq" TO dutyline_team_manager;
+GRANT USAGE ON SEQUENCE "call_correction_id_seq" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "case_exception_id_seq" TO dutyline_team_manager;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_team_manager;
@@ -399,6 +468,9 @@ GRANT SELECT ON TABLE "audit_head" TO dutyline_admin;
 GRANT INSERT ON TABLE "call" TO dutyline_admin;
 GRANT SELECT ON TABLE "call" TO dutyline_admin;
 GRANT UPDATE ON TABLE "call" TO dutyline_admin;
+GRANT INSERT ON TABLE "call_correction" TO dutyline_admin;
+GRANT SELECT ON TABLE "call_correction" TO dutyline_admin;
+GRANT UPDATE ON TABLE "call_correction" TO dutyline_admin;
 GRANT INSERT ON TABLE "callback" TO dutyline_admin;
 GRANT SELECT ON TABLE "callback" TO dutyline_admin;
 GRANT UPDATE ON TABLE "callback" TO dutyline_admin;
@@ -444,6 +516,7 @@ GRANT SELECT ON TABLE "team" TO dutyline_admin;
 GRANT UPDATE ON TABLE "team" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "call_id_seq" TO dutyline_admin;
+GRANT USAGE ON SEQUENCE "call_correction_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "case_id_seq" TO dutyline_admin;
 GRANT USAGE ON SEQUENCE "case_exception_id_seq" TO dutyline_admin;
@@ -463,6 +536,8 @@ GRANT SELECT ON TABLE "alembic_version" TO dutyline_quality_reviewer;
 GRANT INSERT ("id", "ts", "login", "role", "desk", "action", "case_id", "outcome", "detail", "prev_hash", "hash") ON TABLE "audit_event" TO dutyline_quality_reviewer;
 GRANT INSERT ON TABLE "call" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "call" TO dutyline_quality_reviewer;
+GRANT INSERT ON TABLE "call_correction" TO dutyline_quality_reviewer;
+GRANT SELECT ON TABLE "call_correction" TO dutyline_quality_reviewer;
 GRANT INSERT ON TABLE "callback" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "callback" TO dutyline_quality_reviewer;
 GRANT SELECT ON TABLE "case" TO dutyline_quality_reviewer;
@@ -490,6 +565,7 @@ GRANT SELECT ("id", "login", "display_name", "roles", "teams", "active", "create
 GRANT SELECT ON TABLE "team" TO dutyline_quality_reviewer;
 GRANT USAGE ON SEQUENCE "audit_event_id_seq" TO dutyline_quality_reviewer;
 GRANT USAGE ON SEQUENCE "call_id_seq" TO dutyline_quality_reviewer;
+GRANT USAGE ON SEQUENCE "call_correction_id_seq" TO dutyline_quality_reviewer;
 GRANT USAGE ON SEQUENCE "callback_id_seq" TO dutyline_quality_reviewer;
 GRANT USAGE ON SEQUENCE "draft_id_seq" TO dutyline_quality_reviewer;
 GRANT USAGE ON SEQUENCE "handoff_id_seq" TO dutyline_quality_reviewer;

@@ -60,8 +60,15 @@ ACTION_RIGHTS: dict[Action, tuple[Right, ...]] = {
         Right("snapshot_key", "SELECT"),  # seals this desk's search snapshot (services/snapshot_seal.py)
     ),
     Action.SEARCH: _CASE_READ,
-    Action.VIEW_CASE: _CASE_READ + _all("SELECT", "call", "handoff", "callback"),
-    Action.LOG_CALL: (Right("call", "INSERT"), Right("call", "SELECT")),
+    Action.VIEW_CASE: _CASE_READ + _all("SELECT", "call", "call_correction", "handoff", "callback"),
+    # Calls are append-only for desks: a correction is a new row (services.calls.correct_call), never an
+    # UPDATE of the call.
+    Action.LOG_CALL: (
+        Right("call", "INSERT"),
+        Right("call", "SELECT"),
+        Right("call_correction", "INSERT"),
+        Right("call_correction", "SELECT"),
+    ),
     Action.HAND_OFF: (Right("handoff", "INSERT"),),
     Action.BOOK_CALLBACK: (Right("callback", "INSERT"),),
     Action.RAISE_SAFEGUARDING: (Right("call", "INSERT"), Right("handoff", "INSERT")),
@@ -94,7 +101,8 @@ ACTION_RIGHTS: dict[Action, tuple[Right, ...]] = {
     Action.MANAGE_POLICY: _all("INSERT", "team", "policy_version") + _all("UPDATE", "team"),
     # Erasure under the retention schedule: the one place a case is deleted (every delete is audited by
     # trigger, under the admin's own login). Calls and queue items are anonymised, never deleted.
-    Action.RETENTION: _all("UPDATE", "call", "handoff", "callback") + _all("DELETE", "case", "draft"),
+    Action.RETENTION: _all("UPDATE", "call", "call_correction", "handoff", "callback")
+    + _all("DELETE", "case", "draft"),
     Action.QA_SAMPLE: _QA_READ + _all("SELECT", "call", "callback", "handoff") + _all("INSERT", "qa_sample", "qa_item"),
     Action.QA_REVIEW: _QA_READ
     + _all("SELECT", "call", "callback", "handoff")

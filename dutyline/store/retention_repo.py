@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, delete, exists, false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from dutyline.domain.model import ItemStatus
-from dutyline.store.tables import Call, Callback, Case, Draft, Handoff
+from dutyline.store.tables import Call, Callback, CallCorrection, Case, Draft, Handoff
 
 _OPEN = (ItemStatus.OPEN.value, ItemStatus.CLAIMED.value)
 
@@ -37,8 +37,15 @@ def _has_personal(c: type[Call]) -> ColumnElement[bool]:
         c.caller_phone != "",
         c.safeguarding_summary != "",
         c.referral_ref != "",
+        c.child_name != "",
+        c.child_dob.is_not(None),
+        c.child_postcode != "",
+        c.child_district != "",
+        c.caller_key.not_in(("", " | ")),
+        c.caller_phone_digits != "",
         c.caller_contact_id.is_not(None),
         c.case_id.is_not(None),
+        exists().where(CallCorrection.call_id == c.id, CallCorrection.notes != ""),
     )
 
 
@@ -108,9 +115,19 @@ class RetentionRecords:
                     caller_phone="",
                     safeguarding_summary="",
                     referral_ref="",
+                    child_name="",
+                    child_dob=None,
+                    child_postcode="",
+                    child_district="",
+                    caller_phone_digits="",
+                    caller_key="",
                     caller_contact_id=None,
                     case_id=None,
                 ),
+                execution_options={"synchronize_session": False},
+            )
+            self._session.execute(  # a correction is the call's notes too
+                update(CallCorrection).where(CallCorrection.call_id.in_(chunk)).values(notes=""),
                 execution_options={"synchronize_session": False},
             )
             self._session.execute(

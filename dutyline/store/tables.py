@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -186,6 +187,28 @@ class Call(Base):
     referral_ref: Mapped[str] = mapped_column(String(100), default="")
     #: Callback this call returned, when an officer logs the return call.
     callback_id: Mapped[int | None] = mapped_column(Integer)
+    #: For calls with no case: the child the caller spoke about, as structured fields.
+    child_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    child_dob: Mapped[dt.date | None] = mapped_column(Date)
+    child_postcode: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    child_district: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: How a caller with no case is found again when they ring back: the number's national digits, and
+    #: the caller's and child's names folded (caseless, accent-less) into one searchable line.
+    caller_phone_digits: Mapped[str] = mapped_column(String(20), default="", server_default="", index=True)
+    caller_key: Mapped[str] = mapped_column(String(420), default="", server_default="")
+
+
+class CallCorrection(Base):
+    """A correction of a saved call's notes. Calls are append-only for desks: a correction is a new row
+    that supersedes the call's notes (or the previous correction), and both stay visible, the earlier text
+    marked superseded. Who wrote it is stamped by the server on PostgreSQL, like a call's handler."""
+
+    __tablename__ = "call_correction"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id"), index=True)
+    staff_login: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=utcnow)
+    notes: Mapped[str] = mapped_column(Text, default="")
 
 
 class QueueItemMixin:
@@ -314,13 +337,18 @@ class PinAttempt(Base):
 
 
 class Draft(Base):
-    """Autosaved state of an unfinished call, one per login and desk, so a crash loses nothing."""
+    """Autosaved state of an unfinished call, one per login and desk session (one running app), so a
+    crash loses nothing and two windows with the same login never overwrite each other's call."""
 
     __tablename__ = "draft"
-    __table_args__ = (UniqueConstraint("login", "desk"),)
+    __table_args__ = (UniqueConstraint("login", "desk", "session"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(100))
     desk: Mapped[str] = mapped_column(String(200), default="")
+    #: The desk session (one running app: "<pid>.<random>") that owns the draft; '' from older versions.
+    session: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: The app that owned it closed: the draft is offered to the next session of the same login.
+    ended: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     case_id: Mapped[int | None] = mapped_column(Integer)
     payload: Mapped[str] = mapped_column(Text)  # JSON
     updated_at: Mapped[dt.datetime] = mapped_column(TS, default=utcnow)

@@ -40,10 +40,13 @@ from sqlalchemy.orm import Session
 from dutyline.store import audit as audit_rows
 from dutyline.store import (
     audit_check,
+    call_corrections_repo,
+    callers_repo,
     calls_repo,
     case_writer,
     cases_repo,
     demo_seed,
+    drafts_repo,
     history_seed,
     history_writer,
     quality_repo,
@@ -115,14 +118,22 @@ class CallRepository(_SessionBound):
     case_exists = _Bind(calls_repo.case_exists)
     contact_on_case = _Bind(calls_repo.contact_on_case)
     recent_calls = _Bind(calls_repo.recent_calls)
+    corrections_of = _Bind(call_corrections_repo.corrections_of)
+    call_exists = _Bind(call_corrections_repo.call_exists)
+    insert_correction = _Bind(call_corrections_repo.insert_correction)
     count_calls_since = _Bind(calls_repo.count_calls_since)
     open_items = _Bind(calls_repo.open_items)
-    upsert_draft = _Bind(calls_repo.upsert_draft)
-    load_draft = _Bind(calls_repo.load_draft)
-    delete_draft = _Bind(calls_repo.delete_draft)
+    upsert_draft = _Bind(drafts_repo.upsert_draft)
+    touch_drafts = _Bind(drafts_repo.touch)
+    end_session = _Bind(drafts_repo.end_session)
+    drafts_of = _Bind(drafts_repo.drafts_of)
+    take_over_draft = _Bind(drafts_repo.take_over)
+    delete_draft = _Bind(drafts_repo.delete_draft)
+    delete_draft_id = _Bind(drafts_repo.delete_draft_id)
     contact_case_id = _Bind(calls_repo.contact_case_id)
     contact_now = _Bind(calls_repo.contact_now)
     update_contact_guarded = _Bind(calls_repo.update_contact_guarded)
+    find_no_case_callers = _Bind(callers_repo.find_no_case_callers)
 
 
 class QueueRepository(_SessionBound):

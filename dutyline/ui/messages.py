@@ -11,16 +11,18 @@ from __future__ import annotations
 from textual.message import Message
 
 from dutyline.domain.call_form import CallForm
-from dutyline.domain.call_record import CaseActivity, LoggedCall
+from dutyline.domain.call_record import CaseActivity, EarlierCaller, LoggedCall
 from dutyline.domain.summary import CaseSummary
 
 
 class CaseChosen(Message):
-    """Start a call about this case (None: a call about no known case)."""
+    """Start a call about this case (None: a call about no known case; `earlier`: a no-case caller who
+    rang before, chosen from the search, whose details and calls the new call starts with)."""
 
-    def __init__(self, case_id: int | None) -> None:
+    def __init__(self, case_id: int | None, earlier: EarlierCaller | None = None) -> None:
         super().__init__()
         self.case_id = case_id
+        self.earlier = earlier
 
 
 class CallEnded(Message):

@@ -5,10 +5,13 @@ person who made it; the audit chain is the server's, whatever a desk inserts.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -17,7 +20,7 @@ from sqlalchemy import select
 from dutyline.domain.model import Role
 from dutyline.services import audit_trail, queue
 from dutyline.services.context import Actor, Context
-from dutyline.store.tables import AuditEvent, Staff
+from dutyline.store.tables import AuditEvent, Call, Staff
 from tests.contexts import db_of, make_context, uow
 from tests.security.conftest import SecureDb
 from tests.test_queue_support import add_callback, add_case, add_handoff
@@ -182,6 +185,12 @@ def test_forged_and_junk_audit_rows_are_stamped_by_the_server(secure: SecureDb, 
     assert report.ok, report.summary()
 
 
+ROLE_OF_DESK = {
+    "handler": Role.CALL_HANDLER,
+    "duty": Role.DUTY_OFFICER,
+    "manager": Role.TEAM_MANAGER,
+    "admin": Role.ADMIN,
+}
 ROLE_TEXT = {"handler": "call_handler", "duty": "duty_officer", "manager": "team_manager", "admin": "admin"}
 
 
@@ -214,10 +223,12 @@ def test_a_session_cannot_switch_off_its_idle_timeout_to_hold_the_chain(secure: 
 
 @pytest.mark.slow
 def test_holding_the_chain_does_not_stop_other_desks(secure: SecureDb) -> None:
-    """psql holds the chain open and then disables its own timeout mid-transaction: the next desk's append
+    """psql takes the chain early (the chain trigger is deferred to commit; SET CONSTRAINTS ... IMMEDIATE
+    runs it at once), holds it open and disables its own timeout mid-transaction: the next desk's append
     waits a few seconds, ends the idle holder, and succeeds (the old advisory lock failed every desk)."""
     holder = secure.connect("handler")
     holder.autocommit = False
+    holder.execute("SET CONSTRAINTS ALL IMMEDIATE")
     holder.execute("INSERT INTO audit_event (action) VALUES ('search')")
     holder.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
     holder_pid = holder.info.backend_pid
@@ -232,6 +243,49 @@ def test_holding_the_chain_does_not_stop_other_desks(secure: SecureDb) -> None:
         assert s.execute(text("SELECT 1 FROM pg_stat_activity WHERE pid = :p"), {"p": holder_pid}).first() is None
     holder.close()
     assert audit_trail.verify(admin_ctx(secure)).ok
+
+
+def test_an_open_transaction_does_not_hold_the_chain_until_it_commits(secure: SecureDb, tmp_path: Path) -> None:
+    """The chain is linked at commit (a deferred trigger), so a desk's transaction that has written an
+    audit row and not yet committed holds nobody up; its row is chained, gapless, when it commits."""
+    before = head_seq(secure)
+    open_tx = secure.connect("handler")
+    open_tx.autocommit = False
+    open_tx.execute("INSERT INTO audit_event (action, detail) VALUES ('search', 'first in, last out')")
+    with secure.connect("duty") as conn:
+        conn.execute("SET lock_timeout = '200ms'")  # would fail if the open transaction held audit_head
+        conn.execute("INSERT INTO audit_event (action, detail) VALUES ('search', 'second in, first out')")
+    open_tx.commit()
+    open_tx.close()
+    rows = audit_rows(secure, before)
+    assert [r[0] for r in rows] == [before + 1, before + 2]
+    assert [r[4] for r in rows] == ["second in, first out", "first in, last out"]  # commit order
+    assert audit_trail.verify(admin_ctx(secure)).ok
+    out = tmp_path / "audit.csv"  # the export follows the chain, not the ids (which are insert order)
+    head = audit_trail.export(admin_ctx(secure), dt.datetime(2000, 1, 1, tzinfo=dt.UTC), out)
+    with open(out, newline="", encoding="utf-8") as fh:
+        exported = list(csv.DictReader(fh))
+    details = [r["detail"] for r in exported]
+    assert exported[-1]["hash"] == head
+    assert details.index("second in, first out") < details.index("first in, last out")
+    assert all(b["prev_hash"] == a["hash"] for a, b in zip(exported, exported[1:], strict=False))
+
+
+def test_a_desk_cannot_rewrite_a_pending_audit_row(secure: SecureDb) -> None:
+    """The chain trigger may fill in the chain fields of its own transaction's pending rows; nobody else
+    may update a row, pending or not, even in the same transaction."""
+    with secure.connect("admin") as conn:  # admins read the trail, and still may not change it
+        conn.autocommit = False
+        conn.execute("INSERT INTO audit_event (action, detail) VALUES ('search', 'mine')")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE audit_event SET detail = 'changed' WHERE seq IS NULL")
+        conn.rollback()
+    with secure.owner.write() as s:  # even the owner cannot (the trigger, not a grant, says no)
+        from sqlalchemy import text
+
+        s.execute(text("INSERT INTO audit_event (login, action) VALUES ('x', 'search')"))
+        with pytest.raises(Exception, match="append-only"):
+            s.execute(text("UPDATE audit_event SET detail = 'changed' WHERE seq IS NULL"))
 
 
 def test_logname_does_not_change_who_a_postgres_desk_is(secure: SecureDb) -> None:
@@ -306,3 +360,58 @@ def test_a_desk_cannot_log_work_under_someone_elses_name(secure: SecureDb, work:
             "RETURNING created_by"
         ).fetchone()
     assert call == (me,) and cb == (me,)
+
+
+@pytest.mark.parametrize("who", DESKS)
+def test_a_correction_is_a_new_row_the_call_is_never_rewritten(
+    secure: SecureDb, work: dict[str, int], who: str
+) -> None:
+    """Saved calls are append-only for desks: UPDATE of a call is denied, a correction row is accepted,
+    stamped with the desk's own login whatever it claims, and itself cannot be changed or deleted."""
+    from dutyline.services.call_corrections import correct_call
+    from dutyline.store.tables import CallCorrection
+
+    me = secure.logins[who]
+    if who != "admin":  # admins anonymise calls and their corrections under the retention schedule
+        assert refused(secure, who, "UPDATE call SET notes = 'rewritten' WHERE id = %s", (work["call"],))
+        assert refused(secure, who, "UPDATE call_correction SET notes = 'rewritten'")
+    assert refused(secure, who, "DELETE FROM call_correction")
+    with secure.connect(who) as conn:
+        stamped = conn.execute(
+            "INSERT INTO call_correction (call_id, staff_login, created_at, notes) "
+            "VALUES (%s, 'someone_else', now(), 'psql correction') RETURNING staff_login",
+            (work["call"],),
+        ).fetchone()
+    assert stamped == (me,)
+    db = secure.database(who)
+    ctx = make_context(db, actor=Actor(login=me, roles=frozenset({ROLE_OF_DESK[who]})))
+    fix_id = correct_call(ctx, work["call"], "corrected through dutyline")
+    db.dispose()
+    with secure.owner.read() as s:
+        fixes = s.execute(select(CallCorrection.id, CallCorrection.staff_login).order_by(CallCorrection.id)).all()
+        call_notes = s.scalar(select(Call.notes).where(Call.id == work["call"]))
+    assert [tuple(f) for f in fixes][-1] == (fix_id, me) and len(fixes) == 2
+    assert call_notes != "rewritten"
+    rows = audit_rows(secure)
+    assert (me, "db_insert") in [(r[1], r[3]) for r in rows]
+    assert (me, "correct_call", f"call={work['call']} correction={fix_id}") in [(r[1], r[3], r[4]) for r in rows]
+
+
+def test_policy_versions_and_the_snapshot_key_are_audited_tables(secure: SecureDb) -> None:
+    """An admin who writes a policy version with psql (not `policy apply`) is on the trail all the same,
+    and the snapshot key's table is watched too (only the owner can write it)."""
+    me = secure.logins["admin"]
+    with secure.connect("admin") as conn:
+        conn.execute(
+            "INSERT INTO policy_version (applied_at, applied_by, source, sha256, size, text) "
+            "VALUES (now(), 'someone', 'psql', %s, 0, '')",
+            ("0" * 64,),
+        )
+    assert refused(secure, "admin", "UPDATE snapshot_key SET key = key")
+    with secure.owner.write() as s:
+        from sqlalchemy import text
+
+        s.execute(text("UPDATE snapshot_key SET created_at = created_at"))
+    rows = audit_rows(secure)
+    assert any(r[1] == me and r[3] == "db_insert" and str(r[4]).startswith("policy_version rows=1") for r in rows)
+    assert any(r[3] == "db_update" and str(r[4]).startswith("snapshot_key rows=1") for r in rows)

@@ -120,3 +120,33 @@ async def test_a_bad_number_in_the_no_case_form_is_flagged_in_the_field(make_app
         app.screen.query_one("#no-case-phone", Input).value = "0770"
         await settle(pilot)
         assert "cannot be dialled" in screen_text(app)
+
+
+async def test_case_card_shows_a_correction_with_the_superseded_note_beside_it(
+    make_app: AppFactory, seeded: Seeded, sqlite_db: Database
+) -> None:
+    from dutyline.services import calls
+    from dutyline.services.call_corrections import correct_call
+
+    draft = CallDraft(
+        started_at=NOW,
+        case_id=seeded.olivia,
+        caller_kind=CallerKind.CONTACT,
+        caller_contact_id=seeded.olivia_mum,
+        verified_dob=True,
+        verified_postcode=True,
+        reason=Reason.ASSESSMENT_PROGRESS,
+        outcome=Outcome.RESOLVED,
+        notes="Mum says the annual review is on Tuesday",
+    )
+    call_id = calls.log_call(handler_ctx(sqlite_db, "omar"), draft.to_form()).call_id
+    correct_call(handler_ctx(sqlite_db, "hana"), call_id, "Annual review moved to Thursday 12 March")
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await open_case(pilot, verify=True)
+        app.screen.query_one("#case-calls", DataTable).focus()
+        await settle(pilot)
+        text = screen_text(app)
+        assert "(corrected)" in text, "the list says the call was corrected"
+        assert "Corrected by hana" in text and "Thursday 12 March" in text, "the correction that stands"
+        assert "SUPERSEDED" in text and "annual review is on Tuesday" in text, "and the text it replaced"

@@ -33,7 +33,7 @@ from dutyline.domain.search.columns import EPOCH
 from dutyline.domain.search.index import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES, IndexSegment, _expand
 from dutyline.domain.search.names import PARTICLES, words
 from dutyline.domain.search.query import ParsedQuery
-from dutyline.domain.search.vocab import EXACT, KIND_OF_LEVEL, NONE, PHONETIC
+from dutyline.domain.search.vocab import EXACT, KIND_OF_LEVEL, NONE, PHONETIC, PREFIX
 from dutyline.domain.text import postcode_key
 
 W_CONTACT = 0.92
@@ -231,16 +231,30 @@ def collect(index: IndexSegment, q: ParsedQuery, names: list[str], prefix_last: 
 
 
 def _near_dates(index: IndexSegment, uniq: np.ndarray, q: ParsedQuery) -> np.ndarray:
-    """W_DOB_NEAR for rows whose date of birth is one slip from a queried date (not equal to it)."""
+    """W_DOB_NEAR for rows whose date of birth is one slip from a queried date (not equal to it).
+
+    A slip: one of day, month or year wrong; day and month swapped; or, in the eight digits written either
+    way (day month year as typed here, or year month day as ISO dates and many systems write them), one
+    digit wrong or two neighbouring digits swapped (2011-10-11 for 2011-11-01).
+    """
     days = index.cols.dob[uniq].astype("datetime64[D]")
     year = days.astype("datetime64[Y]").astype(np.int64) + 1970
     month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
     day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+    dmy = [day // 10, day % 10, month // 10, month % 10, *(year // 10**k % 10 for k in (3, 2, 1, 0))]
+    layouts = (np.stack(dmy), np.stack(dmy[4:] + dmy[2:4] + dmy[:2]))
     near = np.zeros(len(uniq), dtype=bool)
     for d in q.dates:
         same = (year == d.year).astype(np.int8) + (month == d.month) + (day == d.day)
         swapped = (year == d.year) & (month == d.day) & (day == d.month)
-        near |= ((same == 2) | swapped) & ~((year == d.year) & (month == d.month) & (day == d.day))
+        slip = (same == 2) | swapped
+        for digits, text in zip(layouts, (f"{d.day:02d}{d.month:02d}{d.year:04d}", d.strftime("%Y%m%d")), strict=True):
+            typed = np.asarray([int(c) for c in text], dtype=np.int64)[:, None]
+            differ = digits != typed
+            n_diff = differ.sum(axis=0)
+            neighbours = differ[:-1] & differ[1:] & (digits[:-1] == typed[1:]) & (digits[1:] == typed[:-1])
+            slip |= (n_diff == 1) | ((n_diff == 2) & neighbours.any(axis=0))
+        near |= slip & (same < 3)
     return W_DOB_NEAR * near
 
 
@@ -283,6 +297,14 @@ class _ChildNames:
     best: np.ndarray  # float32[terms, rows]: best weight of each term over the row's own names
 
 
+def _per_code(per_entry: np.ndarray, starts: np.ndarray, has: np.ndarray, n: int) -> np.ndarray:
+    """The best of each name string's token weights (`starts`: where each string's tokens begin)."""
+    out = np.zeros(n, np.float32)
+    if has.any():
+        out[has] = np.maximum.reduceat(per_entry, starts[has])
+    return out
+
+
 def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix_last: int) -> _ChildNames:
     cols, d = index.cols, index.d
     codes = np.stack([cols.first[uniq], cols.known[uniq], cols.last[uniq]])  # (3, rows)
@@ -297,14 +319,18 @@ def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     has = counts > 0
     for ti, w in enumerate(names):
-        weights[ti], levels[ti] = index.vocab.weigh(w, tok_ids.astype(np.int64), prefix=ti == prefix_last)
+        weights[ti], levels[ti], as_surname = index.vocab.weigh_fields(
+            w, tok_ids.astype(np.int64), prefix=ti == prefix_last
+        )
         if not len(which):
             continue
-        per_entry = weights[ti][t_inv]
-        per_code = np.zeros(len(dc), np.float32)
-        if has.any():
-            per_code[has] = np.maximum.reduceat(per_entry, starts[has])
-        best[ti] = per_code[dc_inv.reshape(codes.shape)].max(axis=0)
+        grid = dc_inv.reshape(codes.shape)
+        per_code = _per_code(weights[ti][t_inv], starts, has, len(dc))
+        if ti != prefix_last and (levels[ti] == PREFIX).any():  # a surname's part is weaker (unless typing it)
+            surname = _per_code(as_surname[t_inv], starts, has, len(dc))
+            best[ti] = np.maximum(per_code[grid[:2]].max(axis=0), surname[grid[2]])
+        else:
+            best[ti] = per_code[grid].max(axis=0)
     return _ChildNames(tok_ids.tolist(), weights, levels, best)
 
 

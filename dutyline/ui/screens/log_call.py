@@ -17,10 +17,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.events import Resize
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
-from dutyline.domain.call_draft import CallDraft
-from dutyline.domain.call_form import OUTCOME_LABELS, FormProblems
+from dutyline.domain.calendar import local_date
+from dutyline.domain.call_draft import CallDraft, ChildDetails
+from dutyline.domain.call_form import OUTCOME_LABELS, FormProblems, dob_problem, postcode_problem
 from dutyline.domain.call_record import CaseActivity
-from dutyline.domain.model import REASON_LABELS, CallerKind, Outcome, Reason
+from dutyline.domain.model import CallerKind, Outcome, Reason
+from dutyline.domain.reasons import reasons_for
 from dutyline.domain.routing import RoutingDecision
 from dutyline.domain.summary import CaseSummary
 from dutyline.ui.actions import Where, bindings, hint
@@ -37,6 +39,13 @@ _NO_CASE_CALLERS = [
     ("A parent, carer or someone else", CallerKind.OTHER.value),
     ("A professional (school, health…)", CallerKind.PROFESSIONAL.value),
 ]
+#: Child field ids -> ChildDetails attributes.
+_CHILD_FIELDS = {
+    "child-name": "name",
+    "child-dob": "date_of_birth",
+    "child-postcode": "postcode",
+    "child-district": "district",
+}
 #: Below this width the case brief is hidden until F2 shows it (it takes the form's place).
 NARROW_BELOW = 110
 
@@ -71,6 +80,7 @@ class LogCallScreen(DeskScreen[None]):
         self.summary = summary
         self.activity = activity
         self._then = then
+        self._problems: dict[str, str] = {}
 
     @property
     def state(self) -> CallDraft:
@@ -95,10 +105,20 @@ class LogCallScreen(DeskScreen[None]):
                         yield Label("Name, number", classes="field-label")
                         yield Input(state.caller_name, placeholder="Caller's name", id="no-case-name")
                         yield Input(state.caller_phone, placeholder="Number", id="no-case-phone")
+                    child = state.child or ChildDetails()
+                    with Horizontal(classes="row"):
+                        yield Label("Child, born", classes="field-label")
+                        yield Input(child.name, placeholder="Child's name (if given)", id="child-name")
+                        yield Input(child.date_of_birth, placeholder="Born, e.g. 3/7/2014", id="child-dob")
+                    with Horizontal(classes="row"):
+                        yield Label("Postcode, area", classes="field-label")
+                        yield Input(child.postcode, placeholder="Postcode", id="child-postcode")
+                        yield Input(child.district, placeholder="Or town / district", id="child-district")
                 with Horizontal(classes="row"):
                     yield Label("Reason", classes="field-label")
+                    stage = self.summary.case.stage if self.summary is not None else None
                     yield Select(
-                        [(label, r.value) for r, label in REASON_LABELS.items()],
+                        [(label, r.value) for r, label in reasons_for(stage)],
                         prompt="Why are they calling?",
                         id="reason",
                         value=state.reason or Select.NULL,
@@ -206,11 +226,41 @@ class LogCallScreen(DeskScreen[None]):
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
-        if event.input.id == "no-case-name":
-            self.state.caller_name = event.value
-        elif event.input.id == "no-case-phone":
-            self.state.caller_phone = event.value
-            self.show_problems([p] if (p := phone_problem(event.value).removeprefix("! ")) else [])
+        key, value = event.input.id or "", event.value
+        s = self.state
+        if key == "no-case-name":
+            s.caller_name = value
+        elif key == "no-case-phone":
+            s.caller_phone = value
+            self._field_problem(key, phone_problem(value).removeprefix("! "))
+        elif key.startswith("child-"):
+            child = s.child if s.child is not None else ChildDetails()
+            setattr(child, _CHILD_FIELDS[key], value)
+            s.child = child
+            problem = self._child_problem(key, value)
+            if not problem or key in self._problems:  # say it when they leave the field, clear it at once
+                self._field_problem(key, problem)
+
+    @on(Input.Blurred)
+    def _left(self, event: Input.Blurred) -> None:
+        key = event.input.id or ""
+        if key in ("child-dob", "child-postcode"):
+            self._field_problem(key, self._child_problem(key, event.value))
+
+    def _child_problem(self, key: str, value: str) -> str:
+        if key == "child-dob":
+            return dob_problem(value, today=local_date(self.state.started_at))[1]
+        if key == "child-postcode":
+            return postcode_problem(value)[1]
+        return ""
+
+    def _field_problem(self, key: str, problem: str) -> None:
+        """Each field's own problem, shown under the form until it is fixed."""
+        if problem:
+            self._problems[key] = problem
+        else:
+            self._problems.pop(key, None)
+        self.show_problems(list(self._problems.values()))
 
     @on(TextArea.Changed, "#notes")
     def _notes(self, event: TextArea.Changed) -> None:

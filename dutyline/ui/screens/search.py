@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
+from dutyline.domain.call_record import EarlierCaller
 from dutyline.domain.search import SearchHit
 from dutyline.ui.actions import Where, bindings, hint
 from dutyline.ui.desk import Desk
@@ -78,13 +79,17 @@ class SearchScreen(DeskScreen[None]):
             self.show_hits([], query)
             return
         results = await asyncio.to_thread(self.desk.search_results, query)
+        callers = await asyncio.to_thread(self.desk.find_callers, query)
         if get_current_worker().is_cancelled or query != self.query_one("#search", Input).value:
             return  # the handler has typed on; a newer search is coming
-        self.show_hits(list(results.hits), query, header=results.header())
+        self.show_hits(list(results.hits), query, header=results.header(), callers=callers)
 
-    def show_hits(self, hits: list[SearchHit], query: str, *, header: str = "") -> None:
-        """`header`: how sure the results are, and what is not shown (`SearchResults.header`)."""
-        self.query_one(ResultsTable).show_hits(hits)
+    def show_hits(
+        self, hits: list[SearchHit], query: str, *, header: str = "", callers: list[EarlierCaller] | None = None
+    ) -> None:
+        """`header`: how sure the results are, and what is not shown (`SearchResults.header`).
+        `callers`: no-case callers who rang before, matching the same query."""
+        self.query_one(ResultsTable).show_hits(hits, callers)
         self._shown_query = query
         if self._open_when_ready:
             self._open_when_ready = False
@@ -94,6 +99,8 @@ class SearchScreen(DeskScreen[None]):
             found = f"{len(hits)} case{'s' if len(hits) != 1 else ''} found" if hits else "No case found"
             if header and hits:
                 found = f"{found} · {header}"
+            if callers:
+                found = f"{found} · {len(callers)} earlier caller{'s' if len(callers) != 1 else ''} (no case)"
             self.set_status(f"{found} · ↑↓ choose · {hint('open', 'no_case', 'clear', 'safeguarding')}")
 
     # --- choosing ---------------------------------------------------------------------------------------
@@ -131,6 +138,10 @@ class SearchScreen(DeskScreen[None]):
             self._choose(event.row_key.value)
 
     def _choose(self, key: str) -> None:
+        earlier = self.query_one(ResultsTable).callers.get(key)
+        if earlier is not None:
+            self.post_message(CaseChosen(None, earlier))
+            return
         self.post_message(CaseChosen(None if key == NO_CASE_KEY else int(key)))
 
     def reset(self) -> None:

@@ -15,9 +15,36 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from dutyline.domain.call_draft import CallDraft
+from dutyline.domain.call_form import OUTCOME_LABELS
+from dutyline.domain.call_record import EarlierCaller
+from dutyline.domain.model import REASON_LABELS
 from dutyline.domain.summary import CaseSummary
-from dutyline.ui.safe import day, duration, join, plain
+from dutyline.ui.safe import day, duration, join, plain, when
 from dutyline.ui.widgets.case_card import caller_line, final_plan_line, officer_line
+
+
+def rang_before_text(earlier: EarlierCaller) -> Text:
+    """A no-case caller's earlier calls, newest first: when, who took it, why, how it ended, the notes."""
+    n = len(earlier.calls)
+    parts: list[Text | str] = [
+        Text(f"Rang before: {n} call{'s' if n != 1 else ''}, no case", style="bold"),
+    ]
+    for c in earlier.calls:
+        about = join(" about ", plain(c.child_name)) if c.child_name else ""
+        parts += [
+            "\n\n",
+            Text(when(c.started_at), style="bold"),
+            join(" · ", plain(c.staff_login), "\n"),
+            plain(REASON_LABELS.get(c.reason, c.reason)),
+            about,
+            " · ",
+            plain(OUTCOME_LABELS.get(c.outcome, c.outcome)),
+        ]
+        if c.safeguarding:
+            parts.append(Text("\n! SAFEGUARDING concern on this call", style="bold"))
+        if c.notes:
+            parts += ["\n", plain(c.notes, multiline=True)]
+    return join(*parts)
 
 
 class CaseBrief(VerticalScroll):
@@ -50,7 +77,11 @@ class CaseBrief(VerticalScroll):
     def show(self) -> None:
         s, call = self.summary, self.call
         if s is None:
-            body = Text("No case: the call is not about a known child.", end="")
+            body = (
+                rang_before_text(call.rang_before)
+                if call.rang_before is not None
+                else Text("No case: the call is not about a known child.", end="")
+            )
         elif not call.may_see_case:
             body = join(
                 plain(s.case.display_name, style="bold"),

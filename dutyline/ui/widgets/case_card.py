@@ -217,7 +217,7 @@ class CaseCard(VerticalScroll):
                 plain(call.caller_name or call.caller_kind.value),
                 Text(why[:34]),
                 Text(call.outcome.value.replace("_", " ")),
-                plain(call.notes[:40] + ("…" if len(call.notes) > 40 else "")),
+                _notes_cell(call),
                 key=str(call.id),
             )
         if not activity.recent:
@@ -245,6 +245,37 @@ class CaseCard(VerticalScroll):
                 " · caller: ",
                 plain(call.caller_name or call.caller_kind.value),
                 f" · {call.reason.label}\n",
-                plain(call.notes or "(no notes)", multiline=True),
+                call_note(call),
             )
         )
+
+
+def _notes_cell(call: CallRecord) -> Text:
+    """The notes that stand, cut to the column; a corrected call says so."""
+    notes = call.current_notes
+    cell = plain(notes[:40] + ("…" if len(notes) > 40 else ""))
+    return join(Text("(corrected) ", style="bold"), cell) if call.corrections else cell
+
+
+def call_note(call: CallRecord) -> Text:
+    """A call's note in full. Saved calls are append-only: when corrected, the correction that stands comes
+    first (who, when), then every earlier version, each marked SUPERSEDED, so both are always shown."""
+    if not call.corrections:
+        return plain(call.notes or "(no notes)", multiline=True)
+    newest = call.corrections[-1]
+    parts: list[Text | str] = [
+        Text("Corrected by ", style="bold"),
+        plain(newest.staff_login, style="bold"),
+        Text(f", {when(newest.created_at)}:\n", style="bold"),
+        plain(newest.notes or "(no notes)", multiline=True),
+    ]
+    earlier = [(c.staff_login, c.created_at, c.notes) for c in call.corrections[:-1]]
+    for who, at, text in reversed([(call.staff_login, call.started_at, call.notes), *earlier]):
+        parts += [
+            Text("\nSUPERSEDED", style="bold reverse"),
+            Text(f" ({when(at)}, "),
+            plain(who),
+            "):\n",
+            plain(text or "(no notes)", multiline=True, style="dim"),
+        ]
+    return join(*parts)

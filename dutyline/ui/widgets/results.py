@@ -2,7 +2,9 @@
 
 Cells are rich `Text` (never `str`, which DataTable parses as markup). The matched part of a cell is shown
 bold and underlined, and a "Matched on" column says it in words, so the highlight does not rely on colour.
-"No case" is always the last row: new requests and general enquiries are normal calls, not failures.
+Callers with no case who rang before (found by number or name) follow the cases, in italics, matched
+on "rang before: phone" (or caller, child). "No case" is always the last row: new requests and general
+enquiries are normal calls, not failures.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
+from dutyline.domain.call_record import EarlierCaller
 from dutyline.domain.model import Stage
 from dutyline.domain.search import SearchHit
 from dutyline.domain.text import one_line
-from dutyline.ui.safe import plain
+from dutyline.ui.safe import local_time, plain
 
 NO_CASE_KEY = "none"
 NAME_WIDTH = 26
@@ -109,12 +112,40 @@ def hit_row(hit: SearchHit) -> list[Text]:
     ]
 
 
+_CALLER_MATCH_WORDS = {"phone": "phone", "caller": "caller", "child": "child"}
+
+
+def caller_row(earlier: EarlierCaller) -> list[Text]:
+    """A no-case caller who rang before, in the case columns: who rang (about which child), the child's
+    date of birth and postcode as given, "no case" with how many calls, "rang before" and what matched,
+    and when they last rang. Italic, like the "No case" row: these are not cases."""
+    caller = earlier.first("caller_name") or earlier.first("caller_phone") or "A caller"
+    child = earlier.first("child_name")
+    name = plain(f"{caller} · {child}" if child else caller, style="italic")
+    name.truncate(NAME_WIDTH, overflow="ellipsis")
+    dob = earlier.child_dob
+    n = len(earlier.calls)
+    matched = "rang before: " + ", ".join(_CALLER_MATCH_WORDS.get(m, m) for m in earlier.matched)
+    return [
+        name,
+        plain(f"{dob.day} {dob:%b %Y}" if dob else ""),
+        plain(earlier.first("child_postcode") or earlier.first("child_district")[:10]),
+        plain(earlier.first("caller_phone")),
+        Text(f"No case, {n} call{'s' if n != 1 else ''}", style="italic", end=""),
+        Text(matched if len(matched) <= 24 else matched[:23] + "…", style="italic", end=""),
+        plain(f"last {local_time(earlier.latest.started_at):%d %b}"),
+    ]
+
+
 class ResultsTable(DataTable[Text]):
     """Cases found, then "No case". Row keys are case ids as text, or NO_CASE_KEY."""
 
     DEFAULT_CSS = """
     ResultsTable { height: 1fr; }
     """
+
+    #: The callers on show, by row key (`EarlierCaller.key`).
+    callers: dict[str, EarlierCaller] = {}
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -123,11 +154,15 @@ class ResultsTable(DataTable[Text]):
         self.add_columns("Born (age)", "Postcode", "School", "Stage", "Matched on", "Officer")
         self.show_hits([])
 
-    def show_hits(self, hits: list[SearchHit]) -> None:
-        """Replace the rows in one go (clear + add), keeping the cursor on the best match."""
+    def show_hits(self, hits: list[SearchHit], callers: list[EarlierCaller] | None = None) -> None:
+        """Replace the rows in one go (clear + add), keeping the cursor on the best match: cases, then
+        callers with no case who rang before, then "No case"."""
         self.clear()
+        self.callers = {c.key: c for c in callers or []}
         for hit in hits:
             self.add_row(*hit_row(hit), key=str(hit.case_id))
+        for key, earlier in self.callers.items():
+            self.add_row(*caller_row(earlier), key=key)
         none = Text("No case (new request, enquiry…)", style="italic", end="")
         self.add_row(none, *[Text("", end="")] * 6, key=NO_CASE_KEY)
         self.move_cursor(row=0)
