@@ -187,11 +187,8 @@ class PromiseFigures(_SessionBound):
 class CallFigures(_SessionBound):
     """Aggregates behind the manager's calls report (see store.reports_calls_repo)."""
 
-    total_calls = _Bind(reports_calls_repo.total_calls)
-    by_reason = _Bind(reports_calls_repo.by_reason)
-    by_hour = _Bind(reports_calls_repo.by_hour)
-    routed = _Bind(reports_calls_repo.routed)
-    override_reasons = _Bind(reports_calls_repo.override_reasons)
+    volume = _Bind(reports_calls_repo.volume)
+    handoff_groups = _Bind(reports_calls_repo.handoff_groups)
     fcr_groups = _Bind(reports_calls_repo.fcr_groups)
     case_figures = _Bind(reports_calls_repo.case_figures)
     repeat_cases = _Bind(reports_calls_repo.repeat_cases)
