@@ -210,6 +210,8 @@ class QualityRecords(_SessionBound):
     queue_for = _Bind(quality_repo.queue_for)
     item_row = _Bind(quality_repo.item_row)
     sample_period = _Bind(quality_repo.sample_period)
+    sample_items = _Bind(quality_repo.sample_items)
+    set_reviewer = _Bind(quality_repo.set_reviewer)
     call_record = _Bind(quality_repo.call_record)
     insert_review = _Bind(quality_repo.insert_review)
     reviewed_by = _Bind(quality_repo.reviewed_by)
