@@ -84,6 +84,8 @@ class Reason(StrEnum):
     """Why the caller rang (routing input)."""
 
     NEW_REQUEST = "new_request"
+    #: Asking how things are going, whatever the stage (routed by the case's stage).
+    PROGRESS = "progress"
     ASSESSMENT_PROGRESS = "assessment_progress"
     DRAFT_PLAN_RESPONSE = "draft_plan_response"
     REVIEW_ARRANGEMENTS = "review_arrangements"
@@ -105,6 +107,7 @@ class Reason(StrEnum):
 
 REASON_LABELS: dict[Reason, str] = {
     Reason.NEW_REQUEST: "New request for an assessment",
+    Reason.PROGRESS: "Asking about progress (any stage)",
     Reason.ASSESSMENT_PROGRESS: "Asking how the assessment is going",
     Reason.DRAFT_PLAN_RESPONSE: "Responding to a draft plan",
     Reason.REVIEW_ARRANGEMENTS: "Annual review arrangements",

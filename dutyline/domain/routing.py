@@ -32,6 +32,7 @@ class UnknownCode(ValueError):
 #: The reason as a fact: "the caller is ...".
 REASON_FACTS: dict[Reason, str] = {
     Reason.NEW_REQUEST: "the caller is making a new request for an assessment",
+    Reason.PROGRESS: "the caller is asking how the case is progressing",
     Reason.ASSESSMENT_PROGRESS: "the caller is asking how the assessment is going",
     Reason.DRAFT_PLAN_RESPONSE: "the caller is responding to a draft plan",
     Reason.REVIEW_ARRANGEMENTS: "the caller is asking about annual review arrangements",

@@ -70,6 +70,13 @@ RULES = [
     # 6. assessment progress / draft plan responses
     (R.ASSESSMENT_PROGRESS, S.ASSESSMENT, "annual_review_east", "front_door", "assessment"),
     (R.DRAFT_PLAN_RESPONSE, S.DRAFT_PLAN, None, "front_door", "assessment"),
+    # 6b. progress, whatever the stage: the team that owns the stage (issue 12)
+    (R.PROGRESS, S.ASSESSMENT, None, "front_door", "progress_first_20_weeks"),
+    (R.PROGRESS, S.NOT_ASSESSING, None, "front_door", "progress_first_20_weeks"),
+    (R.PROGRESS, S.ANNUAL_REVIEW, None, "annual_review_west", "progress_with_plan"),
+    (R.PROGRESS, S.PLAN_ISSUED, None, "annual_review_west", "progress_with_plan"),
+    (R.PROGRESS, S.TRIBUNAL, None, "resolution", "disagreement_stage"),
+    (R.PROGRESS, None, None, "front_door", "front_door"),
     # 7. officer contact -> the acting officer's team
     (R.OFFICER_CONTACT, S.PLAN_ISSUED, "annual_review_east", "annual_review_east", "officer_contact"),
     (
@@ -239,3 +246,15 @@ def test_acting_officer_follows_cover_while_absent() -> None:
     assert acting_id(officer(1, cover=5, away=True), look, day) == 1  # loop: stays named
     assert acting_id(officer(1, cover=None, away=True), look, day) == 1  # no cover
     assert acting_id(officer(1, cover=2, active=False), look, day) == 2  # left: cover acts
+
+
+def test_reasons_fitting_the_stage_come_first_and_none_is_lost() -> None:
+    from dutyline.domain.reasons import reasons_for
+
+    for stage in [None, *Stage]:
+        offered = reasons_for(stage)
+        assert sorted(r for r, _label in offered) == sorted(Reason), "every reason stays choosable"
+    plan = [r for r, _label in reasons_for(S.ANNUAL_REVIEW)]
+    assert plan[0] == R.REVIEW_ARRANGEMENTS and plan.index(R.PROGRESS) < plan.index(R.NEW_REQUEST)
+    assert reasons_for(None)[0][0] == R.NEW_REQUEST
+    assert dict(reasons_for(S.PLAN_ISSUED))[R.ASSESSMENT_PROGRESS].endswith("(usually another stage)")

@@ -259,3 +259,56 @@ def test_trailing_part_of_four_letters_is_weak_evidence() -> None:
     """Yoruba and Igbo short forms end the name ('Tunde' for Babatunde); no table needed."""
     cases = [case(1, "Babatunde", "Okonjo"), case(2, "Oladipo", "Okonjo"), case(3, "Kehinde", "Okonjo")]
     assert names(index_of(cases), "tunde okonjo")[0] == "Babatunde Okonjo"
+
+
+def test_listed_form_of_a_rare_name_never_outweighs_the_word_spelt_exactly() -> None:
+    """The term-frequency lift of a non-exact match is bounded by the query word's own: a rare listed
+    short form must not beat the common formal name typed in full (Quillon for "quillonius")."""
+    lex = Lexicon(
+        formal_to_short={"quillonius": frozenset({"quill"})}, short_to_formal={"quill": frozenset({"quillonius"})}
+    )
+    cases = [case(1, "Quill", "Varnado")] + [case(i, "Quillonius", "Varnado") for i in range(2, 40)]
+    cases += [case(i, "Quillonius", f"Zed{chr(97 + i % 26)}x") for i in range(40, 200)]
+    ix = index_of(cases, lex=lex)
+    assert names(ix, "quillonius varnado", limit=3)[0] == "Quillonius Varnado"
+
+
+def test_nearer_spelling_first_within_one_fuzzy_level() -> None:
+    """Both share a phonetic key with the query; the one nearer in spelling ranks first."""
+    ix = index_of([case(1, "Channing", "Hyck"), case(2, "Channing", "Haak")])
+    assert names(ix, "channing hakq")[0] == "Channing Haak"
+
+
+@pytest.mark.parametrize(
+    ("dob", "typed"),
+    [
+        ("2011-11-01", "11/10/2011"),  # two neighbouring digits swapped in what was typed
+        ("2011-11-01", "01/11/2012"),  # one digit of the year wrong
+        ("2011-04-03", "03/04/2017"),  # another digit wrong
+        ("2011-04-03", "04/03/2011"),  # day and month swapped
+    ],
+)
+def test_a_date_of_birth_one_slip_away_lifts_the_right_child(dob: str, typed: str) -> None:
+    ix = index_of([case(1, "Orrin", "Quayle", dob="2005-07-19"), case(2, "Orrin", "Quayle", dob=dob)])
+    assert refs(ix, f"orrin quayle {typed}")[0] == "EHC-100002"
+
+
+def test_pet_form_stem_leads_the_name() -> None:
+    """'thaddy' less its pet ending is 'thad', which leads Thaddeus; a shared beginning (Thalia) is less."""
+    ix = index_of([case(1, "Thalia", "Quarrie"), case(2, "Thaddeus", "Quarrie"), case(3, "Sabine", "Quarrie")])
+    assert names(ix, "thaddy quarrie")[0] == "Thaddeus Quarrie"
+
+
+def test_first_letter_alone_orders_candidates_and_beats_one_word_exact() -> None:
+    """'tuck' agrees with nothing listed or spelt alike; the surname brings the Ormerods and the one whose
+    forename shares the first letter comes first, above a child called Tuck with another surname."""
+    ix = index_of(
+        [
+            case(1, "Sadie", "Ormerod"),
+            case(2, "Kwame", "Ormerod"),
+            case(3, "Tobias", "Ormerod"),
+            case(4, "Bram", "Ormerod"),
+            case(5, "Tuck", "Abernethy"),
+        ]
+    )
+    assert names(ix, "tuck ormerod")[:2] == ["Tobias Ormerod", "Tuck Abernethy"]

@@ -231,16 +231,30 @@ def collect(index: IndexSegment, q: ParsedQuery, names: list[str], prefix_last: 
 
 
 def _near_dates(index: IndexSegment, uniq: np.ndarray, q: ParsedQuery) -> np.ndarray:
-    """W_DOB_NEAR for rows whose date of birth is one slip from a queried date (not equal to it)."""
+    """W_DOB_NEAR for rows whose date of birth is one slip from a queried date (not equal to it).
+
+    A slip: one of day, month or year wrong; day and month swapped; or, in the eight digits written either
+    way (day month year as typed here, or year month day as ISO dates and many systems write them), one
+    digit wrong or two neighbouring digits swapped (2011-10-11 for 2011-11-01).
+    """
     days = index.cols.dob[uniq].astype("datetime64[D]")
     year = days.astype("datetime64[Y]").astype(np.int64) + 1970
     month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
     day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+    dmy = [day // 10, day % 10, month // 10, month % 10, *(year // 10**k % 10 for k in (3, 2, 1, 0))]
+    layouts = (np.stack(dmy), np.stack(dmy[4:] + dmy[2:4] + dmy[:2]))
     near = np.zeros(len(uniq), dtype=bool)
     for d in q.dates:
         same = (year == d.year).astype(np.int8) + (month == d.month) + (day == d.day)
         swapped = (year == d.year) & (month == d.day) & (day == d.month)
-        near |= ((same == 2) | swapped) & ~((year == d.year) & (month == d.month) & (day == d.day))
+        slip = (same == 2) | swapped
+        for digits, text in zip(layouts, (f"{d.day:02d}{d.month:02d}{d.year:04d}", d.strftime("%Y%m%d")), strict=True):
+            typed = np.asarray([int(c) for c in text], dtype=np.int64)[:, None]
+            differ = digits != typed
+            n_diff = differ.sum(axis=0)
+            neighbours = differ[:-1] & differ[1:] & (digits[:-1] == typed[1:]) & (digits[1:] == typed[:-1])
+            slip |= (n_diff == 1) | ((n_diff == 2) & neighbours.any(axis=0))
+        near |= slip & (same < 3)
     return W_DOB_NEAR * near
 
 

@@ -48,6 +48,19 @@ LISTED_SIBLING = 2.7
 #: or a word of 4+ letters ending the name (Yoruba and Igbo short forms: 'tunde' for Babatunde).
 SHARED_START = 2.0
 TRAILING_MIN = 4
+#: A pet form: the word less a pet ending ('-s', '-y', '-ie', '-o', and a doubled last consonant) leads the
+#: name, 3+ letters ('wills' -> will: William; 'danny' -> dan: Daniel). Weaker than a leading part.
+PET_STEM = 2.4
+PET_ENDINGS = ("ie", "y", "s", "o")
+#: No level at all but the same first letter: a faint agreement ordered by Jaro-Winkler (below every
+#: level), so candidates another word brought are ranked by how close their names are to this one
+#: ('teig' for Tadhg, 'meg' for Margaret when no table lists them), and it beats disagreeing outright.
+RESIDUAL = 0.35
+#: Within the fuzzy levels (phonetic key, Jaro-Winkler bands), bits per unit of Jaro-Winkler similarity
+#: around JW_GRADE_MID: two spellings on one level are not equally close ('hakq' is nearer Haak than Hick,
+#: though all three share a phonetic key), and the nearer should rank first.
+JW_GRADE = 2.0
+JW_GRADE_MID = 0.85
 #: Term-frequency adjustment of an exact match, in bits, and its bound either way. Other levels get the
 #: same adjustment in proportion to their weight (a nickname of a common name says less, too).
 TF_SCALE = 0.35
@@ -63,6 +76,17 @@ def max_edits(word: str) -> int:
     """Typos tolerated for candidates: none under 4 letters (too many names lie one edit apart), then 1, 2."""
     n = len(word)
     return 0 if n < 4 else 1 if n < 6 else 2
+
+
+def pet_stem(word: str) -> str:
+    """`word` without a pet ending ('wills' -> 'will', 'danny' -> 'dan'), or `word` when none applies."""
+    for end in PET_ENDINGS:
+        if word.endswith(end) and len(word) - len(end) >= PREFIX_MIN:
+            stem = word[: -len(end)]
+            if len(stem) > PREFIX_MIN and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+                stem = stem[:-1]
+            return stem
+    return word
 
 
 def dm_keys(word: str) -> tuple[str, ...]:
@@ -183,10 +207,19 @@ class Vocab:
                     add(self._alpha_ids[i], WEIGHTS[PREFIX], PREFIX)
                     n += 1
                 i += 1
+        cap = self.word_tf(word)
         for tid, (weight, level) in best.items():  # the term-frequency adjustment, in proportion
             if level != EXACT:
-                best[tid] = (weight + float(self.tf[tid]) * weight / float(WEIGHTS[EXACT]), level)
+                tf = min(float(self.tf[tid]), cap)
+                best[tid] = (weight + tf * weight / float(WEIGHTS[EXACT]), level)
         return best
+
+    def word_tf(self, word: str) -> float:
+        """The bound on a non-exact match's term-frequency adjustment: the word's own (0, typical, when
+        the word is no indexed name). A rare nickname or near spelling of a common word must not count
+        more than the word spelt exactly ('Joe Clarke' above 'Joshua Clarke' for "joshua clarke")."""
+        own = self.ids.get(word)
+        return float(self.tf[own]) if own is not None else 0.0
 
     # ------------------------------------------------------------------------------ any tokens, all levels
     def weigh(self, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -236,8 +269,17 @@ class Vocab:
             better = lead & (weights < WEIGHTS[PREFIX])
             weights[better] = WEIGHTS[PREFIX]
             levels[better] = PREFIX
+        stem = pet_stem(word)
+        if stem != word:  # a pet form's stem leads the name ('wills', 'danny' -> will, dan: William, Daniel)
+            lo = bisect.bisect_left(self._alpha_tokens, stem)
+            hi = bisect.bisect_left(self._alpha_tokens, stem + "\x7f")
+            ranks = self.alpha_rank[tids]
+            better = (ranks >= lo) & (ranks < hi) & (weights < PET_STEM)
+            weights[better] = PET_STEM
+            levels[better] = PREFIX
         nonexact = (weights > 0) & (levels != EXACT)
-        weights[nonexact] += self.tf[tids[nonexact]] * weights[nonexact] / WEIGHTS[EXACT]
+        tf = np.minimum(self.tf[tids[nonexact]], np.float32(self.word_tf(word)))
+        weights[nonexact] += tf * weights[nonexact] / WEIGHTS[EXACT]
         s_ids, s_w, s_lv = self.strong(word, prefix=prefix)
         if len(s_ids):
             order = np.argsort(s_ids)
@@ -246,4 +288,9 @@ class Vocab:
             hit = (s_ids[pos] == tids) & (s_w[pos] > weights)
             weights[hit] = s_w[pos[hit]]
             levels[hit] = s_lv[pos[hit]]
+        fuzzy = (levels == JW92) | (levels == PHONETIC) | (levels == JW85) | (levels == JW70)
+        weights[fuzzy] += JW_GRADE * (jw[fuzzy] - JW_GRADE_MID)
+        if word:  # nothing else, but the same first letter: a little, ordered by spelling ('teig', Tadhg)
+            faint = (levels == NONE) & (self._first[tids] == ord(word[0]))
+            weights[faint] = RESIDUAL * jw[faint]
         return weights, levels

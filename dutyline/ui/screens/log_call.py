@@ -21,7 +21,8 @@ from dutyline.domain.calendar import local_date
 from dutyline.domain.call_draft import CallDraft, ChildDetails
 from dutyline.domain.call_form import OUTCOME_LABELS, FormProblems, dob_problem, postcode_problem
 from dutyline.domain.call_record import CaseActivity
-from dutyline.domain.model import REASON_LABELS, CallerKind, Outcome, Reason
+from dutyline.domain.model import CallerKind, Outcome, Reason
+from dutyline.domain.reasons import reasons_for
 from dutyline.domain.routing import RoutingDecision
 from dutyline.domain.summary import CaseSummary
 from dutyline.ui.actions import Where, bindings, hint
@@ -115,8 +116,9 @@ class LogCallScreen(DeskScreen[None]):
                         yield Input(child.district, placeholder="Or town / district", id="child-district")
                 with Horizontal(classes="row"):
                     yield Label("Reason", classes="field-label")
+                    stage = self.summary.case.stage if self.summary is not None else None
                     yield Select(
-                        [(label, r.value) for r, label in REASON_LABELS.items()],
+                        [(label, r.value) for r, label in reasons_for(stage)],
                         prompt="Why are they calling?",
                         id="reason",
                         value=state.reason or Select.NULL,
