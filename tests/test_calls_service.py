@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from dutyline.domain.call_form import FormProblems, build_call_form
 from dutyline.domain.model import CallerKind, Outcome, Priority, Reason
 from dutyline.domain.routing import RoutingDecision, callback_due
-from dutyline.services import calls
+from dutyline.services import calls, drafts
 from dutyline.services.context import Conflict, Context, PermissionDenied, ServiceError
 from dutyline.store.engine import Database
 from dutyline.store.tables import AuditEvent, Call, Callback, Contact, Draft, Handoff
@@ -225,14 +225,14 @@ def test_repeat_caller_and_recent_and_open_items(db: Database) -> None:
 def test_drafts_are_per_login_and_desk(db: Database) -> None:
     seed(db)
     hana, other = handler_ctx(db, "hana"), handler_ctx(db, "omar")
-    assert calls.load_draft(hana) is None
-    calls.save_draft(hana, {"case_id": 1, "notes": "first"})
-    calls.save_draft(hana, {"case_id": 1, "notes": "first and more"})
-    assert calls.load_draft(hana) == {"case_id": 1, "notes": "first and more"}
-    assert calls.load_draft(other) is None
+    assert drafts.load_draft(hana) is None
+    drafts.save_draft(hana, {"case_id": 1, "notes": "first"})
+    drafts.save_draft(hana, {"case_id": 1, "notes": "first and more"})
+    assert drafts.load_draft(hana) == {"case_id": 1, "notes": "first and more"}
+    assert drafts.load_draft(other) is None
     assert count(db, Draft) == 1
-    calls.discard_draft(hana)
-    assert calls.load_draft(hana) is None
+    drafts.discard_draft(hana)
+    assert drafts.load_draft(hana) is None
 
 
 def test_update_contact_checks_version(db: Database) -> None:

@@ -157,7 +157,7 @@ def p_update_contact(ctx: Context, w: World) -> object:
 
 
 def p_save_draft(ctx: Context, w: World) -> object:
-    from dutyline.services.calls import save_draft
+    from dutyline.services.drafts import save_draft
 
     save_draft(ctx, {"case_id": w.case_id})
     return None

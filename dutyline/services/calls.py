@@ -1,5 +1,5 @@
 """Call use cases: log a call (with its hand-off, callback and safeguarding alert), read a case's calls and
-open promises, keep the handler's draft, and change a contact's details without losing someone else's edit.
+open promises, find callers with no case again, and change a contact's details without losing someone else's edit.
 
 Every use case checks the actor's permission first. Writes record one audit row with ids and codes only,
 never what was said. Reads of a case's calls check the view permission but add no audit row of their own:
@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
 
 from dutyline.domain.call_form import CallForm
 from dutyline.domain.call_record import (
@@ -232,29 +231,6 @@ def find_callers(ctx: Context, query: str, limit: int = CALLERS_SHOWN) -> list[E
     if found:
         ctx.audited_read(Action.SEARCH, detail=f"no_case_callers={len(found)}")
     return found
-
-
-# --- drafts ----------------------------------------------------------------------------------------------
-
-
-def save_draft(ctx: Context, payload: Mapping[str, Any]) -> None:
-    """Keep the unfinished call for this login at this desk (one short write transaction, replaces any)."""
-    ctx.require(Action.SAVE_DRAFT)
-    ctx.uow.run(
-        lambda work: work.calls.upsert_draft(login=ctx.actor.login, desk=ctx.actor.desk, payload=payload, now=ctx.now())
-    )
-
-
-def load_draft(ctx: Context) -> dict[str, Any] | None:
-    """This login's unfinished call at this desk, or None. Another login never sees it."""
-    ctx.require(Action.SAVE_DRAFT)
-    with ctx.uow.read() as work:
-        return work.calls.load_draft(login=ctx.actor.login, desk=ctx.actor.desk)
-
-
-def discard_draft(ctx: Context) -> None:
-    ctx.require(Action.SAVE_DRAFT)
-    ctx.uow.run(lambda work: work.calls.delete_draft(login=ctx.actor.login, desk=ctx.actor.desk))
 
 
 # --- contact details -------------------------------------------------------------------------------------

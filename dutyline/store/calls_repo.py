@@ -7,12 +7,11 @@ domain values or ids, never ORM rows.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, overload
+from typing import Literal, overload
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dutyline.domain.call_form import CallbackChoice, CallForm
@@ -20,7 +19,7 @@ from dutyline.domain.call_record import CallRecord, OpenItem
 from dutyline.domain.model import CallerKind, ContactInfo, ItemStatus, Outcome, Priority, Reason
 from dutyline.domain.text import fold, phone_digits
 from dutyline.store.call_corrections_repo import corrections_of
-from dutyline.store.tables import Call, Callback, Case, Contact, Draft, Handoff
+from dutyline.store.tables import Call, Callback, Case, Contact, Handoff
 
 OPEN_STATUSES = (ItemStatus.OPEN.value, ItemStatus.CLAIMED.value)
 
@@ -222,36 +221,6 @@ def _open_item(
 
 
 # --- drafts --------------------------------------------------------------------------------------------
-
-
-def upsert_draft(session: Session, *, login: str, desk: str, payload: Mapping[str, Any], now: dt.datetime) -> None:
-    """One draft per (login, desk): update it in place, or insert the first one."""
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
-    case_id = payload.get("case_id")
-    case_id = case_id if isinstance(case_id, int) else None
-    done = session.execute(
-        update(Draft)
-        .where(Draft.login == login, Draft.desk == desk)
-        .values(payload=text, case_id=case_id, updated_at=now)
-    ).rowcount  # type: ignore[attr-defined]  # a DML result is a CursorResult; Session types it as Result
-    if not done:
-        session.add(Draft(login=login, desk=desk, payload=text, case_id=case_id, updated_at=now))
-        session.flush()
-
-
-def load_draft(session: Session, *, login: str, desk: str) -> dict[str, Any] | None:
-    text = session.scalar(select(Draft.payload).where(Draft.login == login, Draft.desk == desk))
-    if text is None:
-        return None
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def delete_draft(session: Session, *, login: str, desk: str) -> None:
-    session.execute(delete(Draft).where(Draft.login == login, Draft.desk == desk))
 
 
 # --- contact details -----------------------------------------------------------------------------------

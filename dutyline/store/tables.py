@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -336,13 +337,18 @@ class PinAttempt(Base):
 
 
 class Draft(Base):
-    """Autosaved state of an unfinished call, one per login and desk, so a crash loses nothing."""
+    """Autosaved state of an unfinished call, one per login and desk session (one running app), so a
+    crash loses nothing and two windows with the same login never overwrite each other's call."""
 
     __tablename__ = "draft"
-    __table_args__ = (UniqueConstraint("login", "desk"),)
+    __table_args__ = (UniqueConstraint("login", "desk", "session"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(100))
     desk: Mapped[str] = mapped_column(String(200), default="")
+    #: The desk session (one running app: "<pid>.<random>") that owns the draft; '' from older versions.
+    session: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: The app that owned it closed: the draft is offered to the next session of the same login.
+    ended: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     case_id: Mapped[int | None] = mapped_column(Integer)
     payload: Mapped[str] = mapped_column(Text)  # JSON
     updated_at: Mapped[dt.datetime] = mapped_column(TS, default=utcnow)

@@ -46,6 +46,7 @@ from dutyline.store import (
     case_writer,
     cases_repo,
     demo_seed,
+    drafts_repo,
     history_seed,
     history_writer,
     quality_repo,
@@ -122,9 +123,13 @@ class CallRepository(_SessionBound):
     insert_correction = _Bind(call_corrections_repo.insert_correction)
     count_calls_since = _Bind(calls_repo.count_calls_since)
     open_items = _Bind(calls_repo.open_items)
-    upsert_draft = _Bind(calls_repo.upsert_draft)
-    load_draft = _Bind(calls_repo.load_draft)
-    delete_draft = _Bind(calls_repo.delete_draft)
+    upsert_draft = _Bind(drafts_repo.upsert_draft)
+    touch_drafts = _Bind(drafts_repo.touch)
+    end_session = _Bind(drafts_repo.end_session)
+    drafts_of = _Bind(drafts_repo.drafts_of)
+    take_over_draft = _Bind(drafts_repo.take_over)
+    delete_draft = _Bind(drafts_repo.delete_draft)
+    delete_draft_id = _Bind(drafts_repo.delete_draft_id)
     contact_case_id = _Bind(calls_repo.contact_case_id)
     contact_now = _Bind(calls_repo.contact_now)
     update_contact_guarded = _Bind(calls_repo.update_contact_guarded)
@@ -188,6 +193,7 @@ class CallFigures(_SessionBound):
     routed = _Bind(reports_calls_repo.routed)
     override_reasons = _Bind(reports_calls_repo.override_reasons)
     fcr_groups = _Bind(reports_calls_repo.fcr_groups)
+    case_figures = _Bind(reports_calls_repo.case_figures)
     repeat_cases = _Bind(reports_calls_repo.repeat_cases)
     safeguarding_rows = _Bind(reports_calls_repo.safeguarding_rows)
     complaints_by_month = _Bind(reports_calls_repo.complaints_by_month)

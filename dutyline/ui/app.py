@@ -26,6 +26,7 @@ from dutyline.domain.call_form import SafeguardingRecord
 from dutyline.domain.model import Outcome, Reason
 from dutyline.domain.permissions import Action
 from dutyline.services.context import Context
+from dutyline.services.drafts import HEARTBEAT, Recoverable
 from dutyline.services.search import SearchService
 from dutyline.ui.actions import Where, bindings
 from dutyline.ui.commands import DeskCommands
@@ -95,6 +96,7 @@ class DutylineApp(SafeCrashMixin, LockMixin):
         self._save_seq = 0
         self._saved_seq = 0
         self._last_payload: dict[str, Any] | None = None
+        self._touched = self.desk.now()
 
     @property
     def ctx(self) -> Context:
@@ -131,18 +133,37 @@ class DutylineApp(SafeCrashMixin, LockMixin):
 
     @work(thread=True, exclusive=True, group="draft-load", exit_on_error=False)
     def check_draft(self) -> None:
-        payload = self.desk.load_draft()
-        if payload is not None:
-            self.call_from_thread(self._offer_draft, CallDraft.from_payload(payload, now=self.desk.now()))
+        """Offer back, newest first, a draft of this person that no running window is working on (this
+        session's own, or one left by a window that closed or crashed: see services.drafts)."""
+        if self.call is not None:
+            return
+        found = self.desk.recoverable_drafts()
+        if found:
+            first = found[0]
+            draft = CallDraft.from_payload(first.payload, now=self.desk.now())
+            self.call_from_thread(self._offer_draft, first, draft)
 
-    def _offer_draft(self, draft: CallDraft) -> None:
+    def _offer_draft(self, stored: Recoverable, draft: CallDraft) -> None:
         def answered(restore: bool | None) -> None:
             if restore is False:
-                self.discard_draft()
+                self._discard_offered(stored)
             else:
-                self.restore_call(draft)
+                self._take_over(stored, draft)
 
         self.push_screen(DraftOffer(draft), answered)
+
+    @work(thread=True, group="draft-load", exit_on_error=False)
+    def _take_over(self, stored: Recoverable, draft: CallDraft) -> None:
+        if self.desk.take_over_draft(stored):
+            self.call_from_thread(self.restore_call, draft)
+        else:
+            self.call_from_thread(self.notify, "Another window has taken that call back already.", markup=False)
+            self.call_from_thread(self.check_draft)
+
+    @work(thread=True, group="draft-load", exit_on_error=False)
+    def _discard_offered(self, stored: Recoverable) -> None:
+        self.desk.discard_recovered(stored)
+        self.call_from_thread(self.check_draft)  # any older one next
 
     # --- the call ------------------------------------------------------------------------------------------
     @on(CaseChosen)
@@ -237,7 +258,11 @@ class DutylineApp(SafeCrashMixin, LockMixin):
             return
         payload = self.call.to_payload()
         if payload == self._last_payload:
+            if self.desk.now() - self._touched >= HEARTBEAT:
+                self._touched = self.desk.now()
+                self._heartbeat()  # still here: no other window takes this call
             return
+        self._touched = self.desk.now()
         self._last_payload = payload
         self._save_seq += 1
         self._save_draft(payload, self._save_seq)
@@ -249,6 +274,21 @@ class DutylineApp(SafeCrashMixin, LockMixin):
                 return  # a newer save already happened
             self.desk.save_draft(payload)
             self._saved_seq = seq
+
+    @work(thread=True, group="draft-save", exit_on_error=False)
+    def _heartbeat(self) -> None:
+        self.desk.touch_session()
+
+    def on_unmount(self) -> None:
+        """Closing: the latest of the call in progress is saved, and this session's drafts are handed on
+        (the next window of the same person offers them at once). Errors are not raised: the app is going."""
+        try:
+            with self._save_lock:
+                if self.call is not None:
+                    self.desk.save_draft(self.call.to_payload())
+                self.desk.end_session()
+        except Exception:  # noqa: BLE001 - a closing app reports nothing; a crash left a draft anyway
+            pass
 
     # --- safeguarding ----------------------------------------------------------------------------------------
     def action_safeguarding(self) -> None:

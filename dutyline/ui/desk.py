@@ -19,7 +19,7 @@ from dutyline.domain.policy import Policy
 from dutyline.domain.routing import RoutingDecision
 from dutyline.domain.search import RESULTS_ON_SCREEN, SearchHit, SearchResults
 from dutyline.domain.summary import CaseSummary
-from dutyline.services import calls, cases, routing
+from dutyline.services import calls, cases, drafts, routing
 from dutyline.services.context import Actor, Context
 from dutyline.services.search import SearchService
 
@@ -34,6 +34,8 @@ class Desk:
         self.ctx = ctx
         self.search_service = search
         self._authenticate = authenticate
+        #: This running app (a desk session): its drafts are its own, never another window's.
+        self.session = drafts.new_session()
 
     # --- who and when ---------------------------------------------------------------------------------
     @property
@@ -97,10 +99,27 @@ class Desk:
         return calls.log_call(self.ctx, form)
 
     def save_draft(self, payload: dict[str, Any]) -> None:
-        calls.save_draft(self.ctx, payload)
+        drafts.save_draft(self.ctx, payload, self.session)
 
     def load_draft(self) -> dict[str, Any] | None:
-        return calls.load_draft(self.ctx)
+        """This session's own draft (the autosave of the call in progress)."""
+        return drafts.load_draft(self.ctx, self.session)
 
     def discard_draft(self) -> None:
-        calls.discard_draft(self.ctx)
+        drafts.discard_draft(self.ctx, self.session)
+
+    def recoverable_drafts(self) -> list[drafts.Recoverable]:
+        """Drafts of the person at the desk that nobody is working on (see services.drafts)."""
+        return drafts.recoverable(self.ctx, self.session)
+
+    def take_over_draft(self, draft: drafts.Recoverable) -> bool:
+        return drafts.take_over(self.ctx, draft, self.session)
+
+    def discard_recovered(self, draft: drafts.Recoverable) -> None:
+        drafts.discard_recovered(self.ctx, draft)
+
+    def touch_session(self) -> None:
+        drafts.touch(self.ctx, self.session)
+
+    def end_session(self) -> None:
+        drafts.end_session(self.ctx, self.session)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from dutyline.domain.call_form import build_call_form
 from dutyline.domain.model import Outcome, Priority, Reason, Role
 from dutyline.domain.queue import ItemKind
-from dutyline.services import audit_trail, calls, queue
+from dutyline.services import audit_trail, calls, drafts, queue
 from dutyline.services.context import Actor
 from dutyline.store.tables import AuditEvent, Staff
 from tests.security.conftest import SecureDb
@@ -43,7 +43,7 @@ def test_each_desk_does_its_work_as_its_own_login(secure: SecureDb) -> None:
     )
     logged = calls.log_call(hctx, build_call_form(data))
     assert logged.handoff_id and logged.callback_id
-    calls.save_draft(hctx, {"case_id": s.olivia, "notes": "half typed"})
+    drafts.save_draft(hctx, {"case_id": s.olivia, "notes": "half typed"})
     duty_db = secure.database("duty")
     dctx = handler_ctx(duty_db, secure.logins["duty"], roles=frozenset({Role.DUTY_OFFICER}))
     dctx.actor = Actor(login=secure.logins["duty"], roles=frozenset({Role.DUTY_OFFICER}), teams=("resolution",))

@@ -12,6 +12,7 @@ from textual.widgets import Input, TextArea
 
 from dutyline.domain.call_form import build_call_form
 from dutyline.services import calls as call_service
+from dutyline.services import drafts
 from dutyline.store.engine import Database
 from dutyline.ui.screens.call import CallScreen
 from dutyline.ui.screens.lock import IdleWarning, LockScreen
@@ -100,7 +101,7 @@ async def test_idle_warning_lock_and_unlock_rules(make_app: AppFactory, seeded: 
         # and the PIN box has the focus: the usual unlock is just the PIN.
         assert app.screen.query_one("#lock-login", Input).value == "hana"
         assert app.focused is not None and app.focused.id == "lock-pin"
-        assert call_service.load_draft(handler_ctx(sqlite_db, "hana"))["notes"] == "Private words about Olivia"
+        assert drafts.load_draft(handler_ctx(sqlite_db, "hana"))["notes"] == "Private words about Olivia"
         await pilot.press("f9", "ctrl+p")  # no way round the lock
         await settle(pilot)
         assert isinstance(app.screen, LockScreen)
@@ -119,8 +120,8 @@ async def test_idle_warning_lock_and_unlock_rules(make_app: AppFactory, seeded: 
         assert isinstance(app.screen, SearchScreen) and app.call is None
         assert app.desk.actor.login == "omar"
         assert "Private words" not in screen_text(app)
-    assert call_service.load_draft(handler_ctx(sqlite_db, "omar")) is None
-    assert call_service.load_draft(handler_ctx(sqlite_db, "hana"))["notes"] == "Private words about Olivia"
+    assert drafts.load_draft(handler_ctx(sqlite_db, "omar")) is None
+    assert drafts.load_draft(handler_ctx(sqlite_db, "hana"))["notes"] == "Private words about Olivia"
 
 
 async def test_draft_offered_back_whole(make_app: AppFactory, seeded: Seeded, sqlite_db: Database) -> None:

@@ -79,7 +79,7 @@ async def test_log_and_accept_handoff(make_app: AppFactory, seeded: Seeded, sqli
         await settle(pilot)
         assert isinstance(app.screen, LogCallScreen)
         assert app.focused is not None and app.focused.id == "reason"
-        await pilot.press("enter", "down", "down", "enter")  # blank, new request, assessment progress
+        await pilot.press("enter", "down", "enter")  # blank, assessment progress (the stage's reasons first)
         await pilot.press("tab", "tab")  # urgent (left blank) -> notes
         assert isinstance(app.focused, TextArea)
         await pilot.press(*"Asked when the decision is due.")

@@ -48,6 +48,9 @@ LISTED_SIBLING = 2.7
 #: or a word of 4+ letters ending the name (Yoruba and Igbo short forms: 'tunde' for Babatunde).
 SHARED_START = 2.0
 TRAILING_MIN = 4
+#: A leading, trailing or pet-form part matching a *surname* counts this share of its weight: a forename's
+#: leading part is how nicknames work ('Tomi' for Tomiwa), but 'Wright' is another family than Cartwright.
+SURNAME_PART = 0.5
 #: A pet form: the word less a pet ending ('-s', '-y', '-ie', '-o', and a doubled last consonant) leads the
 #: name, 3+ letters ('wills' -> will: William; 'danny' -> dan: Daniel). Weaker than a leading part.
 PET_STEM = 2.4
@@ -224,11 +227,18 @@ class Vocab:
     # ------------------------------------------------------------------------------ any tokens, all levels
     def weigh(self, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(weight, level) of `word` against each token id in `tids`, at every agreement level."""
+        weights, levels, _ = self.weigh_fields(word, tids, prefix=prefix)
+        return weights, levels
+
+    def weigh_fields(self, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, ...]:
+        """`weigh`, plus the weights against the same tokens as *surnames*: a part of a surname (leading,
+        trailing, pet form, shared beginning) counts SURNAME_PART of its weight, or its spelling level
+        (Jaro-Winkler, phonetic) if that is more ('agyemang' for Agyeman is a near spelling)."""
         n = len(tids)
         weights = np.zeros(n, dtype=np.float32)
         levels = np.full(n, NONE, dtype=np.int8)
         if not n:
-            return weights, levels
+            return weights, levels, weights.copy()
         strings = [self.tokens[t] for t in tids.tolist()]
         jw = process.cdist([word], strings, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
         for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
@@ -245,6 +255,7 @@ class Vocab:
                 better = same & (weights < WEIGHTS[PHONETIC])
                 weights[better] = WEIGHTS[PHONETIC]
                 levels[better] = PHONETIC
+        spelling = weights.copy()  # the spelling levels alone, for surnames
         if len(word) >= TRAILING_MIN:  # the word ends the name ('tunde' for Babatunde, 'seun' for Oluwaseun)
             back = word[::-1]
             lo = bisect.bisect_left(self._back_tokens, back)
@@ -278,7 +289,8 @@ class Vocab:
             weights[better] = PET_STEM
             levels[better] = PREFIX
         nonexact = (weights > 0) & (levels != EXACT)
-        tf = np.minimum(self.tf[tids[nonexact]], np.float32(self.word_tf(word)))
+        tf_cap = np.float32(self.word_tf(word))
+        tf = np.minimum(self.tf[tids[nonexact]], tf_cap)
         weights[nonexact] += tf * weights[nonexact] / WEIGHTS[EXACT]
         s_ids, s_w, s_lv = self.strong(word, prefix=prefix)
         if len(s_ids):
@@ -293,4 +305,11 @@ class Vocab:
         if word:  # nothing else, but the same first letter: a little, ordered by spelling ('teig', Tadhg)
             faint = (levels == NONE) & (self._first[tids] == ord(word[0]))
             weights[faint] = RESIDUAL * jw[faint]
-        return weights, levels
+        part = levels == PREFIX
+        surname = weights.copy()
+        if part.any():
+            near = part & (spelling > 0)
+            spelling[near] += JW_GRADE * (jw[near] - JW_GRADE_MID)
+            spelling[near] += np.minimum(self.tf[tids[near]], tf_cap) * spelling[near] / WEIGHTS[EXACT]
+            surname[part] = np.maximum(weights[part] * SURNAME_PART, spelling[part])
+        return weights, levels, surname
