@@ -332,3 +332,17 @@ def test_a_surname_spelt_with_a_letter_more_is_still_a_near_spelling() -> None:
     spelling level, not half a leading part."""
     ix = index_of([case(1, "Ebo", "Ardwinckl"), case(2, "Ebo", "Marsh"), case(3, "Kojo", "Ardwinckl")])
     assert names(ix, "ebo ardwinckle")[0] == "Ebo Ardwinckl"
+
+
+def test_a_pet_form_leading_the_name_by_sound() -> None:
+    """'taddy' (stem 'tad') leads Thaddeus only by sound (t/th); with the surname exact, that beats a
+    child called Taddy whose surname shares only its beginning."""
+    ix = index_of(
+        [
+            case(1, "Thaddeus", "Penhallow"),
+            case(2, "Thaddeus", "Pendragon", known="Taddy"),
+            case(3, "Morwenna", "Penhallow"),
+            case(4, "Tamsin", "Penhallow"),
+        ]
+    )
+    assert names(ix, "taddy penhallow")[0] == "Thaddeus Penhallow"

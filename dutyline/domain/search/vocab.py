@@ -55,6 +55,10 @@ SURNAME_PART = 0.5
 #: name, 3+ letters ('wills' -> will: William; 'danny' -> dan: Daniel). Weaker than a leading part.
 PET_STEM = 2.4
 PET_ENDINGS = ("ie", "y", "s", "o")
+#: The word (or its pet stem) leads the name *by sound* (the vowel-keeping key of `names.sound_key`), with
+#: the same first letter: 'tommy' (tom) and Thomas, 'teddy' (ted) and Theodore, 'lucky' (luck) and Lakshmi.
+#: Just above a shared beginning: vowels are folded, so it also meets Timothy.
+SOUND_LEAD = 2.2
 #: No level at all but the same first letter: a faint agreement ordered by Jaro-Winkler (below every
 #: level), so candidates another word brought are ranked by how close their names are to this one
 #: ('teig' for Tadhg, 'meg' for Margaret when no table lists them), and it beats disagreeing outright.
@@ -137,6 +141,11 @@ class Vocab:
         self._back_tokens = [self.tokens[i][::-1] for i in backwards]
         self.back_rank = np.empty(len(self.tokens), dtype=np.int64)
         self.back_rank[np.asarray(backwards, dtype=np.int64)] = np.arange(len(backwards))
+        keys = [sound_key(t) for t in self.tokens]
+        by_key = sorted(range(len(self.tokens)), key=keys.__getitem__)
+        self._key_sorted = [keys[i] for i in by_key]
+        self.key_rank = np.empty(len(self.tokens), dtype=np.int64)
+        self.key_rank[np.asarray(by_key, dtype=np.int64)] = np.arange(len(by_key))
         f = np.ones(len(self.tokens)) if freq is None else np.maximum(freq[: len(self.tokens)], 1).astype(np.float64)
         # The frequency of a typical name *occurrence* (not of a typical token: most tokens occur once).
         typical = float((f * f).sum() / f.sum()) if len(f) else 1.0
@@ -287,6 +296,15 @@ class Vocab:
             ranks = self.alpha_rank[tids]
             better = (ranks >= lo) & (ranks < hi) & (weights < PET_STEM)
             weights[better] = PET_STEM
+            levels[better] = PREFIX
+        key = sound_key(stem)
+        if len(key) >= PREFIX_MIN:  # ... or leads it by sound, same first letter ('tommy': Thomas, 'teddy': Theodore)
+            lo = bisect.bisect_left(self._key_sorted, key)
+            hi = bisect.bisect_left(self._key_sorted, key + "\x7f")
+            ranks = self.key_rank[tids]
+            first = self._first[tids] == ord(word[0])
+            better = (ranks >= lo) & (ranks < hi) & first & (weights < SOUND_LEAD)
+            weights[better] = SOUND_LEAD
             levels[better] = PREFIX
         nonexact = (weights > 0) & (levels != EXACT)
         tf_cap = np.float32(self.word_tf(word))
