@@ -332,3 +332,26 @@ def test_a_surname_spelt_with_a_letter_more_is_still_a_near_spelling() -> None:
     spelling level, not half a leading part."""
     ix = index_of([case(1, "Ebo", "Ardwinckl"), case(2, "Ebo", "Marsh"), case(3, "Kojo", "Ardwinckl")])
     assert names(ix, "ebo ardwinckle")[0] == "Ebo Ardwinckl"
+
+
+def test_a_pet_form_leading_the_name_by_sound() -> None:
+    """'taddy' (stem 'tad') leads Thaddeus only by sound (t/th); with the surname exact, that beats a
+    child called Taddy whose surname shares only its beginning."""
+    ix = index_of(
+        [
+            case(1, "Thaddeus", "Penhallow"),
+            case(2, "Thaddeus", "Pendragon", known="Taddy"),
+            case(3, "Morwenna", "Penhallow"),
+            case(4, "Tamsin", "Penhallow"),
+        ]
+    )
+    assert names(ix, "taddy penhallow")[0] == "Thaddeus Penhallow"
+
+
+def test_a_common_name_met_by_a_near_spelling_is_not_marked_down_for_being_common() -> None:
+    """'ysol' leads Ysolde and Ysolda alike and is nearer Ysolde; many children called Ysolda must not
+    make it weaker evidence for the one Ysolda Penrice than for the Ysolde Penrice."""
+    cases = [case(1, "Ysolda", "Penrice"), case(2, "Ysoldeanne", "Penrice")]
+    cases += [case(i, "Ysolda", f"Zed{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}") for i in range(3, 80)]
+    ix = index_of(cases)
+    assert names(ix, "ysold penrice")[0] == "Ysolda Penrice"
