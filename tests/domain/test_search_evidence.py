@@ -346,3 +346,12 @@ def test_a_pet_form_leading_the_name_by_sound() -> None:
         ]
     )
     assert names(ix, "taddy penhallow")[0] == "Thaddeus Penhallow"
+
+
+def test_a_common_name_met_by_a_near_spelling_is_not_marked_down_for_being_common() -> None:
+    """'ysol' leads Ysolde and Ysolda alike and is nearer Ysolde; many children called Ysolda must not
+    make it weaker evidence for the one Ysolda Penrice than for the Ysolde Penrice."""
+    cases = [case(1, "Ysolda", "Penrice"), case(2, "Ysoldeanne", "Penrice")]
+    cases += [case(i, "Ysolda", f"Zed{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}") for i in range(3, 80)]
+    ix = index_of(cases)
+    assert names(ix, "ysold penrice")[0] == "Ysolda Penrice"
