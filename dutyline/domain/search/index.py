@@ -7,6 +7,7 @@ postcode, reference) are binary searches over sorted arrays, never scans.
 
 from __future__ import annotations
 
+import bisect
 import operator
 import re
 from dataclasses import dataclass
@@ -325,7 +326,7 @@ class IndexSegment:
         self.ref_prefixes = frozenset(self.d.ref_prefixes)
         days = cols.dob.astype("datetime64[D]")
         self.dob_year = days.astype("datetime64[Y]").astype(np.int64) + 1970
-        self._outwards: dict[str, list[int]] | None = None
+        self._pc_sorted: tuple[list[str], list[int]] | None = None  # postcodes in order, and their codes
         #: Small per-index caches for the scorer (the service serialises searches).
         self.scratch: dict[str, dict[int, object]] = {}
         self.arrays: dict[str, np.ndarray] = {}
@@ -381,15 +382,20 @@ class IndexSegment:
         return self.d.pc_order[self.d.pc_off[code] : self.d.pc_off[code + 1]]
 
     def outward_codes(self, outward: str) -> list[int]:
-        """Postcode codes whose outward part is `outward` (folded, 'al8'); the map is built on first use."""
-        if self._outwards is None:
-            table: dict[str, list[int]] = {}
-            for code, pc in enumerate(self.cols.postcodes):
-                head, space, _ = pc.partition(" ")
-                if space:
-                    table.setdefault(head.lower(), []).append(code)
-            self._outwards = table
-        return self._outwards.get(outward, [])
+        """Postcode codes whose outward part is `outward` (folded, 'al8').
+
+        A binary search over the postcodes sorted once, on first use (a C-level sort: ~270k postcodes at
+        1M cases), rather than a map built by a Python loop over every postcode.
+        """
+        if self._pc_sorted is None:
+            table = self.cols.postcodes
+            order = sorted(range(len(table)), key=table.__getitem__)
+            self._pc_sorted = ([table[i] for i in order], order)
+        keys, codes = self._pc_sorted
+        head = outward.upper() + " "
+        lo = bisect.bisect_left(keys, head)
+        hi = bisect.bisect_left(keys, head + "\x7f", lo)
+        return codes[lo:hi]
 
     def rows_outward(self, outward: str) -> np.ndarray:
         """Rows whose postcode is in the outward code `outward` ('al8'), cached per outward code."""
