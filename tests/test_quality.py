@@ -224,6 +224,25 @@ def test_dispute_window_and_other_peoples_reviews(world: Database) -> None:
         quality.dispute(late, rid, "Too late")
 
 
+def test_open_dispute_shows_the_record_to_another_reviewer_only(world: Database) -> None:
+    quality.sample(ctx(world, "mona"), "2026-11", per_person=1, seed=3)
+    item = next(i for i in items(world) if i.person == "hana" and i.kind == "call")
+    assert item.reviewer
+    rid = quality.save_review(ctx(world, item.reviewer), item.id, ANSWERS)
+    resolver = next(r for r in ("ravi", "rita", "rosa") if r != item.reviewer)
+    with pytest.raises(ServiceError, match="not in dispute"):
+        quality.open_dispute(ctx(world, resolver), rid)
+    quality.dispute(ctx(world, "hana"), rid, "Verified earlier")
+    with pytest.raises(ServiceError, match="different reviewer"):
+        quality.open_dispute(ctx(world, item.reviewer), rid)
+    form = quality.open_dispute(ctx(world, resolver), rid)
+    assert form.review.dispute_reason == "Verified earlier" and form.review.answers["verified"] == "yes"
+    assert form.record.notes == "Mum asked about the 20-week date."
+    with world.read() as s:
+        details = list(s.scalars(select(AuditEvent.detail).where(AuditEvent.login == resolver)))
+    assert any(d.startswith(f"open dispute review:{rid}") for d in details)
+
+
 def test_cli_sample_json(world: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("dutyline.cli.common.os_login", lambda: "mona")
     assert main(["--db", world.url, "quality", "sample", "--period", "2026-11", "--seed", "11", "--json"]) == 0

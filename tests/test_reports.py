@@ -121,6 +121,22 @@ def test_calls_one_team(seeded: Database) -> None:
     assert r.total_calls == 1 and [s.key for s in r.by_reason] == ["complaint"]
 
 
+@pytest.mark.parametrize("teams", [None, ["resolution"], ["annual_review_east", "front_door"]])
+def test_one_walk_gives_both_per_case_figures(seeded: Database, teams: list[str] | None) -> None:
+    """The Calls tab reads first-contact resolution and repeat callers from one walk over each case's calls
+    (speed); it must agree with each figure read on its own, over its own window."""
+    from dutyline.store import reports_calls_repo as repo
+
+    with seeded.read() as s:
+        both = repo.case_figures(s, start=PERIOD.start, end=PERIOD.end, teams=teams, calls=3, days=14)
+        fcr = repo.fcr_groups(s, start=PERIOD.start, end=PERIOD.end, teams=teams)
+        repeats = repo.repeat_cases(s, start=PERIOD.start, end=PERIOD.end, teams=teams, calls=3, days=14)
+    assert sorted(both.fcr, key=repr) == sorted(fcr, key=repr)
+    assert both.repeat_cases == repeats
+    if teams is None:
+        assert repeats == 1 and sum(n for *_, n in fcr) == 6
+
+
 def test_sql_state_matches_the_domain_rule(seeded: Database) -> None:
     """The store's CASE and promise_state() agree on every row (including past-period ones)."""
     with seeded.read() as s:

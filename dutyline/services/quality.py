@@ -298,6 +298,38 @@ def disputes(ctx: Context) -> list[ReviewView]:
     return [r for r in rows if me not in (r.reviewer, r.person)]
 
 
+class DisputeForm(Frozen):
+    """What the resolver reads: the disputed review (answers and the person's reason), the call record and
+    the scorecard to re-score against."""
+
+    review: ReviewView
+    record: CallRecord
+    scorecard: Scorecard
+
+
+def _resolvable(ctx: Context, review: ReviewView | None) -> ReviewView:
+    if review is None or review.status != "disputed":
+        raise ServiceError("That review is not in dispute.")
+    if ctx.actor.login in (review.reviewer, review.person):
+        raise ServiceError("A dispute is resolved by a different reviewer from the one who scored it.")
+    return review
+
+
+def open_dispute(ctx: Context, review_id: int) -> DisputeForm:
+    """The disputed review beside the read-only call record, for its resolver (an audited read)."""
+    ctx.require(Action.QA_RESOLVE)
+    q = settings(ctx)
+    with ctx.uow.read() as work:
+        review = _resolvable(ctx, work.quality.review_by_id(review_id))
+        item = work.quality.item_row(review.qa_item_id)
+        record = None if item is None else work.quality.call_record(item.kind, item.ref_id, LATER_CALLS)
+    if record is None:
+        raise ServiceError(f"The record behind {review.item} is no longer in the database (erased under retention).")
+    with ctx.uow.write() as work:
+        ctx.audit(work, Action.QA_RESOLVE, detail=f"open dispute review:{review_id} qa_item:{review.qa_item_id}")
+    return DisputeForm(review=review, record=record, scorecard=q.scorecard)
+
+
 def resolve(ctx: Context, review_id: int, note: str, answers: dict[str, str] | None = None) -> int:
     """Resolve a dispute: uphold the review (answers None), or re-score it as a new version.
 
@@ -309,12 +341,8 @@ def resolve(ctx: Context, review_id: int, note: str, answers: dict[str, str] | N
     if not note:
         raise ServiceError("Write a resolution note: the person reviewed reads it.")
     with ctx.uow.read() as work:
-        review = work.quality.review_by_id(review_id)
+        review = _resolvable(ctx, work.quality.review_by_id(review_id))
     me = ctx.actor.login
-    if review is None or review.status != "disputed":
-        raise ServiceError("That review is not in dispute.")
-    if me in (review.reviewer, review.person):
-        raise ServiceError("A dispute is resolved by a different reviewer from the one who scored it.")
     now = ctx.now()
     if answers is None:
         _change(

@@ -122,8 +122,7 @@ def calls(ctx: Context, period: Period, team: str | None = None, *, audit: bool 
         hours = work.call_figures.by_hour(start=a, end=b, teams=teams)
         routed = work.call_figures.routed(start=a, end=b, teams=teams)
         overrides = work.call_figures.override_reasons(start=a, end=b, teams=teams)
-        fcr = work.call_figures.fcr_groups(start=a, end=b, teams=teams)
-        repeats = work.call_figures.repeat_cases(
+        per_case = work.call_figures.case_figures(
             start=a, end=b, teams=teams, calls=calls_fig.REPEAT_CALLS, days=calls_fig.REPEAT_DAYS
         )
         sg = work.call_figures.safeguarding_rows(start=a, end=b, teams=teams)
@@ -142,8 +141,8 @@ def calls(ctx: Context, period: Period, team: str | None = None, *, audit: bool 
         heatmap=calls_fig.heatmap(hours),
         routed=calls_fig.routed_share(routed),
         overrides=calls_fig.overrides(sum(n for _, n in routed), overrides),
-        first_contact_resolution=calls_fig.first_contact_resolution(fcr, total),
-        repeat_callers=calls_fig.repeat_callers(repeats, total),
+        first_contact_resolution=calls_fig.first_contact_resolution(per_case.fcr, total),
+        repeat_callers=calls_fig.repeat_callers(per_case.repeat_cases, total),
         safeguarding=calls_fig.safeguarding(sg),
         complaint_rate=calls_fig.complaint_rate(months, monthly, open_cases, COMPLAINT_POINTS),
         appeals=calls_fig.appeals(year_ends, tribunal),

@@ -9,12 +9,12 @@ filter keeps the calls handed off, or given a callback, to one of the teams.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger
 
 from dutyline.domain.model import Outcome, Reason, Stage
 from dutyline.store.reports_repo import bucket, epoch_seconds, routed_call_ids
@@ -84,71 +84,111 @@ def _closed_without_promise() -> ColumnElement[bool]:
     )
 
 
+def _case_times(
+    session: Session,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    teams: Sequence[str] | None,
+    since: dt.datetime,
+    until: dt.datetime,
+    with_case_only: bool,
+) -> list[tuple[int | None, int, int, int]]:
+    """(case id, epoch second, closed without promise, counted) for the inbound calls in [since, until),
+    sorted by case and time: the narrow projection the per-case passes below walk once.
+
+    "Counted" is 1 for a call in the period [start, end) that passes the team filter. Why not LEAD()/LAG()
+    in SQL: on a county year SQLite spent most of the Calls tab evaluating the window and the grouping over
+    it; sorting three integers per call in the database and walking them once here is several times faster
+    on both backends, and the rule stays in one readable loop.
+    """
+    counted: ColumnElement[bool] = and_(Call.started_at >= start, Call.started_at < end)
+    if teams is not None:
+        counted = and_(counted, Call.id.in_(routed_call_ids(teams)))
+    where = and_(Call.started_at >= since, Call.started_at < until, Call.callback_id.is_(None))
+    if with_case_only:
+        where = and_(where, Call.case_id.is_not(None))
+    stmt = (
+        select(
+            Call.case_id,
+            epoch_seconds(session, Call.started_at),
+            case((_closed_without_promise(), 1), else_=0),
+            case((counted, 1), else_=0),
+        )
+        .where(where)
+        .order_by(Call.case_id, Call.started_at, Call.id)
+    )
+    return [(c, int(t), int(x), int(k)) for c, t, x, k in session.execute(stmt)]
+
+
+class CaseFigures(NamedTuple):
+    fcr: list[tuple[bool, int, int | None, int]]
+    repeat_cases: int
+
+
+def case_figures(
+    session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None, calls: int, days: int
+) -> CaseFigures:
+    """First-contact resolution groups and repeat-caller cases from one walk over each case's calls.
+
+    One projection covers both windows: `days` before the period (a repeat's earlier calls) to LOOKAHEAD
+    after it (the next call that undoes a first-contact resolution).
+    """
+    rows = _case_times(
+        session,
+        start=start,
+        end=end,
+        teams=teams,
+        since=start - dt.timedelta(days=days),
+        until=end + LOOKAHEAD,
+        with_case_only=False,
+    )
+    return CaseFigures(fcr=_fcr(rows), repeat_cases=_repeats(rows, calls=calls, days=days))
+
+
+def _fcr(rows: list[tuple[int | None, int, int, int]]) -> list[tuple[bool, int, int | None, int]]:
+    """(closed without hand-off/callback, UTC day, next call on the case's UTC day or None, count)."""
+    groups: Counter[tuple[bool, int, int | None]] = Counter()
+    last = len(rows) - 1
+    for i, (case_id, secs, closed, counted) in enumerate(rows):
+        if not counted:
+            continue
+        nxt = None
+        if case_id is not None and i < last and rows[i + 1][0] == case_id:
+            nxt = rows[i + 1][1] // 86400
+        groups[(bool(closed), secs // 86400, nxt)] += 1
+    return [(closed, day, nday, n) for (closed, day, nday), n in groups.items()]
+
+
+def _repeats(rows: list[tuple[int | None, int, int, int]], *, calls: int, days: int) -> int:
+    """Cases whose `calls`-th call within `days` days (of the first of them) is a counted call."""
+    back, window = calls - 1, days * 86400
+    cases = set()
+    for i in range(back, len(rows)):
+        case_id, secs, _closed, counted = rows[i]
+        first = rows[i - back]
+        if counted and case_id is not None and first[0] == case_id and secs - first[1] <= window:
+            cases.add(case_id)
+    return len(cases)
+
+
 def fcr_groups(
     session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None
 ) -> list[tuple[bool, int, int | None, int]]:
-    """(closed without hand-off/callback, UTC day, next call on the case's UTC day or None, count).
-
-    The next call is found with LEAD() over each case's inbound calls up to LOOKAHEAD after the period.
-    """
-    secs = epoch_seconds(session, Call.started_at)
-    nxt = func.lead(secs).over(partition_by=Call.case_id, order_by=(Call.started_at, Call.id))
-    inner = (
-        select(
-            Call.id.label("id"),
-            Call.started_at.label("started_at"),
-            (secs // 86400).label("day_n"),
-            case((Call.case_id.is_(None), literal(None, BigInteger)), else_=nxt).label("next_s"),
-            case((_closed_without_promise(), 1), else_=0).label("closed"),
-        )
-        .where(Call.started_at >= start, Call.started_at < end + LOOKAHEAD, Call.callback_id.is_(None))
-        .subquery()
+    """First-contact resolution groups alone (the next call looked for up to LOOKAHEAD after the period)."""
+    rows = _case_times(
+        session, start=start, end=end, teams=teams, since=start, until=end + LOOKAHEAD, with_case_only=False
     )
-    where = and_(inner.c.started_at >= start, inner.c.started_at < end)
-    if teams is not None:
-        where = and_(where, inner.c.id.in_(routed_call_ids(teams)))
-    next_day = inner.c.next_s // 86400
-    stmt = (
-        select(inner.c.closed, inner.c.day_n, next_day, func.count())
-        .where(where)
-        .group_by(inner.c.closed, inner.c.day_n, next_day)
-    )
-    out = []
-    for closed, day, nday, n in session.execute(stmt):
-        out.append((bool(closed), int(day), None if nday is None else int(nday), int(n)))
-    return out
+    return _fcr(rows)
 
 
 def repeat_cases(
     session: Session, *, start: dt.datetime, end: dt.datetime, teams: Sequence[str] | None, calls: int, days: int
 ) -> int:
     """Cases whose `calls`-th call within `days` days (of the first of them) falls in the period."""
-    secs = epoch_seconds(session, Call.started_at)
-    back = func.lag(secs, calls - 1).over(partition_by=Call.case_id, order_by=(Call.started_at, Call.id))
-    inner = (
-        select(
-            Call.id.label("id"),
-            Call.case_id.label("case_id"),
-            Call.started_at.label("started_at"),
-            secs.label("s"),
-            back.label("back_s"),
-        )
-        .where(
-            Call.case_id.is_not(None),
-            Call.callback_id.is_(None),
-            Call.started_at >= start - dt.timedelta(days=days),
-            Call.started_at < end,
-        )
-        .subquery()
-    )
-    where = and_(
-        inner.c.started_at >= start,
-        inner.c.back_s.is_not(None),
-        inner.c.s - inner.c.back_s <= days * 86400,
-    )
-    if teams is not None:
-        where = and_(where, inner.c.id.in_(routed_call_ids(teams)))
-    return int(session.scalar(select(func.count(func.distinct(inner.c.case_id))).where(where)) or 0)
+    since = start - dt.timedelta(days=days)
+    rows = _case_times(session, start=start, end=end, teams=teams, since=since, until=end, with_case_only=True)
+    return _repeats(rows, calls=calls, days=days)
 
 
 def safeguarding_rows(

@@ -193,6 +193,7 @@ class CallFigures(_SessionBound):
     routed = _Bind(reports_calls_repo.routed)
     override_reasons = _Bind(reports_calls_repo.override_reasons)
     fcr_groups = _Bind(reports_calls_repo.fcr_groups)
+    case_figures = _Bind(reports_calls_repo.case_figures)
     repeat_cases = _Bind(reports_calls_repo.repeat_cases)
     safeguarding_rows = _Bind(reports_calls_repo.safeguarding_rows)
     complaints_by_month = _Bind(reports_calls_repo.complaints_by_month)

@@ -331,7 +331,7 @@ ACTIONS: tuple[DeskAction, ...] = (
         "enter",
         "Review",
         "Open the item to review",
-        "in To review: open the highlighted item beside the scorecard",
+        "in To review: open the item beside the scorecard; in Disputes to resolve: open it to re-score or uphold",
         (W.WORKSPACE,),
         "open_review",
         show=False,

@@ -312,3 +312,37 @@ def test_first_letter_alone_orders_candidates_and_beats_one_word_exact() -> None
         ]
     )
     assert names(ix, "tuck ormerod")[:2] == ["Tobias Ormerod", "Tuck Abernethy"]
+
+
+def test_a_part_of_a_surname_is_weaker_than_the_surname_itself() -> None:
+    """'wright' ends Boatwright, but a Wright whose forename is a listed form of 'kit' explains the query
+    better than a Kit Boatwright, however common Wright and rare Kit are."""
+    lex = Lexicon(
+        formal_to_short={"christopher": frozenset({"kit"})}, short_to_formal={"kit": frozenset({"christopher"})}
+    )
+    cases = [case(1, "Christopher", "Boatwright", known="Kit"), case(2, "Christopher", "Wright")]
+    cases += [case(i, f"Zed{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}", "Wright") for i in range(3, 60)]
+    cases += [case(i, "Christopher", f"Yar{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}") for i in range(60, 120)]
+    ix = index_of(cases, lex=lex)
+    assert names(ix, "kit wright", limit=2) == ["Christopher Wright", "Christopher Boatwright"]
+
+
+def test_a_surname_spelt_with_a_letter_more_is_still_a_near_spelling() -> None:
+    """'ardwinckle' is led by Ardwinkle-like names and one letter from Ardwinckl: as a surname it keeps its
+    spelling level, not half a leading part."""
+    ix = index_of([case(1, "Ebo", "Ardwinckl"), case(2, "Ebo", "Marsh"), case(3, "Kojo", "Ardwinckl")])
+    assert names(ix, "ebo ardwinckle")[0] == "Ebo Ardwinckl"
+
+
+def test_a_pet_form_leading_the_name_by_sound() -> None:
+    """'taddy' (stem 'tad') leads Thaddeus only by sound (t/th); with the surname exact, that beats a
+    child called Taddy whose surname shares only its beginning."""
+    ix = index_of(
+        [
+            case(1, "Thaddeus", "Penhallow"),
+            case(2, "Thaddeus", "Pendragon", known="Taddy"),
+            case(3, "Morwenna", "Penhallow"),
+            case(4, "Tamsin", "Penhallow"),
+        ]
+    )
+    assert names(ix, "taddy penhallow")[0] == "Thaddeus Penhallow"

@@ -20,7 +20,8 @@ from dutyline.domain.policy import load_policy
 from dutyline.services import quality
 from dutyline.services.context import Actor, Context
 from dutyline.store.engine import Database
-from dutyline.store.tables_quality import QaItem, QaReview, QaSample
+from dutyline.store.tables_quality import QaAnswer, QaItem, QaReview, QaSample
+from dutyline.ui.workspace.resolve import ResolveScreen
 from dutyline.ui.workspace.review import ReviewScreen
 from dutyline.ui.workspace.screen import WorkspaceScreen
 from tests.contexts import make_context
@@ -155,9 +156,33 @@ async def test_review_flow_through_the_workspace(sqlite_db: Database) -> None:
         assert resolved is not None
         assert (resolved.status, resolved.resolved_by) == ("current", resolver)
         assert resolved.resolution == "Verification was on the earlier call: upheld as scored."
-    # A re-score (the service; tested on both backends in tests/test_quality.py) keeps the old version.
+    # Disputed again; the resolver opens it (Enter), reads the record and the reason, changes one answer
+    # and saves with a note (Ctrl+S): a new version by the resolver, the disputed one kept as superseded.
     quality.dispute(ctx(sqlite_db, "hana"), rows[0].id, "Still think the team was right.")
-    new_id = quality.resolve(ctx(sqlite_db, resolver), rows[0].id, "Re-scored.", {**ANSWERS, "no_jargon": "no"})
+    app = WorkspaceApp(ctx(sqlite_db, resolver))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_reviews(pilot, "rv-disputes")
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        assert isinstance(app.screen, ResolveScreen)
+        text = screen_text(app)
+        assert "Mum asked about the 20-week date." in text and "Still think the team was right." in text
+        assert app.screen.query_one("#ans-no_jargon", Select).value == "yes"  # the disputed answers, shown
+        app.screen.query_one("#ans-no_jargon", Select).value = "no"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ResolveScreen)  # no note yet: nothing saved
+        app.screen.query_one("#rs-note", Input).value = "Re-scored: jargon read back."
+        await pilot.press("ctrl+s")
+        await settle(pilot, 5)
+        assert isinstance(app.screen, WorkspaceScreen)
+    with sqlite_db.read() as s:
+        versions = list(s.scalars(select(QaReview).where(QaReview.item_id == item_id, QaReview.blind.is_(False))))
+        answers = {a.code: a.answer for a in s.scalars(select(QaAnswer).where(QaAnswer.review_id == versions[-1].id))}
+    new_id = versions[-1].id
+    assert [(r.reviewer, r.status) for r in versions] == [(first, "superseded"), (resolver, "current")]
+    assert (versions[-1].supersedes_id, versions[-1].comment) == (rows[0].id, "Re-scored: jargon read back.")
+    assert answers["no_jargon"] == "no" and answers["verified"] == "yes"
     app = WorkspaceApp(ctx(sqlite_db, "hana"))
     async with app.run_test(size=(120, 40)) as pilot:
         table = await open_reviews(pilot, "rv-mine")

@@ -33,7 +33,7 @@ from dutyline.domain.search.columns import EPOCH
 from dutyline.domain.search.index import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES, IndexSegment, _expand
 from dutyline.domain.search.names import PARTICLES, words
 from dutyline.domain.search.query import ParsedQuery
-from dutyline.domain.search.vocab import EXACT, KIND_OF_LEVEL, NONE, PHONETIC
+from dutyline.domain.search.vocab import EXACT, KIND_OF_LEVEL, NONE, PHONETIC, PREFIX
 from dutyline.domain.text import postcode_key
 
 W_CONTACT = 0.92
@@ -297,6 +297,14 @@ class _ChildNames:
     best: np.ndarray  # float32[terms, rows]: best weight of each term over the row's own names
 
 
+def _per_code(per_entry: np.ndarray, starts: np.ndarray, has: np.ndarray, n: int) -> np.ndarray:
+    """The best of each name string's token weights (`starts`: where each string's tokens begin)."""
+    out = np.zeros(n, np.float32)
+    if has.any():
+        out[has] = np.maximum.reduceat(per_entry, starts[has])
+    return out
+
+
 def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix_last: int) -> _ChildNames:
     cols, d = index.cols, index.d
     codes = np.stack([cols.first[uniq], cols.known[uniq], cols.last[uniq]])  # (3, rows)
@@ -311,14 +319,18 @@ def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     has = counts > 0
     for ti, w in enumerate(names):
-        weights[ti], levels[ti] = index.vocab.weigh(w, tok_ids.astype(np.int64), prefix=ti == prefix_last)
+        weights[ti], levels[ti], as_surname = index.vocab.weigh_fields(
+            w, tok_ids.astype(np.int64), prefix=ti == prefix_last
+        )
         if not len(which):
             continue
-        per_entry = weights[ti][t_inv]
-        per_code = np.zeros(len(dc), np.float32)
-        if has.any():
-            per_code[has] = np.maximum.reduceat(per_entry, starts[has])
-        best[ti] = per_code[dc_inv.reshape(codes.shape)].max(axis=0)
+        grid = dc_inv.reshape(codes.shape)
+        per_code = _per_code(weights[ti][t_inv], starts, has, len(dc))
+        if ti != prefix_last and (levels[ti] == PREFIX).any():  # a surname's part is weaker (unless typing it)
+            surname = _per_code(as_surname[t_inv], starts, has, len(dc))
+            best[ti] = np.maximum(per_code[grid[:2]].max(axis=0), surname[grid[2]])
+        else:
+            best[ti] = per_code[grid].max(axis=0)
     return _ChildNames(tok_ids.tolist(), weights, levels, best)
 
 

@@ -48,10 +48,17 @@ LISTED_SIBLING = 2.7
 #: or a word of 4+ letters ending the name (Yoruba and Igbo short forms: 'tunde' for Babatunde).
 SHARED_START = 2.0
 TRAILING_MIN = 4
+#: A leading, trailing or pet-form part matching a *surname* counts this share of its weight: a forename's
+#: leading part is how nicknames work ('Tomi' for Tomiwa), but 'Wright' is another family than Cartwright.
+SURNAME_PART = 0.5
 #: A pet form: the word less a pet ending ('-s', '-y', '-ie', '-o', and a doubled last consonant) leads the
 #: name, 3+ letters ('wills' -> will: William; 'danny' -> dan: Daniel). Weaker than a leading part.
 PET_STEM = 2.4
 PET_ENDINGS = ("ie", "y", "s", "o")
+#: The word (or its pet stem) leads the name *by sound* (the vowel-keeping key of `names.sound_key`), with
+#: the same first letter: 'tommy' (tom) and Thomas, 'teddy' (ted) and Theodore, 'lucky' (luck) and Lakshmi.
+#: Just above a shared beginning: vowels are folded, so it also meets Timothy.
+SOUND_LEAD = 2.2
 #: No level at all but the same first letter: a faint agreement ordered by Jaro-Winkler (below every
 #: level), so candidates another word brought are ranked by how close their names are to this one
 #: ('teig' for Tadhg, 'meg' for Margaret when no table lists them), and it beats disagreeing outright.
@@ -134,6 +141,11 @@ class Vocab:
         self._back_tokens = [self.tokens[i][::-1] for i in backwards]
         self.back_rank = np.empty(len(self.tokens), dtype=np.int64)
         self.back_rank[np.asarray(backwards, dtype=np.int64)] = np.arange(len(backwards))
+        keys = [sound_key(t) for t in self.tokens]
+        by_key = sorted(range(len(self.tokens)), key=keys.__getitem__)
+        self._key_sorted = [keys[i] for i in by_key]
+        self.key_rank = np.empty(len(self.tokens), dtype=np.int64)
+        self.key_rank[np.asarray(by_key, dtype=np.int64)] = np.arange(len(by_key))
         f = np.ones(len(self.tokens)) if freq is None else np.maximum(freq[: len(self.tokens)], 1).astype(np.float64)
         # The frequency of a typical name *occurrence* (not of a typical token: most tokens occur once).
         typical = float((f * f).sum() / f.sum()) if len(f) else 1.0
@@ -224,11 +236,18 @@ class Vocab:
     # ------------------------------------------------------------------------------ any tokens, all levels
     def weigh(self, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(weight, level) of `word` against each token id in `tids`, at every agreement level."""
+        weights, levels, _ = self.weigh_fields(word, tids, prefix=prefix)
+        return weights, levels
+
+    def weigh_fields(self, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, ...]:
+        """`weigh`, plus the weights against the same tokens as *surnames*: a part of a surname (leading,
+        trailing, pet form, shared beginning) counts SURNAME_PART of its weight, or its spelling level
+        (Jaro-Winkler, phonetic) if that is more ('agyemang' for Agyeman is a near spelling)."""
         n = len(tids)
         weights = np.zeros(n, dtype=np.float32)
         levels = np.full(n, NONE, dtype=np.int8)
         if not n:
-            return weights, levels
+            return weights, levels, weights.copy()
         strings = [self.tokens[t] for t in tids.tolist()]
         jw = process.cdist([word], strings, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
         for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
@@ -245,6 +264,7 @@ class Vocab:
                 better = same & (weights < WEIGHTS[PHONETIC])
                 weights[better] = WEIGHTS[PHONETIC]
                 levels[better] = PHONETIC
+        spelling = weights.copy()  # the spelling levels alone, for surnames
         if len(word) >= TRAILING_MIN:  # the word ends the name ('tunde' for Babatunde, 'seun' for Oluwaseun)
             back = word[::-1]
             lo = bisect.bisect_left(self._back_tokens, back)
@@ -277,8 +297,18 @@ class Vocab:
             better = (ranks >= lo) & (ranks < hi) & (weights < PET_STEM)
             weights[better] = PET_STEM
             levels[better] = PREFIX
+        key = sound_key(stem)
+        if len(key) >= PREFIX_MIN:  # ... or leads it by sound, same first letter ('tommy': Thomas, 'teddy': Theodore)
+            lo = bisect.bisect_left(self._key_sorted, key)
+            hi = bisect.bisect_left(self._key_sorted, key + "\x7f")
+            ranks = self.key_rank[tids]
+            first = self._first[tids] == ord(word[0])
+            better = (ranks >= lo) & (ranks < hi) & first & (weights < SOUND_LEAD)
+            weights[better] = SOUND_LEAD
+            levels[better] = PREFIX
         nonexact = (weights > 0) & (levels != EXACT)
-        tf = np.minimum(self.tf[tids[nonexact]], np.float32(self.word_tf(word)))
+        tf_cap = np.float32(self.word_tf(word))
+        tf = np.minimum(self.tf[tids[nonexact]], tf_cap)
         weights[nonexact] += tf * weights[nonexact] / WEIGHTS[EXACT]
         s_ids, s_w, s_lv = self.strong(word, prefix=prefix)
         if len(s_ids):
@@ -293,4 +323,11 @@ class Vocab:
         if word:  # nothing else, but the same first letter: a little, ordered by spelling ('teig', Tadhg)
             faint = (levels == NONE) & (self._first[tids] == ord(word[0]))
             weights[faint] = RESIDUAL * jw[faint]
-        return weights, levels
+        part = levels == PREFIX
+        surname = weights.copy()
+        if part.any():
+            near = part & (spelling > 0)
+            spelling[near] += JW_GRADE * (jw[near] - JW_GRADE_MID)
+            spelling[near] += np.minimum(self.tf[tids[near]], tf_cap) * spelling[near] / WEIGHTS[EXACT]
+            surname[part] = np.maximum(weights[part] * SURNAME_PART, spelling[part])
+        return weights, levels, surname

@@ -36,6 +36,7 @@ from dutyline.ui.messages import LeaveWorkspace
 from dutyline.ui.safe import plain
 from dutyline.ui.workspace import charts
 from dutyline.ui.workspace import figure_tables as tables
+from dutyline.ui.workspace.resolve import ResolveScreen
 from dutyline.ui.workspace.review import DisputeForm, ItemModal, ReviewScreen
 
 ALL = "all"
@@ -178,7 +179,11 @@ class WorkspaceScreen(Screen[None]):
                 yield Static(Text("My reviews (A acknowledges, D disputes)"), markup=False, classes="ws-caption")
                 yield DataTable(id="rv-mine", cursor_type="row")
                 if self.may(Action.QA_RESOLVE):
-                    yield Static(Text("Disputes to resolve (U upholds the review)"), markup=False, classes="ws-caption")
+                    yield Static(
+                        Text("Disputes to resolve (Enter opens it to re-score or uphold, U upholds)"),
+                        markup=False,
+                        classes="ws-caption",
+                    )
                     yield DataTable(id="rv-disputes", cursor_type="row")
         yield Footer()
 
@@ -450,6 +455,13 @@ class WorkspaceScreen(Screen[None]):
     def _queue_row_chosen(self, _event: DataTable.RowSelected) -> None:
         """Enter on a row: the table handles Enter itself (row selected), so the review opens from here."""
         self.action_open_review()
+
+    @on(DataTable.RowSelected, "#rv-disputes")
+    def _dispute_row_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on a dispute: the record beside the disputed scores, to re-score or uphold with a note."""
+        row = event.cursor_row
+        if 0 <= row < len(self.disputes):
+            self.app.push_screen(ResolveScreen(self.ctx, self.disputes[row].id), self._reviewed)
 
     def action_open_review(self) -> None:
         table = self.focused
