@@ -81,6 +81,7 @@ class LogCallScreen(DeskScreen[None]):
         self.activity = activity
         self._then = then
         self._problems: dict[str, str] = {}
+        self._save_problems: list[str] = []
 
     @property
     def state(self) -> CallDraft:
@@ -260,8 +261,8 @@ class LogCallScreen(DeskScreen[None]):
         a short screen the form's own problem line is below the fold)."""
         if problem:
             self._problems[key] = problem
-        else:
-            self._problems.pop(key, None)
+        elif (fixed := self._problems.pop(key, None)) in self._save_problems:
+            self.show_problems([p for p in self._save_problems if p != fixed])  # the save said it too
         self.query_one("#field-problems", Static).update(
             Text("\n".join(f"! {p}" for p in self._problems.values()), end="")
         )
@@ -271,6 +272,7 @@ class LogCallScreen(DeskScreen[None]):
         self.state.notes = event.text_area.text
 
     def show_problems(self, problems: list[str]) -> None:
+        self._save_problems = problems
         self.query_one("#log-problems", Static).update(
             Text("\n".join(f"! {p}" for p in problems), end="") if problems else Text("")
         )
