@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from dutyline.cli.common import CliError, cli_errors, open_context
-from dutyline.services import quality
+from dutyline.services import quality, quality_assign
 
 HELP = "ACT quality checks: draw a month's sample, list your review queue, see reviews of your work"
 DESCRIPTION = """\
@@ -17,6 +17,8 @@ Quality checks of call records against the ACT scorecard (Accurate, Compassionat
   dutyline quality queue [--json]                                                 (reviewers)
   dutyline quality mine [--json]                                                  (anyone)
   dutyline quality resolve REVIEW --note TEXT [--answer CODE=VALUE ...]           (another reviewer)
+  dutyline quality items --period YYYY-MM [--json]                                (team managers)
+  dutyline quality assign ITEM --to LOGIN [--second]                              (team managers)
 
 `sample` draws, for the month, N random inbound calls per call handler and N returned callbacks per duty
 officer (N from the policy unless --per-person), plus targeted items: every safeguarding call, every broken
@@ -25,7 +27,9 @@ promise, every call after which the family rang again within 2 working days. Tar
 their own work, and a share (policy) get a blind second reviewer for calibration. The seed is recorded
 (and printed): the same seed on the same data draws the same sample. A month is drawn once.
 `sample --json` prints an array of objects with item (call:ID or callback:ID), person (whose work it is),
-reviewer (when assigned), second_reviewer and why (random or targeted:<rule>)."""
+reviewer (when assigned), second_reviewer and why (random or targeted:<rule>).
+`items` lists a month's sample with each item's number; `assign` gives an item's first (or, with --second,
+blind second) review to another reviewer, never the person whose work it is; a saved review is not moved."""
 
 
 def register(subparsers: Any) -> None:
@@ -59,6 +63,15 @@ def register(subparsers: Any) -> None:
         help="re-score: every scorecard item the reviewer answers (yes/no/na or 1-4); none: uphold",
     )
     r.set_defaults(handler=run_resolve)
+    i = sub.add_parser("items", help="a month's sample: each item's number, person and reviewers")
+    i.add_argument("--period", required=True, metavar="YYYY-MM", help="the sampled month")
+    i.add_argument("--json", action="store_true", help="print a JSON array")
+    i.set_defaults(handler=run_items)
+    a = sub.add_parser("assign", help="give an item's review to another reviewer (never the person reviewed)")
+    a.add_argument("item", type=int, metavar="ITEM", help="the item's number (from 'quality items')")
+    a.add_argument("--to", required=True, metavar="LOGIN", help="the reviewer who takes it")
+    a.add_argument("--second", action="store_true", help="the blind second review instead of the first")
+    a.set_defaults(handler=run_assign)
 
 
 @cli_errors
@@ -123,4 +136,26 @@ def run_resolve(args: argparse.Namespace) -> int:
         answers[code.strip()] = value.strip()
     standing = quality.resolve(open_context(args), args.review, args.note, answers or None)
     print(f"Review {args.review} {'re-scored as review ' + str(standing) if answers else 'upheld'}.")
+    return 0
+
+
+@cli_errors
+def run_items(args: argparse.Namespace) -> int:
+    items = quality_assign.sample_items(open_context(args), args.period)
+    if args.json:
+        print(json.dumps([i.model_dump(mode="json") for i in items], indent=2))
+        return 0
+    print(f"{len(items)} item(s)")
+    for i in items:
+        second = f" + blind {i.second_reviewer}" if i.second_reviewer else ""
+        item = f"{i.kind}:{i.ref_id}"
+        print(f"  #{i.qa_item_id:<6} {item:<16} {i.person[:20]:<21} {i.why:<28} {i.reviewer or 'UNASSIGNED'}{second}")
+    return 0
+
+
+@cli_errors
+def run_assign(args: argparse.Namespace) -> int:
+    item = quality_assign.assign(open_context(args), args.item, args.to, second=args.second)
+    who = item.second_reviewer if args.second else item.reviewer
+    print(f"Item {args.item}: {'blind second' if args.second else 'first'} review assigned to {who}.")
     return 0

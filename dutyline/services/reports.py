@@ -8,6 +8,7 @@ counts), never with what it shows.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 from dutyline.domain.calendar import add_years
@@ -117,11 +118,8 @@ def calls(ctx: Context, period: Period, team: str | None = None, *, audit: bool 
     year_ends = [add_years(period.last, -k) for k in range(APPEAL_YEARS - 1, -1, -1)]
     year_bounds = [add_years(year_ends[0], -1) + dt.timedelta(days=1)] + [e + dt.timedelta(days=1) for e in year_ends]
     with ctx.uow.read() as work:
-        total = work.call_figures.total_calls(start=a, end=b, teams=teams)
-        reasons = work.call_figures.by_reason(start=a, end=b, teams=teams)
-        hours = work.call_figures.by_hour(start=a, end=b, teams=teams)
-        routed = work.call_figures.routed(start=a, end=b, teams=teams)
-        overrides = work.call_figures.override_reasons(start=a, end=b, teams=teams)
+        volume = work.call_figures.volume(start=a, end=b, teams=teams)
+        handoffs = work.call_figures.handoff_groups(start=a, end=b, teams=teams)
         per_case = work.call_figures.case_figures(
             start=a, end=b, teams=teams, calls=calls_fig.REPEAT_CALLS, days=calls_fig.REPEAT_DAYS
         )
@@ -131,16 +129,25 @@ def calls(ctx: Context, period: Period, team: str | None = None, *, audit: bool 
         )
         open_cases = work.call_figures.open_cases()
         tribunal = work.call_figures.tribunal_entries(year_bounds=year_bounds)
+    total = sum(n for _, _, n in volume)
+    reasons, hours, routed, overrides = Counter[str](), Counter[int](), Counter[str](), Counter[str]()
+    for reason, hour, n in volume:
+        reasons[reason] += n
+        hours[hour] += n
+    for team_code, override, n in handoffs:
+        routed[team_code] += n
+        if override:
+            overrides[override] += n
     report = calls_fig.CallsReport(
         team=team or ALL,
         first=period.first,
         last=period.last,
         as_of=now,
         total_calls=total,
-        by_reason=calls_fig.calls_by_reason(reasons),
-        heatmap=calls_fig.heatmap(hours),
-        routed=calls_fig.routed_share(routed),
-        overrides=calls_fig.overrides(sum(n for _, n in routed), overrides),
+        by_reason=calls_fig.calls_by_reason(reasons.items()),
+        heatmap=calls_fig.heatmap(hours.items()),
+        routed=calls_fig.routed_share(routed.items()),
+        overrides=calls_fig.overrides(sum(routed.values()), overrides.items()),
         first_contact_resolution=calls_fig.first_contact_resolution(per_case.fcr, total),
         repeat_callers=calls_fig.repeat_callers(per_case.repeat_cases, total),
         safeguarding=calls_fig.safeguarding(sg),

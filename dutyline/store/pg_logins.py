@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
 from dutyline.domain.model import Role
+from dutyline.store.engine import DatabaseError
 from dutyline.store.pg_security import GROUPS
 from dutyline.store.tables import Staff
 
@@ -59,9 +61,31 @@ def role_exists(session: Session, login: str) -> bool:
     return bool(session.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).first())
 
 
+class CannotManageLogins(DatabaseError):
+    """The signed-in login may not create or change other people's logins (it lacks CREATEROLE)."""
+
+
 def sync_login(session: Session, login: str, roles: Iterable[Role], active: bool, *, create: bool = True) -> bool:
     """Make `login`'s PostgreSQL role match its staff record; returns False if it has no role (and
-    `create` is off). Creating tolerates another session creating the same role at the same moment."""
+    `create` is off). Creating tolerates another session creating the same role at the same moment.
+
+    Needs CREATEROLE (an admin's own login gets it from here); without it, CannotManageLogins says so in
+    one sentence and the caller's transaction, staff record included, rolls back."""
+    me = str(session.execute(text("SELECT session_user")).scalar_one())
+    try:
+        return _sync_login(session, login, roles, active, create=create)
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        raise CannotManageLogins(
+            f"your database login {quote_role(me)} cannot create or change people's PostgreSQL logins: it "
+            f"needs CREATEROLE. Ask the database owner to run: ALTER ROLE {quote_role(me)} CREATEROLE; "
+            "(or to run 'dutyline staff set-role' for you as the owner, which gives every admin's login "
+            "CREATEROLE). Nothing was changed."
+        ) from None
+
+
+def _sync_login(session: Session, login: str, roles: Iterable[Role], active: bool, *, create: bool) -> bool:
     name = quote_role(login)
     if not role_exists(session, login):
         if not create:

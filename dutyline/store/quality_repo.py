@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from dutyline.domain.model import ItemStatus
@@ -161,6 +161,37 @@ def item_row(session: Session, qa_item_id: int) -> SampledItem | None:
         reviewer=row.reviewer,
         second_reviewer=row.second_reviewer,
     )
+
+
+def sample_items(session: Session, period: str) -> list[SampledItem]:
+    """Every item of a month's sample, in id order (for assigning reviewers by hand)."""
+    stmt = (
+        select(QaItem)
+        .join(QaSample, QaSample.id == QaItem.sample_id)
+        .where(QaSample.period == period)
+        .order_by(QaItem.id)
+    )
+    return [
+        SampledItem(
+            qa_item_id=row.id,
+            sample_id=row.sample_id,
+            kind=row.kind,
+            ref_id=row.ref_id,
+            person=row.person,
+            why=row.why,
+            reviewer=row.reviewer,
+            second_reviewer=row.second_reviewer,
+        )
+        for row in session.scalars(stmt)
+    ]
+
+
+def set_reviewer(session: Session, qa_item_id: int, *, second: bool, expect: str | None, login: str) -> bool:
+    """Assign the first (or blind second) review of an item to `login`, if it is still `expect`'s."""
+    column = QaItem.second_reviewer if second else QaItem.reviewer
+    current = column.is_(None) if expect is None else column == expect
+    result = session.execute(update(QaItem).where(QaItem.id == qa_item_id, current).values({column.key: login}))
+    return bool(getattr(result, "rowcount", 0))
 
 
 def sample_period(session: Session, sample_id: int) -> str:

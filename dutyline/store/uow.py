@@ -187,11 +187,8 @@ class PromiseFigures(_SessionBound):
 class CallFigures(_SessionBound):
     """Aggregates behind the manager's calls report (see store.reports_calls_repo)."""
 
-    total_calls = _Bind(reports_calls_repo.total_calls)
-    by_reason = _Bind(reports_calls_repo.by_reason)
-    by_hour = _Bind(reports_calls_repo.by_hour)
-    routed = _Bind(reports_calls_repo.routed)
-    override_reasons = _Bind(reports_calls_repo.override_reasons)
+    volume = _Bind(reports_calls_repo.volume)
+    handoff_groups = _Bind(reports_calls_repo.handoff_groups)
     fcr_groups = _Bind(reports_calls_repo.fcr_groups)
     case_figures = _Bind(reports_calls_repo.case_figures)
     repeat_cases = _Bind(reports_calls_repo.repeat_cases)
@@ -213,6 +210,8 @@ class QualityRecords(_SessionBound):
     queue_for = _Bind(quality_repo.queue_for)
     item_row = _Bind(quality_repo.item_row)
     sample_period = _Bind(quality_repo.sample_period)
+    sample_items = _Bind(quality_repo.sample_items)
+    set_reviewer = _Bind(quality_repo.set_reviewer)
     call_record = _Bind(quality_repo.call_record)
     insert_review = _Bind(quality_repo.insert_review)
     reviewed_by = _Bind(quality_repo.reviewed_by)

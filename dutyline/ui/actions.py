@@ -364,6 +364,16 @@ ACTIONS: tuple[DeskAction, ...] = (
         "uphold",
     ),
     A(
+        "ws_assign",
+        "g",
+        "Give",
+        "Give a review to another reviewer",
+        "in Last month's sample: give the item's first or blind second review to another reviewer (managers)",
+        (W.WORKSPACE,),
+        "assign",
+        show=False,
+    ),
+    A(
         "ws_sample",
         "s",
         "Sample",

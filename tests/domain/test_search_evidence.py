@@ -346,3 +346,28 @@ def test_a_pet_form_leading_the_name_by_sound() -> None:
         ]
     )
     assert names(ix, "taddy penhallow")[0] == "Thaddeus Penhallow"
+
+
+def test_a_common_name_met_by_a_near_spelling_is_not_marked_down_for_being_common() -> None:
+    """'ysol' leads Ysolde and Ysolda alike and is nearer Ysolde; many children called Ysolda must not
+    make it weaker evidence for the one Ysolda Penrice than for the Ysolde Penrice."""
+    cases = [case(1, "Ysolda", "Penrice"), case(2, "Ysoldeanne", "Penrice")]
+    cases += [case(i, "Ysolda", f"Zed{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}") for i in range(3, 80)]
+    ix = index_of(cases)
+    assert names(ix, "ysold penrice")[0] == "Ysolda Penrice"
+
+
+def test_sound_alike_lines_sharing_a_spelling_are_one_group_and_short_forms_reach_every_spelling() -> None:
+    """Two lines sharing 'zebedee' are one name's spellings; 'zeb', listed for Zebediah, reaches Zebedia
+    through them, and a query 'zebedia' reaches the child known as Zeb."""
+    lex = lexicon.parse(
+        [
+            ("nicknames_t.txt", "zebediah: zeb\n"),
+            ("soundalikes_t.txt", "zebediah zebedee\nzebedee zebedia\n"),
+        ]
+    )
+    assert lex.sound_alikes("zebediah") == {"zebedee", "zebedia"}
+    assert {"zebediah", "zebedee", "zebedia"} <= set(lex.nickname_variants("zeb"))
+    assert "zeb" in lex.nickname_variants("zebedia")
+    ix = index_of([case(1, "Zara", "Fenwick"), case(2, "Zebedia", "Fenwick"), case(3, "Zac", "Fenwick")], lex=lex)
+    assert names(ix, "zeb fenwick")[0] == "Zebedia Fenwick"

@@ -50,3 +50,23 @@ def test_an_admin_manages_peoples_own_logins(secure: SecureDb) -> None:
     staff.enable_staff(ctx, newcomer)
     assert groups_of(secure, newcomer) == {"dutyline_duty_officer"} and can_login(secure, newcomer)
     admin_db.dispose()
+
+
+def test_an_admin_without_createrole_is_told_so_and_nothing_changes(secure: SecureDb) -> None:
+    """The admin's own login needs CREATEROLE to make other people's logins (`staff add --role admin`
+    gives it). Without it, `staff add` is refused in one plain sentence and no staff record is added."""
+    from dutyline.store.pg_logins import CannotManageLogins
+
+    admin = secure.logins["admin"]
+    with secure.owner.write() as s:
+        s.execute(text(f'ALTER ROLE "{admin}" NOCREATEROLE'))
+    admin_db = secure.database("admin")
+    ctx = make_context(admin_db, actor=Actor(login=admin, roles=frozenset({Role.ADMIN})))
+    newcomer = secure.prefix + "nocreate"
+    with pytest.raises(CannotManageLogins) as caught:
+        staff.add_staff(ctx, newcomer, "No Create", ["call_handler"])
+    admin_db.dispose()
+    assert "needs CREATEROLE" in str(caught.value) and f'ALTER ROLE "{admin}" CREATEROLE' in str(caught.value)
+    assert "\n" not in str(caught.value)
+    with secure.owner.read() as s:
+        assert s.execute(text("SELECT 1 FROM staff WHERE login = :l"), {"l": newcomer}).first() is None

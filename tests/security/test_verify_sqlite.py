@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import syslog
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,34 @@ def test_rows_after_the_last_export_are_covered_by_the_next_anchor(ctx: Context,
     raw(db_of(ctx), f"UPDATE audit_head SET seq = {first.seq}, hash = '{first.hash}'")
     report = audit_trail.verify(ctx, anchors=audit_anchor.read_anchors(anchors))
     assert not report.ok and f"(seq {second.seq}) is beyond the trail's end" in report.summary()
+
+
+def test_the_syslog_anchor_target_logs_to_authpriv_and_its_copied_lines_verify(
+    ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DUTYLINE_AUDIT_ANCHOR=syslog: the anchor goes to syslog (AUTHPRIV, NOTICE, tag dutyline-audit), and
+    a copy of those lines as syslog writes them (with its prefix) is what `verify --anchors` reads."""
+    sent: list[tuple[str, int, int, str]] = []
+    opened: list[tuple[str, int]] = []
+    monkeypatch.setattr(syslog, "openlog", lambda ident, opt, facility: opened.append((ident, facility)))
+    monkeypatch.setattr(syslog, "syslog", lambda prio, msg: sent.append(("", 0, prio, msg)))
+    anchor = audit_anchor.record_anchor(ctx, audit_anchor.SYSLOG)
+    assert opened == [("dutyline-audit", syslog.LOG_AUTHPRIV)]
+    assert [(prio, msg.count("\n")) for _, _, prio, msg in sent] == [(syslog.LOG_NOTICE, 0)]
+    assert f'"seq": {anchor.seq}' in sent[0][3] and anchor.hash in sent[0][3]
+    assert not list(tmp_path.glob("syslog*")), "no file named 'syslog' is written instead"
+    copy = tmp_path / "authpriv.log"
+    copy.write_text(f"Dec  6 18:00:01 deskhost dutyline-audit[4242]: {sent[0][3]}\n", encoding="utf-8")
+    assert audit_anchor.read_anchors(copy) == [anchor]
+    assert audit_trail.verify(ctx, anchors=audit_anchor.read_anchors(copy)).ok
+    raw(db_of(ctx), *DROP_GUARDS, f"DELETE FROM audit_event WHERE seq >= {anchor.seq}")
+    raw(
+        db_of(ctx),
+        f"UPDATE audit_head SET seq = {anchor.seq - 1}, hash = (SELECT hash FROM audit_event "
+        f"WHERE seq = {anchor.seq - 1})",
+    )
+    report = audit_trail.verify(ctx, anchors=audit_anchor.read_anchors(copy))
+    assert not report.ok and f"(seq {anchor.seq}) is beyond the trail's end" in report.summary()
 
 
 def test_a_dropped_trigger_is_reported_then_restored_and_audited_at_start(ctx: Context, tmp_path: Path) -> None:

@@ -299,3 +299,35 @@ async def test_f1_in_the_workspace_lists_every_figures_definition(make_app: Any)
         await pilot.press("f1")  # the handler's help has keys only
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen) and not app.screen.query("#help-extra")
+
+
+async def test_g_gives_a_review_to_another_reviewer(sqlite_db: Database) -> None:
+    """A manager picks an item in last month's sample, presses G, chooses a reviewer: stored on the item.
+    The person whose work it is is never offered."""
+    from dutyline.ui.workspace.resolve import AssignForm
+
+    build_world(sqlite_db)
+    quality.sample(ctx(sqlite_db, "mona"), "2026-11", per_person=1, seed=3)
+    with sqlite_db.read() as s:
+        target = s.scalars(select(QaItem).where(QaItem.person == "hana").order_by(QaItem.id)).first()
+        assert target is not None
+        row_index = [i.id for i in s.scalars(select(QaItem).order_by(QaItem.id))].index(target.id)
+    new = next(r for r in ("ravi", "rita", "rosa") if r not in (target.reviewer, target.second_reviewer))
+    app = WorkspaceApp(ctx(sqlite_db, "mona"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_reviews(pilot, "rv-sample")
+        assert table.row_count == len(app.screen.sampled)  # type: ignore[attr-defined]
+        table.move_cursor(row=row_index)
+        await pilot.press("g")
+        await settle(pilot, 5)
+        form = app.screen
+        assert isinstance(form, AssignForm)
+        offered = [str(v) for _, v in form.query_one("#as-who", Select)._options if isinstance(v, str)]
+        assert "hana" not in offered and new in offered
+        form.query_one("#as-who", Select).value = new
+        await pilot.press("ctrl+s")
+        await settle(pilot, 5)
+        assert isinstance(app.screen, WorkspaceScreen)
+    with sqlite_db.read() as s:
+        row = s.get(QaItem, target.id)
+        assert row is not None and row.reviewer == new

@@ -6,7 +6,8 @@ its own communities' names better than any built-in list. The files live in `nam
 (see the README). Two formats, chosen by the file name:
 
 - `nicknames*.txt`: `formal: short short ...` (a short form may sit under several formal names);
-- `soundalikes*.txt`: `spelling spelling ...` (every spelling on the line sounds like the others).
+- `soundalikes*.txt`: `spelling spelling ...` (every spelling on the line sounds like the others; lines
+  sharing a spelling join into one group).
 
 `#` starts a comment; blank lines are ignored; names are folded (accents dropped, lower case). A bad line
 stops start-up with `NameDataError` naming the file and line, like a bad policy file, rather than
@@ -48,7 +49,13 @@ class Lexicon:
             out[s] = 1.0
         for f in self.short_to_formal.get(word, ()):
             out[f] = 1.0
+        for f in self.short_to_formal.get(word, ()):
             for s in self.formal_to_short.get(f, ()):
+                out.setdefault(s, 0.8)
+            for spelling in self.groups.get(f, ()):  # 'mo' is Mohammed's, so Maxamed's too
+                out.setdefault(spelling, 0.8)
+        for spelling in self.groups.get(word, ()):  # and "maxamed" may be the child known as Mo
+            for s in self.formal_to_short.get(spelling, ()):
                 out.setdefault(s, 0.8)
         out.pop(word, None)
         return out
@@ -122,6 +129,7 @@ def parse(files: Iterable[tuple[str, str]]) -> Lexicon:
                     raise NameDataError(f"{where}: a sound-alike line needs at least two different spellings")
                 for w in group:
                     groups.setdefault(w, set()).update(group - {w})
+    _close(groups)
     s2f: dict[str, set[str]] = {}
     for formal_name, short_forms in f2s.items():
         for short in short_forms:
@@ -131,6 +139,27 @@ def parse(files: Iterable[tuple[str, str]]) -> Lexicon:
         {k: frozenset(v) for k, v in s2f.items()},
         {k: frozenset(v) for k, v in groups.items()},
     )
+
+
+def _close(groups: dict[str, set[str]]) -> None:
+    """Sound-alike groups sharing a spelling become one (in place): 'maxamed mohamed' on one line and
+    'mohammed ... mohamed' on another are all one name's spellings, wherever a council wrote them."""
+    root: dict[str, str] = {}
+
+    def find(w: str) -> str:
+        while root.setdefault(w, w) != w:
+            root[w] = root[root[w]]
+            w = root[w]
+        return w
+
+    for w, others in groups.items():
+        for o in others:
+            root[find(o)] = find(w)
+    members: dict[str, set[str]] = {}
+    for w in groups:
+        members.setdefault(find(w), set()).add(w)
+    for w in groups:
+        groups[w] = members[find(w)] - {w}
 
 
 def builtin_files() -> list[tuple[str, str]]:

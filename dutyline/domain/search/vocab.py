@@ -68,8 +68,9 @@ RESIDUAL = 0.35
 #: though all three share a phonetic key), and the nearer should rank first.
 JW_GRADE = 2.0
 JW_GRADE_MID = 0.85
+PART_GRADE = 0.5
 #: Term-frequency adjustment of an exact match, in bits, and its bound either way. Other levels get the
-#: same adjustment in proportion to their weight (a nickname of a common name says less, too).
+#: query word's own adjustment in proportion to their weight (`Vocab.word_tf`).
 TF_SCALE = 0.35
 TF_CAP = 1.0
 PREFIX_MIN = 3
@@ -219,17 +220,18 @@ class Vocab:
                     add(self._alpha_ids[i], WEIGHTS[PREFIX], PREFIX)
                     n += 1
                 i += 1
-        cap = self.word_tf(word)
-        for tid, (weight, level) in best.items():  # the term-frequency adjustment, in proportion
+        tf = self.word_tf(word)
+        for tid, (weight, level) in best.items():  # the word's term-frequency adjustment, in proportion
             if level != EXACT:
-                tf = min(float(self.tf[tid]), cap)
                 best[tid] = (weight + tf * weight / float(WEIGHTS[EXACT]), level)
         return best
 
     def word_tf(self, word: str) -> float:
-        """The bound on a non-exact match's term-frequency adjustment: the word's own (0, typical, when
-        the word is no indexed name). A rare nickname or near spelling of a common word must not count
-        more than the word spelt exactly ('Joe Clarke' above 'Joshua Clarke' for "joshua clarke")."""
+        """A non-exact match's term-frequency adjustment: the query word's own (0, typical, when the word is
+        no indexed name), never the matched name's. A rare nickname or near spelling of a common word must
+        not count more than the word spelt exactly ('Joe Clarke' above 'Joshua Clarke' for "joshua
+        clarke"), and a common name met by a near spelling is not less likely the one meant ('ell' is
+        Ella as much as Ellen)."""
         own = self.ids.get(word)
         return float(self.tf[own]) if own is not None else 0.0
 
@@ -307,8 +309,7 @@ class Vocab:
             weights[better] = SOUND_LEAD
             levels[better] = PREFIX
         nonexact = (weights > 0) & (levels != EXACT)
-        tf_cap = np.float32(self.word_tf(word))
-        tf = np.minimum(self.tf[tids[nonexact]], tf_cap)
+        tf = np.float32(self.word_tf(word))
         weights[nonexact] += tf * weights[nonexact] / WEIGHTS[EXACT]
         s_ids, s_w, s_lv = self.strong(word, prefix=prefix)
         if len(s_ids):
@@ -320,14 +321,15 @@ class Vocab:
             levels[hit] = s_lv[pos[hit]]
         fuzzy = (levels == JW92) | (levels == PHONETIC) | (levels == JW85) | (levels == JW70)
         weights[fuzzy] += JW_GRADE * (jw[fuzzy] - JW_GRADE_MID)
+        part = levels == PREFIX  # parts too, more gently: 'sarahp' is nearer Sarah than Sara-Louise
+        weights[part] += PART_GRADE * (jw[part] - JW_GRADE_MID)
         if word:  # nothing else, but the same first letter: a little, ordered by spelling ('teig', Tadhg)
             faint = (levels == NONE) & (self._first[tids] == ord(word[0]))
             weights[faint] = RESIDUAL * jw[faint]
-        part = levels == PREFIX
         surname = weights.copy()
         if part.any():
             near = part & (spelling > 0)
             spelling[near] += JW_GRADE * (jw[near] - JW_GRADE_MID)
-            spelling[near] += np.minimum(self.tf[tids[near]], tf_cap) * spelling[near] / WEIGHTS[EXACT]
+            spelling[near] += tf * spelling[near] / WEIGHTS[EXACT]
             surname[part] = np.maximum(weights[part] * SURNAME_PART, spelling[part])
         return weights, levels, surname

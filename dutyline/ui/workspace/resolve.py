@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
@@ -119,3 +119,47 @@ class ResolveScreen(Screen[bool]):
         elif event.state == WorkerState.SUCCESS and event.worker.group == "resolve-save":
             self.notify("Dispute resolved.", markup=False)
             self.dismiss(True)
+
+
+class AssignForm(ModalScreen[tuple[str, bool] | None]):
+    """Who takes an item's first (or blind second) review: only the reviewers allowed for it are offered
+    (never the person whose work it is, never the item's other reviewer). Ctrl+S assigns, Esc cancels."""
+
+    BINDINGS = bindings(Where.DUTY_FORM)
+    DEFAULT_CSS = """
+    AssignForm { align: center middle; }
+    AssignForm > VerticalScroll { width: 72; height: auto; max-height: 14; background: $panel;
+                                  border: thick $accent; padding: 0 1; }
+    AssignForm Select { width: 1fr; }
+    """
+
+    def __init__(self, item: str, first: list[str], second: list[str]) -> None:
+        super().__init__()
+        self.item = item
+        self.choices = {False: first, True: second}
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Label(plain(f"Assign the review of {self.item} (Ctrl+S assigns, Esc cancels)"), markup=False)
+            yield Select(
+                [("First review", "first"), ("Blind second review", "second")],
+                value="first",
+                allow_blank=False,
+                id="as-slot",
+            )
+            yield Select([(plain(p), p) for p in self.choices[False]], prompt="Reviewer…", id="as-who")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "as-slot":
+            people = self.choices[event.value == "second"]
+            self.query_one("#as-who", Select).set_options([(plain(p), p) for p in people])
+
+    def action_save(self) -> None:
+        who = self.query_one("#as-who", Select).value
+        if not isinstance(who, str):
+            self.notify("Choose the reviewer who takes it.", markup=False)
+            return
+        self.dismiss((who, self.query_one("#as-slot", Select).value == "second"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

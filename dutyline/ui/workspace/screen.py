@@ -24,11 +24,12 @@ from dutyline.domain.permissions import Action
 from dutyline.domain.policy import Policy
 from dutyline.domain.quality.record import QueueEntry, ReviewView
 from dutyline.domain.quality.report import DEFINITIONS as QUALITY_DEFS
+from dutyline.domain.quality.sampling import SampledItem
 from dutyline.domain.reports.call_figures import DEFINITIONS as CALL_DEFS
 from dutyline.domain.reports.period import Period, Preset, make_period
 from dutyline.domain.reports.promises import DEFINITIONS as PROMISE_DEFS
 from dutyline.domain.reports.promises import PromiseItem
-from dutyline.services import quality, quality_report, reports
+from dutyline.services import quality, quality_assign, quality_report, reports
 from dutyline.services.context import Context
 from dutyline.ui.actions import Where, bindings
 from dutyline.ui.errors import describe
@@ -36,7 +37,7 @@ from dutyline.ui.messages import LeaveWorkspace
 from dutyline.ui.safe import plain
 from dutyline.ui.workspace import charts
 from dutyline.ui.workspace import figure_tables as tables
-from dutyline.ui.workspace.resolve import ResolveScreen
+from dutyline.ui.workspace.resolve import AssignForm, ResolveScreen
 from dutyline.ui.workspace.review import DisputeForm, ItemModal, ReviewScreen
 
 ALL = "all"
@@ -105,6 +106,7 @@ class WorkspaceScreen(Screen[None]):
         self.queue: list[QueueEntry] = []
         self.mine: list[ReviewView] = []
         self.disputes: list[ReviewView] = []
+        self.sampled: list[SampledItem] = []
         self.overdue: list[PromiseItem] = []
         self.due_soon: list[PromiseItem] = []
 
@@ -185,6 +187,13 @@ class WorkspaceScreen(Screen[None]):
                         classes="ws-caption",
                     )
                     yield DataTable(id="rv-disputes", cursor_type="row")
+                if self.may(Action.QA_SAMPLE):
+                    yield Static(
+                        Text("Last month's sample (G gives a review to another reviewer)"),
+                        markup=False,
+                        classes="ws-caption",
+                    )
+                    yield DataTable(id="rv-sample", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -273,7 +282,9 @@ class WorkspaceScreen(Screen[None]):
         queue = quality.review_queue(self.ctx) if self.may(Action.QA_REVIEW) else []
         mine = quality.my_reviews(self.ctx)
         disputes = quality.disputes(self.ctx) if self.may(Action.QA_RESOLVE) else []
+        sampled = quality_assign.sample_items(self.ctx, self.last_month()) if self.may(Action.QA_SAMPLE) else []
         self.app.call_from_thread(self.show_reviews, queue, mine, disputes)
+        self.app.call_from_thread(self.show_sample, sampled)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
@@ -373,6 +384,57 @@ class WorkspaceScreen(Screen[None]):
             empty="No reviews of your work yet",
         )
 
+    def show_sample(self, sampled: list[SampledItem]) -> None:
+        self.sampled = sampled
+        if not self.may(Action.QA_SAMPLE):
+            return
+        rows = [
+            (
+                Text(str(i.qa_item_id), end=""),
+                plain(f"{i.kind}:{i.ref_id}"),
+                plain(i.person),
+                plain(i.why),
+                plain(i.reviewer or "UNASSIGNED"),
+                plain(i.second_reviewer or ""),
+            )
+            for i in sampled
+        ]
+        header = ("#", "Item", "Person", "Why picked", "Reviewer", "Blind second")
+        fill(self.query_one("#rv-sample", DataTable), (header, rows), empty="No sample drawn for last month")
+
+    def last_month(self) -> str:
+        first = self.ctx.today().replace(day=1) - dt.timedelta(days=1)
+        return f"{first:%Y-%m}"
+
+    def action_assign(self) -> None:
+        table = self.focused
+        if not isinstance(table, DataTable) or table.id != "rv-sample" or not self.sampled:
+            self.notify("Choose an item in Last month's sample first (Reviews tab).", markup=False)
+            return
+        row = table.cursor_row
+        if not 0 <= row < len(self.sampled):
+            return
+        self._offer(self.sampled[row])
+
+    @work(thread=True, exclusive=True, group="ws-assign", exit_on_error=False)
+    def _offer(self, item: SampledItem) -> None:
+        first = quality_assign.eligible(self.ctx, item)
+        second = quality_assign.eligible(self.ctx, item, second=True)
+
+        def answered(choice: tuple[str, bool] | None) -> None:
+            if choice is not None:
+                self._assign(item.qa_item_id, *choice)
+
+        self.app.call_from_thread(
+            self.app.push_screen, AssignForm(f"{item.kind}:{item.ref_id}", first, second), answered
+        )
+
+    @work(thread=True, exclusive=True, group="ws-assign-save", exit_on_error=False)
+    def _assign(self, qa_item_id: int, login: str, second: bool) -> None:
+        quality_assign.assign(self.ctx, qa_item_id, login, second=second)
+        self.app.call_from_thread(self.notify, f"Review of item {qa_item_id} given to {login}.", markup=False)
+        self.load_reviews()
+
     # --- actions --------------------------------------------------------------------------------------
     def action_close(self) -> None:
         self.post_message(LeaveWorkspace())
@@ -428,8 +490,7 @@ class WorkspaceScreen(Screen[None]):
         if not self.may(Action.QA_SAMPLE):
             self.notify("Drawing a quality sample is for team managers.", markup=False)
             return
-        first = self.ctx.today().replace(day=1) - dt.timedelta(days=1)
-        self._sample(f"{first:%Y-%m}")
+        self._sample(self.last_month())
 
     @work(thread=True, exclusive=True, group="ws-sample", exit_on_error=False)
     def _sample(self, month: str) -> None:
