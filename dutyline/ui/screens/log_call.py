@@ -81,6 +81,7 @@ class LogCallScreen(DeskScreen[None]):
         self.activity = activity
         self._then = then
         self._problems: dict[str, str] = {}
+        self._save_problems: list[str] = []
 
     @property
     def state(self) -> CallDraft:
@@ -114,6 +115,7 @@ class LogCallScreen(DeskScreen[None]):
                         yield Label("Postcode, area", classes="field-label")
                         yield Input(child.postcode, placeholder="Postcode", id="child-postcode")
                         yield Input(child.district, placeholder="Or town / district", id="child-district")
+                    yield Static(id="field-problems", classes="problems", markup=False)
                 with Horizontal(classes="row"):
                     yield Label("Reason", classes="field-label")
                     stage = self.summary.case.stage if self.summary is not None else None
@@ -255,18 +257,22 @@ class LogCallScreen(DeskScreen[None]):
         return ""
 
     def _field_problem(self, key: str, problem: str) -> None:
-        """Each field's own problem, shown under the form until it is fixed."""
+        """Each field's own problem, shown just under the caller and child fields until it is fixed (on
+        a short screen the form's own problem line is below the fold)."""
         if problem:
             self._problems[key] = problem
-        else:
-            self._problems.pop(key, None)
-        self.show_problems(list(self._problems.values()))
+        elif (fixed := self._problems.pop(key, None)) in self._save_problems:
+            self.show_problems([p for p in self._save_problems if p != fixed])  # the save said it too
+        self.query_one("#field-problems", Static).update(
+            Text("\n".join(f"! {p}" for p in self._problems.values()), end="")
+        )
 
     @on(TextArea.Changed, "#notes")
     def _notes(self, event: TextArea.Changed) -> None:
         self.state.notes = event.text_area.text
 
     def show_problems(self, problems: list[str]) -> None:
+        self._save_problems = problems
         self.query_one("#log-problems", Static).update(
             Text("\n".join(f"! {p}" for p in problems), end="") if problems else Text("")
         )

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.events import Resize
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
@@ -23,7 +24,7 @@ from dutyline.ui.desk import Desk
 from dutyline.ui.messages import CaseChosen
 from dutyline.ui.safe import static
 from dutyline.ui.screens.base import DeskScreen
-from dutyline.ui.widgets.results import NO_CASE_KEY, ResultsTable
+from dutyline.ui.widgets.results import NARROW_BELOW, NO_CASE_KEY, ResultsTable
 
 DEBOUNCE_S = 0.12
 
@@ -46,11 +47,32 @@ class SearchScreen(DeskScreen[None]):
             yield Input(placeholder="Loading cases…", id="search", disabled=False)
         yield static("", id="search-status")
         yield ResultsTable(id="results")
+        yield static("", id="result-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).focus()
         self.set_status("Loading the case list…")
+        self._fit(self.app.size.width)
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        """At 80 columns the table keeps name, born, postcode and matched on; the line under it shows the
+        highlighted row's school, stage and officer."""
+        narrow = width < NARROW_BELOW
+        self.set_class(narrow, "-narrow")
+        self.query_one(ResultsTable).set_narrow(narrow)
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted, "#results")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        table = self.query_one(ResultsTable)
+        self.query_one("#result-detail", Static).update(table.detail(table.chosen_key) if table.narrow else "")
 
     # --- status -----------------------------------------------------------------------------------------
     def set_status(self, text: str) -> None:

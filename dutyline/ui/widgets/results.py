@@ -137,8 +137,19 @@ def caller_row(earlier: EarlierCaller) -> list[Text]:
     ]
 
 
+#: Column titles, in the order `hit_row` and `caller_row` fill them.
+COLUMNS = ("Name", "Born (age)", "Postcode", "School", "Stage", "Matched on", "Officer")
+#: At 80 columns only what a caller confirms and why the row is there: name, born, postcode, matched on.
+#: The rest (school, stage, officer) is shown for the highlighted row on the line under the table.
+NARROW_COLUMNS = (0, 1, 2, 5)
+NARROW_WIDTHS = {0: 24, 1: 17, 2: 8, 5: 20}
+#: Below this screen width the table is narrow (the same break as the call form's case brief).
+NARROW_BELOW = 110
+
+
 class ResultsTable(DataTable[Text]):
-    """Cases found, then "No case". Row keys are case ids as text, or NO_CASE_KEY."""
+    """Cases found, then callers who rang before, then "No case". Row keys are case ids as text,
+    `EarlierCaller.key`, or NO_CASE_KEY."""
 
     DEFAULT_CSS = """
     ResultsTable { height: 1fr; }
@@ -147,25 +158,64 @@ class ResultsTable(DataTable[Text]):
     #: The callers on show, by row key (`EarlierCaller.key`).
     callers: dict[str, EarlierCaller] = {}
 
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.narrow = False
+        self._rows: list[tuple[str, list[Text]]] = []
+
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self.add_column("Name", width=NAME_WIDTH)
-        self.add_columns("Born (age)", "Postcode", "School", "Stage", "Matched on", "Officer")
         self.show_hits([])
+
+    def set_narrow(self, narrow: bool) -> None:
+        """Switch between all columns and the four that fit 80 wide, keeping the highlighted row."""
+        if narrow != self.narrow:
+            self.narrow = narrow
+            row = self.cursor_row
+            self._fill()
+            self.move_cursor(row=row)
+
+    def _fill(self) -> None:
+        self.clear(columns=True)
+        shown = NARROW_COLUMNS if self.narrow else range(len(COLUMNS))
+        for i in shown:
+            width = NARROW_WIDTHS[i] if self.narrow else (NAME_WIDTH if i == 0 else None)
+            self.add_column(COLUMNS[i], width=width)
+        for key, cells in self._rows:
+            self.add_row(*(cells[i] for i in shown), key=key)
 
     def show_hits(self, hits: list[SearchHit], callers: list[EarlierCaller] | None = None) -> None:
         """Replace the rows in one go (clear + add), keeping the cursor on the best match: cases, then
         callers with no case who rang before, then "No case"."""
-        self.clear()
         self.callers = {c.key: c for c in callers or []}
-        for hit in hits:
-            self.add_row(*hit_row(hit), key=str(hit.case_id))
-        for key, earlier in self.callers.items():
-            self.add_row(*caller_row(earlier), key=key)
+        rows = [(str(hit.case_id), hit_row(hit)) for hit in hits]
+        rows += [(key, caller_row(earlier)) for key, earlier in self.callers.items()]
         none = Text("No case (new request, enquiry…)", style="italic", end="")
-        self.add_row(none, *[Text("", end="")] * 6, key=NO_CASE_KEY)
+        rows.append((NO_CASE_KEY, [none, *[Text("", end="")] * 6]))
+        self._rows = rows
+        self._fill()
         self.move_cursor(row=0)
+
+    def detail(self, key: str | None) -> Text:
+        """What the narrow table leaves out for row `key`: school, stage and officer, in words."""
+        cells = next((c for k, c in self._rows if k == key), None)
+        if cells is None or key == NO_CASE_KEY:
+            return Text("", end="")
+        if key in self.callers:
+            parts = [("Phone", cells[3]), ("", cells[4]), ("", cells[6])]
+        else:
+            parts = [("School", cells[3]), ("Stage", cells[4]), ("Officer", cells[6])]
+        out = Text(end="")
+        for label, cell in parts:
+            if not cell.plain:
+                continue
+            if out.plain:
+                out.append(" · ")
+            if label:
+                out.append(f"{label}: ", style="bold")
+            out.append_text(cell)
+        return out
 
     @property
     def chosen_key(self) -> str | None:
