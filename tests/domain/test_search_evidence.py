@@ -445,3 +445,20 @@ def test_a_double_barrelled_query_word_counts_once() -> None:
         contacts=[(1, 1, "Tariq Al-Masri", "07700900111", ""), (2, 1, "Noor Al-Masri", "07700900222", "")],
     )
     assert names(ix, "tareeq al-masri")[0] == "Tariq Al-Masri"
+
+
+def test_a_nickname_never_matches_a_surname() -> None:
+    """Nickname lists are forename knowledge: with 'quill' listed for Aquilina, 'aquilina farrant' must not
+    take a child surnamed Quill for half the query (the child called Aquilina comes first)."""
+    lex = lexicon.parse([("nicknames_t.txt", "aquilina: quill\n")])
+    ix = index_of([case(1, "Farrant", "Quill"), case(2, "Aquilina", "Farrant")], lex=lex)
+    assert names(ix, "aquilina farrant")[0] == "Aquilina Farrant"
+
+
+def test_a_parent_explaining_every_word_is_not_marked_down_for_the_childs_surname() -> None:
+    """A caller giving a parent's name ('Imelda Stokes' for Oswin Quarrie) still finds the child: the
+    surname rule applies to the child's own names, not to a contact who explains the whole query."""
+    ix = index_of(
+        [case(1, "Oswin", "Quarrie"), case(2, "Imelda", "Penrose")], [(1, 1, "Imelda Stokes", "07700 900002", "")]
+    )
+    assert names(ix, "imelda stokes")[0] == "Oswin Quarrie"

@@ -104,9 +104,9 @@ _RUNS = re.compile(r"(.)\1+")
 
 
 def loose(key: str) -> str:
-    """A sound key with what hearing blurs taken out: h, a w after a vowel, and a final vowel ('tige' and
+    """A sound key with what hearing blurs taken out: a w after a vowel, and a final vowel ('tige' and
     Tadhg, 'vawn' and Vaughan)."""
-    key = _RUNS.sub(r"\1", _VOWEL_W.sub("", key.replace("h", "")))
+    key = _RUNS.sub(r"\1", _VOWEL_W.sub("", key))
     if len(key) > 3 and key.endswith("a"):
         key = key[:-1]
     return key

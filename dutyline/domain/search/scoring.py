@@ -33,7 +33,7 @@ from dutyline.domain.search.columns import EPOCH
 from dutyline.domain.search.index import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES, IndexSegment, _expand
 from dutyline.domain.search.names import PARTICLES, words
 from dutyline.domain.search.query import ParsedQuery
-from dutyline.domain.search.vocab import EXACT, KIND_OF_LEVEL, NONE, PHONETIC, PREFIX
+from dutyline.domain.search.vocab import EXACT, KIND_OF_LEVEL, NONE, PHONETIC
 from dutyline.domain.text import postcode_key
 
 W_CONTACT = 0.92
@@ -335,13 +335,11 @@ def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix
             continue
         grid = dc_inv.reshape(codes.shape)
         per_code = _per_code(weights[ti][t_inv], starts, has, len(dc))
-        if ti != prefix_last and (levels[ti] == PREFIX).any():  # a surname's part is weaker (unless typing it)
-            surname = _per_code(as_surname[t_inv], starts, has, len(dc))
-            last[ti] = surname[grid[2]]
-            best[ti] = np.maximum(per_code[grid[:2]].max(axis=0), last[ti])
+        if ti != prefix_last:  # a surname's part or nickname is weaker (unless typing it)
+            last[ti] = _per_code(as_surname[t_inv], starts, has, len(dc))[grid[2]]
         else:
             last[ti] = per_code[grid[2]]
-            best[ti] = per_code[grid].max(axis=0)
+        best[ti] = np.maximum(per_code[grid[:2]].max(axis=0), last[ti])
     has_last = has[dc_inv.reshape(codes.shape)[2]] if len(dc) else np.zeros(codes.shape[1], bool)
     return _ChildNames(tok_ids.tolist(), weights, levels, best, last, has_last)
 
@@ -386,9 +384,11 @@ def rank(
         others = sub.max(axis=0).sum(axis=0) - best_person
         s = best_person + GAMMA * others
         s += W_NONE * (sub[:, : len(read)].max(axis=0) <= 0).sum(axis=0)
-        if len(read) >= 2:  # two name words or more: one of them is likely the surname
+        if len(read) >= 2:  # two name words or more: one of them is likely the surname ...
             missed = child.has_last & (child.last[read].max(axis=0) < SURNAME_MET)
-            s -= W_SURNAME_MISS * (missed & (per_person[0] >= best_person))
+            who = per_person.argmax(axis=0)  # ... unless a contact (a parent asked for) meets every word
+            whole = (np.take_along_axis(sub[:, : len(read)], who[None, None, :], axis=0)[0] > 0).all(axis=0)
+            s -= W_SURNAME_MISS * (missed & ((who == 0) | ~whole))
         better = s > total
         total[better] = s[better]
         chosen[better] = ri

@@ -364,9 +364,17 @@ class Vocab:
             faint = (levels == NONE) & (self._first[tids] == ord(word[0]))
             weights[faint] = RESIDUAL * jw[faint]
         surname = weights.copy()
-        if part.any():
-            near = part & (spelling > 0)
+        nick = (levels == LISTED) & np.isin(tids, self._nickname_ids(word))
+        if part.any() or nick.any():
+            near = (part | nick) & (spelling > 0)
             spelling[near] += JW_GRADE * (jw[near] - JW_GRADE_MID)
             spelling[near] += tf * spelling[near] / WEIGHTS[EXACT]
             surname[part] = np.maximum(weights[part] * SURNAME_PART, spelling[part])
+            surname[nick] = spelling[nick]  # a nickname is forename knowledge: 'william' is no Bell family
         return weights, levels, surname
+
+    def _nickname_ids(self, word: str) -> np.ndarray:
+        """Token ids listed as nicknames of `word` (or it of them) and not also its sound-alikes."""
+        sounds = self.lexicon.sound_alikes(word)
+        found = [self.ids[n] for n in self.lexicon.nickname_variants(word) if n in self.ids and n not in sounds]
+        return np.asarray(found, dtype=np.int64)
