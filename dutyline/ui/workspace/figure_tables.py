@@ -13,6 +13,7 @@ from rich.text import Text
 
 from dutyline.domain.quality.report import QualityReport
 from dutyline.domain.quality.stats import Interval
+from dutyline.domain.queue import working_amount
 from dutyline.domain.reports.call_figures import WEEKDAYS, CallsReport
 from dutyline.domain.reports.promises import PromiseCounts, PromiseItem, PromisesReport
 from dutyline.ui.safe import local_time, plain
@@ -66,7 +67,7 @@ def item_rows(items: Sequence[PromiseItem], names: dict[str, str] | None = None)
         overdue = i.hours < 0
         flag = "OVERDUE" if overdue else "DUE SOON"
         style = OVERDUE if overdue else "bold dark_orange"
-        amount = f"{abs(i.hours):.1f} wh"
+        amount = working_amount(i.hours)
         due = local_time(i.due_at)
         out.append(
             (
