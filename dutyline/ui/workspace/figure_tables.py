@@ -61,7 +61,7 @@ def counts_table(rows: dict[str, PromiseCounts], first: str, names: dict[str, st
 ITEM_COLUMNS = ("Flag", "Time", "Due", "What", "Case", "Team", "Held by")
 
 
-def item_rows(items: Sequence[PromiseItem], names: dict[str, str] | None = None) -> Table:
+def item_rows(items: Sequence[PromiseItem], names: dict[str, str] | None = None, year: int | None = None) -> Table:
     out = []
     for i in items:
         overdue = i.hours < 0
@@ -73,7 +73,7 @@ def item_rows(items: Sequence[PromiseItem], names: dict[str, str] | None = None)
             (
                 _t(flag + (" URGENT" if i.priority == "urgent" else ""), style),
                 _t(f"{amount} {'late' if overdue else 'left'}", style),
-                _t(f"{due.day} {due:%b %H:%M}"),
+                _t(f"{due.day} {due:%b %H:%M}" if year in (None, due.year) else f"{due.day} {due:%b %Y}"),
                 _t("Callback" if i.kind == "callback" else "Hand-off"),
                 plain(i.case_ref or "no case"),
                 plain((names or {}).get(i.team, i.team)[:22]),

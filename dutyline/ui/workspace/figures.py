@@ -101,8 +101,10 @@ class PromisesPane(FigurePane):
         names = self.team_names()
         fill(self.query_one("#pr-teams", DataTable), tables.counts_table(r.by_team, "Team", names))
         self.overdue, self.due_soon = list(r.overdue), list(r.due_soon)
-        fill(self.query_one("#pr-overdue", DataTable), tables.item_rows(r.overdue, names), empty="None overdue")
-        fill(self.query_one("#pr-soon", DataTable), tables.item_rows(r.due_soon, names), empty="None due soon")
+        year = self.ctx.today().year  # an item due in another year says which
+        overdue, soon = tables.item_rows(r.overdue, names, year), tables.item_rows(r.due_soon, names, year)
+        fill(self.query_one("#pr-overdue", DataTable), overdue, empty="None overdue")
+        fill(self.query_one("#pr-soon", DataTable), soon, empty="None due soon")
         fill(self.query_one("#pr-officers", DataTable), tables.counts_table(r.by_officer, "Officer"))
         fill(self.query_one("#pr-reasons", DataTable), tables.counts_table(r.by_reason, "Reason"))
         fill(self.query_one("#pr-urgency", DataTable), tables.counts_table(r.by_urgency, "Urgency"))
