@@ -25,7 +25,15 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Select, func, select, text
 
-from dutyline.domain.search.batch import SEP, CaseBatch, ContactBatch, joined_count
+from dutyline.domain.search.batch import (
+    DATE_WIDTH,
+    POSTCODE_WIDTH,
+    SEP,
+    CaseBatch,
+    ContactBatch,
+    fixed_width,
+    joined_count,
+)
 from dutyline.store.engine import Database
 from dutyline.store.tables import Case, Contact, Officer
 
@@ -118,18 +126,32 @@ def _agg(db: Database, expr: str, *, numbers: bool = False) -> str:
     return f"group_concat(coalesce({expr}, ''), '{SEP}')"
 
 
+def _fixed(db: Database, expr: str, width: int) -> str:
+    """The dialect's "every value padded with spaces to `width` characters, concatenated" aggregate (see
+    `batch.fixed_width`). Both cut a longer value to `width`: callers check the longest length when that
+    matters. SQLite's printf pads in one call (a third cheaper than substr of a concatenation)."""
+    if db.is_postgres:
+        return f"string_agg(rpad(coalesce(({expr})::text, ''), {width}), '')"
+    return f"group_concat(printf('%-{width}.{width}s', {expr}), '')"
+
+
 _ZERO = "'0' || "
 
 
 def _case_batch_sql(db: Database, bounded: bool) -> str:
+    # SQLite keeps a date as text: its first ten characters, as the row path reads it (`columns.date_days`).
     dob = "to_char(date_of_birth, 'YYYY-MM-DD')" if db.is_postgres else "date_of_birth"
-    texts = ", ".join(
-        _agg(db, c) for c in ("case_ref", "first_name", "last_name", "known_as", dob, "postcode", "school", "stage")
-    )
+    texts = ", ".join(_agg(db, c) for c in ("case_ref", "first_name", "last_name", "known_as", "school", "stage"))
     return (
         f"SELECT count(*), {_agg(db, 'id', numbers=True)}, {texts}, "
+        f"{_fixed(db, dob, DATE_WIDTH)}, {_fixed(db, 'postcode', POSTCODE_WIDTH)}, "
+        "max(length(postcode)), "
         f'{_agg(db, "coalesce(named_officer_id, 0)", numbers=True)} FROM "case" WHERE {_page(bounded)}'
     )
+
+
+def _joined_column_sql(db: Database, column: str, bounded: bool) -> str:
+    return f'SELECT {_agg(db, column)} FROM "case" WHERE {_page(bounded)}'
 
 
 def _contact_batch_sql(db: Database, bounded: bool) -> str:
@@ -187,8 +209,9 @@ def _phones(joined: str, n: int) -> np.ndarray | None:
     return _ints(joined, n, SEP)
 
 
-def _texts_ok(n: int, *joined: str) -> bool:
-    return all(joined_count(j) == n for j in joined)
+def _texts_ok(n: int, *joined: str | np.ndarray) -> bool:
+    """Every joined text holds n values (fixed-width arrays were checked when they were made)."""
+    return all(joined_count(j) == n for j in joined if isinstance(j, str))
 
 
 def iter_case_batches(db: Database, *, size: int = BATCH) -> Iterator[CaseBatch | list[tuple[Any, ...]]]:
@@ -201,15 +224,24 @@ def iter_case_batches(db: Database, *, size: int = BATCH) -> Iterator[CaseBatch 
     with db.engine.connect() as conn:
         officers = {int(i): str(n) for i, n in conn.execute(select(Officer.id, Officer.name))}
         for after, upto in _pages(conn, '"case"', size):
-            count, ids, *texts, officer = conn.execute(sql[upto is not None], {"after": after, "upto": upto}).one()
+            bounds = {"after": after, "upto": upto}
+            count, ids, *texts, dob_text, pc_text, pc_len, officer = conn.execute(sql[upto is not None], bounds).one()
             if not count:
                 continue
             id_arr, off_arr = _ints(ids, count), _ints(officer, count)
-            if id_arr is None or off_arr is None or not _texts_ok(count, *texts):
+            dob = fixed_width(dob_text or "", count, DATE_WIDTH)
+            postcode: str | np.ndarray | None = None
+            if (pc_len or 0) <= POSTCODE_WIDTH:
+                postcode = fixed_width(pc_text or "", count, POSTCODE_WIDTH)
+            if postcode is None:  # a long or non-ASCII postcode in this batch: that column as joined text
+                postcode = str(
+                    conn.execute(text(_joined_column_sql(db, "postcode", upto is not None)), bounds).scalar() or ""
+                )
+            if id_arr is None or off_arr is None or dob is None or not _texts_ok(count, *texts, postcode):
                 page = Case.id > after if upto is None else (Case.id > after) & (Case.id <= upto)
                 yield [tuple(r) for r in conn.execute(_case_select().where(page).order_by(Case.id))]
             else:
-                ref, first, last, known, dob, postcode, school, stage = texts
+                ref, first, last, known, school, stage = texts
                 yield CaseBatch(id_arr, ref, first, last, known, dob, postcode, school, stage, off_arr, officers)
 
 
