@@ -179,19 +179,19 @@ def _page(bounded: bool) -> str:
 
 
 def _pages(conn: Connection, table: str, size: int) -> Iterator[tuple[int, int | None]]:
-    """Keyset pages of `size` ids: (after, upto) with upto None for the last page. Finding the bound is
-    one primary-key seek (~10-30 ms at 1M rows); the page query is then a plain range scan."""
-    bound = text(f"SELECT id FROM {table} WHERE id > :after ORDER BY id LIMIT 1 OFFSET :skip")
-    lowest = conn.execute(text(f"SELECT min(id) FROM {table}")).scalar()
+    """Pages of at most `size` ids: (after, upto) with upto None for the last page, which takes every id
+    after the others (rows added while the read goes on). Bounds are id arithmetic from one min/max look-up
+    (two b-tree descents), not an OFFSET walk per page through the table's leaves; ids are mostly dense,
+    and where many were erased a page simply holds fewer rows. The page query is a plain range scan."""
+    # Two subqueries: SQLite answers a lone min() or max() from the b-tree's end, both together by a scan.
+    lowest, highest = conn.execute(text(f"SELECT (SELECT min(id) FROM {table}), (SELECT max(id) FROM {table})")).one()
     if lowest is None:
         return
     after = int(lowest) - 1  # in the id column's own range (PostgreSQL INTEGER)
-    while True:
-        upto = conn.execute(bound, {"after": after, "skip": size - 1}).scalar()
-        yield after, None if upto is None else int(upto)
-        if upto is None:
-            return
-        after = int(upto)
+    while after + size < int(highest):
+        yield after, after + size
+        after += size
+    yield after, None
 
 
 def _ints(joined: str | None, n: int, sep: str = ",") -> np.ndarray | None:
