@@ -130,11 +130,12 @@ def _fixed(db: Database, expr: str, width: int) -> str:
     """The dialect's "every value space-padded to `width` characters, concatenated" aggregate (see
     `batch.fixed_width`). A longer value keeps at least one character more, so the text is then longer
     than n x width and the reader takes that column as joined text instead (no value is ever cut).
-    SQLite's printf pads in one call (a third cheaper than substr of a concatenation)."""
+    SQLite's printf pads in one call (a third cheaper than substr of a concatenation); its '!' flag counts
+    characters, not bytes, so a long non-ASCII value is never cut inside a character."""
     if db.is_postgres:
         padded = f"rpad(coalesce({expr}, ''), {width})"
         return f"string_agg(CASE WHEN length({expr}) > {width} THEN {expr} ELSE {padded} END, '')"
-    return f"group_concat(printf('%-{width}.{width + 1}s', {expr}), '')"
+    return f"group_concat(printf('%!-{width}.{width + 1}s', {expr}), '')"
 
 
 def _dates(db: Database) -> tuple[str, str]:
