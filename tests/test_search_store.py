@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from dutyline.domain.model import Role
 from dutyline.domain.search import UpdatableIndex
@@ -366,6 +366,20 @@ def test_bulk_read_sends_dates_and_postcodes_fixed_width_and_reads_a_long_postco
         slow = rows.search(query, complete=True)[0]
         assert (hit.case_ref, hit.postcode, hit.date_of_birth) == (slow.case_ref, slow.postcode, slow.date_of_birth)
     assert service.search(ctx, "tadhg long", complete=True)[0].date_of_birth == dt.date(2015, 2, 28)
+
+
+def test_a_date_of_birth_stored_as_other_text_is_read_as_the_row_path_reads_it(sqlite_db: Database) -> None:
+    """SQLite keeps dates as text: one written with a time by another tool makes the fixed-width dates of
+    its batch the wrong length, so that column is read again as joined text (the first ten characters)."""
+    seed(sqlite_db)
+    odd = add_case(sqlite_db, "EHC-006101", "Tadhg", "Stamp", "2015-02-28")
+    with sqlite_db.engine.begin() as conn:
+        conn.execute(text("UPDATE \"case\" SET date_of_birth = '2015-02-28 00:00:00' WHERE id = :id"), {"id": odd})
+    [batch] = list(search_source.iter_case_batches(sqlite_db))
+    assert isinstance(batch, CaseBatch) and isinstance(batch.date_of_birth, str)
+    service = SearchService(sqlite_db, snapshot_dir=None)
+    service.build()
+    assert service.search(ctx_for(sqlite_db), "tadhg stamp", complete=True)[0].date_of_birth == dt.date(2015, 2, 28)
 
 
 def test_bulk_read_pages_through_every_case_and_contact(db: Database) -> None:

@@ -19,10 +19,11 @@ from dutyline.domain.search.batch import (
     SEP,
     CaseBatch,
     ContactBatch,
+    PostcodeEncoder,
     encode_joined,
-    encode_packed,
     fixed_width,
     iso_days,
+    uk_postcode_keys,
 )
 from dutyline.domain.search.columns import NO_DATE, ColumnBuilder, Columns, _postcode, date_days, phone_number
 from dutyline.domain.search.index import IndexSegment, derive, stable_order
@@ -238,14 +239,23 @@ def test_fixed_width_refuses_text_of_another_length_or_not_ascii() -> None:
     assert fixed_width("AL1 3AB SG2 4RŘ", 2, POSTCODE_WIDTH) is None
 
 
-@given(st.lists(st.sampled_from(["AL1 3AB", "sg2 4rr", "SG24RR", "", "W1A 0AX", "x", "AB12 3CD"]), max_size=40))
-def test_packed_postcodes_encode_like_joined_ones(values: list[str]) -> None:
-    packed = fixed_width("".join(v.ljust(POSTCODE_WIDTH) for v in values), len(values), POSTCODE_WIDTH)
-    assert packed is not None
+_POSTCODES = st.one_of(
+    st.sampled_from(["AL1 3AB", "sg2 4rr", "SG24RR", "", "W1A 0AX", "x", "AB12 3CD", "al1 3ab", " sg2 4rr", "ec1a1bb"]),
+    st.from_regex(r"[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}", fullmatch=True),
+    st.text(alphabet="ABCDIKOVZabdk0123456789 -.", max_size=8),
+)
+
+
+@given(st.lists(st.lists(_POSTCODES, max_size=30), max_size=4))
+def test_packed_postcodes_encode_like_joined_ones_batch_after_batch(batches: list[list[str]]) -> None:
     a, b = ColumnBuilder(), ColumnBuilder()
-    fast = encode_packed(a._postcodes.encode, packed)
-    slow = encode_joined(b._postcodes.encode, SEP.join(values), len(values)) if values else np.zeros(0, np.int32)
-    assert [a._postcodes.values[c] for c in fast.tolist()] == [b._postcodes.values[c] for c in slow.tolist()]
+    packed = PostcodeEncoder(a._postcodes.encode)
+    for values in batches:
+        fixed = fixed_width("".join(v.ljust(POSTCODE_WIDTH) for v in values), len(values), POSTCODE_WIDTH)
+        assert fixed is not None
+        fast = packed(fixed)
+        slow = encode_joined(b._postcodes.encode, SEP.join(values), len(values)) if values else np.zeros(0, np.int32)
+        assert [a._postcodes.values[c] for c in fast.tolist()] == [b._postcodes.values[c] for c in slow.tolist()]
 
 
 def test_the_two_thread_derive_builds_what_one_thread_builds(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -260,3 +270,25 @@ def test_the_two_thread_derive_builds_what_one_thread_builds(monkeypatch: pytest
         other = getattr(parallel.d, name)
         assert np.array_equal(value, other) if isinstance(value, np.ndarray) else value == other, name
     assert np.array_equal(parallel.vocab.tf, IndexSegment(cols, serial).vocab.tf)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="AaBbCcDdIiKkOoVvZz0123456789 -.#", max_size=8),
+            st.from_regex(r" ?[A-Za-z]{1,2}[0-9][A-Za-z0-9]? {0,2}[0-9][A-Za-z]{2}", fullmatch=True).filter(
+                lambda v: len(v) <= POSTCODE_WIDTH
+            ),
+        ),
+        max_size=50,
+    )
+)
+def test_uk_postcode_keys_say_when_a_postcode_cleans_to_its_key(values: list[str]) -> None:
+    fixed = fixed_width("".join(v.ljust(POSTCODE_WIDTH) for v in values), len(values), POSTCODE_WIDTH)
+    assert fixed is not None
+    keys, uk = uk_postcode_keys(fixed)
+    for value, key, is_uk in zip(values, keys.view(f"S{POSTCODE_WIDTH}").tolist(), uk.tolist(), strict=True):
+        text = key.decode()
+        assert is_uk == (value.replace(" ", "").isalnum() and format_postcode(value) is not None), value
+        if is_uk:
+            assert _postcode(value) == f"{text[:-3]} {text[-3:]}"

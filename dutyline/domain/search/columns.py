@@ -20,9 +20,9 @@ import numpy as np
 from dutyline.domain.search.batch import (
     CaseBatch,
     ContactBatch,
+    PostcodeEncoder,
     encode_ids,
     encode_joined,
-    encode_packed,
     iso_days,
     ref_array,
 )
@@ -226,6 +226,7 @@ class ColumnBuilder:
         self._stages, self._officers, self._cnames = _Table(), _Table(), _Table()
         self._dobs = _Table(None)
         self._dob_days: list[int] = [int(NO_DATE)]  # days of each _dobs value, by code
+        self._packed_postcodes = PostcodeEncoder(self._postcodes.encode)
         self._parts: dict[str, list[np.ndarray]] = {
             k: [] for k in ("id", "ref", *self._CASE, "c_case", "c_pos", "c_name", "c_phone", "c_alt")
         }
@@ -283,7 +284,7 @@ class ColumnBuilder:
             "postcode": (
                 encode_joined(self._postcodes.encode, batch.postcode, n)
                 if isinstance(batch.postcode, str)
-                else encode_packed(self._postcodes.encode, batch.postcode)
+                else self._packed_postcodes(batch.postcode)
             ),
             "school": encode_joined(self._schools.encode, batch.school, n),
             "stage": encode_joined(self._stages.encode, batch.stage, n),
