@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from dutyline.domain.model import REASON_LABELS
 from dutyline.domain.quality.report import QualityReport
 from dutyline.domain.quality.stats import Interval
 from dutyline.domain.queue import working_amount
@@ -118,11 +119,15 @@ def calls_summary(r: CallsReport) -> Text:
     return Text("\n".join(lines), end="")
 
 
-def share_table(first: str, shares: Sequence[object]) -> Table:
+#: Reason codes in the words the handler chose them by (a retired code shows as itself).
+REASON_NAMES: dict[str, str] = {r.value: label for r, label in REASON_LABELS.items()}
+
+
+def share_table(first: str, shares: Sequence[object], names: dict[str, str] | None = None) -> Table:
     rows = []
     for s in shares:
         key, n, share = getattr(s, "key"), getattr(s, "n"), getattr(s, "share")  # noqa: B009
-        rows.append((plain(str(key)[:40]), _t(n), _t(pct(share))))
+        rows.append((plain((names or {}).get(str(key), str(key))[:40]), _t(n), _t(pct(share))))
     return (first, "Calls", "Share"), rows
 
 

@@ -106,7 +106,7 @@ class PromisesPane(FigurePane):
         fill(self.query_one("#pr-overdue", DataTable), overdue, empty="None overdue")
         fill(self.query_one("#pr-soon", DataTable), soon, empty="None due soon")
         fill(self.query_one("#pr-officers", DataTable), tables.counts_table(r.by_officer, "Officer"))
-        fill(self.query_one("#pr-reasons", DataTable), tables.counts_table(r.by_reason, "Reason"))
+        fill(self.query_one("#pr-reasons", DataTable), tables.counts_table(r.by_reason, "Reason", tables.REASON_NAMES))
         fill(self.query_one("#pr-urgency", DataTable), tables.counts_table(r.by_urgency, "Urgency"))
 
     @on(DataTable.RowSelected, "#pr-overdue")
@@ -146,8 +146,9 @@ class CallsPane(FigurePane):
         charts.calls_chart(plot.plt, r)
         plot.refresh()
         fill(self.query_one("#ca-heat", DataTable), tables.heatmap_table(r))
-        fill(self.query_one("#ca-reasons", DataTable), tables.share_table("Reason", r.by_reason))
-        fill(self.query_one("#ca-routed", DataTable), tables.share_table("Team", r.routed))
+        reasons, teams = tables.REASON_NAMES, self.team_names()
+        fill(self.query_one("#ca-reasons", DataTable), tables.share_table("Reason", r.by_reason, reasons))
+        fill(self.query_one("#ca-routed", DataTable), tables.share_table("Team", r.routed, teams))
         fill(self.query_one("#ca-overrides", DataTable), tables.share_table("Reason given", r.overrides.reasons))
 
 
