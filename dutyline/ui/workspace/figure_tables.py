@@ -175,6 +175,7 @@ def items_table(r: QualityReport, texts: dict[str, str]) -> Table:
     return ("Item", "Pass rate (95% CI) N", "Alpha"), rows
 
 
-def rates_table(first: str, rates: dict[str, Interval]) -> Table:
+def rates_table(first: str, rates: dict[str, Interval], names: dict[str, str] | None = None) -> Table:
     """Any {key: Interval} as rows: the rate is never shown without its interval and N."""
-    return (first, "Pass rate (95% CI) N"), [(plain(k[:40]), _t(ci(v))) for k, v in rates.items()]
+    rows = [(plain((names or {}).get(k, k)[:40]), _t(ci(v))) for k, v in rates.items()]
+    return (first, "Pass rate (95% CI) N"), rows

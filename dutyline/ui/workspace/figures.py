@@ -187,7 +187,7 @@ class QualityPane(FigurePane):
         texts = {i.code: i.text for i in policy.quality.items} if isinstance(policy, Policy) and policy.quality else {}
         fill(self.query_one("#qa-items", DataTable), tables.items_table(r, texts))
         fill(self.query_one("#qa-people", DataTable), tables.people_table(r))
-        fill(self.query_one("#qa-teams", DataTable), tables.rates_table("Team", r.rates.by_team))
+        fill(self.query_one("#qa-teams", DataTable), tables.rates_table("Team", r.rates.by_team, self.team_names()))
         fill(self.query_one("#qa-months", DataTable), tables.rates_table("Sample month", r.rates.by_month))
         fill(self.query_one("#qa-rules", DataTable), tables.rates_table("Rule", r.rates.by_rule))
         rows = [
