@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from dutyline.demo.history import history
+from dutyline.demo.history import Caller, calls_per_day_for, history
 from dutyline.domain.model import Role
 from dutyline.domain.policy import load_policy
 from dutyline.domain.reports.period import Period
@@ -56,6 +56,33 @@ def test_promises_kept_vary_by_team() -> None:
                 kept[r["team_code"]] += r["status"] == "done" and r["completed_at"] <= r["due_at"]
     rate = {t: kept[t] / due[t] for t in due}
     assert rate["front_door"] > rate["annual_review_west"] + 0.1
+
+
+def test_callers_have_names_and_numbers_of_their_own() -> None:
+    """No '(no name) on 01632 960000': a case's calls name its first contact with their number; an
+    invented caller (no contact, or no case) has a name and a drama-range number nobody else has."""
+    known = {1: Caller(501, "Amina Hussain", "07700 900002"), 2: Caller(502, "Tom Price", "01632 960001")}
+    rows = list(history(POLICY, CASES, now=NOW, seed=5, calls_per_day=40, callers=known))
+    callbacks = [(d.calls[i], r) for d in rows for i, r, _ in d.callbacks]
+    assert callbacks
+    owner: dict[str, str] = {}
+    for call, cb in callbacks:
+        assert cb["contact_name"] and cb["phone"] and cb["phone"] != "01632 960000"
+        digits = "".join(ch for ch in cb["phone"] if ch.isdigit()).removeprefix("44")
+        assert digits.lstrip("0").startswith(("77009", "1632")), cb["phone"]
+        assert owner.setdefault(cb["phone"], cb["contact_name"]) == cb["contact_name"]  # one person a number
+        if call["case_id"] in known:
+            who = known[call["case_id"]]
+            assert (cb["contact_name"], cb["phone"], call["caller_contact_id"]) == (who.name, who.phone, who.contact_id)
+    assert len(owner) > 100
+    again = list(history(POLICY, CASES, now=NOW, seed=5, calls_per_day=40, callers=known))
+    assert [d.callbacks for d in again] == [d.callbacks for d in rows]
+
+
+def test_history_scales_with_the_number_of_cases() -> None:
+    assert calls_per_day_for(15_000) == 80
+    assert calls_per_day_for(30_000) == 160
+    assert calls_per_day_for(300) == 4  # never so quiet that the season cannot be seen
 
 
 def test_demo_history_and_reviews_fill_the_workspace(db: Database) -> None:

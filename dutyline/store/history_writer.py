@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
+from dutyline.domain.text import phone_digits
+from dutyline.store.calls_repo import caller_key
 from dutyline.store.tables import Call, Callback, Handoff
 
 
@@ -37,10 +39,19 @@ def write_day(
 ) -> tuple[int, int, int]:
     """Insert one day's rows (see `dutyline.demo.history.Day`): children name their call by index, a
     callback its return call. Returns (calls incl. return calls, callbacks, hand-offs)."""
-    call_ids = _ids(session, Call, calls)
+    call_ids = _ids(session, Call, [_findable(c) for c in calls])
     cb_rows = [{**row, "call_id": call_ids[i]} for i, row, _ in callbacks]
     cb_ids = _ids(session, Callback, cb_rows)
     returns = [{**back, "callback_id": cb_ids[k]} for k, (_, _, back) in enumerate(callbacks) if back is not None]
     _ids(session, Call, returns)
     _ids(session, Handoff, [{**row, "call_id": call_ids[i]} for i, row in handoffs])
     return len(calls) + len(returns), len(cb_rows), len(handoffs)
+
+
+def _findable(call: dict[str, Any]) -> dict[str, Any]:
+    """A call with no case is found again by its caller's number and folded name, as the call form stores
+    them (the no-case callers search reads these two columns)."""
+    if call.get("case_id") is not None or not call.get("caller_name"):
+        return {**call, "caller_phone_digits": "", "caller_key": ""}
+    digits = phone_digits(str(call.get("caller_phone") or ""))[:20]
+    return {**call, "caller_phone_digits": digits, "caller_key": caller_key(str(call["caller_name"]), "")}

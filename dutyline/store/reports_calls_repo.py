@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from dutyline.domain.model import Outcome, Reason, Stage
-from dutyline.store.reports_repo import bucket, epoch_seconds, routed_call_ids
+from dutyline.store.reports_repo import bucket, epoch_seconds, no_gc, routed_call_ids
 from dutyline.store.tables import Call, Case, Handoff
 
 #: The next call on a case is looked for up to this many days after the period (10 working days fit).
@@ -214,7 +214,12 @@ def period_calls(
         )
         .order_by(Call.started_at, Call.id)
     )
-    rows = _driver_rows(session, stmt)
+    with no_gc():
+        return _walk(session, _driver_rows(session, stmt), calls=calls, days=days)
+
+
+def _walk(session: Session, rows: list[Any], *, calls: int, days: int) -> PeriodCalls:
+    """period_calls' one loop over (id, case, epoch second, closed, counted, reason) in time order."""
     if not rows:
         return PeriodCalls(volume=[], handoffs=[], fcr=[], repeat_cases=0)
     ids, cases, secs, closed, counted_flags, reasons = zip(*rows, strict=True)

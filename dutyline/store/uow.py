@@ -237,6 +237,7 @@ class HistoryRecords(_SessionBound):
     write_day = _Bind(history_writer.write_day)
     add_missing_staff = _Bind(history_seed.add_missing_staff)
     case_districts = _Bind(history_seed.case_districts)
+    case_callers = _Bind(history_seed.case_callers)
     sampled_periods = _Bind(history_seed.sampled_periods)
     sampled_items = _Bind(history_seed.sampled_items)
 
