@@ -116,9 +116,15 @@ class _Callers:
         self._pool_size = max(40, cases // 10)
 
     def for_case(self, case_id: int) -> Caller:
-        found = self._known.get(case_id) or self._invented.get(case_id)
+        found = self._invented.get(case_id)
         if found is None:
-            found = self._invented[case_id] = self._new()
+            known = self._known.get(case_id)
+            if known is not None and known.phone:
+                return known
+            found = self._new()
+            if known is not None:  # a contact with no number on file gave one on the call
+                found = Caller(known.contact_id, known.name, found.phone)
+            self._invented[case_id] = found
         return found
 
     def no_case(self) -> Caller:

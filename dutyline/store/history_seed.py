@@ -43,11 +43,11 @@ def case_districts(session: Session) -> list[tuple[int, str]]:
 def case_callers(session: Session) -> dict[int, tuple[int, str, str]]:
     """Each case's first contact as (contact id, name, phone): who rings about the case in the history."""
     out: dict[int, tuple[int, str, str]] = {}
-    stmt = select(Contact.case_id, Contact.id, Contact.name, Contact.phone).order_by(
+    stmt = select(Contact.case_id, Contact.id, Contact.name, Contact.phone, Contact.alt_phone).order_by(
         Contact.case_id, Contact.position, Contact.id
     )
-    for case_id, contact_id, name, phone in session.execute(stmt):
-        out.setdefault(int(case_id), (int(contact_id), str(name), str(phone or "")))
+    for case_id, contact_id, name, phone, alt in session.execute(stmt):
+        out.setdefault(int(case_id), (int(contact_id), str(name), str(phone or alt or "")))
     return out
 
 
