@@ -13,6 +13,7 @@ from rich.text import Text
 
 from dutyline.domain.quality.report import QualityReport
 from dutyline.domain.quality.stats import Interval
+from dutyline.domain.queue import working_amount
 from dutyline.domain.reports.call_figures import WEEKDAYS, CallsReport
 from dutyline.domain.reports.promises import PromiseCounts, PromiseItem, PromisesReport
 from dutyline.ui.safe import local_time, plain
@@ -60,19 +61,19 @@ def counts_table(rows: dict[str, PromiseCounts], first: str, names: dict[str, st
 ITEM_COLUMNS = ("Flag", "Time", "Due", "What", "Case", "Team", "Held by")
 
 
-def item_rows(items: Sequence[PromiseItem], names: dict[str, str] | None = None) -> Table:
+def item_rows(items: Sequence[PromiseItem], names: dict[str, str] | None = None, year: int | None = None) -> Table:
     out = []
     for i in items:
         overdue = i.hours < 0
         flag = "OVERDUE" if overdue else "DUE SOON"
         style = OVERDUE if overdue else "bold dark_orange"
-        amount = f"{abs(i.hours):.1f} wh"
+        amount = working_amount(i.hours)
         due = local_time(i.due_at)
         out.append(
             (
                 _t(flag + (" URGENT" if i.priority == "urgent" else ""), style),
                 _t(f"{amount} {'late' if overdue else 'left'}", style),
-                _t(f"{due.day} {due:%b %H:%M}"),
+                _t(f"{due.day} {due:%b %H:%M}" if year in (None, due.year) else f"{due.day} {due:%b %Y}"),
                 _t("Callback" if i.kind == "callback" else "Hand-off"),
                 plain(i.case_ref or "no case"),
                 plain((names or {}).get(i.team, i.team)[:22]),
