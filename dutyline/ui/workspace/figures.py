@@ -106,7 +106,7 @@ class PromisesPane(FigurePane):
         fill(self.query_one("#pr-overdue", DataTable), overdue, empty="None overdue")
         fill(self.query_one("#pr-soon", DataTable), soon, empty="None due soon")
         fill(self.query_one("#pr-officers", DataTable), tables.counts_table(r.by_officer, "Officer"))
-        fill(self.query_one("#pr-reasons", DataTable), tables.counts_table(r.by_reason, "Reason"))
+        fill(self.query_one("#pr-reasons", DataTable), tables.counts_table(r.by_reason, "Reason", tables.REASON_NAMES))
         fill(self.query_one("#pr-urgency", DataTable), tables.counts_table(r.by_urgency, "Urgency"))
 
     @on(DataTable.RowSelected, "#pr-overdue")
@@ -146,8 +146,9 @@ class CallsPane(FigurePane):
         charts.calls_chart(plot.plt, r)
         plot.refresh()
         fill(self.query_one("#ca-heat", DataTable), tables.heatmap_table(r))
-        fill(self.query_one("#ca-reasons", DataTable), tables.share_table("Reason", r.by_reason))
-        fill(self.query_one("#ca-routed", DataTable), tables.share_table("Team", r.routed))
+        reasons, teams = tables.REASON_NAMES, self.team_names()
+        fill(self.query_one("#ca-reasons", DataTable), tables.share_table("Reason", r.by_reason, reasons))
+        fill(self.query_one("#ca-routed", DataTable), tables.share_table("Team", r.routed, teams))
         fill(self.query_one("#ca-overrides", DataTable), tables.share_table("Reason given", r.overrides.reasons))
 
 
@@ -186,7 +187,7 @@ class QualityPane(FigurePane):
         texts = {i.code: i.text for i in policy.quality.items} if isinstance(policy, Policy) and policy.quality else {}
         fill(self.query_one("#qa-items", DataTable), tables.items_table(r, texts))
         fill(self.query_one("#qa-people", DataTable), tables.people_table(r))
-        fill(self.query_one("#qa-teams", DataTable), tables.rates_table("Team", r.rates.by_team))
+        fill(self.query_one("#qa-teams", DataTable), tables.rates_table("Team", r.rates.by_team, self.team_names()))
         fill(self.query_one("#qa-months", DataTable), tables.rates_table("Sample month", r.rates.by_month))
         fill(self.query_one("#qa-rules", DataTable), tables.rates_table("Rule", r.rates.by_rule))
         rows = [
