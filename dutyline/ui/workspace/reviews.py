@@ -21,8 +21,7 @@ from dutyline.domain.quality.sampling import SampledItem
 from dutyline.services import quality, quality_assign, quality_feedback
 from dutyline.ui.safe import plain
 from dutyline.ui.workspace import figure_tables as tables
-from dutyline.ui.workspace.figures import caption
-from dutyline.ui.workspace.pane import Pane, fill
+from dutyline.ui.workspace.pane import Pane, caption, fill
 
 
 class ReviewsPane(Pane):
