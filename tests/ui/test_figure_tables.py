@@ -31,3 +31,15 @@ def test_overdue_rows_align_and_name_the_year_when_it_is_not_this_one() -> None:
     assert cells[0][:3] == ["OVERDUE URGENT", "242 wd late", "19 Dec 2025"]
     assert cells[1][:3] == ["OVERDUE URGENT", "4.0 wh late", "4 Dec 12:00"]
     assert cells[0][header.index("Case")] == "EHC-1"
+
+
+def test_reasons_and_teams_read_in_words_not_codes() -> None:
+    from dutyline.domain.quality.stats import wilson
+
+    share = type("Share", (), {"key": "assessment_progress", "n": 3, "share": 0.5})()
+    _, rows = tables.share_table("Reason", [share], tables.REASON_NAMES)
+    assert rows[0][0].plain == "Asking how the assessment is going"
+    _, rows = tables.rates_table(
+        "Team", {"front_door": wilson(8, 10)}, {"front_door": "Assessment and SEND Front Door"}
+    )
+    assert rows[0][0].plain == "Assessment and SEND Front Door" and "N 10" in rows[0][1].plain
