@@ -525,7 +525,9 @@ def generate(n: int, seed: int, today: dt.date) -> list[Person]:
     rng = random.Random(seed)
     weights = [c.weight for c in CULTURES]
     out: list[Person] = []
-    refs = rng.sample(range(100_000, 999_999), n)
+    # Six-digit references while they suffice (the same population as before at every smaller size), seven
+    # for a county of a million.
+    refs = rng.sample(range(100_000, 999_999 if n < 800_000 else 9_999_999), n)
     for i in range(n):
         c = rng.choices(CULTURES, weights)[0]
         first = rng.choice(c.given)

@@ -104,3 +104,21 @@ def test_cli_lists_calls_and_corrects_one(db: Database, capsys: pytest.CaptureFi
     assert "no call 999999" in capsys.readouterr().err
     assert main(["--db", url, "call", "list", "HCC-0002"]) == 0
     assert "No calls logged on this case in " in capsys.readouterr().err
+
+
+def test_a_quality_reviewer_reads_the_corrected_note_and_the_superseded_one(db: Database) -> None:
+    """The reviewer scored the note as first saved, not knowing it had been corrected; the record now
+    carries the corrections and the review screen shows the current note first, the original marked."""
+    from dutyline.store.quality_repo import call_record
+    from dutyline.ui.workspace.review import record_text
+
+    s = seed(db)
+    call_id = logged(db, s, notes="Told mum the plan is due [b]Friday[/b].")
+    correct_call(handler_ctx(db, "omar"), call_id, "Told mum the final plan is due 3 March.")
+    with db.read() as session:
+        record = call_record(session, "call", call_id, dt.timedelta(days=14))
+    assert record is not None and [c.notes for c in record.corrections] == ["Told mum the final plan is due 3 March."]
+    text = record_text(record).plain
+    assert text.index("Told mum the final plan is due 3 March.") < text.index("As first saved (SUPERSEDED)")
+    assert "Told mum the plan is due [b]Friday[/b]." in text  # user text as data, never markup
+    assert "by omar" in text and "A listed contact" in text and "Asking how the assessment is going" in text

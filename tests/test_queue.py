@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dutyline.domain.model import ItemStatus, Role
-from dutyline.domain.queue import ItemKind, StatusFilter, time_left_text
+from dutyline.domain.queue import ItemKind, StatusFilter, time_left_text, working_amount
 from dutyline.services import queue
 from dutyline.services.context import PermissionDenied, ServiceError
 from dutyline.services.queue import QueueRefused
@@ -407,3 +407,20 @@ def test_safeguarding_item_is_flagged_first_with_summary_number_and_referral(
         "CS-77",
         "07700 900555",
     )
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [
+        (0.5, "30 wm"),
+        (-0.25, "15 wm"),
+        (1.0, "1.0 wh"),
+        (7.9, "7.9 wh"),
+        (8.0, "1.0 wd"),
+        (26.0, "3.2 wd"),
+        (-1488.0, "186 wd"),
+    ],
+)
+def test_a_long_wait_is_told_in_working_days(hours: float, text: str) -> None:
+    """An item a year overdue read 'OVERDUE 1488.0 wh'; past a working day it is told in days."""
+    assert working_amount(hours) == text

@@ -72,7 +72,7 @@ def test_text_output_and_refusal(
 ) -> None:
     assert main(["--db", cli_db.url, "report", "promises", "--from", "2026-11-16", "--to", "2026-11-27"]) == 0
     out = capsys.readouterr().out
-    assert "Due 9: kept on time 2, kept late 2, BROKEN 1" in out and "OVERDUE 70.0 wh" in out
+    assert "Due 9: kept on time 2, kept late 2, BROKEN 1" in out and "OVERDUE 8.8 wd" in out
     monkeypatch.setattr("dutyline.cli.common.os_login", lambda: "dora")
     assert main(["--db", cli_db.url, "report", "calls"]) == 2
     assert "not allowed" in capsys.readouterr().err

@@ -137,6 +137,29 @@ def test_one_walk_gives_both_per_case_figures(seeded: Database, teams: list[str]
         assert repeats == 1 and sum(n for *_, n in fcr) == 6
 
 
+@pytest.mark.parametrize("teams", [None, ["resolution"], ["annual_review_east", "front_door"]])
+def test_one_read_gives_every_per_call_figure(seeded: Database, teams: list[str] | None) -> None:
+    """The Calls tab reads volume, hand-offs, first-contact resolution and repeat callers from one read of
+    the period's calls (speed); each must agree with the figure read on its own."""
+    from dutyline.store import reports_calls_repo as repo
+
+    with seeded.read() as s:
+        one = repo.period_calls(s, start=PERIOD.start, end=PERIOD.end, teams=teams, calls=3, days=14)
+        volume = repo.volume(s, start=PERIOD.start, end=PERIOD.end, teams=teams)
+        handoffs = repo.handoff_groups(s, start=PERIOD.start, end=PERIOD.end, teams=teams)
+        fcr = repo.fcr_groups(s, start=PERIOD.start, end=PERIOD.end, teams=teams)
+        repeats = repo.repeat_cases(s, start=PERIOD.start, end=PERIOD.end, teams=teams, calls=3, days=14)
+        two = repo.period_calls(s, start=PERIOD.start, end=PERIOD.end, teams=teams, calls=2, days=14)
+        two_repeats = repo.repeat_cases(s, start=PERIOD.start, end=PERIOD.end, teams=teams, calls=2, days=14)
+    assert sorted(one.volume) == sorted(volume)
+    assert sorted(one.handoffs) == sorted(handoffs)
+    assert sorted(one.fcr, key=repr) == sorted(fcr, key=repr)
+    assert one.repeat_cases == repeats
+    assert two.repeat_cases == two_repeats
+    if teams is None:
+        assert sum(n for *_, n in one.volume) == 6 and repeats == 1 and two_repeats >= 1
+
+
 def test_sql_state_matches_the_domain_rule(seeded: Database) -> None:
     """The store's CASE and promise_state() agree on every row (including past-period ones)."""
     with seeded.read() as s:

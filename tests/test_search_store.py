@@ -10,10 +10,12 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from dutyline.domain.model import Role
+from dutyline.domain.search import UpdatableIndex
 from dutyline.domain.search.batch import CaseBatch
 from dutyline.services.context import Actor, Context, PermissionDenied
 from dutyline.services.search import SearchService
@@ -340,6 +342,45 @@ def test_bulk_read_matches_every_field_and_falls_back_to_rows_for_odd_text(db: D
         "Oakwood Primary",
     )
     assert service.search(ctx, "mary obrien 07700900123", complete=True)[0].case_ref == "EHC-004217"
+
+
+def test_bulk_read_sends_dates_and_postcodes_fixed_width_and_reads_a_long_postcode_as_text(db: Database) -> None:
+    """Dates of birth and postcodes come padded to a fixed width (numpy takes them apart); a batch holding a
+    postcode longer than that width, or one that is not ASCII, reads its postcodes as joined text instead,
+    and either way the index holds what the row path would."""
+    seed(db)
+    add_case(db, "EHC-006001", "Tadhg", "Long", "2015-02-28", postcode="sg12 4rr x")
+    add_case(db, "EHC-006002", "Aoife", "Accent", "2016-12-31", postcode="SG2 4RŘ")
+    add_case(db, "EHC-006003", "Zofia", "Wide", "2016-12-30", postcode="ŘŘŘŘŘ ŘŘŘ")  # 9 bytes end inside a character
+    batches = list(search_source.iter_case_batches(db, size=3))
+    first = batches[0]
+    assert isinstance(first, CaseBatch)
+    assert isinstance(first.date_of_birth, np.ndarray) and isinstance(first.postcode, np.ndarray)
+    last = batches[-1]
+    assert isinstance(last, CaseBatch) and isinstance(last.postcode, str)  # the long / accented postcodes
+    service = SearchService(db, snapshot_dir=None)
+    service.build()
+    rows = UpdatableIndex.from_rows(search_source.cases_by_id(db, range(1, 100)), [])
+    ctx = ctx_for(db)
+    for query in ("tadhg long", "aoife accent", "zofia wide", "niamh obrien"):
+        hit = service.search(ctx, query, complete=True)[0]
+        slow = rows.search(query, complete=True)[0]
+        assert (hit.case_ref, hit.postcode, hit.date_of_birth) == (slow.case_ref, slow.postcode, slow.date_of_birth)
+    assert service.search(ctx, "tadhg long", complete=True)[0].date_of_birth == dt.date(2015, 2, 28)
+
+
+def test_a_date_of_birth_stored_as_other_text_is_read_as_the_row_path_reads_it(sqlite_db: Database) -> None:
+    """SQLite keeps dates as text: one written with a time by another tool makes the fixed-width dates of
+    its batch the wrong length, so that column is read again as joined text (the first ten characters)."""
+    seed(sqlite_db)
+    odd = add_case(sqlite_db, "EHC-006101", "Tadhg", "Stamp", "2015-02-28")
+    with sqlite_db.engine.begin() as conn:
+        conn.execute(text("UPDATE \"case\" SET date_of_birth = '2015-02-28 00:00:00' WHERE id = :id"), {"id": odd})
+    [batch] = list(search_source.iter_case_batches(sqlite_db))
+    assert isinstance(batch, CaseBatch) and isinstance(batch.date_of_birth, str)
+    service = SearchService(sqlite_db, snapshot_dir=None)
+    service.build()
+    assert service.search(ctx_for(sqlite_db), "tadhg stamp", complete=True)[0].date_of_birth == dt.date(2015, 2, 28)
 
 
 def test_bulk_read_pages_through_every_case_and_contact(db: Database) -> None:

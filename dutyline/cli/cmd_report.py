@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dutyline.cli.common import CliError, cli_errors, open_context
+from dutyline.domain.queue import working_amount
 from dutyline.domain.reports.period import Period, Preset, make_period
 from dutyline.services import reports
 from dutyline.services.context import Context
@@ -130,7 +131,7 @@ def text_promises(r: Any) -> str:
     lines.append(f"\nOverdue now: {r.overdue_total} · due within the next working hour: {r.due_soon_total}")
     for item in r.overdue[:20]:
         lines.append(
-            f"  OVERDUE {-item.hours:.1f} wh  {item.kind}:{item.id}  {item.team}  {item.case_ref or 'no case'}"
+            f"  OVERDUE {working_amount(item.hours)}  {item.kind}:{item.id}  {item.team}  {item.case_ref or 'no case'}"
         )
     return "\n".join(lines)
 

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+from dutyline.demo.namebank import name_bank
+from dutyline.demo.people import family_surname
+from dutyline.demo.phones import format_landline, format_mobile, mobile_digits
 from dutyline.domain.calendar import LONDON, is_working_day
 from dutyline.domain.model import Outcome, Reason
 from dutyline.domain.policy import Policy
@@ -67,6 +70,81 @@ OVERRIDES = (
     "Moving county: front door to coordinate",
 )
 HOURS = (9, 9, 10, 10, 10, 11, 11, 11, 12, 13, 14, 14, 14, 15, 15, 16)
+#: Invented callers take mobile numbers from this family index up, above every demo family's (two numbers a
+#: family from 07700 900000), while they stay in the 07700 9xxxxx drama block; then 01632 numbers from
+#: 01632 060000, below the families' 01632 96xxxx. Either way distinct from each other and from families.
+INVENTED_FAMILY = 40_000
+_LAST_MOBILE_FAMILY = 49_999
+_INVENTED_LANDLINE = 60_000
+#: The demo's cases and calls per working day at that size: smaller demos get a proportionally quieter
+#: year (never quieter than MIN_CALLS_PER_DAY, so the season still shows).
+DEFAULT_CASES = 15_000
+DEFAULT_CALLS_PER_DAY = 80.0
+MIN_CALLS_PER_DAY = 4.0
+
+
+class Caller(NamedTuple):
+    """Who rings about a case: its first contact (id, name, phone as stored)."""
+
+    contact_id: int | None
+    name: str
+    phone: str
+
+
+def calls_per_day_for(cases: int) -> float:
+    """Calls per working day for a demo of `cases` cases: 80 at the default 15,000, in proportion below and
+    above it, at least MIN_CALLS_PER_DAY."""
+    return max(MIN_CALLS_PER_DAY, DEFAULT_CALLS_PER_DAY * cases / DEFAULT_CASES)
+
+
+class _Callers:
+    """Names and numbers for the history's callers, from their own random stream (so adding them left the
+    calls, promises and seasons of a given seed as they were).
+
+    A case's caller is its first contact when the demo has one (the same name and number the case screen
+    shows); otherwise, and for callers with no case, an invented adult with a number of their own in the
+    Ofcom drama ranges: never a real person's, and distinct, so a callback's number says who to ring.
+    """
+
+    def __init__(self, seed: int, known: Mapping[int, Caller], cases: int) -> None:
+        self._rng = random.Random(seed * 104_729 + 17)
+        self._known = known
+        self._invented: dict[int, Caller] = {}
+        self._made = 0
+        #: People with no case who ring now and then (professionals, relatives): a pool, so some ring again.
+        self._pool: list[Caller] = []
+        self._pool_size = max(40, cases // 10)
+
+    def for_case(self, case_id: int) -> Caller:
+        found = self._invented.get(case_id)
+        if found is None:
+            known = self._known.get(case_id)
+            if known is not None and known.phone:
+                return known
+            found = self._new()
+            if known is not None:  # a contact with no number on file gave one on the call
+                found = Caller(known.contact_id, known.name, found.phone)
+            self._invented[case_id] = found
+        return found
+
+    def no_case(self) -> Caller:
+        k = int(self._rng.random() * self._pool_size)
+        while len(self._pool) <= k:
+            self._pool.append(self._new())
+        return self._pool[k]
+
+    def _new(self) -> Caller:
+        rng, bank = self._rng, name_bank()
+        culture = bank.pick_culture(rng)
+        kind = "mums" if rng.random() < 0.7 else "dads"
+        name = f"{culture.pool(kind).pick(rng)} {family_surname(rng, bank, culture)}"
+        family = INVENTED_FAMILY + self._made
+        if family <= _LAST_MOBILE_FAMILY:
+            phone = format_mobile(rng, mobile_digits(family, 0))
+        else:
+            phone = format_landline(rng, f"01632{_INVENTED_LANDLINE + self._made:06d}")
+        self._made += 1
+        return Caller(None, name, phone)
 
 
 def season(day: dt.date) -> float:
@@ -145,11 +223,14 @@ def history(
     *,
     now: dt.datetime,
     days: int = 365,
-    calls_per_day: float = 80.0,
+    calls_per_day: float = DEFAULT_CALLS_PER_DAY,
     seed: int = 2026,
+    callers: Mapping[int, Caller] | None = None,
 ) -> Iterator[Day]:
-    """Days from `days` ago up to yesterday. `cases` are (case id, the case's area review team)."""
+    """Days from `days` ago up to yesterday. `cases` are (case id, the case's area review team); `callers`
+    the first contact of each case that has one (others get an invented caller, see _Callers)."""
     rng = random.Random(seed * 7919 + 11)
+    people = _Callers(seed, callers or {}, len(cases))
     reasons = [r for r, _ in REASONS]
     weights = [w for _, w in REASONS]
     frequent = [cases[i] for i in sorted(rng.sample(range(len(cases)), min(300, len(cases))))] if cases else []
@@ -162,7 +243,7 @@ def history(
         n = max(0, round(rng.gauss(calls_per_day * season(day) * weekday, calls_per_day * 0.08)))
         out = Day()
         for _ in range(n):
-            _one_call(rng, policy, out, day, now, cases, frequent, reasons, weights)
+            _one_call(rng, policy, out, day, now, cases, frequent, reasons, weights, people)
         yield out
 
 
@@ -176,6 +257,7 @@ def _one_call(
     frequent: Sequence[tuple[int, str]],
     reasons: list[Reason],
     weights: list[float],
+    people: _Callers,
 ) -> None:
     reason = rng.choices(reasons, weights)[0]
     pick = rng.random()
@@ -185,6 +267,7 @@ def _one_call(
     if started >= now:
         return
     handler = rng.choice(HANDLERS)
+    caller = people.for_case(case[0]) if case else people.no_case()
     safeguarding = reason is Reason.SAFEGUARDING
     roll = rng.random()
     outcome = (
@@ -204,7 +287,9 @@ def _one_call(
         "ended_at": started + dt.timedelta(seconds=rng.randint(90, 900)),
         "duration_s": rng.randint(90, 900),
         "caller_kind": "contact" if case else "other",
-        "caller_name": "",
+        "caller_contact_id": caller.contact_id,
+        "caller_name": caller.name,
+        "caller_phone": "" if case else caller.phone,
         "caller_has_pr": bool(case),
         "verified_dob": bool(case) and rng.random() < 0.96,
         "verified_postcode": bool(case) and rng.random() < 0.93,
@@ -263,7 +348,7 @@ def _one_call(
         row.update(_outcome(rng, team, due, started, now, day))
         out.handoffs.append((index, row))
     elif outcome is Outcome.CALLBACK_BOOKED:
-        row = {**base, "contact_name": "", "phone": "01632 960000", "preferred_time": "Any time"}
+        row = {**base, "contact_name": caller.name, "phone": caller.phone, "preferred_time": "Any time"}
         row.update(_outcome(rng, team, due, started, now, day))
         back = None
         if row["status"] == "done":

@@ -191,12 +191,29 @@ def sort_key(item: QueueItem) -> tuple[int, int, dt.datetime, str, int]:
     return (concern, 0 if item.urgent else 1, as_utc(item.due_at), item.kind.value, item.id)
 
 
+#: Working hours in a working day (09:00-17:00), to say a long wait in days.
+WORKING_DAY_HOURS = 8.0
+
+
+def working_amount(hours: float) -> str:
+    """A span of working time in the unit a person reads at a glance: '45 wm' under an hour, '2.5 wh'
+    under a working day, '3.2 wd' beyond (wm/wh/wd = working minutes/hours/days). '1488.0 wh' for an
+    item a year old told nobody anything."""
+    hours = abs(hours)
+    if hours < 1:
+        return f"{round(hours * 60)} wm"
+    if hours < WORKING_DAY_HOURS:
+        return f"{hours:.1f} wh"
+    days = hours / WORKING_DAY_HOURS
+    return f"{days:.1f} wd" if days < 10 else f"{round(days)} wd"
+
+
 def time_left_text(item: QueueItem) -> str:
-    """'2.5 wh left', '45 wm left', 'OVERDUE 3 wh' (wh = working hours, wm = working minutes)."""
+    """'2.5 wh left', '45 wm left', 'OVERDUE 3.2 wd' (see `working_amount`)."""
     if not item.is_open_state:
         return item.status.value
     hours = abs(item.hours_left)
-    amount = f"{round(hours * 60)} wm" if hours < 1 else f"{hours:.1f} wh"
+    amount = working_amount(hours)
     if item.overdue:
         return f"OVERDUE {amount}" if hours >= 1 / 60 else "OVERDUE"
     return f"{amount} left"

@@ -13,7 +13,7 @@ import datetime as dt
 import random
 import zlib
 
-from dutyline.demo.history import HANDLERS, OFFICERS, REVIEWERS, history
+from dutyline.demo.history import HANDLERS, OFFICERS, REVIEWERS, Caller, calls_per_day_for, history
 from dutyline.domain.calendar import LONDON
 from dutyline.domain.model import Role
 from dutyline.domain.permissions import Action
@@ -35,18 +35,27 @@ def seed_staff(ctx: Context) -> int:
     return ctx.uow.run(lambda work: work.history.add_missing_staff(people))
 
 
-def seed_history(ctx: Context, policy: Policy, seed: int, *, days: int = 365, calls_per_day: float = 80.0) -> int:
-    """A year of calls, callbacks and hand-offs ending yesterday; returns the number of calls."""
+def seed_history(
+    ctx: Context, policy: Policy, seed: int, *, days: int = 365, calls_per_day: float | None = None
+) -> int:
+    """A year of calls, callbacks and hand-offs ending yesterday; returns the number of calls.
+
+    By default the year is as busy as the demo is big (`calls_per_day_for` the number of cases): a
+    300-case demo builds in seconds, the 15,000-case default has the county's ~27,000 calls.
+    """
     ctx.require(Action.IMPORT)
     with ctx.uow.read() as work:
         rows = work.history.case_districts()
+        first_contacts = work.history.case_callers()
+    callers = {case_id: Caller(*who) for case_id, who in first_contacts.items()}
     cases = []
     for case_id, district in rows:
         area = next((a for a in policy.areas.values() if district in {d.value for d in a.districts}), None)
         cases.append((int(case_id), area.review_team if area else "front_door"))
     total = 0
     with ctx.uow.write() as work:
-        for day in history(policy, cases, now=ctx.now(), days=days, calls_per_day=calls_per_day, seed=seed):
+        rate = calls_per_day_for(len(cases)) if calls_per_day is None else calls_per_day
+        for day in history(policy, cases, now=ctx.now(), days=days, calls_per_day=rate, seed=seed, callers=callers):
             total += work.history.write_day(day.calls, day.callbacks, day.handoffs)[0]
         ctx.audit(work, Action.IMPORT, detail=f"demo history calls:{total}")
     return total

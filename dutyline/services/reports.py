@@ -118,9 +118,7 @@ def calls(ctx: Context, period: Period, team: str | None = None, *, audit: bool 
     year_ends = [add_years(period.last, -k) for k in range(APPEAL_YEARS - 1, -1, -1)]
     year_bounds = [add_years(year_ends[0], -1) + dt.timedelta(days=1)] + [e + dt.timedelta(days=1) for e in year_ends]
     with ctx.uow.read() as work:
-        volume = work.call_figures.volume(start=a, end=b, teams=teams)
-        handoffs = work.call_figures.handoff_groups(start=a, end=b, teams=teams)
-        per_case = work.call_figures.case_figures(
+        one = work.call_figures.period_calls(
             start=a, end=b, teams=teams, calls=calls_fig.REPEAT_CALLS, days=calls_fig.REPEAT_DAYS
         )
         sg = work.call_figures.safeguarding_rows(start=a, end=b, teams=teams)
@@ -129,12 +127,12 @@ def calls(ctx: Context, period: Period, team: str | None = None, *, audit: bool 
         )
         open_cases = work.call_figures.open_cases()
         tribunal = work.call_figures.tribunal_entries(year_bounds=year_bounds)
-    total = sum(n for _, _, n in volume)
+    total = sum(n for _, _, n in one.volume)
     reasons, hours, routed, overrides = Counter[str](), Counter[int](), Counter[str](), Counter[str]()
-    for reason, hour, n in volume:
+    for reason, hour, n in one.volume:
         reasons[reason] += n
         hours[hour] += n
-    for team_code, override, n in handoffs:
+    for team_code, override, n in one.handoffs:
         routed[team_code] += n
         if override:
             overrides[override] += n
@@ -148,8 +146,8 @@ def calls(ctx: Context, period: Period, team: str | None = None, *, audit: bool 
         heatmap=calls_fig.heatmap(hours.items()),
         routed=calls_fig.routed_share(routed.items()),
         overrides=calls_fig.overrides(sum(routed.values()), overrides.items()),
-        first_contact_resolution=calls_fig.first_contact_resolution(per_case.fcr, total),
-        repeat_callers=calls_fig.repeat_callers(per_case.repeat_cases, total),
+        first_contact_resolution=calls_fig.first_contact_resolution(one.fcr, total),
+        repeat_callers=calls_fig.repeat_callers(one.repeat_cases, total),
         safeguarding=calls_fig.safeguarding(sg),
         complaint_rate=calls_fig.complaint_rate(months, monthly, open_cases, COMPLAINT_POINTS),
         appeals=calls_fig.appeals(year_ends, tribunal),

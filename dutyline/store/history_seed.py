@@ -9,7 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dutyline.store.tables import Case, Staff
+from dutyline.store.tables import Case, Contact, Staff
 from dutyline.store.tables_quality import QaItem, QaSample
 
 
@@ -38,6 +38,17 @@ def add_missing_staff(session: Session, people: Sequence[tuple[str, str, str]]) 
 
 def case_districts(session: Session) -> list[tuple[int, str]]:
     return [(int(i), str(d)) for i, d in session.execute(select(Case.id, Case.district).order_by(Case.id))]
+
+
+def case_callers(session: Session) -> dict[int, tuple[int, str, str]]:
+    """Each case's first contact as (contact id, name, phone): who rings about the case in the history."""
+    out: dict[int, tuple[int, str, str]] = {}
+    stmt = select(Contact.case_id, Contact.id, Contact.name, Contact.phone, Contact.alt_phone).order_by(
+        Contact.case_id, Contact.position, Contact.id
+    )
+    for case_id, contact_id, name, phone, alt in session.execute(stmt):
+        out.setdefault(int(case_id), (int(contact_id), str(name), str(phone or alt or "")))
+    return out
 
 
 def sampled_periods(session: Session) -> set[str]:

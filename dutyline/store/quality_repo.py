@@ -17,6 +17,7 @@ from dutyline.domain.model import ItemStatus
 from dutyline.domain.quality.record import CallRecord, LaterCall, Promise, QueueEntry, ReviewView
 from dutyline.domain.quality.sampling import Picked, SampledItem
 from dutyline.domain.quality.scorecard import ReviewScore, Section
+from dutyline.store.call_corrections_repo import corrections_of
 from dutyline.store.reports_repo import epoch_seconds
 from dutyline.store.tables import Call, Callback, Case, Handoff, Staff
 from dutyline.store.tables_quality import QaAnswer, QaItem, QaReview, QaSample
@@ -291,6 +292,7 @@ def call_record(session: Session, kind: str, ref_id: int, later_until: dt.timede
         referral_ref=call.referral_ref,
         promises=tuple(promises),
         later_calls=tuple(later),
+        corrections=tuple(corrections_of(session, [call.id]).get(call.id, [])),
     )
 
 

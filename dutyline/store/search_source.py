@@ -25,7 +25,15 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Select, func, select, text
 
-from dutyline.domain.search.batch import SEP, CaseBatch, ContactBatch, joined_count
+from dutyline.domain.search.batch import (
+    DATE_WIDTH,
+    POSTCODE_WIDTH,
+    SEP,
+    CaseBatch,
+    ContactBatch,
+    fixed_width,
+    joined_count,
+)
 from dutyline.store.engine import Database
 from dutyline.store.tables import Case, Contact, Officer
 
@@ -118,16 +126,38 @@ def _agg(db: Database, expr: str, *, numbers: bool = False) -> str:
     return f"group_concat(coalesce({expr}, ''), '{SEP}')"
 
 
+def _fixed(db: Database, expr: str, width: int) -> str:
+    """The dialect's "every value space-padded to `width` characters, concatenated" aggregate (see
+    `batch.fixed_width`). A longer value keeps at least one character more, so the text is then longer
+    than n x width and the reader takes that column as joined text instead (no value is ever cut).
+    SQLite's printf pads in one call (a third cheaper than substr of a concatenation); its '!' flag counts
+    characters, not bytes, so a long non-ASCII value is never cut inside a character."""
+    if db.is_postgres:
+        padded = f"rpad(coalesce({expr}, ''), {width})"
+        return f"string_agg(CASE WHEN length({expr}) > {width} THEN {expr} ELSE {padded} END, '')"
+    return f"group_concat(printf('%!-{width}.{width + 1}s', {expr}), '')"
+
+
+def _dates(db: Database) -> tuple[str, str]:
+    """(fixed-width aggregate, plain expression) of the date of birth as 'YYYY-MM-DD' text.
+
+    SQLite keeps a date as that text already, so it is only joined (a missing one as ten spaces): half the
+    cost of padding, and anything not ten characters long makes the whole text the wrong length.
+    """
+    if db.is_postgres:
+        expr = "to_char(date_of_birth, 'YYYY-MM-DD')"
+        return _fixed(db, expr, DATE_WIDTH), expr
+    return f"group_concat(ifnull(date_of_birth, '{' ' * DATE_WIDTH}'), '')", "date_of_birth"
+
+
 _ZERO = "'0' || "
 
 
 def _case_batch_sql(db: Database, bounded: bool) -> str:
-    dob = "to_char(date_of_birth, 'YYYY-MM-DD')" if db.is_postgres else "date_of_birth"
-    texts = ", ".join(
-        _agg(db, c) for c in ("case_ref", "first_name", "last_name", "known_as", dob, "postcode", "school", "stage")
-    )
+    texts = ", ".join(_agg(db, c) for c in ("case_ref", "first_name", "last_name", "known_as", "school", "stage"))
     return (
         f"SELECT count(*), {_agg(db, 'id', numbers=True)}, {texts}, "
+        f"{_dates(db)[0]}, {_fixed(db, 'postcode', POSTCODE_WIDTH)}, "
         f'{_agg(db, "coalesce(named_officer_id, 0)", numbers=True)} FROM "case" WHERE {_page(bounded)}'
     )
 
@@ -141,24 +171,28 @@ def _contact_batch_sql(db: Database, bounded: bool) -> str:
     )
 
 
+def _joined_column_sql(db: Database, expr: str, bounded: bool) -> str:
+    return f'SELECT {_agg(db, expr)} FROM "case" WHERE {_page(bounded)}'
+
+
 def _page(bounded: bool) -> str:
     return "id > :after AND id <= :upto" if bounded else "id > :after"
 
 
 def _pages(conn: Connection, table: str, size: int) -> Iterator[tuple[int, int | None]]:
-    """Keyset pages of `size` ids: (after, upto) with upto None for the last page. Finding the bound is
-    one primary-key seek (~10-30 ms at 1M rows); the page query is then a plain range scan."""
-    bound = text(f"SELECT id FROM {table} WHERE id > :after ORDER BY id LIMIT 1 OFFSET :skip")
-    lowest = conn.execute(text(f"SELECT min(id) FROM {table}")).scalar()
+    """Pages of at most `size` ids: (after, upto) with upto None for the last page, which takes every id
+    after the others (rows added while the read goes on). Bounds are id arithmetic from one min/max look-up
+    (two b-tree descents), not an OFFSET walk per page through the table's leaves; ids are mostly dense,
+    and where many were erased a page simply holds fewer rows. The page query is a plain range scan."""
+    # Two subqueries: SQLite answers a lone min() or max() from the b-tree's end, both together by a scan.
+    lowest, highest = conn.execute(text(f"SELECT (SELECT min(id) FROM {table}), (SELECT max(id) FROM {table})")).one()
     if lowest is None:
         return
     after = int(lowest) - 1  # in the id column's own range (PostgreSQL INTEGER)
-    while True:
-        upto = conn.execute(bound, {"after": after, "skip": size - 1}).scalar()
-        yield after, None if upto is None else int(upto)
-        if upto is None:
-            return
-        after = int(upto)
+    while after + size < int(highest):
+        yield after, after + size
+        after += size
+    yield after, None
 
 
 def _ints(joined: str | None, n: int, sep: str = ",") -> np.ndarray | None:
@@ -187,29 +221,39 @@ def _phones(joined: str, n: int) -> np.ndarray | None:
     return _ints(joined, n, SEP)
 
 
-def _texts_ok(n: int, *joined: str) -> bool:
-    return all(joined_count(j) == n for j in joined)
+def _texts_ok(n: int, *joined: str | np.ndarray) -> bool:
+    """Every joined text holds n values (fixed-width arrays were checked when they were made)."""
+    return all(joined_count(j) == n for j in joined if isinstance(j, str))
 
 
 def iter_case_batches(db: Database, *, size: int = BATCH) -> Iterator[CaseBatch | list[tuple[Any, ...]]]:
     """Every case, in id order, as `CaseBatch` columns joined by the database (one row per batch).
 
     A batch whose text cannot be split safely (a value holding the separator) comes as CASE_COLUMNS row
-    tuples instead, so odd data costs speed, never correctness.
+    tuples instead, so odd data costs speed, never correctness. A fixed-width column that does not fit
+    its width (a long or non-ASCII postcode, a date stored oddly) is read again as joined text.
     """
     sql = {b: text(_case_batch_sql(db, b)) for b in (True, False)}
     with db.engine.connect() as conn:
         officers = {int(i): str(n) for i, n in conn.execute(select(Officer.id, Officer.name))}
         for after, upto in _pages(conn, '"case"', size):
-            count, ids, *texts, officer = conn.execute(sql[upto is not None], {"after": after, "upto": upto}).one()
+            bounds = {"after": after, "upto": upto}
+            count, ids, *texts, dob_text, pc_text, officer = conn.execute(sql[upto is not None], bounds).one()
             if not count:
                 continue
             id_arr, off_arr = _ints(ids, count), _ints(officer, count)
-            if id_arr is None or off_arr is None or not _texts_ok(count, *texts):
+            fixed = (fixed_width(dob_text or "", count, DATE_WIDTH), fixed_width(pc_text or "", count, POSTCODE_WIDTH))
+            dob, postcode = (
+                value
+                if value is not None
+                else str(conn.execute(text(_joined_column_sql(db, expr, upto is not None)), bounds).scalar() or "")
+                for value, expr in zip(fixed, (_dates(db)[1], "postcode"), strict=True)
+            )
+            if id_arr is None or off_arr is None or not _texts_ok(count, *texts, dob, postcode):
                 page = Case.id > after if upto is None else (Case.id > after) & (Case.id <= upto)
                 yield [tuple(r) for r in conn.execute(_case_select().where(page).order_by(Case.id))]
             else:
-                ref, first, last, known, dob, postcode, school, stage = texts
+                ref, first, last, known, school, stage = texts
                 yield CaseBatch(id_arr, ref, first, last, known, dob, postcode, school, stage, off_arr, officers)
 
 

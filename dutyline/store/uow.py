@@ -191,6 +191,7 @@ class CallFigures(_SessionBound):
     handoff_groups = _Bind(reports_calls_repo.handoff_groups)
     fcr_groups = _Bind(reports_calls_repo.fcr_groups)
     case_figures = _Bind(reports_calls_repo.case_figures)
+    period_calls = _Bind(reports_calls_repo.period_calls)
     repeat_cases = _Bind(reports_calls_repo.repeat_cases)
     safeguarding_rows = _Bind(reports_calls_repo.safeguarding_rows)
     complaints_by_month = _Bind(reports_calls_repo.complaints_by_month)
@@ -236,6 +237,7 @@ class HistoryRecords(_SessionBound):
     write_day = _Bind(history_writer.write_day)
     add_missing_staff = _Bind(history_seed.add_missing_staff)
     case_districts = _Bind(history_seed.case_districts)
+    case_callers = _Bind(history_seed.case_callers)
     sampled_periods = _Bind(history_seed.sampled_periods)
     sampled_items = _Bind(history_seed.sampled_items)
 

@@ -29,6 +29,7 @@ class Where(StrEnum):
     CALLBACK = "callback"
     SAFEGUARDING = "safeguarding"
     CONTACT = "contact details"
+    CORRECT = "correcting a note"
     DRAFT = "unfinished call"
     CONFIRM = "ending a call"
     HELP = "help"
@@ -187,6 +188,15 @@ ACTIONS: tuple[DeskAction, ...] = (
     ),
     A("reload", "f5", "Refresh", "Reload the case", "reload the case", (W.CASE,), show=False),
     A(
+        "correct_note",
+        "ctrl+e",
+        "Correct note",
+        "Correct a past call's note",
+        "in the case's calls: correct the highlighted call's note (the first note stays on record, superseded)",
+        (W.CASE,),
+        show=False,  # at 80 wide the footer would push F9 Safeguarding off; help, palette and README have it
+    ),
+    A(
         "edit_contact",
         "f8",
         "Contact",
@@ -247,13 +257,14 @@ ACTIONS: tuple[DeskAction, ...] = (
         (W.SAFEGUARDING,),
     ),
     A("save_contact", "ctrl+s", "Save contact", "Save the contact", "save the contact's details", (W.CONTACT,), "save"),
+    A("save_correction", "ctrl+s", "Save", "Save the correction", "save the corrected note", (W.CORRECT,), "save"),
     A(
         "cancel",
         "escape",
         "Back",
         "Close this dialog",
-        "back out of the dialog (what was typed is kept with the call)",
-        (W.HANDOFF, W.CALLBACK, W.SAFEGUARDING, W.CONTACT, W.HELP),
+        "back out of the dialog (what was typed is kept with the call; a correction is not saved)",
+        (W.HANDOFF, W.CALLBACK, W.SAFEGUARDING, W.CONTACT, W.CORRECT, W.HELP),
     ),
     A(
         "restore",

@@ -19,7 +19,7 @@ from dutyline.domain.policy import Policy
 from dutyline.domain.routing import RoutingDecision
 from dutyline.domain.search import RESULTS_ON_SCREEN, SearchHit, SearchResults
 from dutyline.domain.summary import CaseSummary
-from dutyline.services import calls, cases, drafts, routing
+from dutyline.services import call_corrections, calls, cases, drafts, routing
 from dutyline.services.context import Actor, Context
 from dutyline.services.search import SearchService
 
@@ -86,6 +86,10 @@ class Desk:
 
     def case_activity(self, case_id: int) -> CaseActivity:
         return calls.case_activity(self.ctx, case_id)
+
+    def correct_call(self, call_id: int, notes: str) -> int:
+        """A correction of a saved call's note: a new row; the call itself is never changed."""
+        return call_corrections.correct_call(self.ctx, call_id, notes)
 
     def update_contact(self, contact_id: int, expected_version: int, changes: dict[str, str]) -> ContactInfo:
         """Raises `Conflict` when someone else saved the contact after `expected_version` was read."""

@@ -12,9 +12,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dutyline.domain.search import UpdatableIndex
-from dutyline.domain.search.batch import SEP, CaseBatch, ContactBatch, encode_joined
-from dutyline.domain.search.columns import ColumnBuilder, Columns, _postcode, phone_number
-from dutyline.domain.search.index import stable_order
+from dutyline.domain.search import index as index_mod
+from dutyline.domain.search.batch import (
+    DATE_WIDTH,
+    POSTCODE_WIDTH,
+    SEP,
+    CaseBatch,
+    ContactBatch,
+    PostcodeEncoder,
+    encode_joined,
+    fixed_width,
+    iso_days,
+    uk_postcode_keys,
+)
+from dutyline.domain.search.columns import NO_DATE, ColumnBuilder, Columns, _postcode, date_days, phone_number
+from dutyline.domain.search.index import IndexSegment, derive, stable_order
 from dutyline.domain.search.updatable import IndexBuilder
 from dutyline.domain.text import format_postcode, one_line
 from tests.domain.test_search import CASES, CONTACTS, TODAY
@@ -22,12 +34,20 @@ from tests.domain.test_search import CASES, CONTACTS, TODAY
 OFFICERS = {1: "Ann Officer", 2: "Bob Officer"}
 
 
-def as_batches(cases: list[tuple[Any, ...]], contacts: list[tuple[Any, ...]]) -> tuple[CaseBatch, ContactBatch]:
-    """The test caseload as the database's joined columns would deliver it."""
+def as_batches(
+    cases: list[tuple[Any, ...]], contacts: list[tuple[Any, ...]], *, fixed: bool = False
+) -> tuple[CaseBatch, ContactBatch]:
+    """The test caseload as the database's joined columns would deliver it (`fixed`: dates of birth and
+    postcodes padded to their fixed widths, as `store.search_source` asks for them)."""
     by_name = {v: k for k, v in OFFICERS.items()}
 
     def join(i: int, rows: list[tuple[Any, ...]]) -> str:
         return SEP.join(str(r[i]) for r in rows)
+
+    def pad(i: int, width: int) -> np.ndarray:
+        values = fixed_width("".join(str(r[i] or "").ljust(width)[:width] for r in cases), len(cases), width)
+        assert values is not None
+        return values
 
     cb = CaseBatch(
         np.array([c[0] for c in cases]),
@@ -35,8 +55,8 @@ def as_batches(cases: list[tuple[Any, ...]], contacts: list[tuple[Any, ...]]) ->
         join(2, cases),
         join(3, cases),
         join(4, cases),
-        join(5, cases),
-        join(6, cases),
+        pad(5, DATE_WIDTH) if fixed else join(5, cases),
+        pad(6, POSTCODE_WIDTH) if fixed else join(6, cases),
         join(7, cases),
         join(8, cases),
         np.array([by_name.get(c[9], 0) for c in cases]),
@@ -77,11 +97,12 @@ def decoded(cols: Columns) -> dict[str, list[object]]:
     }
 
 
-def test_batches_build_the_same_columns_as_rows() -> None:
+@pytest.mark.parametrize("fixed", [False, True])
+def test_batches_build_the_same_columns_as_rows(fixed: bool) -> None:
     rows = ColumnBuilder()
     rows.add_cases(CASES)
     rows.add_contacts(CONTACTS)
-    cb, kb = as_batches(CASES, CONTACTS)
+    cb, kb = as_batches(CASES, CONTACTS, fixed=fixed)
     batch = ColumnBuilder()
     batch.add_case_batch(cb)
     batch.add_contact_batch(kb)
@@ -182,3 +203,92 @@ def test_dates_in_batches_are_iso_text() -> None:
     builder.add_case_batch(cb)
     days = int(builder.build().dob[0])
     assert dt.date(1970, 1, 1) + dt.timedelta(days=days) == dt.date(2014, 7, 3)
+
+
+def _fixed_dates(values: list[str]) -> np.ndarray:
+    out = fixed_width("".join(v.ljust(DATE_WIDTH) for v in values), len(values), DATE_WIDTH)
+    assert out is not None
+    return out
+
+
+@given(st.lists(st.dates(min_value=dt.date(1, 1, 1)), max_size=30))
+def test_iso_days_reads_dates_like_the_row_path(dates: list[dt.date]) -> None:
+    values = [d.isoformat() for d in dates] + [""]
+    days = iso_days(_fixed_dates(values), int(NO_DATE))
+    assert days is not None
+    assert days.tolist() == [date_days(v) for v in values]
+
+
+@pytest.mark.parametrize("odd", ["2015-02-30", "2015-13-01", "0000-01-01", "2015/01/01", "15-01-2015", "abcd-ef-gh"])
+def test_iso_days_refuses_anything_but_a_plain_date_and_the_batch_reads_it_as_the_rows_do(odd: str) -> None:
+    assert iso_days(_fixed_dates(["2015-01-01", odd]), int(NO_DATE)) is None
+    cases = [
+        (1, "EHC-1", "Ann", "Lee", "", "2015-01-01", "AL1 3AB", "", "", ""),
+        (2, "EHC-2", "Bo", "Lee", "", odd, "", "", "", ""),
+    ]
+    rows, batch = ColumnBuilder(), ColumnBuilder()
+    rows.add_cases(cases)
+    cb, _ = as_batches(cases, [], fixed=True)
+    batch.add_case_batch(cb)
+    assert batch.build().dob.tolist() == rows.build().dob.tolist() == [date_days("2015-01-01"), date_days(odd)]
+
+
+def test_fixed_width_refuses_text_of_another_length_or_not_ascii() -> None:
+    assert fixed_width("AL1 3AB SG2 4RR ", 2, POSTCODE_WIDTH) is not None
+    assert fixed_width("AL1 3AB SG2 4RR", 2, POSTCODE_WIDTH) is None
+    assert fixed_width("AL1 3AB SG2 4RŘ", 2, POSTCODE_WIDTH) is None
+
+
+_POSTCODES = st.one_of(
+    st.sampled_from(["AL1 3AB", "sg2 4rr", "SG24RR", "", "W1A 0AX", "x", "AB12 3CD", "al1 3ab", " sg2 4rr", "ec1a1bb"]),
+    st.from_regex(r"[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}", fullmatch=True),
+    st.text(alphabet="ABCDIKOVZabdk0123456789 -.", max_size=8),
+)
+
+
+@given(st.lists(st.lists(_POSTCODES, max_size=30), max_size=4))
+def test_packed_postcodes_encode_like_joined_ones_batch_after_batch(batches: list[list[str]]) -> None:
+    a, b = ColumnBuilder(), ColumnBuilder()
+    packed = PostcodeEncoder(a._postcodes.encode)
+    for values in batches:
+        fixed = fixed_width("".join(v.ljust(POSTCODE_WIDTH) for v in values), len(values), POSTCODE_WIDTH)
+        assert fixed is not None
+        fast = packed(fixed)
+        slow = encode_joined(b._postcodes.encode, SEP.join(values), len(values)) if values else np.zeros(0, np.int32)
+        assert [a._postcodes.values[c] for c in fast.tolist()] == [b._postcodes.values[c] for c in slow.tolist()]
+
+
+def test_the_two_thread_derive_builds_what_one_thread_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    builder = ColumnBuilder()
+    builder.add_cases(CASES)
+    builder.add_contacts(CONTACTS)
+    cols = builder.build()
+    serial = derive(cols)
+    monkeypatch.setattr(index_mod, "PARALLEL_MIN", 1)
+    parallel = IndexSegment(cols)
+    for name, value in vars(serial).items():
+        other = getattr(parallel.d, name)
+        assert np.array_equal(value, other) if isinstance(value, np.ndarray) else value == other, name
+    assert np.array_equal(parallel.vocab.tf, IndexSegment(cols, serial).vocab.tf)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="AaBbCcDdIiKkOoVvZz0123456789 -.#", max_size=8),
+            st.from_regex(r" ?[A-Za-z]{1,2}[0-9][A-Za-z0-9]? {0,2}[0-9][A-Za-z]{2}", fullmatch=True).filter(
+                lambda v: len(v) <= POSTCODE_WIDTH
+            ),
+        ),
+        max_size=50,
+    )
+)
+def test_uk_postcode_keys_say_when_a_postcode_cleans_to_its_key(values: list[str]) -> None:
+    fixed = fixed_width("".join(v.ljust(POSTCODE_WIDTH) for v in values), len(values), POSTCODE_WIDTH)
+    assert fixed is not None
+    keys, uk = uk_postcode_keys(fixed)
+    for value, key, is_uk in zip(values, keys.view(f"S{POSTCODE_WIDTH}").tolist(), uk.tolist(), strict=True):
+        text = key.decode()
+        assert is_uk == (value.replace(" ", "").isalnum() and format_postcode(value) is not None), value
+        if is_uk:
+            assert _postcode(value) == f"{text[:-3]} {text[-3:]}"

@@ -19,6 +19,7 @@ from dutyline.ui.duty.screen import DutyScreen
 from dutyline.ui.screens.call import CallScreen
 from dutyline.ui.screens.callback import CallbackScreen
 from dutyline.ui.screens.contact_edit import ContactEditScreen
+from dutyline.ui.screens.correct_note import CorrectNoteScreen
 from dutyline.ui.screens.dialogs import ConfirmEnd, DraftOffer, HelpScreen
 from dutyline.ui.screens.handoff import HandoffScreen
 from dutyline.ui.screens.lock import IdleWarning
@@ -39,6 +40,7 @@ SCREENS: list[type[Screen[Any]]] = [
     CallbackScreen,
     SafeguardingScreen,
     ContactEditScreen,
+    CorrectNoteScreen,
     DraftOffer,
     ConfirmEnd,
     HelpScreen,

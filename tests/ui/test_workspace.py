@@ -17,12 +17,13 @@ from textual.widgets import DataTable, Input, Select, TabbedContent
 
 from dutyline.domain.model import Role
 from dutyline.domain.policy import load_policy
-from dutyline.services import quality
+from dutyline.services import quality, quality_feedback
 from dutyline.services.context import Actor, Context
 from dutyline.store.engine import Database
 from dutyline.store.tables_quality import QaAnswer, QaItem, QaReview, QaSample
 from dutyline.ui.workspace.resolve import ResolveScreen
 from dutyline.ui.workspace.review import ReviewScreen
+from dutyline.ui.workspace.reviews import ReviewsPane
 from dutyline.ui.workspace.screen import WorkspaceScreen
 from tests.contexts import make_context
 from tests.reports_data import NOW as REPORT_NOW
@@ -64,13 +65,16 @@ async def review_item(db: Database, login: str, qa_item_id: int, answers: dict[s
     app = WorkspaceApp(ctx(db, login))
     async with app.run_test(size=(120, 40)) as pilot:
         table = await open_reviews(pilot, "rv-queue")
-        queue = app.screen.queue  # type: ignore[attr-defined]
+        queue = app.screen.query_one(ReviewsPane).queue
         table.move_cursor(row=[e.qa_item_id for e in queue].index(qa_item_id))
         await pilot.press("enter")
         await settle(pilot, 5)
         assert isinstance(app.screen, ReviewScreen)
         text = screen_text(app)
-        assert "Mum asked about the 20-week date." in text and "from the data" in text
+        assert "Mum asked about the 20-week date." in text
+        app.screen.query_one("#rv-card").scroll_end(animate=False)  # the Timely items are at the foot
+        await settle(pilot)
+        assert "from the data" in screen_text(app)
         for code, value in answers.items():
             app.screen.query_one(f"#ans-{code}", Select).value = value
         await pilot.press("ctrl+s")
@@ -158,7 +162,7 @@ async def test_review_flow_through_the_workspace(sqlite_db: Database) -> None:
         assert resolved.resolution == "Verification was on the earlier call: upheld as scored."
     # Disputed again; the resolver opens it (Enter), reads the record and the reason, changes one answer
     # and saves with a note (Ctrl+S): a new version by the resolver, the disputed one kept as superseded.
-    quality.dispute(ctx(sqlite_db, "hana"), rows[0].id, "Still think the team was right.")
+    quality_feedback.dispute(ctx(sqlite_db, "hana"), rows[0].id, "Still think the team was right.")
     app = WorkspaceApp(ctx(sqlite_db, resolver))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_reviews(pilot, "rv-disputes")
@@ -316,7 +320,7 @@ async def test_g_gives_a_review_to_another_reviewer(sqlite_db: Database) -> None
     app = WorkspaceApp(ctx(sqlite_db, "mona"))
     async with app.run_test(size=(120, 40)) as pilot:
         table = await open_reviews(pilot, "rv-sample")
-        assert table.row_count == len(app.screen.sampled)  # type: ignore[attr-defined]
+        assert table.row_count == len(app.screen.query_one(ReviewsPane).sampled)
         table.move_cursor(row=row_index)
         await pilot.press("g")
         await settle(pilot, 5)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dutyline.domain.call_record import CallCorrection
 from dutyline.domain.model import Frozen
 
 
@@ -53,6 +54,9 @@ class CallRecord(Frozen):
     referral_ref: str = ""
     promises: tuple[Promise, ...] = ()
     later_calls: tuple[LaterCall, ...] = ()
+    #: Corrections of the notes, oldest first: the reviewer scores what the record says now, and sees
+    #: what was first saved (superseded), as the case view shows it.
+    corrections: tuple[CallCorrection, ...] = ()
 
 
 class QueueEntry(Frozen):

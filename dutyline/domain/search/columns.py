@@ -17,7 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dutyline.domain.search.batch import CaseBatch, ContactBatch, encode_ids, encode_joined, ref_array
+from dutyline.domain.search.batch import (
+    CaseBatch,
+    ContactBatch,
+    PostcodeEncoder,
+    encode_ids,
+    encode_joined,
+    iso_days,
+    ref_array,
+)
 from dutyline.domain.text import format_postcode, one_line, phone_digits
 
 EPOCH = dt.date(1970, 1, 1)
@@ -131,6 +139,20 @@ def _postcode(value: object) -> str:
     return format_postcode(text) or text.upper()
 
 
+_CLEAN_POSTCODES = re.compile(r"(?:[A-Z0-9]+ [A-Z0-9]{3}\x1f)*[A-Z0-9]+ [A-Z0-9]{3}")
+
+
+def _postcodes_if_clean(values: list[object]) -> list[str] | None:
+    """`values` themselves when every one is already a clean postcode (`_CLEAN_POSTCODE`), found by ONE
+    regular-expression match over them all; None otherwise (then each is cleaned by `_postcode`)."""
+    if not values or not all(isinstance(v, str) for v in values):
+        return None
+    joined = "\x1f".join(values)  # type: ignore[arg-type]  # every value is a str: checked just above
+    if joined.count("\x1f") != len(values) - 1 or not _CLEAN_POSTCODES.fullmatch(joined):
+        return None
+    return values  # type: ignore[return-value]  # every value is a str: checked above
+
+
 class _Table:
     """Distinct strings -> dense codes (0 is always the empty string).
 
@@ -138,11 +160,18 @@ class _Table:
     look-ups by the cleaned value find every row.
     """
 
-    def __init__(self, clean: Callable[[object], str] | None = _display) -> None:
+    def __init__(
+        self,
+        clean: Callable[[object], str] | None = _display,
+        clean_all: Callable[[list[object]], list[str] | None] | None = None,
+    ) -> None:
+        """`clean_all`: an optional check of many new values at once, returning them cleaned, or None to
+        clean them one by one (`_postcodes_if_clean`: ~170k distinct postcodes at 1M cases)."""
         self.codes: dict[object, int] = {"": 0, None: 0}
         self.by_text: dict[str, int] = {"": 0}
         self.values: list[str] = [""]
         self.clean = clean
+        self.clean_all = clean_all
 
     def release(self) -> None:
         """Drop the look-up dicts (the table's strings stay in `values`); no encoding after this."""
@@ -159,7 +188,9 @@ class _Table:
         if None not in out:
             return out  # type: ignore[return-value]  # no None in it: checked just above
         new = list(dict.fromkeys(itertools.compress(items, map(operator.is_, out, itertools.repeat(None)))))
-        texts = list(map(self.clean, new)) if self.clean else list(map(str, new))
+        texts = self.clean_all(new) if self.clean_all else None
+        if texts is None:
+            texts = list(map(self.clean, new)) if self.clean else list(map(str, new))
         by_text, values = self.by_text, self.values
         fresh = list(itertools.filterfalse(by_text.__contains__, dict.fromkeys(texts)))
         by_text.update(zip(fresh, range(len(values), len(values) + len(fresh)), strict=True))
@@ -191,15 +222,24 @@ class ColumnBuilder:
     _CASE = ("first", "known", "last", "dob", "postcode", "school", "stage", "officer")
 
     def __init__(self) -> None:
-        self._names, self._postcodes, self._schools = _Table(), _Table(_postcode), _Table()
+        self._names, self._postcodes, self._schools = _Table(), _Table(_postcode, _postcodes_if_clean), _Table()
         self._stages, self._officers, self._cnames = _Table(), _Table(), _Table()
         self._dobs = _Table(None)
+        self._dob_days: list[int] = [int(NO_DATE)]  # days of each _dobs value, by code
+        self._packed_postcodes = PostcodeEncoder(self._postcodes.encode)
         self._parts: dict[str, list[np.ndarray]] = {
             k: [] for k in ("id", "ref", *self._CASE, "c_case", "c_pos", "c_name", "c_phone", "c_alt")
         }
 
     def _codes(self, name: str, table: _Table, values: Iterable[object]) -> None:
         self._parts[name].append(np.asarray(table.encode(values), dtype=np.int32))
+
+    def _days(self, codes: np.ndarray) -> np.ndarray:
+        """Days since 1970 for codes into the date table (each distinct date parsed once)."""
+        days, values = self._dob_days, self._dobs.values
+        days.extend(date_days(v) for v in values[len(days) :])
+        lut: np.ndarray = np.asarray(days, dtype=np.int32)
+        return lut[codes]  # type: ignore[no-any-return]  # indexing an array with an array gives an array
 
     def add_cases(self, rows: Sequence[Sequence[object]]) -> None:
         if not isinstance(rows, list | tuple):
@@ -213,13 +253,22 @@ class ColumnBuilder:
             ("first", self._names, 2),
             ("last", self._names, 3),
             ("known", self._names, 4),
-            ("dob", self._dobs, 5),
             ("postcode", self._postcodes, 6),
             ("school", self._schools, 7),
             ("stage", self._stages, 8),
             ("officer", self._officers, 9),
         ):
             self._codes(name, table, (r[col] for r in rows))
+        p["dob"].append(self._days(np.asarray(self._dobs.encode([r[5] for r in rows]), dtype=np.int32)))
+
+    def _batch_days(self, dob: str | np.ndarray, n: int) -> np.ndarray:
+        if isinstance(dob, str):
+            return self._days(encode_joined(self._dobs.encode, dob, n))
+        days = iso_days(dob, int(NO_DATE))
+        if days is None:  # something other than a plain date: each distinct value as the row path reads it
+            texts = [v.decode("ascii").rstrip(" ") for v in dob.tolist()]
+            days = self._days(np.asarray(self._dobs.encode(texts), dtype=np.int32))
+        return days
 
     def add_case_batch(self, batch: CaseBatch) -> None:
         """The fast path: one batch of whole columns (see `batch`), encoded without per-row Python."""
@@ -231,8 +280,12 @@ class ColumnBuilder:
             "first": encode_joined(self._names.encode, batch.first_name, n),
             "last": encode_joined(self._names.encode, batch.last_name, n),
             "known": encode_joined(self._names.encode, batch.known_as, n),
-            "dob": encode_joined(self._dobs.encode, batch.date_of_birth, n),
-            "postcode": encode_joined(self._postcodes.encode, batch.postcode, n),
+            "dob": self._batch_days(batch.date_of_birth, n),
+            "postcode": (
+                encode_joined(self._postcodes.encode, batch.postcode, n)
+                if isinstance(batch.postcode, str)
+                else self._packed_postcodes(batch.postcode)
+            ),
             "school": encode_joined(self._schools.encode, batch.school, n),
             "stage": encode_joined(self._stages.encode, batch.stage, n),
             "officer": encode_ids(self._officers.encode, batch.officer, batch.officer_names),
@@ -283,8 +336,6 @@ class ColumnBuilder:
         ids = self._cat("id", np.int64)
         refs = self._cat("ref", bytes) if len(ids) else np.zeros(0, dtype="S1")
         col = {k: self._cat(k, np.int32) for k in self._CASE}
-        dob_lut = np.asarray([date_days(v) for v in self._dobs.values], dtype=np.int32)
-        dob_lut[0] = NO_DATE
         contact_case = self._cat("c_case", np.int64)
         order = np.argsort(ids, kind="stable")
         pos = np.minimum(np.searchsorted(ids[order], contact_case), max(len(ids) - 1, 0))
@@ -306,7 +357,7 @@ class ColumnBuilder:
             col["first"],
             col["known"],
             col["last"],
-            dob_lut[col["dob"]],
+            col["dob"],
             col["postcode"],
             col["school"],
             col["stage"],

@@ -8,9 +8,14 @@ postcode, reference) are binary searches over sorted arrays, never scans.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import ctypes
 import operator
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -84,6 +89,7 @@ SCHOOL_STOP = frozenset(
 )
 _REF_PREFIX = re.compile(r"[a-z]+")
 _no_space = operator.methodcaller("replace", " ", "")
+T = TypeVar("T")
 
 
 def stable_order(keys: np.ndarray) -> np.ndarray:
@@ -181,20 +187,26 @@ class Derived:
 
 
 def _ref_trigrams(refs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows by every run of three digits in their reference, so a fragment is found anywhere in it."""
+    """Rows by every run of three digits in their reference, so a fragment is found anywhere in it.
+
+    Keys are int16 (000-999) and rows int32, computed a whole column of references at a time: ~4M entries
+    at 1M cases, built beside the name postings (`derive`), so their temporaries are kept small.
+    """
     n = len(refs)
     width = refs.dtype.itemsize if n else 1
-    grid = refs.view(np.uint8).reshape(n, width).astype(np.int16) - 48 if n else np.zeros((0, 1), np.int16)
-    is_d = (grid >= 0) & (grid <= 9)
+    grid = refs.view(np.uint8).reshape(n, width) if n else np.zeros((0, 1), np.uint8)
+    digit = [(grid[:, j] - np.uint8(48)) for j in range(width)]  # a non-digit wraps to a value above 9
     keys: list[np.ndarray] = []
     rows: list[np.ndarray] = []
     for j in range(width - 2):
-        ok = is_d[:, j] & is_d[:, j + 1] & is_d[:, j + 2]
-        hit = np.flatnonzero(ok)
-        keys.append((grid[hit, j] * 100 + grid[hit, j + 1] * 10 + grid[hit, j + 2]).astype(np.int64))
-        rows.append(hit.astype(np.int32))
-    key = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+        a, b, c = digit[j], digit[j + 1], digit[j + 2]
+        hit = np.flatnonzero((a <= 9) & (b <= 9) & (c <= 9)).astype(np.int32)
+        keys.append(a[hit].astype(np.int16) * 100 + b[hit].astype(np.int16) * 10 + c[hit].astype(np.int16))
+        rows.append(hit)
+    key = np.concatenate(keys) if keys else np.zeros(0, np.int16)
+    del keys
     row = np.concatenate(rows) if rows else np.zeros(0, np.int32)
+    del rows
     off, order = _csr(key, 1000)
     return off, row[order]
 
@@ -253,13 +265,14 @@ def _postings(
     return offsets, post_row, field, pos
 
 
-def derive(cols: Columns) -> Derived:
-    vocab: list[str] = []
-    tok_ids: dict[str, int] = {}
-    n_off, n_flat = _tokenise_table(cols.names, tok_ids, vocab)
-    c_off, c_flat = _tokenise_table(cols.contact_names, tok_ids, vocab)
-    post_off, post_row, post_field, post_pos = _postings(cols, (n_off, n_flat), (c_off, c_flat), len(vocab))
+#: Cases from which `derive` builds the exact-key structures in a second thread (below this the thread
+#: costs more than it saves: a refresh's delta segment is a few hundred cases).
+PARALLEL_MIN = 50_000
 
+
+def _exact_keys(cols: Columns) -> dict[str, object]:
+    """The exact-key structures (dates of birth, postcodes, schools, phones, references): numpy sorts and
+    gathers that need no name tokens, so they can run beside the tokenising (see `derive`)."""
     dob_order = stable_order(cols.dob).astype(np.int32)
     pc_off, pc_order = _csr(cols.postcode, len(cols.postcodes))
     school_off, school_order = _csr(cols.school, len(cols.schools))
@@ -275,32 +288,107 @@ def derive(cols: Columns) -> Derived:
     suffix_off, suffix_order = _csr((refnum % 1000).astype(np.int64), 1000)
     step = max(1, len(cols.ref) // 5000)
     prefixes = {m.group(0) for r in cols.ref[::step] if (m := _REF_PREFIX.match(fold(r.decode())))}
-    return Derived(
-        vocab,
-        post_off,
-        post_row,
-        post_field,
-        post_pos,
-        dob_order,
-        cols.dob[dob_order],
-        pc_off,
-        pc_order,
-        school_off,
-        school_order,
-        phones[p_order],
-        which[p_order],
-        refnum,
-        r_order,
-        refnum[r_order],
-        suffix_off,
-        suffix_order,
-        sorted(prefixes),
-        n_off,
-        n_flat,
-        tails[t_order].astype(np.int32),
-        which[p_order][t_order],
-        *_ref_trigrams(cols.ref),
+    tri_off, tri_row = _ref_trigrams(cols.ref)
+    return {
+        "dob_order": dob_order,
+        "dob_sorted": cols.dob[dob_order],
+        "pc_off": pc_off,
+        "pc_order": pc_order,
+        "school_off": school_off,
+        "school_order": school_order,
+        "phone_sorted": phones[p_order],
+        "phone_contact": which[p_order],
+        "refnum": refnum,
+        "refnum_order": r_order,
+        "refnum_sorted": refnum[r_order],
+        "suffix_off": suffix_off,
+        "suffix_order": suffix_order,
+        "ref_prefixes": sorted(prefixes),
+        "tail_sorted": tails[t_order].astype(np.int32),
+        "tail_contact": which[p_order][t_order],
+        "tri_off": tri_off,
+        "tri_row": tri_row,
+    }
+
+
+def return_freed_memory() -> None:
+    """Ask glibc to hand freed heap pages back to the system, in every thread's arena (a no-op where there
+    is no malloc_trim). Freed numpy temporaries otherwise stay resident in the arena that made them."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def token_counts(
+    cols: Columns, names: tuple[np.ndarray, np.ndarray], contact_names: tuple[np.ndarray, np.ndarray], n_tokens: int
+) -> np.ndarray:
+    """Postings per token (what `np.diff(post_off)` gives), from the name tables' use counts: known
+    before the postings are built, so the vocabulary can be set up while they are."""
+    per_name = np.zeros(len(cols.names), np.int64)
+    for codes in (cols.first, cols.known, cols.last):
+        per_name += np.bincount(codes, minlength=len(cols.names))
+    per_contact = np.bincount(cols.c_name, minlength=len(cols.contact_names))
+    freq = np.zeros(n_tokens, np.int64)
+    for (off, flat), uses in ((names, per_name), (contact_names, per_contact)):
+        if len(flat):
+            weights = np.repeat(uses[: len(off) - 1], np.diff(off)).astype(np.float64)
+            freq += np.rint(np.bincount(flat, weights=weights, minlength=n_tokens)).astype(np.int64)
+    return freq
+
+
+def derive(cols: Columns) -> Derived:
+    """Every look-up structure over `cols` (see `derive_with`)."""
+    return derive_with(cols, lambda _tokens, _freq: None)[0]
+
+
+def derive_with(cols: Columns, alongside: Callable[[list[str], np.ndarray], T]) -> tuple[Derived, T]:
+    """Every look-up structure over `cols`, and what `alongside(vocabulary, postings per token)` returns
+    (the caller's own set-up, run while the postings are built).
+
+    Why two threads for a big index: tokenising the name tables and setting up the vocabulary are Python
+    work that holds the interpreter lock, while the exact-key structures and the name postings are numpy
+    sorts and gathers that mostly release it. On a two-core desk the second core builds the exact keys
+    during the tokenising and the postings during `alongside` (a cold build at 1M cases waits for this
+    step). The worker's freed temporaries are handed back before the next big step, so the build's peak
+    memory is that of one step at a time. The results do not depend on the split.
+    """
+    parallel = len(cols) >= PARALLEL_MIN
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-derive") as pool:
+        exact = pool.submit(_exact_keys, cols) if parallel else None
+        vocab: list[str] = []
+        tok_ids: dict[str, int] = {}
+        names = _tokenise_table(cols.names, tok_ids, vocab)
+        contact_names = _tokenise_table(cols.contact_names, tok_ids, vocab)
+        keys = exact.result() if exact is not None else _exact_keys(cols)
+        if parallel:
+            return_freed_memory()
+            postings = pool.submit(_postings, cols, names, contact_names, len(vocab))
+            extra = alongside(vocab, token_counts(cols, names, contact_names, len(vocab)))
+            post_off, post_row, post_field, post_pos = postings.result()
+            return_freed_memory()
+        else:
+            post_off, post_row, post_field, post_pos = _postings(cols, names, contact_names, len(vocab))
+            extra = alongside(vocab, np.diff(post_off))
+    derived = Derived(
+        vocab=vocab,
+        post_off=post_off,
+        post_row=post_row,
+        post_field=post_field,
+        post_pos=post_pos,
+        name_tok_off=names[0],
+        name_tok=names[1],
+        **keys,  # type: ignore[arg-type]  # the remaining fields, each of its declared type
     )
+    return derived, extra
+
+
+def _vocab(tokens: list[str], freq: np.ndarray, counts_from: IndexSegment | None) -> Vocab:
+    if counts_from is not None:
+        other: Vocab = counts_from.vocab
+        theirs = np.diff(counts_from.d.post_off)
+        freq = freq + np.fromiter(
+            (theirs[other.ids[t]] if t in other.ids else 0 for t in tokens), np.int64, len(tokens)
+        )
+    return Vocab(tokens, freq)
 
 
 class IndexSegment:
@@ -312,17 +400,12 @@ class IndexSegment:
         """`counts_from`: a bigger index whose name frequencies this one adds to its own (a delta's
         term-frequency weights must be the county's, not those of a few hundred changed cases)."""
         self.cols = cols
-        self.d = derived if derived is not None else derive(cols)
         self._slot: np.ndarray | None = None
         self._flags: np.ndarray | None = None
-        freq = np.diff(self.d.post_off)
-        if counts_from is not None:
-            other: Vocab = counts_from.vocab
-            theirs = np.diff(counts_from.d.post_off)
-            freq = freq + np.fromiter(
-                (theirs[other.ids[t]] if t in other.ids else 0 for t in self.d.vocab), np.int64, len(self.d.vocab)
-            )
-        self.vocab: Vocab = Vocab(self.d.vocab, freq)
+        if derived is None:  # the vocabulary is set up while the postings are built
+            self.d, self.vocab = derive_with(cols, lambda tokens, freq: _vocab(tokens, freq, counts_from))
+        else:
+            self.d, self.vocab = derived, _vocab(derived.vocab, np.diff(derived.post_off), counts_from)
         self.ref_prefixes = frozenset(self.d.ref_prefixes)
         days = cols.dob.astype("datetime64[D]")
         self.dob_year = days.astype("datetime64[Y]").astype(np.int64) + 1970

@@ -118,19 +118,22 @@ class Vocab:
         self.ids = {t: i for i, t in enumerate(self.tokens)}
         self.by_sound: dict[str, list[int]] = {}
         self.by_dm: dict[str, list[int]] = {}
+        # Each token's Double Metaphone keys as two hashes, for vectorised comparison in `weigh`; the keys
+        # are computed once per token (the costliest part of this set-up: ~20k tokens at 1M cases).
+        dm0: list[int] = []
+        dm1: list[int] = []
         for i, t in enumerate(self.tokens):
             k = sound_key(t)
             if k:
                 self.by_sound.setdefault(k, []).append(i)
-            if len(t) >= 3:
-                for dk in dm_keys(t):
-                    self.by_dm.setdefault(dk, []).append(i)
-        # Each token's Double Metaphone keys as two hashes, for vectorised comparison in `weigh`.
-        self._dm = np.zeros((2, len(self.tokens)), dtype=np.int64)
-        for i, t in enumerate(self.tokens):
             keys = doublemetaphone(t) if len(t) >= 2 else ("", "")
-            self._dm[0, i] = hash(keys[0] or f"-{t}")
-            self._dm[1, i] = hash(keys[1] or keys[0] or f"-{t}")
+            if len(t) >= 3:
+                for dk in dict.fromkeys(keys):  # dm_keys(t), from the keys already made
+                    if dk:
+                        self.by_dm.setdefault(dk, []).append(i)
+            dm0.append(hash(keys[0] or f"-{t}"))
+            dm1.append(hash(keys[1] or keys[0] or f"-{t}"))
+        self._dm = np.array([dm0, dm1], dtype=np.int64).reshape(2, len(self.tokens))
         # First letter and first three letters of each token, for vectorised comparison in `weigh`.
         self._first = np.fromiter((ord(t[0]) if t else 0 for t in self.tokens), np.int64, len(self.tokens))
         self._start = np.fromiter((hash(t[:PREFIX_MIN]) for t in self.tokens), np.int64, len(self.tokens))

@@ -23,6 +23,7 @@ from dutyline.ui.messages import CallEnded, OpenCallForm
 from dutyline.ui.safe import duration, join, plain
 from dutyline.ui.screens.base import DeskScreen
 from dutyline.ui.screens.contact_edit import ContactEditScreen
+from dutyline.ui.screens.correct_note import CorrectNoteScreen
 from dutyline.ui.widgets.case_card import CaseCard
 from dutyline.ui.widgets.verify import VerifyPanel
 
@@ -140,7 +141,7 @@ class CallScreen(DeskScreen[None]):
         state = self.call
         if action == "skip_verify":
             return state is not None and not state.verified and not state.verify_skipped
-        if action == "edit_contact":  # contact details are case details: only for a verified caller
+        if action in ("edit_contact", "correct_note"):  # case details: only for a verified caller
             return state is not None and state.may_see_case and self.summary is not None
         return True
 
@@ -175,12 +176,21 @@ class CallScreen(DeskScreen[None]):
             return
         caller = state.caller_contact_id if state.caller_kind == CallerKind.CONTACT.value else None
         self.app.push_screen(
-            ContactEditScreen(self.desk, self.call, self.case_id, contacts, caller), self._contact_edited
+            ContactEditScreen(self.desk, self.call, self.case_id, contacts, caller), self._reload_if_changed
         )
 
-    def _contact_edited(self, changed: bool | None) -> None:
+    def _reload_if_changed(self, changed: bool | None) -> None:
         if changed:
             self.load()
+
+    def action_correct_note(self) -> None:
+        """Correct the highlighted past call's note (a new version; the first stays, superseded)."""
+        cards = self.query(CaseCard)
+        call = cards.first().highlighted_call() if cards else None
+        if call is None:
+            self.notify("No earlier call on this case to correct.", markup=False)
+            return
+        self.app.push_screen(CorrectNoteScreen(self.desk, call), self._reload_if_changed)
 
     def action_end_call(self) -> None:
         self.post_message(CallEnded(ask=True))

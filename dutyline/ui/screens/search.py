@@ -104,12 +104,20 @@ class SearchScreen(DeskScreen[None]):
         callers = await asyncio.to_thread(self.desk.find_callers, query)
         if get_current_worker().is_cancelled or query != self.query_one("#search", Input).value:
             return  # the handler has typed on; a newer search is coming
-        self.show_hits(list(results.hits), query, header=results.header(), callers=callers)
+        capped = results.total > results.shown
+        self.show_hits(list(results.hits), query, header=results.header(), callers=callers, capped=capped)
 
     def show_hits(
-        self, hits: list[SearchHit], query: str, *, header: str = "", callers: list[EarlierCaller] | None = None
+        self,
+        hits: list[SearchHit],
+        query: str,
+        *,
+        header: str = "",
+        callers: list[EarlierCaller] | None = None,
+        capped: bool = False,
     ) -> None:
-        """`header`: how sure the results are, and what is not shown (`SearchResults.header`).
+        """`header`: how sure the results are, and what is not shown (`SearchResults.header`); when
+        `capped` it already says "30 of 166 shown", so the count is not said twice.
         `callers`: no-case callers who rang before, matching the same query."""
         self.query_one(ResultsTable).show_hits(hits, callers)
         self._shown_query = query
@@ -120,7 +128,7 @@ class SearchScreen(DeskScreen[None]):
         if query.strip():
             found = f"{len(hits)} case{'s' if len(hits) != 1 else ''} found" if hits else "No case found"
             if header and hits:
-                found = f"{found} · {header}"
+                found = header if capped else f"{found} · {header}"
             if callers:
                 found = f"{found} · {len(callers)} earlier caller{'s' if len(callers) != 1 else ''} (no case)"
             self.set_status(f"{found} · ↑↓ choose · {hint('open', 'no_case', 'clear', 'safeguarding')}")

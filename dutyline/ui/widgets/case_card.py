@@ -18,6 +18,7 @@ from dutyline.domain.call_record import CallRecord, CaseActivity
 from dutyline.domain.clock import DeadlineStatus
 from dutyline.domain.model import CallerKind
 from dutyline.domain.summary import CaseSummary
+from dutyline.ui.actions import BY_ID
 from dutyline.ui.safe import day, join, plain, when
 
 _STATUS_MARK = {DeadlineStatus.OVERDUE: "OVERDUE", DeadlineStatus.DUE_SOON: "DUE SOON"}
@@ -124,7 +125,11 @@ class CaseCard(VerticalScroll):
         yield Static(Text("Open callbacks and hand-offs"), classes="section", markup=False)
         yield DataTable(id="case-items", cursor_type="row", show_cursor=False)
         yield Static(
-            Text("Last calls (Tab to the list, ↑ ↓ to read each note in full)"), classes="section", markup=False
+            Text(
+                f"Last calls (Tab to the list, ↑ ↓ to read each note, {BY_ID['correct_note'].key_text} to correct it)"
+            ),
+            classes="section",
+            markup=False,
         )
         yield DataTable(id="case-calls", cursor_type="row")
         yield Static(id="case-call-note", classes="tell", markup=False)
@@ -225,6 +230,14 @@ class CaseCard(VerticalScroll):
             self.query_one("#case-call-note", Static).display = False
         else:
             self._show_note(str(activity.recent[0].id))
+
+    def highlighted_call(self) -> CallRecord | None:
+        """The past call under the cursor in the case's calls (what Ctrl+E corrects)."""
+        table = self.query_one("#case-calls", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._recent.get(key) if key is not None else None
 
     @on(DataTable.RowHighlighted, "#case-calls")
     def _call_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -191,7 +191,8 @@ class ResultsTable(DataTable[Text]):
         self.callers = {c.key: c for c in callers or []}
         rows = [(str(hit.case_id), hit_row(hit)) for hit in hits]
         rows += [(key, caller_row(earlier)) for key, earlier in self.callers.items()]
-        none = Text("No case (new request, enquiry…)", style="italic", end="")
+        # Short enough for the name column at 80 and 120 wide (it read "No case (new request, enqu").
+        none = Text("No case (new request…)", style="italic", end="")
         rows.append((NO_CASE_KEY, [none, *[Text("", end="")] * 6]))
         self._rows = rows
         self._fill()

@@ -45,7 +45,7 @@ def calls_chart(plt: Any, r: CallsReport) -> None:
     """Calls by reason (the eight largest)."""
     plt.clear_figure()
     top = list(reversed(r.by_reason[:8]))  # plotext draws horizontal bars bottom-up: largest on top
-    labels = [s.key.replace("_", " ")[:14] for s in top]
+    labels = [s.key.replace("_", " ")[:20] for s in top]
     plt.bar(labels or ["none"], [s.n for s in top] or [0], orientation="horizontal", width=0.4)
     plt.title(f"Calls by reason (N {r.total_calls})")
 

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from dutyline.domain.model import REASON_LABELS
 from dutyline.domain.quality.report import QualityReport
 from dutyline.domain.quality.stats import Interval
+from dutyline.domain.queue import working_amount
 from dutyline.domain.reports.call_figures import WEEKDAYS, CallsReport
 from dutyline.domain.reports.promises import PromiseCounts, PromiseItem, PromisesReport
 from dutyline.ui.safe import local_time, plain
@@ -60,19 +62,19 @@ def counts_table(rows: dict[str, PromiseCounts], first: str, names: dict[str, st
 ITEM_COLUMNS = ("Flag", "Time", "Due", "What", "Case", "Team", "Held by")
 
 
-def item_rows(items: Sequence[PromiseItem], names: dict[str, str] | None = None) -> Table:
+def item_rows(items: Sequence[PromiseItem], names: dict[str, str] | None = None, year: int | None = None) -> Table:
     out = []
     for i in items:
         overdue = i.hours < 0
         flag = "OVERDUE" if overdue else "DUE SOON"
         style = OVERDUE if overdue else "bold dark_orange"
-        amount = f"{abs(i.hours):.1f} wh"
+        amount = working_amount(i.hours)
         due = local_time(i.due_at)
         out.append(
             (
                 _t(flag + (" URGENT" if i.priority == "urgent" else ""), style),
                 _t(f"{amount} {'late' if overdue else 'left'}", style),
-                _t(f"{due.day} {due:%b %H:%M}"),
+                _t(f"{due.day} {due:%b %H:%M}" if year in (None, due.year) else f"{due.day} {due:%b %Y}"),
                 _t("Callback" if i.kind == "callback" else "Hand-off"),
                 plain(i.case_ref or "no case"),
                 plain((names or {}).get(i.team, i.team)[:22]),
@@ -117,11 +119,15 @@ def calls_summary(r: CallsReport) -> Text:
     return Text("\n".join(lines), end="")
 
 
-def share_table(first: str, shares: Sequence[object]) -> Table:
+#: Reason codes in the words the handler chose them by (a retired code shows as itself).
+REASON_NAMES: dict[str, str] = {r.value: label for r, label in REASON_LABELS.items()}
+
+
+def share_table(first: str, shares: Sequence[object], names: dict[str, str] | None = None) -> Table:
     rows = []
     for s in shares:
         key, n, share = getattr(s, "key"), getattr(s, "n"), getattr(s, "share")  # noqa: B009
-        rows.append((plain(str(key)[:40]), _t(n), _t(pct(share))))
+        rows.append((plain((names or {}).get(str(key), str(key))[:40]), _t(n), _t(pct(share))))
     return (first, "Calls", "Share"), rows
 
 
@@ -169,6 +175,7 @@ def items_table(r: QualityReport, texts: dict[str, str]) -> Table:
     return ("Item", "Pass rate (95% CI) N", "Alpha"), rows
 
 
-def rates_table(first: str, rates: dict[str, Interval]) -> Table:
+def rates_table(first: str, rates: dict[str, Interval], names: dict[str, str] | None = None) -> Table:
     """Any {key: Interval} as rows: the rate is never shown without its interval and N."""
-    return (first, "Pass rate (95% CI) N"), [(plain(k[:40]), _t(ci(v))) for k, v in rates.items()]
+    rows = [(plain((names or {}).get(k, k)[:40]), _t(ci(v))) for k, v in rates.items()]
+    return (first, "Pass rate (95% CI) N"), rows

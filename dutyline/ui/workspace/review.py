@@ -7,6 +7,9 @@ checks every item is answered and that this person is the assigned reviewer); Es
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,6 +18,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
+from dutyline.domain.call_form import CALLER_LABELS, OUTCOME_LABELS
+from dutyline.domain.model import REASON_LABELS, STAGE_LABELS
 from dutyline.domain.quality.record import CallRecord
 from dutyline.domain.quality.scorecard import Scorecard
 from dutyline.domain.queue import QueueItem
@@ -28,8 +33,17 @@ from dutyline.ui.safe import plain, when
 ANSWER_WORDS = {"yes": "Yes", "no": "No", "na": "Not applicable"}
 
 
+def _words(labels: Mapping[Any, str], code: str) -> str:
+    """A stored code in the words the handler chose it by (the code itself if it has none, e.g. retired)."""
+    for key, label in labels.items():
+        if getattr(key, "value", key) == code:
+            return label
+    return code
+
+
 def record_text(r: CallRecord) -> Text:
-    """The call record as the reviewer reads it (user text through `plain`, never markup)."""
+    """The call record as the reviewer reads it: codes in words, user text through `plain` (never
+    markup), and a corrected note shown as it stands now with what was first saved marked SUPERSEDED."""
     out = Text(end="")
 
     def line(label: str, value: object) -> None:
@@ -40,16 +54,29 @@ def record_text(r: CallRecord) -> Text:
     line("Item", r.item)
     line("Handler", r.handler or "—")
     line("Call", when(r.started_at) + f" ({r.duration_s // 60} min)")
-    line("Case", f"{r.case_ref or 'no case'}" + (f" · stage {r.stage}" if r.stage else ""))
-    line("Caller", f"{r.caller_kind}" + (" · parental responsibility" if r.caller_has_pr else ""))
+    line("Case", f"{r.case_ref or 'no case'}" + (f" · {_words(STAGE_LABELS, r.stage)}" if r.stage else ""))
+    caller = _words(CALLER_LABELS, r.caller_kind) + (f" ({r.caller_name})" if r.caller_name else "")
+    line("Caller", caller + (" · parental responsibility" if r.caller_has_pr else ""))
     checks = [w for ok, w in ((r.verified_dob, "date of birth"), (r.verified_postcode, "postcode")) if ok]
     line("Verified", ", ".join(checks) or "NOT verified")
-    line("Reason", r.reason + (f" (urgent: {r.urgent_reason})" if r.urgent_reason else ""))
-    line("Outcome", r.outcome + (" · SAFEGUARDING" if r.safeguarding else ""))
+    urgent = f" (urgent: {r.urgent_reason})" if r.urgent_reason else ""
+    line("Reason", _words(REASON_LABELS, r.reason) + urgent)
+    line("Outcome", _words(OUTCOME_LABELS, r.outcome) + (" · SAFEGUARDING" if r.safeguarding else ""))
     if r.referral_ref:
         line("Referral", r.referral_ref)
-    out.append("Notes:\n", style="bold")
-    out.append(plain(r.notes or "(none)", multiline=True))
+    if r.corrections:
+        last = r.corrections[-1]
+        out.append(f"Notes (corrected {when(last.created_at)} by ", style="bold")
+        out.append(plain(last.staff_login))
+        out.append("):\n", style="bold")
+        out.append(plain(last.notes or "(none)", multiline=True))
+        out.append("\nAs first saved (SUPERSEDED):\n", style="bold")
+        original = plain(r.notes or "(none)", multiline=True)
+        original.stylize("dim")
+        out.append(original)
+    else:
+        out.append("Notes:\n", style="bold")
+        out.append(plain(r.notes or "(none)", multiline=True))
     out.append("\n")
     for p in r.promises:
         kept = "open" if p.completed_at is None else ("on time" if p.completed_at <= p.due_at else "LATE")
@@ -61,7 +88,11 @@ def record_text(r: CallRecord) -> Text:
     if r.later_calls:
         out.append("What happened next:\n", style="bold")
         for c in r.later_calls:
-            out.append(plain(f"  {when(c.started_at)} {c.reason} -> {c.outcome}"))
+            out.append(
+                plain(
+                    f"  {when(c.started_at)} {_words(REASON_LABELS, c.reason)} -> {_words(OUTCOME_LABELS, c.outcome)}"
+                )
+            )
             out.append("\n")
     return out
 
@@ -72,7 +103,7 @@ class ReviewScreen(Screen[bool]):
     ReviewScreen #rv-body { height: 1fr; }
     ReviewScreen #rv-record { width: 1fr; border-right: solid $accent; padding: 0 1; }
     ReviewScreen #rv-card { width: 1fr; padding: 0 1; }
-    ReviewScreen .rv-item { height: auto; margin-top: 1; }
+    ReviewScreen .rv-item { width: 1fr; height: auto; margin-top: 1; }
     ReviewScreen Select { width: 1fr; }
     """
 
