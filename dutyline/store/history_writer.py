@@ -32,14 +32,21 @@ def _ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
         return []
     start = int(session.scalar(select(func.max(model.id))) or 0) + 1
     ids = list(range(start, start + len(rows)))
-    numbered = [{**row, "id": i} for row, i in zip(rows, ids, strict=True)]
+    insert_rows(session, model, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
     if session.get_bind().dialect.name == "postgresql":
-        _insert_values(session, model, numbered)
         table = model.__tablename__
         session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), :last)"), {"last": ids[-1]})
-    else:
-        session.execute(insert(model), numbered)
     return ids
+
+
+def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Bulk rows in as few statements as each backend does best (see the module's note)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        _insert_values(session, model, rows)
+    else:
+        session.execute(insert(model), rows)
 
 
 #: Bind parameters per multi-row statement (PostgreSQL allows 65,535).
