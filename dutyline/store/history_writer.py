@@ -10,9 +10,9 @@ On PostgreSQL the rows go in as multi-row INSERT … VALUES statements: the driv
 executemany one row at a time, and the server's audit trigger writes (and the chain hashes, at commit)
 one audit row per statement, so a 300-case demo made ~40,000 audit rows and took over two minutes.
 SQLAlchemy's "insertmanyvalues" batching (on for INSERT … RETURNING, off for plain INSERT with psycopg)
-is switched on for these inserts only, giving one honest audit row per few hundred rows ("call rows=900
-ids=…"), the chain intact and every trigger still on. SQLite has no per-statement audit and runs an
-executemany in C, so it keeps that.
+is switched on for these inserts only, giving one honest audit row per statement of up to several
+hundred rows ("call rows=83 ids=…"), the chain intact and every trigger still on. SQLite has no
+per-statement audit and runs an executemany in C, so it keeps that.
 """
 
 from __future__ import annotations
