@@ -13,7 +13,7 @@ from dutyline.cli import main
 from dutyline.domain.model import Role
 from dutyline.domain.policy import Policy, load_policy
 from dutyline.domain.quality.sampling import draw
-from dutyline.services import quality, quality_report
+from dutyline.services import quality, quality_feedback, quality_report
 from dutyline.services.context import Actor, Context, PermissionDenied, ServiceError
 from dutyline.services.quality import parse_month
 from dutyline.services.teams import sync_teams
@@ -185,16 +185,16 @@ def test_review_flow_with_blind_second_review_dispute_and_resolution(world: Data
     }
     # The person sees the first review only (not the blind one), and disputes it.
     hana = ctx(world, "hana")
-    mine = quality.my_reviews(hana)
+    mine = quality_feedback.my_reviews(hana)
     assert [r.id for r in mine] == [r1]
     with pytest.raises(ServiceError, match="Say why"):
-        quality.dispute(hana, r1, "  ")
-    quality.dispute(hana, r1, "The family had already been verified on an earlier call.")
+        quality_feedback.dispute(hana, r1, "  ")
+    quality_feedback.dispute(hana, r1, "The family had already been verified on an earlier call.")
     with pytest.raises(ServiceError, match="different reviewer"):
-        quality.resolve(ctx(world, first), r1, "Upheld.")
+        quality_feedback.resolve(ctx(world, first), r1, "Upheld.")
     resolver = next(r for r in ("ravi", "rita", "rosa") if r != first)
-    assert r1 in [d.id for d in quality.disputes(ctx(world, resolver))]
-    new = quality.resolve(
+    assert r1 in [d.id for d in quality_feedback.disputes(ctx(world, resolver))]
+    new = quality_feedback.resolve(
         ctx(world, resolver), r1, "Re-scored after listening to the dispute.", {**ANSWERS, "no_jargon": "no"}
     )
     with world.read() as s:
@@ -203,10 +203,10 @@ def test_review_flow_with_blind_second_review_dispute_and_resolution(world: Data
         assert (old.status, old.superseded_by_id, old.resolved_by) == ("superseded", new, resolver)
         assert (fresh.status, fresh.supersedes_id, fresh.reviewer, fresh.blind) == ("current", r1, resolver, False)
         actions = [a for (a,) in s.execute(select(AuditEvent.action).where(AuditEvent.action.like("qa_%")))]
-    assert [(r.id, r.status) for r in quality.my_reviews(hana)] == [(new, "current"), (r1, "superseded")]
+    assert [(r.id, r.status) for r in quality_feedback.my_reviews(hana)] == [(new, "current"), (r1, "superseded")]
     for action in ("qa_sample", "qa_review", "qa_my_reviews", "qa_resolve", "qa_report"):
         assert action in actions
-    quality.acknowledge(hana, new)
+    quality_feedback.acknowledge(hana, new)
     with world.read() as s:
         assert s.get(QaReview, new).acknowledged_at is not None  # type: ignore[union-attr]
 
@@ -217,11 +217,11 @@ def test_dispute_window_and_other_peoples_reviews(world: Database) -> None:
     assert item.reviewer
     rid = quality.save_review(ctx(world, item.reviewer), item.id, ANSWERS)
     with pytest.raises(ServiceError, match="not a review of your work"):
-        quality.dispute(ctx(world, "harry"), rid, "Not mine")
+        quality_feedback.dispute(ctx(world, "harry"), rid, "Not mine")
     late = ctx(world, "hana")
     late.clock = lambda: NOW + dt.timedelta(days=20)
     with pytest.raises(ServiceError, match="within 10 working days"):
-        quality.dispute(late, rid, "Too late")
+        quality_feedback.dispute(late, rid, "Too late")
 
 
 def test_open_dispute_shows_the_record_to_another_reviewer_only(world: Database) -> None:
@@ -231,11 +231,11 @@ def test_open_dispute_shows_the_record_to_another_reviewer_only(world: Database)
     rid = quality.save_review(ctx(world, item.reviewer), item.id, ANSWERS)
     resolver = next(r for r in ("ravi", "rita", "rosa") if r != item.reviewer)
     with pytest.raises(ServiceError, match="not in dispute"):
-        quality.open_dispute(ctx(world, resolver), rid)
-    quality.dispute(ctx(world, "hana"), rid, "Verified earlier")
+        quality_feedback.open_dispute(ctx(world, resolver), rid)
+    quality_feedback.dispute(ctx(world, "hana"), rid, "Verified earlier")
     with pytest.raises(ServiceError, match="different reviewer"):
-        quality.open_dispute(ctx(world, item.reviewer), rid)
-    form = quality.open_dispute(ctx(world, resolver), rid)
+        quality_feedback.open_dispute(ctx(world, item.reviewer), rid)
+    form = quality_feedback.open_dispute(ctx(world, resolver), rid)
     assert form.review.dispute_reason == "Verified earlier" and form.review.answers["verified"] == "yes"
     assert form.record.notes == "Mum asked about the 20-week date."
     with world.read() as s:
@@ -259,7 +259,7 @@ def test_cli_resolve_upholds_or_rescores(
     item = next(i for i in items(world) if i.person == "hana")
     assert item.reviewer
     rid = quality.save_review(ctx(world, item.reviewer), item.id, ANSWERS)
-    quality.dispute(ctx(world, "hana"), rid, "Disagree")
+    quality_feedback.dispute(ctx(world, "hana"), rid, "Disagree")
     resolver = next(r for r in ("ravi", "rita", "rosa") if r != item.reviewer)
     monkeypatch.setattr("dutyline.cli.common.os_login", lambda: resolver)
     args = ["--db", world.url, "quality", "resolve", str(rid), "--note", "Re-scored"]

@@ -301,9 +301,9 @@ def p_qa_review(ctx: Context, w: World) -> object:
 
 
 def p_qa_resolve(ctx: Context, w: World) -> object:
-    from dutyline.services import quality
+    from dutyline.services import quality_feedback
 
-    return quality.disputes(ctx)
+    return quality_feedback.disputes(ctx)
 
 
 def p_qa_report(ctx: Context, w: World) -> object:
@@ -314,9 +314,9 @@ def p_qa_report(ctx: Context, w: World) -> object:
 
 
 def p_qa_mine(ctx: Context, w: World) -> object:
-    from dutyline.services import quality
+    from dutyline.services import quality_feedback
 
-    return quality.my_reviews(ctx)
+    return quality_feedback.my_reviews(ctx)
 
 
 def require(action: Action) -> Callable[[Context, World], object]:

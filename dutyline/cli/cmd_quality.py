@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from dutyline.cli.common import CliError, cli_errors, open_context
-from dutyline.services import quality, quality_assign
+from dutyline.services import quality, quality_assign, quality_feedback
 
 HELP = "ACT quality checks: draw a month's sample, list your review queue, see reviews of your work"
 DESCRIPTION = """\
@@ -115,7 +115,7 @@ def run_queue(args: argparse.Namespace) -> int:
 
 @cli_errors
 def run_mine(args: argparse.Namespace) -> int:
-    reviews = quality.my_reviews(open_context(args))
+    reviews = quality_feedback.my_reviews(open_context(args))
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in reviews], indent=2))
         return 0
@@ -134,7 +134,7 @@ def run_resolve(args: argparse.Namespace) -> int:
         if not sep or not code.strip():
             raise CliError("--answer takes CODE=VALUE, e.g. --answer verified=yes")
         answers[code.strip()] = value.strip()
-    standing = quality.resolve(open_context(args), args.review, args.note, answers or None)
+    standing = quality_feedback.resolve(open_context(args), args.review, args.note, answers or None)
     print(f"Review {args.review} {'re-scored as review ' + str(standing) if answers else 'upheld'}.")
     return 0
 

@@ -130,11 +130,12 @@ def _fixed(db: Database, expr: str, width: int) -> str:
     """The dialect's "every value space-padded to `width` characters, concatenated" aggregate (see
     `batch.fixed_width`). A longer value keeps at least one character more, so the text is then longer
     than n x width and the reader takes that column as joined text instead (no value is ever cut).
-    SQLite's printf pads in one call (a third cheaper than substr of a concatenation)."""
+    SQLite's printf pads in one call (a third cheaper than substr of a concatenation); its '!' flag counts
+    characters, not bytes, so a long non-ASCII value is never cut inside a character."""
     if db.is_postgres:
         padded = f"rpad(coalesce({expr}, ''), {width})"
         return f"string_agg(CASE WHEN length({expr}) > {width} THEN {expr} ELSE {padded} END, '')"
-    return f"group_concat(printf('%-{width}.{width + 1}s', {expr}), '')"
+    return f"group_concat(printf('%!-{width}.{width + 1}s', {expr}), '')"
 
 
 def _dates(db: Database) -> tuple[str, str]:
@@ -179,19 +180,19 @@ def _page(bounded: bool) -> str:
 
 
 def _pages(conn: Connection, table: str, size: int) -> Iterator[tuple[int, int | None]]:
-    """Keyset pages of `size` ids: (after, upto) with upto None for the last page. Finding the bound is
-    one primary-key seek (~10-30 ms at 1M rows); the page query is then a plain range scan."""
-    bound = text(f"SELECT id FROM {table} WHERE id > :after ORDER BY id LIMIT 1 OFFSET :skip")
-    lowest = conn.execute(text(f"SELECT min(id) FROM {table}")).scalar()
+    """Pages of at most `size` ids: (after, upto) with upto None for the last page, which takes every id
+    after the others (rows added while the read goes on). Bounds are id arithmetic from one min/max look-up
+    (two b-tree descents), not an OFFSET walk per page through the table's leaves; ids are mostly dense,
+    and where many were erased a page simply holds fewer rows. The page query is a plain range scan."""
+    # Two subqueries: SQLite answers a lone min() or max() from the b-tree's end, both together by a scan.
+    lowest, highest = conn.execute(text(f"SELECT (SELECT min(id) FROM {table}), (SELECT max(id) FROM {table})")).one()
     if lowest is None:
         return
     after = int(lowest) - 1  # in the id column's own range (PostgreSQL INTEGER)
-    while True:
-        upto = conn.execute(bound, {"after": after, "skip": size - 1}).scalar()
-        yield after, None if upto is None else int(upto)
-        if upto is None:
-            return
-        after = int(upto)
+    while after + size < int(highest):
+        yield after, after + size
+        after += size
+    yield after, None
 
 
 def _ints(joined: str | None, n: int, sep: str = ",") -> np.ndarray | None:

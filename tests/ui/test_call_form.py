@@ -17,6 +17,24 @@ from tests.ui.seed import NOW, Seeded, handler_ctx
 from tests.ui.test_safeguarding import open_case
 
 
+def olivia_call_by_omar(db: Database, seeded: Seeded, notes: str) -> int:
+    """A saved call about Olivia, taken by omar, with `notes`."""
+    from dutyline.services import calls
+
+    draft = CallDraft(
+        started_at=NOW,
+        case_id=seeded.olivia,
+        caller_kind=CallerKind.CONTACT,
+        caller_contact_id=seeded.olivia_mum,
+        verified_dob=True,
+        verified_postcode=True,
+        reason=Reason.ASSESSMENT_PROGRESS,
+        outcome=Outcome.RESOLVED,
+        notes=notes,
+    )
+    return calls.log_call(handler_ctx(db, "omar"), draft.to_form()).call_id
+
+
 async def test_the_case_stays_beside_the_form_and_one_key_away_when_narrow(
     make_app: AppFactory, seeded: Seeded
 ) -> None:
@@ -125,21 +143,9 @@ async def test_a_bad_number_in_the_no_case_form_is_flagged_in_the_field(make_app
 async def test_case_card_shows_a_correction_with_the_superseded_note_beside_it(
     make_app: AppFactory, seeded: Seeded, sqlite_db: Database
 ) -> None:
-    from dutyline.services import calls
     from dutyline.services.call_corrections import correct_call
 
-    draft = CallDraft(
-        started_at=NOW,
-        case_id=seeded.olivia,
-        caller_kind=CallerKind.CONTACT,
-        caller_contact_id=seeded.olivia_mum,
-        verified_dob=True,
-        verified_postcode=True,
-        reason=Reason.ASSESSMENT_PROGRESS,
-        outcome=Outcome.RESOLVED,
-        notes="Mum says the annual review is on Tuesday",
-    )
-    call_id = calls.log_call(handler_ctx(sqlite_db, "omar"), draft.to_form()).call_id
+    call_id = olivia_call_by_omar(sqlite_db, seeded, "Mum says the annual review is on Tuesday")
     correct_call(handler_ctx(sqlite_db, "hana"), call_id, "Annual review moved to Thursday 12 March")
     app = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
@@ -160,22 +166,10 @@ async def test_ctrl_e_corrects_the_highlighted_past_call_and_keeps_the_first_not
     from sqlalchemy import select
     from textual.widgets import TextArea
 
-    from dutyline.services import calls
     from dutyline.store.tables import Call, CallCorrection
     from dutyline.ui.screens.correct_note import CorrectNoteScreen
 
-    draft = CallDraft(
-        started_at=NOW,
-        case_id=seeded.olivia,
-        caller_kind=CallerKind.CONTACT,
-        caller_contact_id=seeded.olivia_mum,
-        verified_dob=True,
-        verified_postcode=True,
-        reason=Reason.ASSESSMENT_PROGRESS,
-        outcome=Outcome.RESOLVED,
-        notes="Mum says the school is [b]Oak Hill[/b]",
-    )
-    call_id = calls.log_call(handler_ctx(sqlite_db, "omar"), draft.to_form()).call_id
+    call_id = olivia_call_by_omar(sqlite_db, seeded, "Mum says the school is [b]Oak Hill[/b]")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_case(pilot, verify=True)

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, Select, TabbedContent
 
 from dutyline.domain.model import Role
 from dutyline.domain.policy import load_policy
-from dutyline.services import quality
+from dutyline.services import quality, quality_feedback
 from dutyline.services.context import Actor, Context
 from dutyline.store.engine import Database
 from dutyline.store.tables_quality import QaAnswer, QaItem, QaReview, QaSample
@@ -162,7 +162,7 @@ async def test_review_flow_through_the_workspace(sqlite_db: Database) -> None:
         assert resolved.resolution == "Verification was on the earlier call: upheld as scored."
     # Disputed again; the resolver opens it (Enter), reads the record and the reason, changes one answer
     # and saves with a note (Ctrl+S): a new version by the resolver, the disputed one kept as superseded.
-    quality.dispute(ctx(sqlite_db, "hana"), rows[0].id, "Still think the team was right.")
+    quality_feedback.dispute(ctx(sqlite_db, "hana"), rows[0].id, "Still think the team was right.")
     app = WorkspaceApp(ctx(sqlite_db, resolver))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_reviews(pilot, "rv-disputes")

@@ -26,7 +26,7 @@ from dutyline.services import quality_report, reports
 from dutyline.ui.safe import plain
 from dutyline.ui.workspace import charts
 from dutyline.ui.workspace import figure_tables as tables
-from dutyline.ui.workspace.pane import Pane, definitions, fill
+from dutyline.ui.workspace.pane import Pane, caption, definitions, fill
 
 
 def figure_help() -> str:
@@ -43,6 +43,29 @@ class FigurePane(Pane):
 
     #: The first words of the tab's heading ("Calls · all teams · last 4 weeks").
     WHAT: ClassVar[str]
+    #: Widget ids start with this ("pr-summary", "pr-chart", …).
+    PREFIX: ClassVar[str]
+    #: Under the chart: each caption with the table(s) below it (two ids: side by side).
+    TABLES: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]]
+    #: Every figure's one-line definition, shown at the foot of the tab.
+    DEFINITIONS: ClassVar[dict[str, str]]
+    #: Tables that are read, not chosen from (no row cursor).
+    NO_CURSOR: ClassVar[frozenset[str]] = frozenset()
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Loading…"), markup=False, id=f"{self.PREFIX}-summary", classes="ws-summary")
+        yield PlotextPlot(id=f"{self.PREFIX}-chart")
+        for text, ids in self.TABLES:
+            yield caption(text)
+            tables_: list[DataTable[Any]] = [
+                DataTable(id=i, cursor_type="none" if i in self.NO_CURSOR else "row") for i in ids
+            ]
+            if len(tables_) == 1:
+                yield tables_[0]
+            else:
+                with Horizontal(classes="ws-pair"):
+                    yield from tables_
+        yield Static(definitions(self.DEFINITIONS), markup=False, classes="ws-summary")
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self, team: str | None, period: Period, head: str) -> None:
@@ -56,14 +79,6 @@ class FigurePane(Pane):
         raise NotImplementedError
 
 
-def caption(text: str) -> Static:
-    return Static(Text(text), markup=False, classes="ws-caption")
-
-
-def summary(id: str) -> Static:
-    return Static(Text("Loading…"), markup=False, id=id, classes="ws-summary")
-
-
 class PromisesPane(FigurePane):
     """Callbacks and hand-offs due in the period: kept, late, broken; the overdue and due-soon lists open
     their item (Enter)."""
@@ -72,23 +87,19 @@ class PromisesPane(FigurePane):
     overdue: list[PromiseItem]
     due_soon: list[PromiseItem]
 
-    def compose(self) -> ComposeResult:
+    PREFIX = "pr"
+    TABLES = (
+        ("By team", ("pr-teams",)),
+        ("Overdue now, oldest first (Enter opens)", ("pr-overdue",)),
+        ("Due within the next working hour", ("pr-soon",)),
+        ("By officer", ("pr-officers",)),
+        ("By reason", ("pr-reasons",)),
+        ("By urgency", ("pr-urgency",)),
+    )
+    DEFINITIONS = PROMISE_DEFS
+
+    def on_mount(self) -> None:
         self.overdue, self.due_soon = [], []
-        yield summary("pr-summary")
-        yield PlotextPlot(id="pr-chart")
-        yield caption("By team")
-        yield DataTable(id="pr-teams", cursor_type="row")
-        yield caption("Overdue now, oldest first (Enter opens)")
-        yield DataTable(id="pr-overdue", cursor_type="row")
-        yield caption("Due within the next working hour")
-        yield DataTable(id="pr-soon", cursor_type="row")
-        yield caption("By officer")
-        yield DataTable(id="pr-officers", cursor_type="row")
-        yield caption("By reason")
-        yield DataTable(id="pr-reasons", cursor_type="row")
-        yield caption("By urgency")
-        yield DataTable(id="pr-urgency", cursor_type="row")
-        yield Static(definitions(PROMISE_DEFS), markup=False, classes="ws-summary")
 
     def fetch(self, team: str | None, period: Period) -> Any:
         return reports.promises(self.ctx, period, team)
@@ -124,18 +135,15 @@ class CallsPane(FigurePane):
 
     WHAT = "Calls"
 
-    def compose(self) -> ComposeResult:
-        yield summary("ca-summary")
-        yield PlotextPlot(id="ca-chart")
-        yield caption("Calls by weekday and hour (UK time)")
-        yield DataTable(id="ca-heat", cursor_type="none")
-        yield caption("By reason")
-        yield DataTable(id="ca-reasons", cursor_type="row")
-        yield caption("Hand-offs by team")
-        yield DataTable(id="ca-routed", cursor_type="row")
-        yield caption("Override reasons")
-        yield DataTable(id="ca-overrides", cursor_type="row")
-        yield Static(definitions(CALL_DEFS), markup=False, classes="ws-summary")
+    PREFIX = "ca"
+    TABLES = (
+        ("Calls by weekday and hour (UK time)", ("ca-heat",)),
+        ("By reason", ("ca-reasons",)),
+        ("Hand-offs by team", ("ca-routed",)),
+        ("Override reasons", ("ca-overrides",)),
+    )
+    DEFINITIONS = CALL_DEFS
+    NO_CURSOR = frozenset({"ca-heat"})
 
     def fetch(self, team: str | None, period: Period) -> Any:
         return reports.calls(self.ctx, period, team)
@@ -158,22 +166,15 @@ class QualityPane(FigurePane):
 
     WHAT = "ACT quality"
 
-    def compose(self) -> ComposeResult:
-        yield summary("qa-summary")
-        yield PlotextPlot(id="qa-chart")
-        yield caption("By scorecard item")
-        yield DataTable(id="qa-items", cursor_type="row")
-        yield caption("By team and by month (random sample)")
-        with Horizontal(classes="ws-pair"):
-            yield DataTable(id="qa-teams", cursor_type="row")
-            yield DataTable(id="qa-months", cursor_type="row")
-        yield caption("Targeted items, by rule (apart)")
-        yield DataTable(id="qa-rules", cursor_type="row")
-        yield caption("By person (random sample)")
-        yield DataTable(id="qa-people", cursor_type="row")
-        yield caption("Disagreements for the calibration meeting")
-        yield DataTable(id="qa-disagree", cursor_type="row")
-        yield Static(definitions(QUALITY_DEFS), markup=False, classes="ws-summary")
+    PREFIX = "qa"
+    TABLES = (
+        ("By scorecard item", ("qa-items",)),
+        ("By team and by month (random sample)", ("qa-teams", "qa-months")),
+        ("Targeted items, by rule (apart)", ("qa-rules",)),
+        ("By person (random sample)", ("qa-people",)),
+        ("Disagreements for the calibration meeting", ("qa-disagree",)),
+    )
+    DEFINITIONS = QUALITY_DEFS
 
     def fetch(self, team: str | None, period: Period) -> Any:
         return quality_report.report(self.ctx, period, team)

@@ -14,7 +14,7 @@ from typing import Any
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from dutyline.domain.permissions import Action
@@ -34,6 +34,11 @@ def definitions(defs: dict[str, str]) -> Text:
         out.append(f"{key.replace('_', ' ')}: ", style="italic")
         out.append(text + "\n")
     return out
+
+
+def caption(text: str) -> Static:
+    """A table's one-line heading."""
+    return Static(Text(text), markup=False, classes="ws-caption")
 
 
 def fill(table: DataTable[Any], data: tables.Table, *, empty: str = "Nothing to show") -> None:

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from dutyline.services import quality
+from dutyline.services import quality_feedback
 from dutyline.services.context import Context
 from dutyline.ui.actions import Where, bindings
 from dutyline.ui.errors import describe
@@ -60,10 +60,10 @@ class ResolveScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="resolve-open", exit_on_error=False)
     def load(self) -> None:
-        form = quality.open_dispute(self.ctx, self.review_id)
+        form = quality_feedback.open_dispute(self.ctx, self.review_id)
         self.app.call_from_thread(self.show, form)
 
-    def show(self, form: quality.DisputeForm) -> None:
+    def show(self, form: quality_feedback.DisputeForm) -> None:
         review = form.review
         self.original = dict(review.answers)
         self.query_one("#rs-record-text", Static).update(record_text(form.record))
@@ -108,7 +108,7 @@ class ResolveScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="resolve-save", exit_on_error=False)
     def save(self, answers: dict[str, str] | None, note: str) -> None:
         manual = None if answers is None else {c: v for c, v in answers.items() if c in self.manual}
-        quality.resolve(self.ctx, self.review_id, note, manual)
+        quality_feedback.resolve(self.ctx, self.review_id, note, manual)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -18,11 +18,10 @@ from textual.widgets import DataTable
 from dutyline.domain.permissions import Action
 from dutyline.domain.quality.record import QueueEntry, ReviewView
 from dutyline.domain.quality.sampling import SampledItem
-from dutyline.services import quality, quality_assign
+from dutyline.services import quality, quality_assign, quality_feedback
 from dutyline.ui.safe import plain
 from dutyline.ui.workspace import figure_tables as tables
-from dutyline.ui.workspace.figures import caption
-from dutyline.ui.workspace.pane import Pane, fill
+from dutyline.ui.workspace.pane import Pane, caption, fill
 
 
 class ReviewsPane(Pane):
@@ -56,8 +55,8 @@ class ReviewsPane(Pane):
     def load(self) -> None:
         ctx = self.ctx
         queue = quality.review_queue(ctx) if self.may(Action.QA_REVIEW) else []
-        mine = quality.my_reviews(ctx)
-        disputes = quality.disputes(ctx) if self.may(Action.QA_RESOLVE) else []
+        mine = quality_feedback.my_reviews(ctx)
+        disputes = quality_feedback.disputes(ctx) if self.may(Action.QA_RESOLVE) else []
         sampled = quality_assign.sample_items(ctx, self.last_month()) if self.may(Action.QA_SAMPLE) else []
         self.app.call_from_thread(self.show, queue, mine, disputes, sampled)
 
@@ -169,19 +168,19 @@ class ReviewsPane(Pane):
     # --- saving, each in a worker, then the tab reloads -----------------------------------------------
     @work(thread=True, exclusive=True, group="ws-ack", exit_on_error=False)
     def _acknowledge(self, review_id: int) -> None:
-        quality.acknowledge(self.ctx, review_id)
+        quality_feedback.acknowledge(self.ctx, review_id)
         self.say("Review acknowledged.")
         self.load()
 
     @work(thread=True, exclusive=True, group="ws-dispute", exit_on_error=False)
     def save_dispute(self, review_id: int, reason: str) -> None:
-        quality.dispute(self.ctx, review_id, reason)
+        quality_feedback.dispute(self.ctx, review_id, reason)
         self.say("Dispute recorded: a different reviewer will resolve it.")
         self.load()
 
     @work(thread=True, exclusive=True, group="ws-resolve", exit_on_error=False)
     def save_uphold(self, review_id: int, note: str) -> None:
-        quality.resolve(self.ctx, review_id, note)
+        quality_feedback.resolve(self.ctx, review_id, note)
         self.say("Dispute resolved: the review stands.")
         self.load()
 
