@@ -462,3 +462,16 @@ def test_a_parent_explaining_every_word_is_not_marked_down_for_the_childs_surnam
         [case(1, "Oswin", "Quarrie"), case(2, "Imelda", "Penrose")], [(1, 1, "Imelda Stokes", "07700 900002", "")]
     )
     assert names(ix, "imelda stokes")[0] == "Oswin Quarrie"
+
+
+def test_a_short_form_from_inside_the_name_is_weak_evidence() -> None:
+    """'tori' sits inside Victoria, 'kuba' (less its -a) inside Jakub: a part-of-name level, weaker than a
+    shared beginning; with the surname exact that puts the child first among the family."""
+    tokens = ["victoria", "jakub", "tamsin", "torinda"]
+    vocab = Vocab(tokens, lexicon=EMPTY)
+    weights, levels = vocab.weigh("tori", np.arange(len(tokens), dtype=np.int64))
+    assert int(levels[0]) == PREFIX and 0 < weights[0] < weights[3]  # Torinda: the word leads it
+    _w, levels = vocab.weigh("kuba", np.asarray([1], dtype=np.int64))
+    assert int(levels[0]) == PREFIX
+    ix = index_of([case(1, "Tamsin", "Trevenna"), case(2, "Victoria", "Trevenna"), case(3, "Tori", "Polglase")])
+    assert names(ix, "tori trevenna")[0] == "Victoria Trevenna"

@@ -49,6 +49,10 @@ LISTED_SIBLING = 2.7
 #: or a word of 4+ letters ending the name (Yoruba and Igbo short forms: 'tunde' for Babatunde).
 SHARED_START = 2.0
 TRAILING_MIN = 4
+#: The word (or its pet stem, or it less a final -a) inside the name, 3+ letters, not at its start: how
+#: many short forms are made from the middle of a name ('tori' Victoria, 'liz' Elizabeth, 'kuba' Jakub,
+#: 'lexi' Alexis). Weaker than a shared beginning.
+INSIDE = 1.6
 #: A leading, trailing or pet-form part matching a *surname* counts this share of its weight: a forename's
 #: leading part is how nicknames work ('Tomi' for Tomiwa), but 'Wright' is another family than Cartwright.
 SURNAME_PART = 0.5
@@ -313,6 +317,13 @@ class Vocab:
             trailing = (ranks >= lo) & (ranks < hi) & (weights < SHARED_START)
             weights[trailing] = SHARED_START
             levels[trailing] = PREFIX
+        low = np.flatnonzero(weights < INSIDE)
+        if len(word) >= PREFIX_MIN and len(low):  # the word inside the name ('tori': Victoria, 'kuba': Jakub)
+            stems = {w for w in (word, pet_stem(word), word[:-1] if word.endswith("a") else "") if len(w) >= 3}
+            found = [i for i in low.tolist() if any(st in strings[i][1:] for st in stems)]
+            if found:
+                weights[found] = INSIDE
+                levels[found] = PREFIX
         if len(word) >= PREFIX_MIN:  # a shared beginning of 3+ letters
             shared = (self._start[tids] == hash(word[:PREFIX_MIN])) & (weights < SHARED_START)
             weights[shared] = SHARED_START
