@@ -10,9 +10,9 @@ On PostgreSQL the rows go in as multi-row INSERT … VALUES statements: the driv
 executemany one row at a time, and the server's audit trigger writes (and the chain hashes, at commit)
 one audit row per statement, so a 300-case demo made ~40,000 audit rows and took over two minutes.
 SQLAlchemy's "insertmanyvalues" batching (on for INSERT … RETURNING, off for plain INSERT with psycopg)
-is switched on for these inserts only, giving one honest audit row per few hundred rows ("call rows=900
-ids=…"), the chain intact and every trigger still on. SQLite has no per-statement audit and runs an
-executemany in C, so it keeps that.
+is switched on for these inserts only, giving one honest audit row per statement of up to several
+hundred rows ("call rows=83 ids=…"), the chain intact and every trigger still on. SQLite has no
+per-statement audit and runs an executemany in C, so it keeps that.
 """
 
 from __future__ import annotations
@@ -32,14 +32,21 @@ def _ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
         return []
     start = int(session.scalar(select(func.max(model.id))) or 0) + 1
     ids = list(range(start, start + len(rows)))
-    numbered = [{**row, "id": i} for row, i in zip(rows, ids, strict=True)]
+    insert_rows(session, model, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
     if session.get_bind().dialect.name == "postgresql":
-        _insert_values(session, model, numbered)
         table = model.__tablename__
         session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), :last)"), {"last": ids[-1]})
-    else:
-        session.execute(insert(model), numbered)
     return ids
+
+
+def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Bulk rows in as few statements as each backend does best (see the module's note)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        _insert_values(session, model, rows)
+    else:
+        session.execute(insert(model), rows)
 
 
 #: Bind parameters per multi-row statement (PostgreSQL allows 65,535).

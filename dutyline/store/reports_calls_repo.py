@@ -229,22 +229,19 @@ def _walk(session: Session, rows: list[Any], *, calls: int, days: int) -> Period
     nxt: list[int | None] = [None] * len(rows)  # the next call's UTC day on the same case
     before: list[int] = [-1] * len(rows)  # index of the previous call on the same case
     last: dict[int, int] = {}
-    back, window, repeaters = calls - 1, days * 86400, set()
+    back, window, repeaters, get = calls - 1, days * 86400, set(), last.get
     for i, case_id in enumerate(cases):
         if case_id is None:
             continue
-        p = last.get(case_id, -1)
+        p = get(case_id, -1)
         last[case_id] = i
-        if p < 0:
-            continue
-        nxt[p] = day[i]
-        before[i] = p
+        if p >= 0:
+            nxt[p] = day[i]
+            before[i] = p
         if counted_flags[i]:
-            first = i
-            for _ in range(back):
-                first = before[first]
-                if first < 0:
-                    break
+            first, k = i, back  # the call `back` before this one on the case, if there is one
+            while k and first >= 0:
+                first, k = before[first], k - 1
             if first >= 0 and secs[i] - secs[first] <= window:
                 repeaters.add(case_id)
     fcr = Counter(compress(zip(closed, day, nxt, strict=True), counted_flags))

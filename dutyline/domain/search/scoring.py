@@ -33,7 +33,7 @@ from dutyline.domain.search.columns import EPOCH
 from dutyline.domain.search.index import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES, IndexSegment, _expand
 from dutyline.domain.search.names import PARTICLES, words
 from dutyline.domain.search.query import ParsedQuery
-from dutyline.domain.search.vocab import EXACT, KIND_OF_LEVEL, NONE, PHONETIC, PREFIX
+from dutyline.domain.search.vocab import EXACT, KIND_OF_LEVEL, NONE, PHONETIC
 from dutyline.domain.text import postcode_key
 
 W_CONTACT = 0.92
@@ -55,6 +55,12 @@ W_REF_DIGITS = 9.0
 W_FRAGMENT_YEAR = 1.0
 W_SCHOOL = 2.5
 GAMMA = 0.3
+#: A child whose surname no query word meets (when the query has two name words or more) loses this much:
+#: in record-linkage terms a disagreeing surname is far rarer for the right child than a disagreeing
+#: forename (a nickname, a heard spelling), so "Ru Murray" is a Ruairí Murray before any child known as Ru
+#: with another surname. Met means a weight of SURNAME_MET or more (a near spelling, a sound, a part).
+W_SURNAME_MISS = 2.0
+SURNAME_MET = 1.0
 MAX_PERSON = 7
 #: Rows re-scored with one token per word (the best by the vectorised score, beyond those shown).
 RESCORE_EXTRA = 20
@@ -145,7 +151,7 @@ def merge_words(index: IndexSegment, words: list[str]) -> list[str]:
                 continue
         out.append(words[i])
         i += 1
-    return out
+    return list(dict.fromkeys(out))  # 'al-sayed' gives 'alsayed' twice (joined, then particle + word)
 
 
 def readings(index: IndexSegment, words: list[str]) -> tuple[list[str], list[list[int]]]:
@@ -295,6 +301,8 @@ class _ChildNames:
     weights: np.ndarray  # float32[terms, len(tokens)]
     levels: np.ndarray  # int8[terms, len(tokens)]
     best: np.ndarray  # float32[terms, rows]: best weight of each term over the row's own names
+    last: np.ndarray  # float32[terms, rows]: each term's weight against the row's surname alone
+    has_last: np.ndarray  # bool[rows]: the row has a surname at all
 
 
 def _per_code(per_entry: np.ndarray, starts: np.ndarray, has: np.ndarray, n: int) -> np.ndarray:
@@ -315,6 +323,7 @@ def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix
     weights = np.zeros((n_terms, len(tok_ids)), np.float32)
     levels = np.full((n_terms, len(tok_ids)), NONE, np.int8)
     best = np.zeros((n_terms, codes.shape[1]), np.float32)
+    last = np.zeros((n_terms, codes.shape[1]), np.float32)
     counts = (d.name_tok_off[1:] - d.name_tok_off[:-1])[dc]
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     has = counts > 0
@@ -326,12 +335,13 @@ def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix
             continue
         grid = dc_inv.reshape(codes.shape)
         per_code = _per_code(weights[ti][t_inv], starts, has, len(dc))
-        if ti != prefix_last and (levels[ti] == PREFIX).any():  # a surname's part is weaker (unless typing it)
-            surname = _per_code(as_surname[t_inv], starts, has, len(dc))
-            best[ti] = np.maximum(per_code[grid[:2]].max(axis=0), surname[grid[2]])
+        if ti != prefix_last:  # a surname's part or nickname is weaker (unless typing it)
+            last[ti] = _per_code(as_surname[t_inv], starts, has, len(dc))[grid[2]]
         else:
-            best[ti] = per_code[grid].max(axis=0)
-    return _ChildNames(tok_ids.tolist(), weights, levels, best)
+            last[ti] = per_code[grid[2]]
+        best[ti] = np.maximum(per_code[grid[:2]].max(axis=0), last[ti])
+    has_last = has[dc_inv.reshape(codes.shape)[2]] if len(dc) else np.zeros(codes.shape[1], bool)
+    return _ChildNames(tok_ids.tolist(), weights, levels, best, last, has_last)
 
 
 def rank(
@@ -374,6 +384,11 @@ def rank(
         others = sub.max(axis=0).sum(axis=0) - best_person
         s = best_person + GAMMA * others
         s += W_NONE * (sub[:, : len(read)].max(axis=0) <= 0).sum(axis=0)
+        if len(read) >= 2:  # two name words or more: one of them is likely the surname ...
+            missed = child.has_last & (child.last[read].max(axis=0) < SURNAME_MET)
+            who = per_person.argmax(axis=0)  # ... unless a contact (a parent asked for) meets every word
+            whole = (np.take_along_axis(sub[:, : len(read)], who[None, None, :], axis=0)[0] > 0).all(axis=0)
+            s -= W_SURNAME_MISS * missed * ((who == 0) | ~whole)
         better = s > total
         total[better] = s[better]
         chosen[better] = ri

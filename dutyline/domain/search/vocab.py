@@ -32,8 +32,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from dutyline.domain.search import lexicon as lexicon_mod
+from dutyline.domain.search.heard import name_keys, word_keys
 from dutyline.domain.search.lexicon import Lexicon
-from dutyline.domain.search.names import sound_key
+from dutyline.domain.search.names import PARTICLES, sound_key
 
 EXACT, LISTED, PREFIX, JW92, PHONETIC, JW85, JW70, NONE = range(8)
 LEVEL_NAMES = ("exact", "listed", "prefix", "jw92", "phonetic", "jw85", "jw70", "none")
@@ -69,6 +70,9 @@ RESIDUAL = 0.35
 JW_GRADE = 2.0
 JW_GRADE_MID = 0.85
 PART_GRADE = 0.5
+#: A sound match graded down for its spelling stays above a bare Jaro-Winkler >= 0.85 ('keelin' is
+#: Caoilfhionn, spelt nothing alike, before Kevin): the Jaro-Winkler it is graded by is floored here.
+PHONETIC_FLOOR = JW_GRADE_MID - (2.3 - 1.8 - 0.05) / JW_GRADE
 #: Term-frequency adjustment of an exact match, in bits, and its bound either way. Other levels get the
 #: query word's own adjustment in proportion to their weight (`Vocab.word_tf`).
 TF_SCALE = 0.35
@@ -77,6 +81,7 @@ PREFIX_MIN = 3
 PREFIX_LIMIT = 25  # candidate-bringing completions of a half-typed last word
 _CACHE_SIZE = 4096
 
+_FUZZY = frozenset((JW92, PHONETIC, JW85, JW70))
 Strong = tuple[np.ndarray, np.ndarray, np.ndarray]  # token ids int64, weights float32, levels int8
 
 
@@ -156,6 +161,21 @@ class Vocab:
         self.tf = np.clip(TF_SCALE * np.log2(typical / f), -TF_CAP, TF_CAP).astype(np.float32)
         self.exact_w = WEIGHTS[EXACT] + self.tf
         self._cache: dict[tuple[str, bool], Strong] = {}
+        self._heard: dict[str, list[int]] | None = None
+
+    def heard(self, word: str) -> np.ndarray:
+        """Token ids whose heard forms (`heard.name_keys`) meet `word`'s loose sound key ('usheen': Oisín).
+
+        The table of heard keys is built on first use, not with the index: it is a Python pass over every
+        token, and a cold start should not wait for it."""
+        if self._heard is None:
+            table: dict[str, list[int]] = {}
+            for i, t in enumerate(self.tokens):
+                for k in name_keys(t):
+                    table.setdefault(k, []).append(i)
+            self._heard = table
+        found = [self._heard.get(k, ()) for k in word_keys(word)]
+        return np.unique(np.concatenate([np.asarray(f, np.int64) for f in found])) if found else np.zeros(0, np.int64)
 
     def set_lexicon(self, lexicon: Lexicon) -> None:
         """Use other name knowledge from now on (cached matches are dropped)."""
@@ -206,14 +226,16 @@ class Vocab:
             for dk in dm_keys(word):
                 for tid in self.by_dm.get(dk, ()):
                     add(tid, WEIGHTS[PHONETIC], PHONETIC)
+        for tid in self.heard(word).tolist():
+            add(tid, WEIGHTS[PHONETIC], PHONETIC)
         d = max_edits(word)
         if d:
             lo = bisect.bisect_left(self._len_keys, len(word) - d)
             hi = bisect.bisect_right(self._len_keys, len(word) + d)
-            for _tok, dist, pos in process.extract(
+            for tok, dist, pos in process.extract(
                 word, self._len_tokens[lo:hi], scorer=OSA.distance, score_cutoff=d, limit=None
-            ):
-                level = JW92 if dist <= 1 else JW85
+            ):  # one slip counts as >= 0.92, but not at the first letter (Huong is not a slip for 'fuong')
+                level = JW92 if dist <= 1 and tok[0] == word[0] else JW85
                 add(self._len_ids[lo + pos], WEIGHTS[level], level)
         if prefix and len(word) >= 2:
             i = bisect.bisect_left(self._alpha_tokens, word)
@@ -227,6 +249,14 @@ class Vocab:
         for tid, (weight, level) in best.items():  # the word's term-frequency adjustment, in proportion
             if level != EXACT:
                 best[tid] = (weight + tf * weight / float(WEIGHTS[EXACT]), level)
+        fuzzy = [tid for tid, (_w, level) in best.items() if level in _FUZZY]
+        if fuzzy:  # graded by spelling as in `weigh_fields`, so a contact's near name counts as a child's does
+            jw = process.cdist([word], [self.tokens[t] for t in fuzzy], scorer=JaroWinkler.normalized_similarity)[0]
+            for tid, sim in zip(fuzzy, jw.tolist(), strict=True):
+                weight, level = best[tid]
+                if level == PHONETIC:
+                    sim = max(sim, PHONETIC_FLOOR)
+                best[tid] = (weight + JW_GRADE * (sim - JW_GRADE_MID), level)
         return best
 
     def word_tf(self, word: str) -> float:
@@ -269,6 +299,11 @@ class Vocab:
                 better = same & (weights < WEIGHTS[PHONETIC])
                 weights[better] = WEIGHTS[PHONETIC]
                 levels[better] = PHONETIC
+        heard = self.heard(word)
+        if len(heard):  # heard as written by a language's rules ('usheen' for Oisín, 'farm' for Pham)
+            better = np.isin(tids, heard) & (weights < WEIGHTS[PHONETIC])
+            weights[better] = WEIGHTS[PHONETIC]
+            levels[better] = PHONETIC
         spelling = weights.copy()  # the spelling levels alone, for surnames
         if len(word) >= TRAILING_MIN:  # the word ends the name ('tunde' for Babatunde, 'seun' for Oluwaseun)
             back = word[::-1]
@@ -289,7 +324,7 @@ class Vocab:
             lead = (ranks >= lo) & (ranks < hi)
             for k in range(PREFIX_MIN, len(word)):
                 tid = self.ids.get(word[:k])
-                if tid is not None:
+                if tid is not None and word[:k] not in PARTICLES:  # 'mackenzie' is not led by Mac
                     lead |= tids == tid
             better = lead & (weights < WEIGHTS[PREFIX])
             weights[better] = WEIGHTS[PREFIX]
@@ -314,7 +349,12 @@ class Vocab:
         nonexact = (weights > 0) & (levels != EXACT)
         tf = np.float32(self.word_tf(word))
         weights[nonexact] += tf * weights[nonexact] / WEIGHTS[EXACT]
-        s_ids, s_w, s_lv = self.strong(word, prefix=prefix)
+        fuzzy = (levels == JW92) | (levels == PHONETIC) | (levels == JW85) | (levels == JW70)
+        graded = np.where(levels == PHONETIC, np.maximum(jw, PHONETIC_FLOOR), jw)  # as in `_strong`
+        weights[fuzzy] += JW_GRADE * (graded[fuzzy] - JW_GRADE_MID)
+        part = levels == PREFIX  # parts too, more gently: 'sarahp' is nearer Sarah than Sara-Louise
+        weights[part] += PART_GRADE * (jw[part] - JW_GRADE_MID)
+        s_ids, s_w, s_lv = self.strong(word, prefix=prefix)  # strong weights are graded already
         if len(s_ids):
             order = np.argsort(s_ids)
             s_ids, s_w, s_lv = s_ids[order], s_w[order], s_lv[order]
@@ -322,17 +362,22 @@ class Vocab:
             hit = (s_ids[pos] == tids) & (s_w[pos] > weights)
             weights[hit] = s_w[pos[hit]]
             levels[hit] = s_lv[pos[hit]]
-        fuzzy = (levels == JW92) | (levels == PHONETIC) | (levels == JW85) | (levels == JW70)
-        weights[fuzzy] += JW_GRADE * (jw[fuzzy] - JW_GRADE_MID)
-        part = levels == PREFIX  # parts too, more gently: 'sarahp' is nearer Sarah than Sara-Louise
-        weights[part] += PART_GRADE * (jw[part] - JW_GRADE_MID)
+            part = levels == PREFIX
         if word:  # nothing else, but the same first letter: a little, ordered by spelling ('teig', Tadhg)
             faint = (levels == NONE) & (self._first[tids] == ord(word[0]))
             weights[faint] = RESIDUAL * jw[faint]
         surname = weights.copy()
-        if part.any():
-            near = part & (spelling > 0)
+        nick = (levels == LISTED) & np.isin(tids, self._nickname_ids(word))
+        if part.any() or nick.any():
+            near = (part | nick) & (spelling > 0)
             spelling[near] += JW_GRADE * (jw[near] - JW_GRADE_MID)
             spelling[near] += tf * spelling[near] / WEIGHTS[EXACT]
             surname[part] = np.maximum(weights[part] * SURNAME_PART, spelling[part])
+            surname[nick] = spelling[nick]  # a nickname is forename knowledge: 'william' is no Bell family
         return weights, levels, surname
+
+    def _nickname_ids(self, word: str) -> np.ndarray:
+        """Token ids listed as nicknames of `word` (or it of them) and not also its sound-alikes."""
+        sounds = self.lexicon.sound_alikes(word)
+        found = [self.ids[n] for n in self.lexicon.nickname_variants(word) if n in self.ids and n not in sounds]
+        return np.asarray(found, dtype=np.int64)
