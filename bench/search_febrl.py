@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import random
+from collections import defaultdict
 from typing import Any
 
 
@@ -53,3 +54,44 @@ def load(seed: int = 4) -> tuple[list[tuple], list[tuple], list[tuple[str, str, 
         with_dob = f"{name} {dob[8:]}/{dob[5:7]}/{dob[:4]}" if dob else name
         queries.append((name, with_dob, ref))
     return cases, [], queries
+
+
+def ceilings(cases: list[tuple], queries: list[tuple[str, str, str]]) -> dict[str, float]:
+    """An estimate of the best expected top-1 any engine could reach, name-only and name + date of birth.
+
+    A duplicate's field that no longer resembles its original's (a name word with Jaro-Winkler under 0.75
+    to both the original's given name and surname: replaced outright, or a date of birth that differs)
+    is taken to carry no information, and every other field to be recovered perfectly. The answer is then
+    one of the originals agreeing on the fields that remain; with k of them, at best a 1/k chance (ties
+    in the originals themselves: FEBRL 4 has many people with one name, and duplicates with one word).
+    Not a strict bound: a date one slip away or a badly mangled word still carries a little information.
+    """
+    from rapidfuzz.distance import JaroWinkler
+
+    by_ref = {c[1]: c for c in cases}
+    index: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for c in cases:
+        index["g", c[2].lower()].add(c[1])
+        index["s", c[3].lower()].add(c[1])
+        index["d", c[5]].add(c[1])
+    total = {"name_only": 0.0, "name_dob": 0.0}
+    for name, with_dob, ref in queries:
+        c = by_ref[ref]
+        fields = [(f, v) for f, v in (("g", c[2].lower()), ("s", c[3].lower())) if v]
+        kept: list[set[str]] = []
+        for word in name.lower().split():
+            sim, f, v = max(
+                ((JaroWinkler.normalized_similarity(word, v), f, v) for f, v in fields), default=(0, "", "")
+            )
+            if sim >= 0.75:
+                kept.append(index[f, v])
+        for label in total:
+            sets = list(kept)
+            if label == "name_dob" and with_dob != name:
+                d = with_dob.rsplit(" ", 1)[-1]
+                iso = f"{d[6:]}-{d[3:5]}-{d[:2]}"
+                if iso == c[5]:
+                    sets.append(index["d", iso])
+            agreeing = set.intersection(*sets) if sets else set(by_ref)
+            total[label] += 1 / max(1, len(agreeing))
+    return {k: round(v / max(1, len(queries)), 4) for k, v in total.items()}

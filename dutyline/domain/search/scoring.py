@@ -388,7 +388,7 @@ def rank(
             missed = child.has_last & (child.last[read].max(axis=0) < SURNAME_MET)
             who = per_person.argmax(axis=0)  # ... unless a contact (a parent asked for) meets every word
             whole = (np.take_along_axis(sub[:, : len(read)], who[None, None, :], axis=0)[0] > 0).all(axis=0)
-            s -= W_SURNAME_MISS * (missed & ((who == 0) | ~whole))
+            s -= W_SURNAME_MISS * missed * ((who == 0) | ~whole)
         better = s > total
         total[better] = s[better]
         chosen[better] = ri
