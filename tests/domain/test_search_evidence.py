@@ -475,3 +475,18 @@ def test_a_short_form_from_inside_the_name_is_weak_evidence() -> None:
     assert int(levels[0]) == PREFIX
     ix = index_of([case(1, "Tamsin", "Trevenna"), case(2, "Victoria", "Trevenna"), case(3, "Tori", "Polglase")])
     assert names(ix, "tori trevenna")[0] == "Victoria Trevenna"
+
+
+def test_a_surname_and_its_particle_form_are_one_name_for_the_query() -> None:
+    """'sayeed al-sayed': the surname Al-Sayed has tokens 'sayed' and 'alsayed'; 'sayeed' must not take one
+    while 'al-sayed' takes the other, or every Al-Sayed explains the whole query and Said loses."""
+    ix = index_of([case(1, "Rania", "Al-Sayed"), case(2, "Said", "Al-Sayed"), case(3, "Amira", "Al-Sayed")])
+    assert names(ix, "sayeed al-sayed")[0] == "Said Al-Sayed"
+
+
+def test_more_heard_forms_by_rule() -> None:
+    """Pinyin hu/gu before a vowel is heard hw/gw ('hwang': Huang), Nguyen is heard 'nwin' as well as 'win'."""
+    from dutyline.domain.search.heard import name_keys, word_keys
+
+    assert name_keys("huang") & word_keys("hwang")
+    assert name_keys("nguyen") & word_keys("nwin")

@@ -63,6 +63,7 @@ _RULESETS: tuple[tuple[tuple[str, str], ...], ...] = (
         (r"^x", "sh"),
         (r"^q", "ch"),
         (r"^c(?=[aeiou])", "ts"),
+        (r"^([hgk])u(?=[aeo])", r"\1w"),
     ),
     (  # Pinyin zh heard as ch
         (r"zh", "ch"),
@@ -80,7 +81,7 @@ _RULESETS: tuple[tuple[tuple[str, str], ...], ...] = (
         (r"nh$", "n"),
     ),
     (  # Vietnamese (southern)
-        (r"^nguy", "wi"),
+        (r"^nguy", "nwi"),
         (r"^huy", "hwi"),
         (r"^gi", "y"),
         (r"^d", "y"),

@@ -445,6 +445,24 @@ def _surname_pieces(index: IndexSegment, code: int) -> list[str]:
     return cast(list[str], hit)
 
 
+def _overlaps(tokens: list[str], t: int, used: set[int], names: tuple[list[int], ...]) -> bool:
+    """Whether token `t` is a particle's joined form of a token already used from the same name string, or
+    the other way round ('sayed' and 'alsayed' are one surname: two query words must not each take one).
+    Double-barrelled halves ('ashby', 'cole', 'ashbycole') are left alone: the query counts them alike."""
+    text = tokens[t]
+    return any(
+        u in used
+        and u != t
+        and (
+            (text.endswith(tokens[u]) and text[: -len(tokens[u])] in PARTICLES)
+            or (tokens[u].endswith(text) and tokens[u][: -len(text)] in PARTICLES)
+        )
+        for toks in names
+        if t in toks
+        for u in toks
+    )
+
+
 def _rescore(index: IndexSegment, row: int, child: _ChildNames, read: list[int], cell: np.ndarray, r: int) -> float:
     """Correction to a row's vectorised score: each of the child's tokens used by one word at most, and
     W_PARTIAL off when a surname is only partly explained (Carter for Carter-Wright).
@@ -467,8 +485,9 @@ def _rescore(index: IndexSegment, row: int, child: _ChildNames, read: list[int],
     used_w: set[int] = set()
     used_t: set[int] = set()
     got = 0.0
+    vocab = index.vocab
     for w, ti, t in pairs:
-        if ti in used_w or t in used_t:
+        if ti in used_w or t in used_t or _overlaps(vocab.tokens, t, used_t, (first, known, last)):
             continue
         used_w.add(ti)
         used_t.add(t)
@@ -476,7 +495,6 @@ def _rescore(index: IndexSegment, row: int, child: _ChildNames, read: list[int],
     vector = float(sum(child.best[ti, r] for ti in read))
     delta = min(0.0, got - vector)
     # Surname pieces: every letter word of the surname should be met by a used token that contains it.
-    vocab = index.vocab
     used_text = [vocab.tokens[t] for t in used_t if t in last]
     if used_text:
         pieces = _surname_pieces(index, int(cols.last[row]))
