@@ -490,3 +490,10 @@ def test_more_heard_forms_by_rule() -> None:
 
     assert name_keys("huang") & word_keys("hwang")
     assert name_keys("nguyen") & word_keys("nwin")
+
+
+def test_a_sound_match_is_graded_by_how_the_name_sounds() -> None:
+    """'jang' shares a sound key with Yang (j/y) and with Zhang (heard 'jang' by the pinyin rules); the
+    one it is heard as exactly comes first, with an empty lexicon."""
+    ix = index_of([case(1, "Mei", "Yang"), case(2, "Mei", "Zhang"), case(3, "Mei", "Wang")])
+    assert names(ix, "mei jang")[0] == "Mei Zhang"

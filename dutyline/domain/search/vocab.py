@@ -32,7 +32,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from dutyline.domain.search import lexicon as lexicon_mod
-from dutyline.domain.search.heard import name_keys, word_keys
+from dutyline.domain.search.heard import heard_forms, name_keys, word_keys
 from dutyline.domain.search.lexicon import Lexicon
 from dutyline.domain.search.names import PARTICLES, sound_key
 
@@ -181,6 +181,12 @@ class Vocab:
         found = [self._heard.get(k, ()) for k in word_keys(word)]
         return np.unique(np.concatenate([np.asarray(f, np.int64) for f in found])) if found else np.zeros(0, np.int64)
 
+    def heard_similarity(self, word: str, tid: int) -> float:
+        """Jaro-Winkler of `word` to the nearest of a name's heard forms (the name itself among them): a
+        sound match is graded by how the name sounds as well as how it is written, so 'jang' is nearer
+        Zhang (heard 'jang') than Yang, though both share the loose key."""
+        return max(JaroWinkler.normalized_similarity(word, form) for form in heard_forms(self.tokens[tid]))
+
     def set_lexicon(self, lexicon: Lexicon) -> None:
         """Use other name knowledge from now on (cached matches are dropped)."""
         self.lexicon = lexicon
@@ -259,7 +265,7 @@ class Vocab:
             for tid, sim in zip(fuzzy, jw.tolist(), strict=True):
                 weight, level = best[tid]
                 if level == PHONETIC:
-                    sim = max(sim, PHONETIC_FLOOR)
+                    sim = max(sim, PHONETIC_FLOOR, self.heard_similarity(word, tid))
                 best[tid] = (weight + JW_GRADE * (sim - JW_GRADE_MID), level)
         return best
 
@@ -304,10 +310,15 @@ class Vocab:
                 weights[better] = WEIGHTS[PHONETIC]
                 levels[better] = PHONETIC
         heard = self.heard(word)
+        jw_heard = jw
         if len(heard):  # heard as written by a language's rules ('usheen' for Oisín, 'farm' for Pham)
-            better = np.isin(tids, heard) & (weights < WEIGHTS[PHONETIC])
+            met = np.isin(tids, heard)
+            better = met & (weights < WEIGHTS[PHONETIC])
             weights[better] = WEIGHTS[PHONETIC]
             levels[better] = PHONETIC
+            jw_heard = jw.copy()  # graded against how the name sounds, not only how it is written
+            for i in np.flatnonzero(met).tolist():
+                jw_heard[i] = max(float(jw[i]), self.heard_similarity(word, int(tids[i])))
         spelling = weights.copy()  # the spelling levels alone, for surnames
         if len(word) >= TRAILING_MIN:  # the word ends the name ('tunde' for Babatunde, 'seun' for Oluwaseun)
             back = word[::-1]
@@ -361,7 +372,7 @@ class Vocab:
         tf = np.float32(self.word_tf(word))
         weights[nonexact] += tf * weights[nonexact] / WEIGHTS[EXACT]
         fuzzy = (levels == JW92) | (levels == PHONETIC) | (levels == JW85) | (levels == JW70)
-        graded = np.where(levels == PHONETIC, np.maximum(jw, PHONETIC_FLOOR), jw)  # as in `_strong`
+        graded = np.where(levels == PHONETIC, np.maximum(jw_heard, PHONETIC_FLOOR), jw)  # as in `_strong`
         weights[fuzzy] += JW_GRADE * (graded[fuzzy] - JW_GRADE_MID)
         part = levels == PREFIX  # parts too, more gently: 'sarahp' is nearer Sarah than Sara-Louise
         weights[part] += PART_GRADE * (jw[part] - JW_GRADE_MID)
