@@ -1,0 +1,69 @@
+"""The date-of-birth slip test compares digits only where exactly one of day, month and year agrees; it
+must mark exactly the rows the whole-candidate comparison marked (kept here as the reference)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from dutyline.domain.search.columns import NO_DATE
+from dutyline.domain.search.scoring import W_DOB_NEAR, _near_dates
+
+
+def reference(dob: np.ndarray, dates: list[dt.date]) -> np.ndarray:
+    """The earlier implementation: every candidate's digits, both layouts, for every queried date."""
+    days = dob.astype("datetime64[D]")
+    year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+    dmy = [day // 10, day % 10, month // 10, month % 10, *(year // 10**k % 10 for k in (3, 2, 1, 0))]
+    layouts = (np.stack(dmy), np.stack(dmy[4:] + dmy[2:4] + dmy[:2]))
+    near = np.zeros(len(dob), dtype=bool)
+    for d in dates:
+        same = (year == d.year).astype(np.int8) + (month == d.month) + (day == d.day)
+        swapped = (year == d.year) & (month == d.day) & (day == d.month)
+        slip = (same == 2) | swapped
+        for digits, text in zip(layouts, (f"{d.day:02d}{d.month:02d}{d.year:04d}", d.strftime("%Y%m%d")), strict=True):
+            typed = np.asarray([int(c) for c in text], dtype=np.int64)[:, None]
+            differ = digits != typed
+            n_diff = differ.sum(axis=0)
+            neighbours = differ[:-1] & differ[1:] & (digits[:-1] == typed[1:]) & (digits[1:] == typed[:-1])
+            slip |= (n_diff == 1) | ((n_diff == 2) & neighbours.any(axis=0))
+        near |= slip & (same < 3)
+    return near
+
+
+def test_near_dates_match_the_whole_candidate_comparison() -> None:
+    rng = random.Random(5)
+    epoch = dt.date(1970, 1, 1)
+    for _ in range(40):
+        base = dt.date(rng.randint(2004, 2024), rng.randint(1, 12), rng.randint(1, 28))
+        near_base = [base + dt.timedelta(days=rng.randint(-800, 800)) for _ in range(300)]
+        # Slips of every kind around the queried date, and dates far from it.
+        text = f"{base:%Y%m%d}"
+        for i in range(7):
+            swapped = text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+            for candidate in (swapped, text[:i] + str(rng.randint(0, 9)) + text[i + 1 :]):
+                with contextlib.suppress(ValueError):  # not a real day
+                    near_base.append(dt.date(int(candidate[:4]), int(candidate[4:6]), int(candidate[6:])))
+        if base.day <= 12:
+            near_base.append(dt.date(base.year, base.day, base.month))
+        dob = np.asarray([(d - epoch).days for d in near_base], dtype=np.int32)
+        index: Any = SimpleNamespace(cols=SimpleNamespace(dob=dob), arrays={})
+        query: Any = SimpleNamespace(dates=[base])
+        uniq = np.arange(len(dob))
+        got = _near_dates(index, uniq, query) > 0
+        assert (got == reference(dob, [base])).all()
+        assert got.any() and (_near_dates(index, uniq, query)[got] == W_DOB_NEAR).all()
+
+
+def test_an_unknown_date_of_birth_is_never_near() -> None:
+    dob = np.asarray([NO_DATE, NO_DATE], dtype=np.int32)
+    index: Any = SimpleNamespace(cols=SimpleNamespace(dob=dob), arrays={})
+    query: Any = SimpleNamespace(dates=[dt.date(2011, 1, 1), dt.date(2000, 10, 10)])
+    assert not _near_dates(index, np.arange(2), query).any()
