@@ -67,3 +67,23 @@ def test_an_unknown_date_of_birth_is_never_near() -> None:
     index: Any = SimpleNamespace(cols=SimpleNamespace(dob=dob), arrays={})
     query: Any = SimpleNamespace(dates=[dt.date(2011, 1, 1), dt.date(2000, 10, 10)])
     assert not _near_dates(index, np.arange(2), query).any()
+
+
+def test_one_scan_for_a_word_inside_names_finds_what_a_search_per_name_finds() -> None:
+    """The 'inside the name' level ('tori' in Victoria) scans all candidate tokens at once; it must find
+    exactly the tokens a search from each token's second letter finds, overlapping matches included."""
+    import re
+
+    from dutyline.domain.search.vocab import _inside
+
+    rng = random.Random(3)
+    letters = "aeiortnsl"
+    for _ in range(200):
+        texts = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 9))) for _ in range(rng.randint(0, 60))]
+        stems = {"".join(rng.choice(letters) for _ in range(rng.randint(3, 4))) for _ in range(rng.randint(1, 3))}
+        stems |= {"aaa"}  # overlaps itself: 'aaaa' holds it at the second letter
+        texts.append("aaaa")
+        positions = np.arange(len(texts)) * 2 + 1
+        search = re.compile("|".join(sorted(stems))).search
+        want = [positions[i] for i, t in enumerate(texts) if search(t, 1)]
+        assert _inside(stems, texts, positions).tolist() == want

@@ -114,6 +114,26 @@ def dm_keys(word: str) -> tuple[str, ...]:
     return tuple(k for k in dict.fromkeys(doublemetaphone(word)) if k)
 
 
+def _inside(stems: set[str], texts: list[str], positions: np.ndarray) -> np.ndarray:
+    """`positions[k]` for each text that has a stem starting at its second letter or later.
+
+    One regular-expression scan over the texts joined by newlines (a stem holds no newline, so no match
+    spans two texts), with a look-ahead so overlapping matches are all seen, instead of a search call per
+    text: at a million cases a common name brings ~10,000 candidate tokens.
+    """
+    if not texts:
+        return positions[:0]
+    joined = "\n".join(texts)
+    pattern = re.compile("(?=(?:" + "|".join(re.escape(w) for w in sorted(stems)) + "))")
+    at = np.fromiter((m.start() for m in pattern.finditer(joined)), np.int64)
+    if not len(at):
+        return positions[:0]
+    starts = np.zeros(len(texts), np.int64)
+    starts[1:] = np.cumsum(np.fromiter((len(t) + 1 for t in texts), np.int64, len(texts)))[:-1]
+    k = np.searchsorted(starts, at, side="right") - 1
+    return positions[np.unique(k[at > starts[k]])]
+
+
 class Vocab:
     """Distinct folded name tokens with look-ups by spelling, sound, length and prefix."""
 
@@ -121,6 +141,8 @@ class Vocab:
         self.lexicon = lexicon if lexicon is not None else lexicon_mod.default()
         self.tokens = list(tokens)
         self.ids = {t: i for i, t in enumerate(self.tokens)}
+        #: The tokens as an array, so a candidate set's strings are one C-level gather, not a loop.
+        self._token_array = np.asarray(self.tokens, dtype=object)
         self.by_sound: dict[str, list[int]] = {}
         self.by_dm: dict[str, list[int]] = {}
         # Each token's Double Metaphone keys as two hashes, for vectorised comparison in `weigh`; the keys
@@ -294,7 +316,7 @@ class Vocab:
         levels = np.full(n, NONE, dtype=np.int8)
         if not n:
             return weights, levels, weights.copy()
-        strings = [self.tokens[t] for t in tids.tolist()]
+        strings: list[str] = self._token_array[tids].tolist()
         jw = process.cdist([word], strings, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
         for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
             hit = jw >= cut
@@ -332,9 +354,8 @@ class Vocab:
         low = np.flatnonzero(weights < INSIDE)
         if len(word) >= PREFIX_MIN and len(low):  # the word inside the name ('tori': Victoria, 'kuba': Jakub)
             stems = {w for w in (word, pet_stem(word), word[:-1] if word.endswith("a") else "") if len(w) >= 3}
-            inside = re.compile("|".join(sorted(stems))).search  # one C call a token, from its 2nd letter
-            found = [i for i in low.tolist() if inside(strings[i], 1)]
-            if found:
+            found = _inside(stems, [strings[i] for i in low.tolist()], low)
+            if len(found):
                 weights[found] = INSIDE
                 levels[found] = PREFIX
         if len(word) >= PREFIX_MIN:  # a shared beginning of 3+ letters
