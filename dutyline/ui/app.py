@@ -119,6 +119,7 @@ class DutylineApp(SafeCrashMixin, LockMixin):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
         self.post_message(IndexReady(self.desk.build_index()))
+        self.desk.warm_index()  # after "ready": what the first search would otherwise build on a keystroke
 
     def on_index_ready(self, message: IndexReady) -> None:
         first = self.index_count is None

@@ -66,6 +66,9 @@ class Desk:
             self.search_service.build()
         return len(self.search_service)
 
+    def warm_index(self) -> None:
+        self.search_service.warm()
+
     def refresh_index(self) -> int:
         return self.search_service.refresh()
 

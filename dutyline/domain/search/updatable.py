@@ -158,6 +158,12 @@ class UpdatableIndex:
         """Merge the delta into a new base, in place (see `compacted`)."""
         self._reset(self.compacted().base)
 
+    def warm(self) -> None:
+        """Build the lazily built tables now (heard name forms), so no search has to (see `Vocab.heard`)."""
+        for segment in (self.base, self._delta):
+            if segment is not None:
+                segment.vocab.heard("")
+
     def set_lexicon(self, lexicon: Lexicon) -> None:
         """Search with other name knowledge from now on (the benchmark's held-out runs)."""
         self.base.vocab.set_lexicon(lexicon)
