@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from dutyline.domain.search.columns import NO_DATE
-from dutyline.domain.search.scoring import W_DOB_NEAR, _near_dates
+from dutyline.domain.search.evidence import W_DOB_NEAR
+from dutyline.domain.search.per_candidate import _near_dates
 
 
 def reference(dob: np.ndarray, dates: list[dt.date]) -> np.ndarray:

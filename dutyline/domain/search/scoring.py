@@ -29,45 +29,30 @@ from typing import cast
 
 import numpy as np
 
-from dutyline.domain.search.columns import EPOCH, NO_DATE
-from dutyline.domain.search.index import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES, IndexSegment, _expand
+from dutyline.domain.search.evidence import (
+    _CHILD_FIELDS,
+    ALL_FIELDS,
+    F_PHONE,
+    F_SCHOOL,
+    GAMMA,
+    MAX_PERSON,
+    RESCORE_EXTRA,
+    SURNAME_MET,
+    W_NONE,
+    W_OUTWARD,
+    W_PARTIAL,
+    W_SURNAME_MISS,
+    W_YEAR,
+    _Entries,
+    collect,
+    merge_words,
+    readings,
+)
+from dutyline.domain.search.index import F_CONTACT, FIELD_NAMES, IndexSegment
 from dutyline.domain.search.names import PARTICLES, words
+from dutyline.domain.search.per_candidate import _child_names, _ChildNames, _member, _near_dates
 from dutyline.domain.search.query import ParsedQuery
-from dutyline.domain.search.vocab import EXACT, KIND_OF_LEVEL, NONE, PHONETIC
-from dutyline.domain.text import postcode_key
-
-W_CONTACT = 0.92
-W_NONE = -1.0
-W_PARTIAL = 0.7
-W_DOB = 6.5
-#: A date of birth one slip away (one of day, month or year wrong, or day and month swapped): lifts a row
-#: other terms brought, never brings one.
-W_DOB_NEAR = 2.5
-W_YEAR = 1.5
-W_PHONE = 8.0
-W_PHONE_TAIL = 6.0
-W_POSTCODE = 4.0
-W_OUTWARD = 1.5
-W_REF = 12.0
-W_FRAGMENT = 5.0
-W_INFIX = 3.5
-W_REF_DIGITS = 9.0
-W_FRAGMENT_YEAR = 1.0
-W_SCHOOL = 2.5
-GAMMA = 0.3
-#: A child whose surname no query word meets (when the query has two name words or more) loses this much:
-#: in record-linkage terms a disagreeing surname is far rarer for the right child than a disagreeing
-#: forename (a nickname, a heard spelling), so "Ru Murray" is a Ruairí Murray before any child known as Ru
-#: with another surname. Met means a weight of SURNAME_MET or more (a near spelling, a sound, a part).
-W_SURNAME_MISS = 2.0
-SURNAME_MET = 1.0
-MAX_PERSON = 7
-#: Rows re-scored with one token per word (the best by the vectorised score, beyond those shown).
-RESCORE_EXTRA = 20
-
-F_DOB, F_PHONE, F_POSTCODE, F_REF, F_SCHOOL = 4, 5, 6, 7, 8
-ALL_FIELDS = (*FIELD_NAMES, "date_of_birth", "phone", "postcode", "case_ref", "school")
-_CHILD_FIELDS = (F_FIRST, F_KNOWN, F_LAST)
+from dutyline.domain.search.vocab import KIND_OF_LEVEL
 
 
 @dataclass
@@ -92,284 +77,6 @@ class Ranked:
 #: A row counts as a plausible match when it scores at least this share of the best row.
 PLAUSIBLE = 0.7
 MAX_COUNTED = 100_000
-
-
-class _Entries:
-    """(row, person, term, weight, field, level) entries from postings and exact keys."""
-
-    def __init__(self) -> None:
-        self.rows: list[np.ndarray] = []
-        self.person: list[np.ndarray] = []
-        self.term: list[np.ndarray] = []
-        self.score: list[np.ndarray] = []
-        self.field: list[np.ndarray] = []
-        self.kind: list[np.ndarray] = []
-
-    def add(
-        self,
-        rows: np.ndarray,
-        person: np.ndarray | int,
-        term: int,
-        score: np.ndarray | float,
-        field_code: np.ndarray | int,
-        kind: np.ndarray | int = EXACT,
-    ) -> None:
-        n = len(rows)
-        if not n:
-            return
-        self.rows.append(rows.astype(np.int64, copy=False))
-        self.person.append(person if isinstance(person, np.ndarray) else np.full(n, person, np.int8))
-        self.term.append(np.full(n, term, np.int16))
-        self.score.append(score if isinstance(score, np.ndarray) else np.full(n, score, np.float32))
-        self.field.append(field_code if isinstance(field_code, np.ndarray) else np.full(n, field_code, np.int8))
-        self.kind.append(kind if isinstance(kind, np.ndarray) else np.full(n, kind, np.int8))
-
-    def arrays(self) -> tuple[np.ndarray, ...]:
-        return tuple(np.concatenate(x) for x in (self.rows, self.person, self.term, self.score, self.field, self.kind))
-
-
-def merge_words(index: IndexSegment, words: list[str]) -> list[str]:
-    """Split 'asante-sei' (+ joined 'asantesei'); join 'o brien' -> 'obrien', 'mc donald' -> 'mcdonald'."""
-    vocab = index.vocab
-    split: list[str] = []
-    for w in words:  # 'asante-sei': both halves, plus the joined form when it meets an indexed name
-        if "-" in w:
-            joined = w.replace("-", "")
-            split.extend(w.split("-") + ([joined] if vocab.match(joined) else []))
-        else:
-            split.append(w)
-    words = split
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        if i + 1 < len(words):
-            a, b = words[i], words[i + 1]
-            joined = a + b
-            if joined in vocab and (a not in vocab or b not in vocab or a in PARTICLES):
-                out.append(joined)
-                i += 2
-                continue
-        out.append(words[i])
-        i += 1
-    return list(dict.fromkeys(out))  # 'al-sayed' gives 'alsayed' twice (joined, then particle + word)
-
-
-def readings(index: IndexSegment, words: list[str]) -> tuple[list[str], list[list[int]]]:
-    """Name terms (the words, then alternative words) and the readings: which terms each reading uses.
-
-    Reading 0 is the words as typed. Two neighbours joined ('smith son' -> smithson) are a reading when the
-    join means an indexed name (exact, listed, phonetic or one typo); a word found nowhere that splits into
-    two indexed names ('ellacarter') is a reading with the two halves.
-    """
-    vocab = index.vocab
-    terms = list(words)
-    reads = [list(range(len(words)))]
-    for i in range(len(words) - 1):
-        joined = words[i] + words[i + 1]
-        _ids, _w, levels = vocab.strong(joined)
-        if len(levels) and int(levels.min()) <= PHONETIC and not (words[i] in vocab and words[i + 1] in vocab):
-            terms.append(joined)
-            reads.append([*range(i), len(terms) - 1, *range(i + 2, len(words))])
-    for i, w in enumerate(words):
-        if len(w) < 6 or w in vocab:
-            continue
-        cuts = [k for k in range(2, len(w) - 1) if w[:k] in vocab and w[k:] in vocab]
-        if cuts:
-            k = max(cuts, key=lambda c: min(c, len(w) - c))
-            terms += [w[:k], w[k:]]
-            reads.append([*range(i), len(terms) - 2, len(terms) - 1, *range(i + 1, len(words))])
-    return terms, reads
-
-
-def collect(index: IndexSegment, q: ParsedQuery, names: list[str], prefix_last: int) -> tuple[_Entries, list[str]]:
-    """Entries from postings (name terms) and exact keys; returns them and the display text of each term."""
-    e = _Entries()
-    terms = list(names)
-    d = index.d
-    for ti, w in enumerate(names):
-        tids, weights, levels = index.vocab.strong(w, prefix=ti == prefix_last)
-        if len(tids):
-            starts = d.post_off[tids]
-            lens = d.post_off[tids + 1] - starts
-            n = int(lens.sum())
-            idx = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(n, dtype=np.int64)
-            fields = d.post_field[idx]
-            scale = np.where(fields == F_CONTACT, W_CONTACT, 1.0).astype(np.float32)
-            e.add(
-                d.post_row[idx], d.post_pos[idx], ti, scale * np.repeat(weights, lens), fields, np.repeat(levels, lens)
-            )
-        for code in index.school_words.get(w, ()):
-            weight = W_SCHOOL * (0.6 + 0.4 * float(index.school_weight[code]))  # 'Ware' for "Chauncy, Ware"
-            e.add(index.rows_school(code), 0, ti, weight, F_SCHOOL)
-    for day in q.dates:
-        terms.append(day.isoformat())
-        e.add(index.rows_born((day - EPOCH).days), 0, len(terms) - 1, W_DOB, F_DOB)
-    for phone in q.phones:
-        terms.append(phone)
-        contacts = index.contacts_phone(int(phone))
-        person = np.minimum(index.cols.c_pos[contacts], MAX_PERSON)
-        e.add(index.cols.c_row[contacts], person, len(terms) - 1, W_PHONE, F_PHONE)
-    for pc in q.postcodes:
-        terms.append(pc)
-        e.add(index.rows_postcode(postcode_key(pc)), 0, len(terms) - 1, W_POSTCODE, F_POSTCODE)
-    years = {str(y) for y in q.years}
-    for ref in q.refs:
-        terms.append(ref)
-        letters = ref.rstrip("0123456789").lower()
-        rows = index.rows_refnum(int(ref[len(letters) :]))
-        rows = np.asarray([r for r in rows if index.cols.ref[r].decode().lower().startswith(letters)], dtype=np.int64)
-        e.add(rows, 0, len(terms) - 1, W_REF, F_REF)
-    for frag in q.fragments:
-        terms.append(frag)
-        if frag in years:
-            e.add(index.rows_ref_suffix(frag), 0, len(terms) - 1, W_FRAGMENT_YEAR, F_REF)
-            continue
-        e.add(index.rows_ref_infix(frag), 0, len(terms) - 1, W_INFIX, F_REF)  # anywhere, below ...
-        if len(frag) >= 5:  # ... all of a reference's digits ...
-            e.add(index.rows_refnum(int(frag)), 0, len(terms) - 1, W_REF_DIGITS, F_REF)
-        e.add(index.rows_ref_suffix(frag), 0, len(terms) - 1, W_FRAGMENT, F_REF)  # ... the end of it
-    for tail in q.phone_tails:
-        terms.append(tail)
-        contacts = index.contacts_phone_tail(tail)
-        person = np.minimum(index.cols.c_pos[contacts], MAX_PERSON)
-        e.add(index.cols.c_row[contacts], person, len(terms) - 1, W_PHONE_TAIL, F_PHONE)
-    return e, terms
-
-
-def _dob_parts(index: IndexSegment) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month and day of every row's date of birth (0 for an unknown one), worked out once per index
-    segment instead of three calendar conversions of every candidate on every query."""
-    arrays = index.arrays
-    year = arrays.get("dob_year")
-    if year is None or len(year) != len(index.cols.dob):
-        dob = index.cols.dob
-        known = dob != NO_DATE
-        days = np.where(known, dob, 0).astype("datetime64[D]")
-        months = days.astype("datetime64[M]")
-        arrays["dob_year"] = np.where(known, days.astype("datetime64[Y]").astype(np.int64) + 1970, 0).astype(np.int16)
-        arrays["dob_month"] = np.where(known, months.astype(np.int64) % 12 + 1, 0).astype(np.int8)
-        arrays["dob_day"] = np.where(known, (days - months).astype(np.int64) + 1, 0).astype(np.int8)
-    return arrays["dob_year"], arrays["dob_month"], arrays["dob_day"]
-
-
-def _digits(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each date's eight digits as day month year and as year month day (rows: digit position)."""
-    dmy = [day // 10, day % 10, month // 10, month % 10, *(year // 10**k % 10 for k in (3, 2, 1, 0))]
-    return np.stack(dmy), np.stack(dmy[4:] + dmy[2:4] + dmy[:2])
-
-
-def _near_dates(index: IndexSegment, uniq: np.ndarray, q: ParsedQuery) -> np.ndarray:
-    """W_DOB_NEAR for rows whose date of birth is one slip from a queried date (not equal to it).
-
-    A slip: one of day, month or year wrong; day and month swapped; or, in the eight digits written either
-    way (day month year as typed here, or year month day as ISO dates and many systems write them), one
-    digit wrong or two neighbouring digits swapped (2011-10-11 for 2011-11-01).
-
-    One digit wrong changes one field, which "two of three fields agree" already covers; two neighbouring
-    digits swapped change at most two fields. So the digits are compared only for the rows where exactly
-    one field agrees: a few per cent of the candidates, not all of them.
-    """
-    y_all, m_all, d_all = _dob_parts(index)
-    year, month, day = y_all[uniq].astype(np.int64), m_all[uniq].astype(np.int64), d_all[uniq].astype(np.int64)
-    near = np.zeros(len(uniq), dtype=bool)
-    for d in q.dates:
-        same = (year == d.year).astype(np.int8) + (month == d.month) + (day == d.day)
-        slip = (same == 2) | ((year == d.year) & (month == d.day) & (day == d.month))
-        one = np.flatnonzero(same == 1)
-        if len(one):
-            layouts = _digits(year[one], month[one], day[one])
-            hit = np.zeros(len(one), dtype=bool)
-            for digits, text in zip(
-                layouts, (f"{d.day:02d}{d.month:02d}{d.year:04d}", d.strftime("%Y%m%d")), strict=True
-            ):
-                typed = np.asarray([int(c) for c in text], dtype=np.int64)[:, None]
-                differ = digits != typed
-                n_diff = differ.sum(axis=0)
-                neighbours = differ[:-1] & differ[1:] & (digits[:-1] == typed[1:]) & (digits[1:] == typed[:-1])
-                hit |= (n_diff == 1) | ((n_diff == 2) & neighbours.any(axis=0))
-            slip[one] |= hit
-        near |= slip & (same < 3) & (year > 0)
-    return W_DOB_NEAR * near
-
-
-def _dense_unique(index: IndexSegment, name: str, values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """`np.unique(values, return_inverse=True)` for small non-negative ints below `size`, without a sort:
-    flags in a scratch array the size of the table (the service serialises searches)."""
-    if len(values) * 16 < size:
-        uniq, inv = np.unique(values, return_inverse=True)
-        return uniq, inv.reshape(-1)
-    arrays = index.arrays
-    flags = arrays.get(name)
-    if flags is None or len(flags) < size:
-        flags = arrays[name] = np.zeros(size, dtype=np.int64)
-    flags[values] = 1
-    uniq = np.flatnonzero(flags[:size])
-    flags[uniq] = np.arange(len(uniq))
-    inv = flags[values]
-    flags[uniq] = 0
-    return uniq, inv
-
-
-def _member(index: IndexSegment, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """`np.isin(values, rows)` for row numbers of `index`, by a scratch flag array instead of a sort."""
-    flags = index.arrays.get("member")
-    if flags is None:
-        flags = index.arrays["member"] = np.zeros(len(index), dtype=bool)
-    flags[rows] = True
-    out: np.ndarray = flags[values]
-    flags[rows] = False
-    return out
-
-
-@dataclass
-class _ChildNames:
-    """The candidates' own name tokens, and every name term's weight against each distinct token."""
-
-    tokens: list[int]  # distinct token ids, ascending
-    weights: np.ndarray  # float32[terms, len(tokens)]
-    levels: np.ndarray  # int8[terms, len(tokens)]
-    best: np.ndarray  # float32[terms, rows]: best weight of each term over the row's own names
-    last: np.ndarray  # float32[terms, rows]: each term's weight against the row's surname alone
-    has_last: np.ndarray  # bool[rows]: the row has a surname at all
-
-
-def _per_code(per_entry: np.ndarray, starts: np.ndarray, has: np.ndarray, n: int) -> np.ndarray:
-    """The best of each name string's token weights (`starts`: where each string's tokens begin)."""
-    out = np.zeros(n, np.float32)
-    if has.any():
-        out[has] = np.maximum.reduceat(per_entry, starts[has])
-    return out
-
-
-def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix_last: int) -> _ChildNames:
-    cols, d = index.cols, index.d
-    codes = np.stack([cols.first[uniq], cols.known[uniq], cols.last[uniq]])  # (3, rows)
-    dc, dc_inv = _dense_unique(index, "codes", codes.reshape(-1), len(cols.names))
-    which, toks = _expand(dc, d.name_tok_off, d.name_tok)
-    tok_ids, t_inv = _dense_unique(index, "tokens", toks, len(index.vocab.tokens))
-    n_terms = len(names)
-    weights = np.zeros((n_terms, len(tok_ids)), np.float32)
-    levels = np.full((n_terms, len(tok_ids)), NONE, np.int8)
-    best = np.zeros((n_terms, codes.shape[1]), np.float32)
-    last = np.zeros((n_terms, codes.shape[1]), np.float32)
-    counts = (d.name_tok_off[1:] - d.name_tok_off[:-1])[dc]
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    has = counts > 0
-    for ti, w in enumerate(names):
-        weights[ti], levels[ti], as_surname = index.vocab.weigh_fields(
-            w, tok_ids.astype(np.int64), prefix=ti == prefix_last
-        )
-        if not len(which):
-            continue
-        grid = dc_inv.reshape(codes.shape)
-        per_code = _per_code(weights[ti][t_inv], starts, has, len(dc))
-        if ti != prefix_last:  # a surname's part or nickname is weaker (unless typing it)
-            last[ti] = _per_code(as_surname[t_inv], starts, has, len(dc))[grid[2]]
-        else:
-            last[ti] = per_code[grid[2]]
-        best[ti] = np.maximum(per_code[grid[:2]].max(axis=0), last[ti])
-    has_last = has[dc_inv.reshape(codes.shape)[2]] if len(dc) else np.zeros(codes.shape[1], bool)
-    return _ChildNames(tok_ids.tolist(), weights, levels, best, last, has_last)
 
 
 def rank(
