@@ -114,7 +114,7 @@ def dm_keys(word: str) -> tuple[str, ...]:
     return tuple(k for k in dict.fromkeys(doublemetaphone(word)) if k)
 
 
-def _inside(stems: set[str], texts: list[str], positions: np.ndarray) -> np.ndarray:
+def _inside(stems: set[str], texts: list[str], lengths: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """`positions[k]` for each text that has a stem starting at its second letter or later.
 
     One regular-expression scan over the texts joined by newlines (a stem holds no newline, so no match
@@ -129,7 +129,7 @@ def _inside(stems: set[str], texts: list[str], positions: np.ndarray) -> np.ndar
     if not len(at):
         return positions[:0]
     starts = np.zeros(len(texts), np.int64)
-    starts[1:] = np.cumsum(np.fromiter((len(t) + 1 for t in texts), np.int64, len(texts)))[:-1]
+    starts[1:] = np.cumsum(lengths.astype(np.int64) + 1)[:-1]  # `lengths`: each text's, precomputed
     k = np.searchsorted(starts, at, side="right") - 1
     return positions[np.unique(k[at > starts[k]])]
 
@@ -143,6 +143,7 @@ class Vocab:
         self.ids = {t: i for i, t in enumerate(self.tokens)}
         #: The tokens as an array, so a candidate set's strings are one C-level gather, not a loop.
         self._token_array = np.asarray(self.tokens, dtype=object)
+        self._token_len = np.fromiter(map(len, self.tokens), np.int32, len(self.tokens))
         self.by_sound: dict[str, list[int]] = {}
         self.by_dm: dict[str, list[int]] = {}
         # Each token's Double Metaphone keys as two hashes, for vectorised comparison in `weigh`; the keys
@@ -354,7 +355,8 @@ class Vocab:
         low = np.flatnonzero(weights < INSIDE)
         if len(word) >= PREFIX_MIN and len(low):  # the word inside the name ('tori': Victoria, 'kuba': Jakub)
             stems = {w for w in (word, pet_stem(word), word[:-1] if word.endswith("a") else "") if len(w) >= 3}
-            found = _inside(stems, [strings[i] for i in low.tolist()], low)
+            low_ids = tids[low]
+            found = _inside(stems, self._token_array[low_ids].tolist(), self._token_len[low_ids], low)
             if len(found):
                 weights[found] = INSIDE
                 levels[found] = PREFIX
