@@ -111,9 +111,16 @@ async def show_queue(pilot: Pilot[Any], db: Database) -> DutyScreen:
         await settle(pilot, rounds=1)
         if screen.loads and screen._case_cache is not None:
             break
-    await settle(pilot)
-    await pilot.pause(0.3)  # the pane's last layout pass (its height changes when the case fills in)
-    await settle(pilot)
+    # The pane's last layout passes (its height changes when the case fills in): wait until two frames in
+    # a row are the same rather than for a fixed time, which a loaded machine outran (a flaky snapshot).
+    previous = None
+    for _ in range(60):
+        await settle(pilot)
+        await pilot.pause(0.05)
+        frame = pilot.app.export_screenshot()
+        if frame == previous:
+            break
+        previous = frame
     return screen
 
 
