@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
+from rich.text import Text
 from sqlalchemy import select
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import DataTable, Input, Select, TextArea
 
 from dutyline.domain.model import Role
 from dutyline.services.context import Actor, Context
@@ -113,15 +115,29 @@ async def show_queue(pilot: Pilot[Any], db: Database) -> DutyScreen:
             break
     # The pane's last layout passes (its height changes when the case fills in): wait until two frames in
     # a row are the same rather than for a fixed time, which a loaded machine outran (a flaky snapshot).
+    # A DataTable measures new rows' widths when it is next idle: until then a column is as wide as its
+    # header ("SAFE" for SAFEGUARDING); and the case pane says "Loading the case summary…" until its
+    # worker is back. Wait for both, or a run snapshots a passing state (it did, one run in three).
+    table = screen.query_one("#duty-queue", DataTable)
     previous = None
     for _ in range(60):
         await settle(pilot)
         await pilot.pause(0.05)
         frame = pilot.app.export_screenshot()
-        if frame == previous:
+        if frame == previous and columns_measured(table) and "Loading" not in screen_text(pilot.app):
             break
         previous = frame
     return screen
+
+
+def columns_measured(table: DataTable[Any]) -> bool:
+    """Every auto-width column at least as wide as its widest cell."""
+    for i in range(table.row_count):
+        for column, cell in zip(table.ordered_columns, table.get_row_at(i), strict=False):
+            text = cell.plain if isinstance(cell, Text) else str(cell)
+            if column.auto_width and column.content_width < cell_len(text):
+                return False
+    return True
 
 
 def duty_ctx(db: Database) -> Context:
