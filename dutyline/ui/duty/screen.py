@@ -162,10 +162,18 @@ class DutyScreen(DutyActions):
         table = self.query_one("#duty-queue", DataTable)
         keep = self.selected_key
         self.items = {i.key: i for i in items}
-        table.clear()
         login = self.ctx.actor.login
-        for item in items:
-            table.add_row(*row_cells(item, login, self.ctx.policy), key=item.key)
+        rows = [(item.key, row_cells(item, login, self.ctx.policy)) for item in items]
+        # Columns as wide as their widest cell, set here rather than measured by the table when it is next
+        # idle: until that pass ran, a column was as wide as its header ("SAFE" for SAFEGUARDING).
+        widths = [
+            max([len(header), *(cells[i].cell_len for _key, cells in rows)]) for i, (_k, header) in enumerate(COLUMNS)
+        ]
+        table.clear(columns=True)
+        for (key, header), width in zip(COLUMNS, widths, strict=True):
+            table.add_column(Text(header), key=key, width=width)
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
         self.query_one("#duty-counts", Static).update(counts_line(items))
         self.loads += 1
         if keep in self.items:
