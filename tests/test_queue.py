@@ -424,3 +424,11 @@ def test_safeguarding_item_is_flagged_first_with_summary_number_and_referral(
 def test_a_long_wait_is_told_in_working_days(hours: float, text: str) -> None:
     """An item a year overdue read 'OVERDUE 1488.0 wh'; past a working day it is told in days."""
     assert working_amount(hours) == text
+
+
+def test_a_lease_token_never_reads_as_a_command_line_option() -> None:
+    """`callbacks release ID --token T` failed when T began with '-' (about one token in 32)."""
+    from dutyline.domain.queue import new_token
+
+    tokens = [new_token() for _ in range(2000)]
+    assert all(t[0].isalnum() and len(t) <= 64 for t in tokens) and len(set(tokens)) == len(tokens)

@@ -308,8 +308,12 @@ def build_report(team: str, now: dt.datetime, items: Sequence[QueueItem]) -> Tea
 
 
 def new_token() -> str:
-    """A fresh random lease token: a completion must present it, so a lapsed desk cannot finish late."""
-    return secrets.token_urlsafe(24)
+    """A fresh random lease token: a completion must present it, so a lapsed desk cannot finish late.
+
+    Hex, not URL-safe base64: one token in 32 of those began with '-', and `--token -Xy…` on the command
+    line is read as another option (the CLI refused the holder's own release).
+    """
+    return secrets.token_hex(24)
 
 
 @dataclass(frozen=True)
