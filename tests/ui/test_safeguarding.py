@@ -124,7 +124,8 @@ async def show_queue(pilot: Pilot[Any], db: Database) -> DutyScreen:
         await settle(pilot)
         await pilot.pause(0.05)
         frame = pilot.app.export_screenshot()
-        if frame == previous and columns_measured(table) and "Loading" not in screen_text(pilot.app):
+        case_text = str(screen.query_one("#dd-case").render())  # the pane may be too short to show it
+        if frame == previous and columns_measured(table) and "Loading" not in case_text:
             break
         previous = frame
     return screen
