@@ -58,21 +58,8 @@ async def test_the_case_stays_beside_the_form_and_one_key_away_when_narrow(
 async def test_case_card_shows_contacts_final_plan_and_past_calls_in_full(
     make_app: AppFactory, seeded: Seeded, sqlite_db: Database
 ) -> None:
-    from dutyline.services import calls
-
     note = "Mum explained the school cannot meet the speech and language needs set out in section F; wants a call"
-    draft = CallDraft(
-        started_at=NOW,
-        case_id=seeded.olivia,
-        caller_kind=CallerKind.CONTACT,
-        caller_contact_id=seeded.olivia_mum,
-        verified_dob=True,
-        verified_postcode=True,
-        reason=Reason.ASSESSMENT_PROGRESS,
-        outcome=Outcome.RESOLVED,
-        notes=note,
-    )
-    calls.log_call(handler_ctx(sqlite_db, "omar"), draft.to_form())
+    olivia_call_by_omar(sqlite_db, seeded, note)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_case(pilot, verify=True)
