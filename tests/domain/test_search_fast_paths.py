@@ -102,3 +102,95 @@ def test_warm_builds_the_heard_table_the_first_search_would_build() -> None:
     ix.warm()
     assert ix.base.vocab._heard is not None
     assert ix.search("usheen doyle", limit=2, today=dt.date(2026, 12, 6), complete=True)[0].first_name == "Oisin"
+
+
+def _demo_index(n: int) -> tuple[Any, list[dict[str, str]]]:
+    from dutyline.demo.generator import iter_case_rows
+    from dutyline.domain.search import UpdatableIndex
+
+    rows = list(iter_case_rows(n, seed=11))
+    cases = [
+        (i, r["case_ref"], r["first_name"], r["last_name"], r["known_as"], r["date_of_birth"], r["postcode"],
+         r["school"], r["stage"], r["named_officer"])
+        for i, r in enumerate(rows, 1)
+    ]  # fmt: skip
+    contacts = [
+        (i, k, r[f"contact{k}_name"], r[f"contact{k}_phone"], "")
+        for i, r in enumerate(rows, 1)
+        for k in (1, 2)
+        if r[f"contact{k}_name"]
+    ]
+    return UpdatableIndex.from_rows(cases, contacts), rows
+
+
+def test_skipping_candidates_by_their_bound_changes_nothing(monkeypatch: Any) -> None:
+    """`totals.survivors` skips candidates whose score bound is below what the shown and the plausible
+    rows reach. With it forced on for small candidate sets, every query must give the same hits, scores,
+    total, band and question as scoring every candidate (names, typos, surnames alone, parents' names,
+    dates, outward codes, half-typed words, and with cases deleted since the build)."""
+    from dutyline.domain.search import totals
+
+    ix, rows = _demo_index(4000)
+    rng = random.Random(3)
+    queries: list[str] = []
+    for r in rng.sample(rows, 60):
+        first, last = r["first_name"], r["last_name"]
+        queries += [
+            f"{first} {last}",
+            last,
+            f"{last} {first}",
+            f"{first} {last[:-1]}x",
+            f"{first} {last} {r['date_of_birth'][8:]}/{r['date_of_birth'][5:7]}/{r['date_of_birth'][:4]}",
+            f"{first} {r['postcode'].split()[0]}",
+            r["contact1_name"],
+            f"{first} {last[:3]}",
+        ]
+    barrelled = [r for r in rows if "-" in r["last_name"] or "'" in r["last_name"]][:40]
+    for r in barrelled:  # re-scoring lowers the best (one token per word): the plausible cut must allow it
+        first, last = r["first_name"], r["last_name"]
+        queries += [f"{first} {last}", f"{first} {last.replace('-', ' ')}"]
+    for r in rows[:400]:  # two words meeting one name ('anay anaya'): re-scoring takes the second away
+        queries.append(f"{r['first_name'][:-1]} {r['first_name']}")
+    ix.apply([], [], deleted_ids=range(1, 4000, 7))
+    today = dt.date(2026, 12, 6)
+
+    def run() -> list[tuple[object, ...]]:
+        out: list[tuple[object, ...]] = []
+        for q in queries:
+            for complete in (True, False):
+                r = ix.search_results(q, limit=3, today=today, complete=complete)
+                out.append((q, [(h.case_id, h.score, h.matched) for h in r.hits], r.total, r.band, r.ask))
+        return out
+
+    monkeypatch.setattr(totals, "PRUNE_MIN", 10**9)
+    every = run()
+    monkeypatch.setattr(totals, "PRUNE_MIN", 0)
+    monkeypatch.setattr(totals, "PRUNE_FIRST", 8)
+    calls: list[bool] = []
+    real = totals.survivors
+
+    def spy(*args: Any) -> Any:
+        kept = real(*args)
+        calls.append(kept is not None and len(kept) < len(args[0].uniq))
+        return kept
+
+    monkeypatch.setattr("dutyline.domain.search.scoring.survivors", spy)
+    assert run() == every
+    assert sum(calls) >= len(calls) // 10  # the skipping really ran (and skipped rows) on many queries
+
+
+def test_weights_kept_per_word_are_the_weights_worked_out() -> None:
+    """`Vocab.weigh_fields` keeps each word's weights token by token; asked in any order and in pieces,
+    it must give what working them out afresh gives."""
+    ix, _rows = _demo_index(1500)
+    vocab = ix.base.vocab
+    rng = np.random.default_rng(4)
+    n = len(vocab.tokens)
+    for word in ("jamie", "bell", "smyth", "oliv", "tomi", "zzq", "mohammed"):
+        for prefix in (False, True):
+            for _ in range(3):
+                tids = rng.choice(n, size=min(n, 300), replace=True).astype(np.int64)
+                got = vocab.weigh_fields(word, tids, prefix=prefix)
+                fresh = vocab._weigh_fields(word, tids, prefix=prefix)
+                for a, b in zip(got, fresh, strict=True):
+                    assert np.array_equal(a, b)

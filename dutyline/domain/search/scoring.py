@@ -24,7 +24,7 @@ Everything before the re-scoring is numpy over the candidates (typically thousan
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import numpy as np
@@ -34,14 +34,10 @@ from dutyline.domain.search.evidence import (
     ALL_FIELDS,
     F_PHONE,
     F_SCHOOL,
-    GAMMA,
     MAX_PERSON,
     RESCORE_EXTRA,
-    SURNAME_MET,
-    W_NONE,
     W_OUTWARD,
     W_PARTIAL,
-    W_SURNAME_MISS,
     W_YEAR,
     _Entries,
     collect,
@@ -50,8 +46,9 @@ from dutyline.domain.search.evidence import (
 )
 from dutyline.domain.search.index import F_CONTACT, FIELD_NAMES, IndexSegment
 from dutyline.domain.search.names import PARTICLES, words
-from dutyline.domain.search.per_candidate import _child_names, _ChildNames, _member, _near_dates
+from dutyline.domain.search.per_candidate import _child_names, _ChildNames, _member
 from dutyline.domain.search.query import ParsedQuery
+from dutyline.domain.search.totals import PLAUSIBLE, Candidates, survivors, totals
 from dutyline.domain.search.vocab import KIND_OF_LEVEL
 
 
@@ -74,8 +71,6 @@ class Ranked:
     plausible: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
 
 
-#: A row counts as a plausible match when it scores at least this share of the best row.
-PLAUSIBLE = 0.7
 MAX_COUNTED = 100_000
 
 
@@ -96,55 +91,41 @@ def rank(
             return Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         uniq, _ = index.compact_rows(np.concatenate(outward_rows).astype(np.int64))
         rows = person = term = score = fields = inv = np.zeros(0, np.int64)
-    n_terms = len(terms)
     n_names = len(names)
     person = np.minimum(person, MAX_PERSON).astype(np.int64)
-    n_person = int(person.max()) + 1 if len(person) else 1
-    grid = np.zeros((n_person, n_terms, len(uniq)), dtype=np.float32)
-    not_child_name = (person > 0) | (term >= n_names) | (fields == F_SCHOOL)
-    flat = (person * n_terms + term) * len(uniq) + inv
-    np.maximum.at(grid.reshape(-1), flat[not_child_name], score[not_child_name].astype(np.float32))
-    child = _child_names(index, uniq, names, last)
-    grid[0, :n_names] = np.maximum(grid[0, :n_names], child.best)
-    extra = list(range(n_names, n_terms))
-    total = np.full(len(uniq), -np.inf, np.float32)
-    chosen = np.zeros(len(uniq), np.int64)
-    for ri, read in enumerate(reads):
-        sub = grid[:, read + extra]
-        per_person = sub.sum(axis=1)
-        best_person = per_person.max(axis=0)
-        others = sub.max(axis=0).sum(axis=0) - best_person
-        s = best_person + GAMMA * others
-        s += W_NONE * (sub[:, : len(read)].max(axis=0) <= 0).sum(axis=0)
-        if len(read) >= 2:  # two name words or more: one of them is likely the surname ...
-            missed = child.has_last & (child.last[read].max(axis=0) < SURNAME_MET)
-            who = per_person.argmax(axis=0)  # ... unless a contact (a parent asked for) meets every word
-            whole = (np.take_along_axis(sub[:, : len(read)], who[None, None, :], axis=0)[0] > 0).all(axis=0)
-            s -= W_SURNAME_MISS * missed * ((who == 0) | ~whole)
-        better = s > total
-        total[better] = s[better]
-        chosen[better] = ri
-    for o_rows in outward_rows:
-        total += W_OUTWARD * _member(index, uniq, o_rows)
+    bonus: list[np.ndarray] = [W_OUTWARD * _member(index, uniq, o_rows) for o_rows in outward_rows]
     if q.years:
-        total += W_YEAR * np.isin(index.dob_year[uniq], q.years)
-    if q.dates:
-        total += _near_dates(index, uniq, q)
-    if alive is not None:
-        total[~alive[uniq]] = -np.inf
-    k = min(limit + RESCORE_EXTRA, len(uniq))
-    top = np.argpartition(-total, k - 1)[:k] if k < len(uniq) else np.arange(len(uniq))
-    top = top[np.lexsort((uniq[top], -total[top]))]
-    if n_names:  # re-scoring only lowers a score: stop once no later row can reach the shown ones
-        done: list[float] = []
-        for n_done, i in enumerate(top.tolist()):
-            if not np.isfinite(total[i]) or (len(done) >= limit and total[i] < sorted(done)[-limit]):
-                top = top[:n_done]
-                break
-            total[i] += _rescore(index, int(uniq[i]), child, reads[int(chosen[i])], grid[:, :, i], i)
-            done.append(float(total[i]))
-    top = top[np.lexsort((uniq[top], -total[top]))][:limit]
-    top = top[np.isfinite(total[top])]
+        bonus.append(W_YEAR * np.isin(index.dob_year[uniq], q.years))
+    c = Candidates(
+        index,
+        q,
+        uniq,
+        inv,
+        person,
+        term,
+        score,
+        (person > 0) | (term >= n_names) | (fields == F_SCHOOL),
+        _child_names(index, uniq, names, last),
+        reads,
+        len(terms),
+        n_names,
+        int(person.max()) + 1 if len(person) else 1,
+        bonus,
+        alive[uniq] if alive is not None else None,
+    )
+    child = c.child
+    memo: dict[tuple[int, int], float] = {}
+
+    def floor(sel: np.ndarray, total: np.ndarray, chosen: np.ndarray, grid: np.ndarray) -> float:
+        """A score some row surely keeps after re-scoring: the best of these rows' re-scored ones."""
+        got = _shown(index, uniq[sel], total.copy(), chosen, grid, _some(child, sel), reads, limit, n_names, memo)[1]
+        return max(got, default=-np.inf)
+
+    sel = survivors(c, min(limit + RESCORE_EXTRA, len(uniq)), floor)
+    total, chosen, grid = totals(c, sel)
+    if sel is not None:  # the rest can be neither shown nor counted: carry on with these alone
+        uniq, child = uniq[sel], _some(child, sel)
+    top, _ = _shown(index, uniq, total, chosen, grid, child, reads, limit, n_names, memo)
     finite = total[np.isfinite(total)]
     best = float(finite.max()) if len(finite) else 0.0
     plausible = finite[finite >= best * PLAUSIBLE] if best > 0 else finite
@@ -152,6 +133,56 @@ def rank(
     ranked = Ranked(uniq[top], total[top], plausible=plausible)
     ranked.matches = _explain(index, ranked.rows, uniq, child, reads, chosen, e, terms, names, q.years)
     return ranked
+
+
+def _some(child: _ChildNames, sel: np.ndarray) -> _ChildNames:
+    """`child` for the candidates at positions `sel` only."""
+    return replace(child, best=child.best[:, sel], last=child.last[:, sel], has_last=child.has_last[sel])
+
+
+def _shown(
+    index: IndexSegment,
+    uniq: np.ndarray,
+    total: np.ndarray,
+    chosen: np.ndarray,
+    grid: np.ndarray,
+    child: _ChildNames,
+    reads: list[list[int]],
+    limit: int,
+    n_names: int,
+    memo: dict[tuple[int, int], float],
+) -> tuple[np.ndarray, list[float]]:
+    """Positions of the rows shown, best first, after re-scoring the best (in `total`, in place); and the
+    scores of the rows re-scored, or every score when there are no name words to re-score by. `memo`
+    keeps each (row, reading)'s correction: the rows `survivors` re-scored are mostly the ones shown."""
+    top = _best(total, min(limit + RESCORE_EXTRA, len(uniq)))
+    top = top[np.lexsort((uniq[top], -total[top]))]
+    done: list[float] = []
+    if n_names:  # re-scoring only lowers a score: stop once no later row can reach the shown ones
+        for n_done, i in enumerate(top.tolist()):
+            if not np.isfinite(total[i]) or (len(done) >= limit and total[i] < sorted(done)[-limit]):
+                top = top[:n_done]
+                break
+            key = (int(uniq[i]), int(chosen[i]))
+            delta = memo.get(key)
+            if delta is None:
+                delta = memo[key] = _rescore(index, key[0], child, reads[key[1]], grid[:, :, i], i)
+            total[i] += delta
+            done.append(float(total[i]))
+    else:
+        done = total[np.isfinite(total)].tolist()
+    top = top[np.lexsort((uniq[top], -total[top]))][:limit]
+    return top[np.isfinite(total[top])], done
+
+
+def _best(total: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the `k` best scores; of rows tied at the last place, the first rows (so the same rows
+    are chosen whichever other rows were scored beside them)."""
+    if k >= len(total):
+        return np.arange(len(total))
+    cut = total[np.argpartition(-total, k - 1)[:k]].min()
+    above = np.flatnonzero(total > cut)
+    return np.concatenate([above, np.flatnonzero(total == cut)[: k - len(above)]])
 
 
 def _name_tokens(index: IndexSegment, code: int) -> list[int]:

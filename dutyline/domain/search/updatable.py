@@ -21,7 +21,8 @@ from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.lexicon import Lexicon
 from dutyline.domain.search.merge import concat, prune
 from dutyline.domain.search.query import parse_query
-from dutyline.domain.search.scoring import PLAUSIBLE, Match, rank
+from dutyline.domain.search.scoring import Match, rank
+from dutyline.domain.search.totals import PLAUSIBLE
 
 Row = Sequence[object]
 #: Delta size (cases) that triggers merging into the base, as a floor and as a share of the base.

@@ -85,6 +85,9 @@ TF_CAP = 1.0
 PREFIX_MIN = 3
 PREFIX_LIMIT = 25  # candidate-bringing completions of a half-typed last word
 _CACHE_SIZE = 4096
+#: Memory for `weigh_fields` results kept per query word (about 10 bytes a vocabulary token a word).
+_WEIGHED_BYTES = 32 << 20
+_WEIGHED_MAX = 512
 
 _FUZZY = frozenset((JW92, PHONETIC, JW85, JW70))
 Strong = tuple[np.ndarray, np.ndarray, np.ndarray]  # token ids int64, weights float32, levels int8
@@ -132,6 +135,16 @@ def _inside(stems: set[str], texts: list[str], lengths: np.ndarray, positions: n
     starts[1:] = np.cumsum(lengths.astype(np.int64) + 1)[:-1]  # `lengths`: each text's, precomputed
     k = np.searchsorted(starts, at, side="right") - 1
     return positions[np.unique(k[at > starts[k]])]
+
+
+class _Weighed:
+    """One query word's `weigh_fields` results over the vocabulary, filled in as tokens are asked for."""
+
+    def __init__(self, size: int) -> None:
+        self.weights = np.zeros(size, np.float32)
+        self.levels = np.full(size, NONE, np.int8)
+        self.surname = np.zeros(size, np.float32)
+        self.done = np.zeros(size, bool)
 
 
 class Vocab:
@@ -189,6 +202,7 @@ class Vocab:
         self.tf = np.clip(TF_SCALE * np.log2(typical / f), -TF_CAP, TF_CAP).astype(np.float32)
         self.exact_w = WEIGHTS[EXACT] + self.tf
         self._cache: dict[tuple[str, bool], Strong] = {}
+        self._weighed: dict[tuple[str, bool], _Weighed] = {}
         self._heard: dict[str, list[int]] | None = None
 
     def heard(self, word: str) -> np.ndarray:
@@ -215,6 +229,7 @@ class Vocab:
         """Use other name knowledge from now on (cached matches are dropped)."""
         self.lexicon = lexicon
         self._cache.clear()
+        self._weighed.clear()
 
     def __contains__(self, word: str) -> bool:
         return word in self.ids
@@ -311,7 +326,29 @@ class Vocab:
     def weigh_fields(self, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, ...]:
         """`weigh`, plus the weights against the same tokens as *surnames*: a part of a surname (leading,
         trailing, pet form, shared beginning) counts SURNAME_PART of its weight, or its spelling level
-        (Jaro-Winkler, phonetic) if that is more ('agyemang' for Agyeman is a near spelling)."""
+        (Jaro-Winkler, phonetic) if that is more ('agyemang' for Agyeman is a near spelling).
+
+        Kept per query word, token by token: a common name ('jamie', 'smith') brings thousands of the
+        same tokens on every call of the day, and each token's weights depend on it and the word alone.
+        """
+        key = (word, prefix)
+        got = self._weighed.pop(key, None)  # re-inserted below: the dict's order is least recently used first
+        if got is None:
+            if len(self._weighed) >= min(_WEIGHED_MAX, max(8, _WEIGHED_BYTES // max(1, 10 * len(self.tokens)))):
+                del self._weighed[next(iter(self._weighed))]
+            got = _Weighed(len(self.tokens))
+        self._weighed[key] = got
+        tids = np.asarray(tids, dtype=np.int64)
+        need = tids[~got.done[tids]]
+        if len(need):
+            need = np.unique(need)
+            got.weights[need], got.levels[need], got.surname[need] = self._weigh_fields(word, need, prefix=prefix)
+            got.done[need] = True
+        return got.weights[tids], got.levels[tids], got.surname[tids]
+
+    def _weigh_fields(self, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, ...]:
+        """`weigh_fields` worked out (each token on its own: the result for one token never depends on the
+        others asked with it, which is what lets `weigh_fields` keep them)."""
         n = len(tids)
         weights = np.zeros(n, dtype=np.float32)
         levels = np.full(n, NONE, dtype=np.int8)
