@@ -123,9 +123,11 @@ def readings(index: IndexSegment, words: list[str]) -> tuple[list[str], list[lis
     terms = list(words)
     reads = [list(range(len(words)))]
     for i in range(len(words) - 1):
+        if words[i] in vocab and words[i + 1] in vocab:  # two names as typed: no join (and no look-up for one)
+            continue
         joined = words[i] + words[i + 1]
         _ids, _w, levels = vocab.strong(joined)
-        if len(levels) and int(levels.min()) <= PHONETIC and not (words[i] in vocab and words[i + 1] in vocab):
+        if len(levels) and int(levels.min()) <= PHONETIC:
             terms.append(joined)
             reads.append([*range(i), len(terms) - 1, *range(i + 2, len(words))])
     for i, w in enumerate(words):
