@@ -9,8 +9,9 @@ score is at most the sum, over the terms of its best reading, of the best weight
 row has for that term (the child's names as `_child_names` weighed them, a contact's, an exact key's),
 plus its postcode, birth-year and near-date bonuses: GAMMA < 1 and every penalty is negative. `survivors`
 scores the rows with the highest bounds first, which gives the score a row must reach to be shown (the
-k-th best) and to be counted as plausible (PLAUSIBLE of the best); a row whose bound is below both can be
-neither, and is never scored. The result is the same as scoring every row (tests compare the two).
+k-th best) and to be counted as plausible (PLAUSIBLE of the best, once re-scoring has lowered the best
+rows); a row whose bound is below both can be neither, and is never scored. The result is the same as
+scoring every row (tests compare the two).
 """
 
 from __future__ import annotations
