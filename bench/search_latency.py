@@ -1,5 +1,5 @@
-"""Case search latency on a county-scale and a million-case database: a mixed query load through the real
-service, with the naive baseline in the same run.
+"""Case search latency on a big demo database (a million cases unless --cases says otherwise): a mixed
+query load through the real service's index, with the naive baseline in the same run.
 
   python3 dev.py bench search_latency [--cases 1000000] [--per-kind 400] [--cache]
 
