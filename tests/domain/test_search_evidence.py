@@ -15,9 +15,10 @@ import pytest
 
 from dutyline.domain.search import UpdatableIndex, lexicon
 from dutyline.domain.search.bands import band_for
+from dutyline.domain.search.levels import EXACT, JW70, JW85, JW92, LISTED, NONE, PHONETIC, PREFIX, WEIGHTS
 from dutyline.domain.search.lexicon import Lexicon, NameDataError
 from dutyline.domain.search.query import parse_query
-from dutyline.domain.search.vocab import EXACT, JW70, JW85, JW92, LISTED, NONE, PHONETIC, PREFIX, WEIGHTS, Vocab
+from dutyline.domain.search.vocab import Vocab
 
 TODAY = dt.date(2026, 1, 15)
 EMPTY = Lexicon()

@@ -76,7 +76,7 @@ def test_one_scan_for_a_word_inside_names_finds_what_a_search_per_name_finds() -
     exactly the tokens a search from each token's second letter finds, overlapping matches included."""
     import re
 
-    from dutyline.domain.search.vocab import _inside
+    from dutyline.domain.search.parts import _inside
 
     rng = random.Random(3)
     letters = "aeiortnsl"

@@ -13,9 +13,9 @@ import numpy as np
 
 from dutyline.domain.search.columns import EPOCH
 from dutyline.domain.search.index import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES, IndexSegment
+from dutyline.domain.search.levels import EXACT, PHONETIC
 from dutyline.domain.search.names import PARTICLES
 from dutyline.domain.search.query import ParsedQuery
-from dutyline.domain.search.vocab import EXACT, PHONETIC
 from dutyline.domain.text import postcode_key
 
 W_CONTACT = 0.92

@@ -12,8 +12,8 @@ import numpy as np
 from dutyline.domain.search.columns import NO_DATE
 from dutyline.domain.search.evidence import W_DOB_NEAR
 from dutyline.domain.search.index import IndexSegment, _expand
+from dutyline.domain.search.levels import NONE
 from dutyline.domain.search.query import ParsedQuery
-from dutyline.domain.search.vocab import NONE
 
 
 def _dob_parts(index: IndexSegment) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

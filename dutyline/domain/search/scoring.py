@@ -45,11 +45,11 @@ from dutyline.domain.search.evidence import (
     readings,
 )
 from dutyline.domain.search.index import F_CONTACT, FIELD_NAMES, IndexSegment
+from dutyline.domain.search.levels import KIND_OF_LEVEL
 from dutyline.domain.search.names import PARTICLES, words
 from dutyline.domain.search.per_candidate import _child_names, _ChildNames, _member
 from dutyline.domain.search.query import ParsedQuery
 from dutyline.domain.search.totals import PLAUSIBLE, Candidates, survivors, totals
-from dutyline.domain.search.vocab import KIND_OF_LEVEL
 
 
 @dataclass

@@ -19,12 +19,14 @@ Two uses: `strong()` lists the tokens a word may *mean* (exact, listed, phonetic
 bring candidates; `weigh()` scores any tokens at every level, for the names of candidates another word
 brought in ("Fred Hallworth" when Fred is in no table: the surname brings the Hallworths and Frederick
 scores as a leading part).
+
+The levels and their weights are `levels`; a word as a part of a name (leading, trailing, inside, pet
+form, by sound) is `parts`.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -34,107 +36,39 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from dutyline.domain.search import lexicon as lexicon_mod
 from dutyline.domain.search.heard import heard_forms, name_keys, word_keys
+from dutyline.domain.search.levels import (
+    EXACT,
+    FUZZY,
+    JW70,
+    JW85,
+    JW92,
+    JW_GRADE,
+    JW_GRADE_MID,
+    LISTED,
+    LISTED_SIBLING,
+    NONE,
+    PART_GRADE,
+    PHONETIC,
+    PHONETIC_FLOOR,
+    PREFIX,
+    PREFIX_LIMIT,
+    PREFIX_MIN,
+    RESIDUAL,
+    TF_CAP,
+    TF_SCALE,
+    WEIGHTS,
+    Strong,
+    dm_keys,
+    max_edits,
+)
 from dutyline.domain.search.lexicon import Lexicon
-from dutyline.domain.search.names import PARTICLES, sound_key
+from dutyline.domain.search.names import sound_key
+from dutyline.domain.search.parts import SURNAME_PART, part_levels
 
-EXACT, LISTED, PREFIX, JW92, PHONETIC, JW85, JW70, NONE = range(8)
-LEVEL_NAMES = ("exact", "listed", "prefix", "jw92", "phonetic", "jw85", "jw70", "none")
-#: What the UI calls each level ("Matched on"): MatchKind values.
-KIND_OF_LEVEL = ("exact", "nickname", "prefix", "typo", "phonetic", "typo", "typo", "typo")
-#: Bits of evidence per level (log2 of how much likelier the level is for the right child than for a
-#: random one, rounded; tuned on bench/search.py's held-out figures, not per name).
-WEIGHTS = np.array([4.0, 3.0, 2.8, 2.6, 2.3, 1.8, 0.6, 0.0], dtype=np.float32)
-#: A listed short form of a short form (Bill and Billy, both William's): a little weaker.
-LISTED_SIBLING = 2.7
-#: A shared beginning of 3+ letters that is not a leading part ('wills' and William, 'kathy' and Katherine),
-#: or a word of 4+ letters ending the name (Yoruba and Igbo short forms: 'tunde' for Babatunde).
-SHARED_START = 2.0
-TRAILING_MIN = 4
-#: The word (or its pet stem, or it less a final -a) inside the name, 3+ letters, not at its start: how
-#: many short forms are made from the middle of a name ('tori' Victoria, 'liz' Elizabeth, 'kuba' Jakub,
-#: 'lexi' Alexis). Weaker than a shared beginning.
-INSIDE = 1.6
-#: A leading, trailing or pet-form part matching a *surname* counts this share of its weight: a forename's
-#: leading part is how nicknames work ('Tomi' for Tomiwa), but 'Wright' is another family than Cartwright.
-SURNAME_PART = 0.5
-#: A pet form: the word less a pet ending ('-s', '-y', '-ie', '-o', and a doubled last consonant) leads the
-#: name, 3+ letters ('wills' -> will: William; 'danny' -> dan: Daniel). Weaker than a leading part.
-PET_STEM = 2.4
-PET_ENDINGS = ("ie", "y", "s", "o")
-#: The word (or its pet stem) leads the name *by sound* (the vowel-keeping key of `names.sound_key`), with
-#: the same first letter: 'tommy' (tom) and Thomas, 'teddy' (ted) and Theodore, 'lucky' (luck) and Lakshmi.
-#: Just above a shared beginning: vowels are folded, so it also meets Timothy.
-SOUND_LEAD = 2.2
-#: No level at all but the same first letter: a faint agreement ordered by Jaro-Winkler (below every
-#: level), so candidates another word brought are ranked by how close their names are to this one
-#: ('teig' for Tadhg, 'meg' for Margaret when no table lists them), and it beats disagreeing outright.
-RESIDUAL = 0.35
-#: Within the fuzzy levels (phonetic key, Jaro-Winkler bands), bits per unit of Jaro-Winkler similarity
-#: around JW_GRADE_MID: two spellings on one level are not equally close ('hakq' is nearer Haak than Hick,
-#: though all three share a phonetic key), and the nearer should rank first.
-JW_GRADE = 2.0
-JW_GRADE_MID = 0.85
-PART_GRADE = 0.5
-#: A sound match graded down for its spelling stays above a bare Jaro-Winkler >= 0.85 ('keelin' is
-#: Caoilfhionn, spelt nothing alike, before Kevin): the Jaro-Winkler it is graded by is floored here.
-PHONETIC_FLOOR = JW_GRADE_MID - (2.3 - 1.8 - 0.05) / JW_GRADE
-#: Term-frequency adjustment of an exact match, in bits, and its bound either way. Other levels get the
-#: query word's own adjustment in proportion to their weight (`Vocab.word_tf`).
-TF_SCALE = 0.35
-TF_CAP = 1.0
-PREFIX_MIN = 3
-PREFIX_LIMIT = 25  # candidate-bringing completions of a half-typed last word
 _CACHE_SIZE = 4096
 #: Memory for `weigh_fields` results kept per query word (about 10 bytes a vocabulary token a word).
 _WEIGHED_BYTES = 32 << 20
 _WEIGHED_MAX = 512
-
-_FUZZY = frozenset((JW92, PHONETIC, JW85, JW70))
-Strong = tuple[np.ndarray, np.ndarray, np.ndarray]  # token ids int64, weights float32, levels int8
-
-
-def max_edits(word: str) -> int:
-    """Typos tolerated for candidates: none under 4 letters (too many names lie one edit apart), then 1, 2."""
-    n = len(word)
-    return 0 if n < 4 else 1 if n < 6 else 2
-
-
-def pet_stem(word: str) -> str:
-    """`word` without a pet ending ('wills' -> 'will', 'danny' -> 'dan'), or `word` when none applies."""
-    for end in PET_ENDINGS:
-        if word.endswith(end) and len(word) - len(end) >= PREFIX_MIN:
-            stem = word[: -len(end)]
-            if len(stem) > PREFIX_MIN and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
-                stem = stem[:-1]
-            return stem
-    return word
-
-
-def dm_keys(word: str) -> tuple[str, ...]:
-    """Double Metaphone primary and alternate keys ('' dropped)."""
-    if len(word) < 2:
-        return ()
-    return tuple(k for k in dict.fromkeys(doublemetaphone(word)) if k)
-
-
-def _inside(stems: set[str], texts: list[str], lengths: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """`positions[k]` for each text that has a stem starting at its second letter or later.
-
-    One regular-expression scan over the texts joined by newlines (a stem holds no newline, so no match
-    spans two texts), with a look-ahead so overlapping matches are all seen, instead of a search call per
-    text: at a million cases a common name brings ~10,000 candidate tokens.
-    """
-    if not texts:
-        return positions[:0]
-    joined = "\n".join(texts)
-    pattern = re.compile("(?=(?:" + "|".join(re.escape(w) for w in sorted(stems)) + "))")
-    at = np.fromiter((m.start() for m in pattern.finditer(joined)), np.int64)
-    if not len(at):
-        return positions[:0]
-    starts = np.zeros(len(texts), np.int64)
-    starts[1:] = np.cumsum(lengths.astype(np.int64) + 1)[:-1]  # `lengths`: each text's, precomputed
-    k = np.searchsorted(starts, at, side="right") - 1
-    return positions[np.unique(k[at > starts[k]])]
 
 
 class _Weighed:
@@ -155,8 +89,8 @@ class Vocab:
         self.tokens = list(tokens)
         self.ids = {t: i for i, t in enumerate(self.tokens)}
         #: The tokens as an array, so a candidate set's strings are one C-level gather, not a loop.
-        self._token_array = np.asarray(self.tokens, dtype=object)
-        self._token_len = np.fromiter(map(len, self.tokens), np.int32, len(self.tokens))
+        self.token_array = np.asarray(self.tokens, dtype=object)
+        self.token_len = np.fromiter(map(len, self.tokens), np.int32, len(self.tokens))
         self.by_sound: dict[str, list[int]] = {}
         self.by_dm: dict[str, list[int]] = {}
         # Each token's Double Metaphone keys as two hashes, for vectorised comparison in `weigh`; the keys
@@ -176,24 +110,24 @@ class Vocab:
             dm1.append(hash(keys[1] or keys[0] or f"-{t}"))
         self._dm = np.array([dm0, dm1], dtype=np.int64).reshape(2, len(self.tokens))
         # First letter and first three letters of each token, for vectorised comparison in `weigh`.
-        self._first = np.fromiter((ord(t[0]) if t else 0 for t in self.tokens), np.int64, len(self.tokens))
-        self._start = np.fromiter((hash(t[:PREFIX_MIN]) for t in self.tokens), np.int64, len(self.tokens))
+        self.first_letter = np.fromiter((ord(t[0]) if t else 0 for t in self.tokens), np.int64, len(self.tokens))
+        self.start3 = np.fromiter((hash(t[:PREFIX_MIN]) for t in self.tokens), np.int64, len(self.tokens))
         order = sorted(range(len(self.tokens)), key=lambda i: (len(self.tokens[i]), self.tokens[i]))
         self._len_tokens = [self.tokens[i] for i in order]
         self._len_ids = order
         self._len_keys = [len(t) for t in self._len_tokens]
         alpha = sorted(range(len(self.tokens)), key=lambda i: self.tokens[i])
-        self._alpha_tokens = [self.tokens[i] for i in alpha]
-        self._alpha_ids = alpha
+        self.alpha_tokens = [self.tokens[i] for i in alpha]
+        self.alpha_ids = alpha
         self.alpha_rank = np.empty(len(self.tokens), dtype=np.int64)
         self.alpha_rank[np.asarray(alpha, dtype=np.int64)] = np.arange(len(alpha))
         backwards = sorted(range(len(self.tokens)), key=lambda i: self.tokens[i][::-1])
-        self._back_tokens = [self.tokens[i][::-1] for i in backwards]
+        self.back_tokens = [self.tokens[i][::-1] for i in backwards]
         self.back_rank = np.empty(len(self.tokens), dtype=np.int64)
         self.back_rank[np.asarray(backwards, dtype=np.int64)] = np.arange(len(backwards))
         keys = [sound_key(t) for t in self.tokens]
         by_key = sorted(range(len(self.tokens)), key=keys.__getitem__)
-        self._key_sorted = [keys[i] for i in by_key]
+        self.key_sorted = [keys[i] for i in by_key]
         self.key_rank = np.empty(len(self.tokens), dtype=np.int64)
         self.key_rank[np.asarray(by_key, dtype=np.int64)] = np.arange(len(by_key))
         f = np.ones(len(self.tokens)) if freq is None else np.maximum(freq[: len(self.tokens)], 1).astype(np.float64)
@@ -287,18 +221,18 @@ class Vocab:
                 level = JW92 if dist <= 1 and tok[0] == word[0] else JW85
                 add(self._len_ids[lo + pos], WEIGHTS[level], level)
         if prefix and len(word) >= 2:
-            i = bisect.bisect_left(self._alpha_tokens, word)
+            i = bisect.bisect_left(self.alpha_tokens, word)
             n = 0
-            while i < len(self._alpha_tokens) and self._alpha_tokens[i].startswith(word) and n < PREFIX_LIMIT:
-                if self._alpha_tokens[i] != word:
-                    add(self._alpha_ids[i], WEIGHTS[PREFIX], PREFIX)
+            while i < len(self.alpha_tokens) and self.alpha_tokens[i].startswith(word) and n < PREFIX_LIMIT:
+                if self.alpha_tokens[i] != word:
+                    add(self.alpha_ids[i], WEIGHTS[PREFIX], PREFIX)
                     n += 1
                 i += 1
         tf = self.word_tf(word)
         for tid, (weight, level) in best.items():  # the word's term-frequency adjustment, in proportion
             if level != EXACT:
                 best[tid] = (weight + tf * weight / float(WEIGHTS[EXACT]), level)
-        fuzzy = [tid for tid, (_w, level) in best.items() if level in _FUZZY]
+        fuzzy = [tid for tid, (_w, level) in best.items() if level in FUZZY]
         if fuzzy:  # graded by spelling as in `weigh_fields`, so a contact's near name counts as a child's does
             jw = process.cdist([word], [self.tokens[t] for t in fuzzy], scorer=JaroWinkler.normalized_similarity)[0]
             for tid, sim in zip(fuzzy, jw.tolist(), strict=True):
@@ -354,7 +288,7 @@ class Vocab:
         levels = np.full(n, NONE, dtype=np.int8)
         if not n:
             return weights, levels, weights.copy()
-        strings: list[str] = self._token_array[tids].tolist()
+        strings: list[str] = self.token_array[tids].tolist()
         jw = process.cdist([word], strings, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
         for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
             hit = jw >= cut
@@ -365,7 +299,7 @@ class Vocab:
             if k1:
                 dm = self._dm[:, tids]
                 h1, h2 = hash(k1), hash(k2 or k1)
-                first = self._first[tids] == ord(word[0])
+                first = self.first_letter[tids] == ord(word[0])
                 same = (dm[0] == h1) | (first & ((dm[1] == h1) | (dm[0] == h2) | (dm[1] == h2)))
                 better = same & (weights < WEIGHTS[PHONETIC])
                 weights[better] = WEIGHTS[PHONETIC]
@@ -381,55 +315,7 @@ class Vocab:
             for i in np.flatnonzero(met).tolist():
                 jw_heard[i] = max(float(jw[i]), self.heard_similarity(word, int(tids[i])))
         spelling = weights.copy()  # the spelling levels alone, for surnames
-        if len(word) >= TRAILING_MIN:  # the word ends the name ('tunde' for Babatunde, 'seun' for Oluwaseun)
-            back = word[::-1]
-            lo = bisect.bisect_left(self._back_tokens, back)
-            hi = bisect.bisect_left(self._back_tokens, back + "\x7f")
-            ranks = self.back_rank[tids]
-            trailing = (ranks >= lo) & (ranks < hi) & (weights < SHARED_START)
-            weights[trailing] = SHARED_START
-            levels[trailing] = PREFIX
-        low = np.flatnonzero(weights < INSIDE)
-        if len(word) >= PREFIX_MIN and len(low):  # the word inside the name ('tori': Victoria, 'kuba': Jakub)
-            stems = {w for w in (word, pet_stem(word), word[:-1] if word.endswith("a") else "") if len(w) >= 3}
-            low_ids = tids[low]
-            found = _inside(stems, self._token_array[low_ids].tolist(), self._token_len[low_ids], low)
-            if len(found):
-                weights[found] = INSIDE
-                levels[found] = PREFIX
-        if len(word) >= PREFIX_MIN:  # a shared beginning of 3+ letters
-            shared = (self._start[tids] == hash(word[:PREFIX_MIN])) & (weights < SHARED_START)
-            weights[shared] = SHARED_START
-            levels[shared] = PREFIX
-        if len(word) >= PREFIX_MIN:  # the word leads the name ('tomi' -> tomiwa), or the name leads the word
-            lo = bisect.bisect_left(self._alpha_tokens, word)
-            hi = bisect.bisect_left(self._alpha_tokens, word + "\x7f")
-            ranks = self.alpha_rank[tids]
-            lead = (ranks >= lo) & (ranks < hi)
-            for k in range(PREFIX_MIN, len(word)):
-                tid = self.ids.get(word[:k])
-                if tid is not None and word[:k] not in PARTICLES:  # 'mackenzie' is not led by Mac
-                    lead |= tids == tid
-            better = lead & (weights < WEIGHTS[PREFIX])
-            weights[better] = WEIGHTS[PREFIX]
-            levels[better] = PREFIX
-        stem = pet_stem(word)
-        if stem != word:  # a pet form's stem leads the name ('wills', 'danny' -> will, dan: William, Daniel)
-            lo = bisect.bisect_left(self._alpha_tokens, stem)
-            hi = bisect.bisect_left(self._alpha_tokens, stem + "\x7f")
-            ranks = self.alpha_rank[tids]
-            better = (ranks >= lo) & (ranks < hi) & (weights < PET_STEM)
-            weights[better] = PET_STEM
-            levels[better] = PREFIX
-        key = sound_key(stem)
-        if len(key) >= PREFIX_MIN:  # ... or leads it by sound, same first letter ('tommy': Thomas, 'teddy': Theodore)
-            lo = bisect.bisect_left(self._key_sorted, key)
-            hi = bisect.bisect_left(self._key_sorted, key + "\x7f")
-            ranks = self.key_rank[tids]
-            first = self._first[tids] == ord(word[0])
-            better = (ranks >= lo) & (ranks < hi) & first & (weights < SOUND_LEAD)
-            weights[better] = SOUND_LEAD
-            levels[better] = PREFIX
+        part_levels(self, word, tids, weights, levels)  # leading, trailing, inside, pet form, by sound
         nonexact = (weights > 0) & (levels != EXACT)
         tf = np.float32(self.word_tf(word))
         weights[nonexact] += tf * weights[nonexact] / WEIGHTS[EXACT]
@@ -448,7 +334,7 @@ class Vocab:
             levels[hit] = s_lv[pos[hit]]
             part = levels == PREFIX
         if word:  # nothing else, but the same first letter: a little, ordered by spelling ('teig', Tadhg)
-            faint = (levels == NONE) & (self._first[tids] == ord(word[0]))
+            faint = (levels == NONE) & (self.first_letter[tids] == ord(word[0]))
             weights[faint] = RESIDUAL * jw[faint]
         surname = weights.copy()
         nick = (levels == LISTED) & np.isin(tids, self._nickname_ids(word))

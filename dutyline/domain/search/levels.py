@@ -1,0 +1,55 @@
+"""Agreement levels between a query word and a name token, and what each is worth in bits of evidence.
+
+The levels are Fellegi-Sunter comparison levels, as Splink names them (`vocab` explains each and how a
+word is compared at every level); the weights and grades here are the model's numbers, kept apart from
+the code that applies them so they can be read, and tuned, in one place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from doublemetaphone import doublemetaphone  # type: ignore[import-untyped]
+
+EXACT, LISTED, PREFIX, JW92, PHONETIC, JW85, JW70, NONE = range(8)
+LEVEL_NAMES = ("exact", "listed", "prefix", "jw92", "phonetic", "jw85", "jw70", "none")
+#: What the UI calls each level ("Matched on"): MatchKind values.
+KIND_OF_LEVEL = ("exact", "nickname", "prefix", "typo", "phonetic", "typo", "typo", "typo")
+#: Bits of evidence per level (log2 of how much likelier the level is for the right child than for a
+#: random one, rounded; tuned on bench/search.py's held-out figures, not per name).
+WEIGHTS = np.array([4.0, 3.0, 2.8, 2.6, 2.3, 1.8, 0.6, 0.0], dtype=np.float32)
+#: A listed short form of a short form (Bill and Billy, both William's): a little weaker.
+LISTED_SIBLING = 2.7
+#: No level at all but the same first letter: a faint agreement ordered by Jaro-Winkler (below every
+#: level), so candidates another word brought are ranked by how close their names are to this one
+#: ('teig' for Tadhg, 'meg' for Margaret when no table lists them), and it beats disagreeing outright.
+RESIDUAL = 0.35
+#: Within the fuzzy levels (phonetic key, Jaro-Winkler bands), bits per unit of Jaro-Winkler similarity
+#: around JW_GRADE_MID: two spellings on one level are not equally close ('hakq' is nearer Haak than Hick,
+#: though all three share a phonetic key), and the nearer should rank first.
+JW_GRADE = 2.0
+JW_GRADE_MID = 0.85
+PART_GRADE = 0.5
+#: A sound match graded down for its spelling stays above a bare Jaro-Winkler >= 0.85 ('keelin' is
+#: Caoilfhionn, spelt nothing alike, before Kevin): the Jaro-Winkler it is graded by is floored here.
+PHONETIC_FLOOR = JW_GRADE_MID - (2.3 - 1.8 - 0.05) / JW_GRADE
+#: Term-frequency adjustment of an exact match, in bits, and its bound either way. Other levels get the
+#: query word's own adjustment in proportion to their weight (`Vocab.word_tf`).
+TF_SCALE = 0.35
+TF_CAP = 1.0
+PREFIX_MIN = 3
+PREFIX_LIMIT = 25  # candidate-bringing completions of a half-typed last word
+FUZZY = frozenset((JW92, PHONETIC, JW85, JW70))
+Strong = tuple[np.ndarray, np.ndarray, np.ndarray]  # token ids int64, weights float32, levels int8
+
+
+def max_edits(word: str) -> int:
+    """Typos tolerated for candidates: none under 4 letters (too many names lie one edit apart), then 1, 2."""
+    n = len(word)
+    return 0 if n < 4 else 1 if n < 6 else 2
+
+
+def dm_keys(word: str) -> tuple[str, ...]:
+    """Double Metaphone primary and alternate keys ('' dropped)."""
+    if len(word) < 2:
+        return ()
+    return tuple(k for k in dict.fromkeys(doublemetaphone(word)) if k)

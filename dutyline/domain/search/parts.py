@@ -1,0 +1,124 @@
+"""A query word as a *part* of a name: trailing ('tunde' for Babatunde), inside ('tori' for Victoria),
+a shared beginning, the leading part ('tomi' for Tomiwa), a pet form's stem ('danny': Daniel) and a
+leading part by sound ('tommy': Thomas). How short forms are made in the county's communities, applied
+as levels by `Vocab.weigh_fields` to the tokens no spelling level met strongly.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from dutyline.domain.search.levels import PREFIX, PREFIX_MIN, WEIGHTS
+from dutyline.domain.search.names import PARTICLES, sound_key
+
+if TYPE_CHECKING:
+    from dutyline.domain.search.vocab import Vocab
+
+#: A shared beginning of 3+ letters that is not a leading part ('wills' and William, 'kathy' and Katherine),
+#: or a word of 4+ letters ending the name (Yoruba and Igbo short forms: 'tunde' for Babatunde).
+SHARED_START = 2.0
+TRAILING_MIN = 4
+#: The word (or its pet stem, or it less a final -a) inside the name, 3+ letters, not at its start: how
+#: many short forms are made from the middle of a name ('tori' Victoria, 'liz' Elizabeth, 'kuba' Jakub,
+#: 'lexi' Alexis). Weaker than a shared beginning.
+INSIDE = 1.6
+#: A leading, trailing or pet-form part matching a *surname* counts this share of its weight: a forename's
+#: leading part is how nicknames work ('Tomi' for Tomiwa), but 'Wright' is another family than Cartwright.
+SURNAME_PART = 0.5
+#: A pet form: the word less a pet ending ('-s', '-y', '-ie', '-o', and a doubled last consonant) leads the
+#: name, 3+ letters ('wills' -> will: William; 'danny' -> dan: Daniel). Weaker than a leading part.
+PET_STEM = 2.4
+PET_ENDINGS = ("ie", "y", "s", "o")
+#: The word (or its pet stem) leads the name *by sound* (the vowel-keeping key of `names.sound_key`), with
+#: the same first letter: 'tommy' (tom) and Thomas, 'teddy' (ted) and Theodore, 'lucky' (luck) and Lakshmi.
+#: Just above a shared beginning: vowels are folded, so it also meets Timothy.
+SOUND_LEAD = 2.2
+
+
+def pet_stem(word: str) -> str:
+    """`word` without a pet ending ('wills' -> 'will', 'danny' -> 'dan'), or `word` when none applies."""
+    for end in PET_ENDINGS:
+        if word.endswith(end) and len(word) - len(end) >= PREFIX_MIN:
+            stem = word[: -len(end)]
+            if len(stem) > PREFIX_MIN and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+                stem = stem[:-1]
+            return stem
+    return word
+
+
+def _inside(stems: set[str], texts: list[str], lengths: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """`positions[k]` for each text that has a stem starting at its second letter or later.
+
+    One regular-expression scan over the texts joined by newlines (a stem holds no newline, so no match
+    spans two texts), with a look-ahead so overlapping matches are all seen, instead of a search call per
+    text: at a million cases a common name brings ~10,000 candidate tokens.
+    """
+    if not texts:
+        return positions[:0]
+    joined = "\n".join(texts)
+    pattern = re.compile("(?=(?:" + "|".join(re.escape(w) for w in sorted(stems)) + "))")
+    at = np.fromiter((m.start() for m in pattern.finditer(joined)), np.int64)
+    if not len(at):
+        return positions[:0]
+    starts = np.zeros(len(texts), np.int64)
+    starts[1:] = np.cumsum(lengths.astype(np.int64) + 1)[:-1]  # `lengths`: each text's, precomputed
+    k = np.searchsorted(starts, at, side="right") - 1
+    return positions[np.unique(k[at > starts[k]])]
+
+
+def part_levels(v: Vocab, word: str, tids: np.ndarray, weights: np.ndarray, levels: np.ndarray) -> None:
+    """Raise `weights` and `levels` (in place, per token of `tids`) where `word` is a part of the token's
+    name at a level above the one it has."""
+    if len(word) >= TRAILING_MIN:  # the word ends the name ('tunde' for Babatunde, 'seun' for Oluwaseun)
+        back = word[::-1]
+        lo = bisect.bisect_left(v.back_tokens, back)
+        hi = bisect.bisect_left(v.back_tokens, back + "\x7f")
+        ranks = v.back_rank[tids]
+        trailing = (ranks >= lo) & (ranks < hi) & (weights < SHARED_START)
+        weights[trailing] = SHARED_START
+        levels[trailing] = PREFIX
+    low = np.flatnonzero(weights < INSIDE)
+    if len(word) >= PREFIX_MIN and len(low):  # the word inside the name ('tori': Victoria, 'kuba': Jakub)
+        stems = {w for w in (word, pet_stem(word), word[:-1] if word.endswith("a") else "") if len(w) >= 3}
+        low_ids = tids[low]
+        found = _inside(stems, v.token_array[low_ids].tolist(), v.token_len[low_ids], low)
+        if len(found):
+            weights[found] = INSIDE
+            levels[found] = PREFIX
+    if len(word) >= PREFIX_MIN:  # a shared beginning of 3+ letters
+        shared = (v.start3[tids] == hash(word[:PREFIX_MIN])) & (weights < SHARED_START)
+        weights[shared] = SHARED_START
+        levels[shared] = PREFIX
+    if len(word) >= PREFIX_MIN:  # the word leads the name ('tomi' -> tomiwa), or the name leads the word
+        lo = bisect.bisect_left(v.alpha_tokens, word)
+        hi = bisect.bisect_left(v.alpha_tokens, word + "\x7f")
+        ranks = v.alpha_rank[tids]
+        lead = (ranks >= lo) & (ranks < hi)
+        for k in range(PREFIX_MIN, len(word)):
+            tid = v.ids.get(word[:k])
+            if tid is not None and word[:k] not in PARTICLES:  # 'mackenzie' is not led by Mac
+                lead |= tids == tid
+        better = lead & (weights < WEIGHTS[PREFIX])
+        weights[better] = WEIGHTS[PREFIX]
+        levels[better] = PREFIX
+    stem = pet_stem(word)
+    if stem != word:  # a pet form's stem leads the name ('wills', 'danny' -> will, dan: William, Daniel)
+        lo = bisect.bisect_left(v.alpha_tokens, stem)
+        hi = bisect.bisect_left(v.alpha_tokens, stem + "\x7f")
+        ranks = v.alpha_rank[tids]
+        better = (ranks >= lo) & (ranks < hi) & (weights < PET_STEM)
+        weights[better] = PET_STEM
+        levels[better] = PREFIX
+    key = sound_key(stem)
+    if len(key) >= PREFIX_MIN:  # ... or leads it by sound, same first letter ('tommy': Thomas, 'teddy': Theodore)
+        lo = bisect.bisect_left(v.key_sorted, key)
+        hi = bisect.bisect_left(v.key_sorted, key + "\x7f")
+        ranks = v.key_rank[tids]
+        first = v.first_letter[tids] == ord(word[0])
+        better = (ranks >= lo) & (ranks < hi) & first & (weights < SOUND_LEAD)
+        weights[better] = SOUND_LEAD
+        levels[better] = PREFIX
