@@ -70,15 +70,17 @@ def _inside(stems: set[str], texts: list[str], lengths: np.ndarray, positions: n
     return positions[np.unique(k[at > starts[k]])]
 
 
+def _starting(ordered: list[str], ranks: np.ndarray, start: str) -> np.ndarray:
+    """Which tokens (by their `ranks` in the sorted texts `ordered`) have a text beginning with `start`."""
+    lo = bisect.bisect_left(ordered, start)
+    return (ranks >= lo) & (ranks < bisect.bisect_left(ordered, start + "\x7f"))
+
+
 def part_levels(v: Vocab, word: str, tids: np.ndarray, weights: np.ndarray, levels: np.ndarray) -> None:
     """Raise `weights` and `levels` (in place, per token of `tids`) where `word` is a part of the token's
     name at a level above the one it has."""
     if len(word) >= TRAILING_MIN:  # the word ends the name ('tunde' for Babatunde, 'seun' for Oluwaseun)
-        back = word[::-1]
-        lo = bisect.bisect_left(v.back_tokens, back)
-        hi = bisect.bisect_left(v.back_tokens, back + "\x7f")
-        ranks = v.back_rank[tids]
-        trailing = (ranks >= lo) & (ranks < hi) & (weights < SHARED_START)
+        trailing = _starting(v.back_tokens, v.back_rank[tids], word[::-1]) & (weights < SHARED_START)
         weights[trailing] = SHARED_START
         levels[trailing] = PREFIX
     low = np.flatnonzero(weights < INSIDE)
@@ -94,10 +96,7 @@ def part_levels(v: Vocab, word: str, tids: np.ndarray, weights: np.ndarray, leve
         weights[shared] = SHARED_START
         levels[shared] = PREFIX
     if len(word) >= PREFIX_MIN:  # the word leads the name ('tomi' -> tomiwa), or the name leads the word
-        lo = bisect.bisect_left(v.alpha_tokens, word)
-        hi = bisect.bisect_left(v.alpha_tokens, word + "\x7f")
-        ranks = v.alpha_rank[tids]
-        lead = (ranks >= lo) & (ranks < hi)
+        lead = _starting(v.alpha_tokens, v.alpha_rank[tids], word)
         for k in range(PREFIX_MIN, len(word)):
             tid = v.ids.get(word[:k])
             if tid is not None and word[:k] not in PARTICLES:  # 'mackenzie' is not led by Mac
@@ -107,18 +106,12 @@ def part_levels(v: Vocab, word: str, tids: np.ndarray, weights: np.ndarray, leve
         levels[better] = PREFIX
     stem = pet_stem(word)
     if stem != word:  # a pet form's stem leads the name ('wills', 'danny' -> will, dan: William, Daniel)
-        lo = bisect.bisect_left(v.alpha_tokens, stem)
-        hi = bisect.bisect_left(v.alpha_tokens, stem + "\x7f")
-        ranks = v.alpha_rank[tids]
-        better = (ranks >= lo) & (ranks < hi) & (weights < PET_STEM)
+        better = _starting(v.alpha_tokens, v.alpha_rank[tids], stem) & (weights < PET_STEM)
         weights[better] = PET_STEM
         levels[better] = PREFIX
     key = sound_key(stem)
     if len(key) >= PREFIX_MIN:  # ... or leads it by sound, same first letter ('tommy': Thomas, 'teddy': Theodore)
-        lo = bisect.bisect_left(v.key_sorted, key)
-        hi = bisect.bisect_left(v.key_sorted, key + "\x7f")
-        ranks = v.key_rank[tids]
         first = v.first_letter[tids] == ord(word[0])
-        better = (ranks >= lo) & (ranks < hi) & first & (weights < SOUND_LEAD)
+        better = _starting(v.key_sorted, v.key_rank[tids], key) & first & (weights < SOUND_LEAD)
         weights[better] = SOUND_LEAD
         levels[better] = PREFIX
