@@ -96,6 +96,16 @@ class Population:
         ]
         return not others
 
+    def surname_free(self, p: Person, spellings: list[str]) -> bool:
+        """No other child has one of `spellings` as a surname and a given-name initial in common with `p`:
+        "Zoë lee" typed for Zoë Leigh has no unique answer while a Zoë Lee exists (she is the better one)."""
+        initials = {w[:1] for w in _letters(p.first).split()}
+        return not any(
+            o is not p and ({w[:1] for w in _letters(f"{o.first} {o.known_as}").split()} & initials)
+            for s in spellings
+            for o in self.by_last.get(_letters(s), ())
+        )
+
     def ref_count(self, frag: str) -> int:
         """How many references hold the 4 digits `frag`."""
         return self.windows[frag]
@@ -149,8 +159,9 @@ def make_queries(pop: Population, rng: random.Random, per_kind: int) -> list[Que
                 heard = rng.choice(heard_list)
                 if written == f_first:
                     q, ok = f"{heard} {p.last}", pop.name_unique(p, heard)
-                else:
-                    q, ok = f"{first} {heard}", uniq
+                else:  # nor a surname spelt as heard, or written another way heard alike ('win': Nguyen, Huynh)
+                    alike = [w for w, hs in c.heard.items() if heard in hs and w != written]
+                    q, ok = f"{first} {heard}", uniq and pop.surname_free(p, [heard, *alike])
                 put("soundalike", p, q, ok and " " not in written, (written, heard))
                 break
         nicks = c.nicknames.get(f_first)

@@ -471,7 +471,7 @@ CULTURES = [
         _w("Nguyen Tran Le Pham Hoang Huynh Phan Vu Vo Dang Bui Do Ho Ngo Duong"),
         {"phuong": ["fuong"]},
         {
-            "nguyen": ["nwin", "ngwen", "newyen"],
+            "nguyen": ["nwin", "ngwen", "newyen", "win"],  # "win" is Huynh too: no one answer
             "phuong": ["fuong", "foong"],
             "thuy": ["twee", "tui"],
             "quang": ["kwang"],
