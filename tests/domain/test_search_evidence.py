@@ -498,3 +498,16 @@ def test_a_sound_match_is_graded_by_how_the_name_sounds() -> None:
     one it is heard as exactly comes first, with an empty lexicon."""
     ix = index_of([case(1, "Mei", "Yang"), case(2, "Mei", "Zhang"), case(3, "Mei", "Wang")])
     assert names(ix, "mei jang")[0] == "Mei Zhang"
+
+
+def test_pinyin_final_u_is_heard_oo_and_ou_oe() -> None:
+    """Zhu is heard 'joo' (a final u after a consonant is "oo" in pinyin, but not after j, q, x or y) and
+    Zhou 'joe'; Zhu, Zhou and Zhao share one loose sound key, so only the grade by how each sounds puts
+    the one meant first."""
+    from dutyline.domain.search.heard import heard_forms
+
+    assert "joo" in heard_forms("zhu") and "woo" in heard_forms("wu") and "joe" in heard_forms("zhou")
+    assert not any(f.endswith("oo") for f in (*heard_forms("xu"), *heard_forms("ju"), *heard_forms("zhou")))
+    ix = index_of([case(1, "Ling", "Zhou"), case(2, "Ling", "Zhao"), case(3, "Ling", "Zhu")])
+    assert names(ix, "ling joo")[0] == "Ling Zhu"
+    assert names(ix, "ling joe")[0] == "Ling Zhou"

@@ -1,15 +1,15 @@
 """How a written name may sound, by the spelling rules of the languages a county's names come from.
 
-Why rules as well as the sound-alike files: a handler who hears "Oisín" on the phone writes "osheen", and
-no generic key gets there (Soundex and Double Metaphone read the letters as English). The files list the
-names someone thought of; these rules cover the ones nobody listed, because they are how the *language*
-is spelt, not how one name is: Irish slender s is "sh" and bh/mh are "v" (Siobhán, Niamh, Caoimhe), dh
-and gh fall silent (Tadhg); Welsh dd is "th" and ll is "thl" or "cl"; Polish w is "v", cz and ci are "ch",
-sz is "sh"; pinyin zh is "j", x is "sh", q is "ch"; Vietnamese Ng(uy) is "w", Huy is "hwi", initial D is
-"z" or "y", Tr is "ch" or "j", final nh is "n"; English silent letters (gh in Leigh and Vaughan, the k of
-kn, the l of -olk and -alm). Each written name gets a few *heard forms*; each form and each query word is
-reduced to a loose sound key (`names.sound_key`, then h and a final vowel dropped, a vowel's w or r
-merged into the vowel as in British speech: "farm" for Pham, "vawn" for Vaughan). A word and a name whose
+Why rules as well as the sound-alike files: a handler who hears "Oisín" on the phone writes "osheen", and no
+generic key gets there (Soundex and Double Metaphone read the letters as English). The files list the names
+someone thought of; these rules cover the ones nobody listed, because they are how the *language* is spelt,
+not how one name is: Irish slender s is "sh" and bh/mh are "v" (Siobhán, Niamh, Caoimhe), dh and gh fall
+silent (Tadhg); Welsh dd is "th" and ll is "thl" or "cl"; Polish w is "v", cz and ci are "ch", sz is "sh";
+pinyin zh is "j", x is "sh", q is "ch", a final u "oo" and ou "oe" (Zhu, Zhou); Vietnamese Ng(uy) is "w", Huy
+is "hwi", initial D is "z" or "y", Tr is "ch" or "j", final nh is "n"; English silent letters (gh in Leigh and
+Vaughan, the k of kn, the l of -olk and -alm). Each written name gets a few *heard forms*; each form and each
+query word is reduced to a loose sound key (`names.sound_key`, then h and a final vowel dropped, a vowel's w
+or r merged into the vowel as in British speech: "farm" for Pham, "vawn" for Vaughan). A word and a name whose
 loose keys meet agree at the phonetic level.
 
 Rules, not a list: they reach names that are in no file (held-out benchmark runs remove the file's
@@ -58,7 +58,9 @@ _RULESETS: tuple[tuple[tuple[str, str], ...], ...] = (
         (r"ch(?=[^aeiouy]|$)", "h"),
         (r"c(?=[^hkeiy]|$)", "ts"),
     ),
-    (  # Pinyin
+    (  # Pinyin: a final u is "oo" except after j, q, x and y, where it is u-umlaut (Zhu "joo", Wu "woo");
+        (r"(?<=[bcdfghklmnprstwz])u$", "oo"),  # a final ou is "oe" (Zhou "joe", Hou "hoe")
+        (r"ou$", "oe"),
         (r"zh", "j"),
         (r"^x", "sh"),
         (r"^q", "ch"),
