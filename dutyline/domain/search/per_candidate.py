@@ -135,18 +135,18 @@ def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix
     counts = (d.name_tok_off[1:] - d.name_tok_off[:-1])[dc]
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     has = counts > 0
+    grid = dc_inv.reshape(codes.shape)  # each row's first, known-as and last name as positions in `dc`
     for ti, w in enumerate(names):
         weights[ti], levels[ti], as_surname = index.vocab.weigh_fields(
             w, tok_ids.astype(np.int64), prefix=ti == prefix_last
         )
         if not len(which):
             continue
-        grid = dc_inv.reshape(codes.shape)
         per_code = _per_code(weights[ti][t_inv], starts, has, len(dc))
         if ti != prefix_last:  # a surname's part or nickname is weaker (unless typing it)
             last[ti] = _per_code(as_surname[t_inv], starts, has, len(dc))[grid[2]]
         else:
             last[ti] = per_code[grid[2]]
         best[ti] = np.maximum(per_code[grid[:2]].max(axis=0), last[ti])
-    has_last = has[dc_inv.reshape(codes.shape)[2]] if len(dc) else np.zeros(codes.shape[1], bool)
+    has_last = has[grid[2]] if len(dc) else np.zeros(codes.shape[1], bool)
     return _ChildNames(tok_ids.tolist(), weights, levels, best, last, has_last)

@@ -153,7 +153,7 @@ def _shown(
     memo: dict[tuple[int, int], float],
 ) -> tuple[np.ndarray, list[float]]:
     """Positions of the rows shown, best first, after re-scoring the best (in `total`, in place); and the
-    scores of the rows re-scored, or every score when there are no name words to re-score by. `memo`
+    scores of the rows re-scored, or the best score when there are no name words to re-score by. `memo`
     keeps each (row, reading)'s correction: the rows `survivors` re-scored are mostly the ones shown."""
     top = _best(total, min(limit + RESCORE_EXTRA, len(uniq)))
     top = top[np.lexsort((uniq[top], -total[top]))]
@@ -169,8 +169,8 @@ def _shown(
                 delta = memo[key] = _rescore(index, key[0], child, reads[key[1]], grid[:, :, i], i)
             total[i] += delta
             done.append(float(total[i]))
-    else:
-        done = total[np.isfinite(total)].tolist()
+    elif np.isfinite(total).any():
+        done = [float(total[np.isfinite(total)].max())]  # nothing is re-scored: the best is kept as it is
     top = top[np.lexsort((uniq[top], -total[top]))][:limit]
     return top[np.isfinite(total[top])], done
 
