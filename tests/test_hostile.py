@@ -76,6 +76,7 @@ def test_sanitize_is_idempotent_and_removes_every_control(text: str) -> None:
 
 @given(st.lists(st.lists(st.one_of(hostile, st.integers(), st.none()), min_size=1, max_size=4), max_size=6))
 @example([[BIG, "=1"]])
+@example([["'=", "''+1", "'quoted"]])  # a value's own leading quote must survive the guard's removal
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 def test_csv_export_guards_every_cell_and_round_trips(tmp_path: Path, rows: list[list[object]]) -> None:
     path = tmp_path / "out.csv"

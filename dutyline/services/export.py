@@ -29,16 +29,18 @@ def safe_cell(value: object) -> str:
     if value is None:
         return ""
     text = (value if isinstance(value, str) else str(value)).replace("\0", "")
-    if text.startswith(FORMULA_TRIGGERS):
-        text = GUARD + text
-    return text
+    return GUARD + text if _guarded(text) else text
+
+
+def _guarded(text: str) -> bool:
+    """Whether `text` gets a guard: it starts with a formula trigger, or with guards before one. The
+    second is so a value of its own beginning "'=" keeps its quote through `unguard_cell`."""
+    return text.lstrip(GUARD).startswith(FORMULA_TRIGGERS)
 
 
 def unguard_cell(text: str) -> str:
     """Undo `safe_cell`'s guard when reading an export back (a re-import must not keep the quote)."""
-    if len(text) > 1 and text[0] == GUARD and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
+    return text[1:] if text.startswith(GUARD) and _guarded(text[1:]) else text
 
 
 def private_dir(path: Path) -> Path:
