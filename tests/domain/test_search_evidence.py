@@ -511,3 +511,26 @@ def test_pinyin_final_u_is_heard_oo_and_ou_oe() -> None:
     ix = index_of([case(1, "Ling", "Zhou"), case(2, "Ling", "Zhao"), case(3, "Ling", "Zhu")])
     assert names(ix, "ling joo")[0] == "Ling Zhu"
     assert names(ix, "ling joe")[0] == "Ling Zhou"
+
+
+def test_a_sound_key_of_one_letter_or_an_alternate_key_needs_the_first_letter_too() -> None:
+    """A run of vowels has the Double Metaphone key 'A', which is Joe's alternate key and Wei's primary: a
+    mistyped nothing must not bring every Joe and Wei as a sound-alike. Eoin and Owen share the primary
+    key 'AN' and stay sound-alikes whatever their first letters."""
+    ix = index_of(
+        [
+            case(1, "Joseph", "Hunt", known="Joe"),
+            case(2, "Wei", "Chen"),
+            case(3, "Jiayi", "Wood"),
+            case(4, "Owen", "Ward"),
+        ]
+    )
+    assert refs(ix, "aaaaaa") == []
+    assert refs(ix, "ee") == []
+    assert names(ix, "eoin ward")[0] == "Owen Ward"
+    short = index_of([case(1, "Ling", "Guo"), case(2, "Ling", "Lin"), case(3, "Ling", "Li")])
+    assert names(short, "ling kuo")[0] == "Ling Guo"  # a short name's one-letter key still counts
+    words = Vocab(["joe", "wei", "jiayi", "owen"], lexicon=EMPTY)
+    _w, levels = words.weigh("aaaaaa", np.arange(4))
+    assert (levels == NONE).all()
+    assert words.weigh("eoin", np.arange(4))[1][3] == PHONETIC

@@ -206,9 +206,13 @@ class Vocab:
         if len(word) >= 3:
             for tid in self.by_sound.get(sound_key(word), ()):
                 add(tid, WEIGHTS[PHONETIC], PHONETIC)
-            for dk in dm_keys(word):
+            keys = dm_keys(word)
+            for dk in keys:  # as in `weigh_fields`: primary meets primary, or the first letters agree too
+                loose = dk != keys[0] or (len(dk) < 2 and len(word) > 3)
+                h = hash(dk)
                 for tid in self.by_dm.get(dk, ()):
-                    add(tid, WEIGHTS[PHONETIC], PHONETIC)
+                    if (not loose and self._dm[0, tid] == h) or self.first_letter[tid] == ord(word[0]):
+                        add(tid, WEIGHTS[PHONETIC], PHONETIC)
         for tid in self.heard(word).tolist():
             add(tid, WEIGHTS[PHONETIC], PHONETIC)
         d = max_edits(word)
@@ -294,13 +298,15 @@ class Vocab:
             hit = jw >= cut
             weights[hit] = WEIGHTS[level]
             levels[hit] = level
-        if len(word) >= 2:  # same Double Metaphone key ('ji' and Jai); an alternate key only counts
-            k1, k2 = doublemetaphone(word)  # when the first letters agree too (Ayaan is not Jonny)
-            if k1:
+        if len(word) >= 2:  # same Double Metaphone key ('ji' and Jai, 'kuo' and Guo); an alternate key only
+            k1, k2 = doublemetaphone(word)  # counts when the first letters agree too (Ayaan is not Jonny), and
+            if k1:  # so does a one-letter key of a longer word ('aaaaaa', key 'A', is not Wei): `_strong`'s rule
                 dm = self._dm[:, tids]
                 h1, h2 = hash(k1), hash(k2 or k1)
                 first = self.first_letter[tids] == ord(word[0])
-                same = (dm[0] == h1) | (first & ((dm[1] == h1) | (dm[0] == h2) | (dm[1] == h2)))
+                same = ((dm[0] == h1) & (len(k1) > 1 or len(word) <= 3)) | (
+                    first & ((dm[0] == h1) | (dm[1] == h1) | (dm[0] == h2) | (dm[1] == h2))
+                )
                 better = same & (weights < WEIGHTS[PHONETIC])
                 weights[better] = WEIGHTS[PHONETIC]
                 levels[better] = PHONETIC
