@@ -20,6 +20,7 @@ from typing import TypeVar
 import numpy as np
 
 from dutyline.domain.search.columns import Columns
+from dutyline.domain.search.learned import known_as_pairs
 from dutyline.domain.search.names import name_tokens, words
 from dutyline.domain.search.vocab import Vocab
 from dutyline.domain.text import fold
@@ -406,6 +407,9 @@ class IndexSegment:
             self.d, self.vocab = derive_with(cols, lambda tokens, freq: _vocab(tokens, freq, counts_from))
         else:
             self.d, self.vocab = derived, _vocab(derived.vocab, np.diff(derived.post_off), counts_from)
+        # A delta learns no nicknames of its own: a few hundred changed cases teach little, and the base's
+        # pairs are the county's.
+        self.vocab.learn_from(counts_from.vocab.learned if counts_from is not None else self._known_as_pairs)
         self.ref_prefixes = frozenset(self.d.ref_prefixes)
         days = cols.dob.astype("datetime64[D]")
         self.dob_year = days.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -428,6 +432,10 @@ class IndexSegment:
 
     def __len__(self) -> int:
         return len(self.cols)
+
+    def _known_as_pairs(self) -> dict[str, frozenset[str]]:
+        cols, d = self.cols, self.d
+        return known_as_pairs(cols.first, cols.known, cols.last, d.name_tok_off, d.name_tok, self.vocab.tokens)
 
     def compact_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(distinct rows ascending, position of each entry's row in them), like np.unique.

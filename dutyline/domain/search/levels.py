@@ -19,6 +19,9 @@ KIND_OF_LEVEL = ("exact", "nickname", "prefix", "typo", "phonetic", "typo", "typ
 WEIGHTS = np.array([4.0, 3.0, 2.8, 2.6, 2.3, 1.8, 0.6, 0.0], dtype=np.float32)
 #: A listed short form of a short form (Bill and Billy, both William's): a little weaker.
 LISTED_SIBLING = 2.7
+#: A nickname learned from the records (several children with the forename are known by it): as strong
+#: as a listed short form of a short form, weaker than a name file's own entry.
+LEARNED = 2.7
 #: No level at all but the same first letter: a faint agreement ordered by Jaro-Winkler (below every
 #: level), so candidates another word brought are ranked by how close their names are to this one
 #: ('teig' for Tadhg, 'meg' for Margaret when no table lists them), and it beats disagreeing outright.

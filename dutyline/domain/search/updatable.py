@@ -143,6 +143,10 @@ class UpdatableIndex:
 
     def _rebuild_delta(self) -> None:
         self._delta = IndexSegment(self._delta_columns(), counts_from=self.base) if self._delta_cases else None
+        if self._delta is not None:  # the same name knowledge as the base (`set_lexicon` may have changed it)
+            base = self.base.vocab
+            if self._delta.vocab.lexicon is not base.lexicon or not base.learning:
+                self._delta.vocab.set_lexicon(base.lexicon, learning=base.learning)
 
     def compacted(self) -> UpdatableIndex:
         """A new index holding the same cases with no delta and no dead rows; `self` is not changed.
@@ -160,16 +164,19 @@ class UpdatableIndex:
         self._reset(self.compacted().base)
 
     def warm(self) -> None:
-        """Build the lazily built tables now (heard name forms), so no search has to (see `Vocab.heard`)."""
+        """Build the lazily built tables now (heard name forms, nicknames learned from the records), so no
+        search has to (see `Vocab.heard`, `Vocab.learned`)."""
         for segment in (self.base, self._delta):
             if segment is not None:
                 segment.vocab.heard("")
+                segment.vocab.learned()
 
-    def set_lexicon(self, lexicon: Lexicon) -> None:
-        """Search with other name knowledge from now on (the benchmark's held-out runs)."""
-        self.base.vocab.set_lexicon(lexicon)
+    def set_lexicon(self, lexicon: Lexicon, *, learning: bool = True) -> None:
+        """Search with other name knowledge from now on (the benchmark's held-out runs); `learning=False`
+        leaves out the nicknames learned from the records."""
+        self.base.vocab.set_lexicon(lexicon, learning=learning)
         if self._delta is not None:
-            self._delta.vocab.set_lexicon(lexicon)
+            self._delta.vocab.set_lexicon(lexicon, learning=learning)
 
     @property
     def is_compact(self) -> bool:

@@ -27,7 +27,7 @@ form, by sound) is `parts`.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from doublemetaphone import doublemetaphone  # type: ignore[import-untyped]
@@ -44,6 +44,7 @@ from dutyline.domain.search.levels import (
     JW92,
     JW_GRADE,
     JW_GRADE_MID,
+    LEARNED,
     LISTED,
     LISTED_SIBLING,
     NONE,
@@ -138,6 +139,22 @@ class Vocab:
         self._cache: dict[tuple[str, bool], Strong] = {}
         self._weighed: dict[tuple[str, bool], _Weighed] = {}
         self._heard: dict[str, list[int]] | None = None
+        #: Nicknames learned from the records' known-as names (`learned`), worked out on first use.
+        self._learn: Callable[[], dict[str, frozenset[str]]] | None = None
+        self._learned: dict[str, frozenset[str]] | None = None
+        self.learning = True
+
+    def learn_from(self, source: Callable[[], dict[str, frozenset[str]]]) -> None:
+        """Where `learned` comes from: the index's own columns (or, for a delta, the base's pairs)."""
+        self._learn = source
+        self._learned = None
+
+    def learned(self) -> dict[str, frozenset[str]]:
+        """Nicknames learned from the records (`learned.known_as_pairs`): each name's partners. Built on
+        first use (a pass over the distinct forename and known-as pairs), like the heard table."""
+        if self._learned is None:
+            self._learned = self._learn() if self._learn is not None else {}
+        return self._learned
 
     def heard(self, word: str) -> np.ndarray:
         """Token ids whose heard forms (`heard.name_keys`) meet `word`'s loose sound key ('usheen': Oisín).
@@ -159,9 +176,11 @@ class Vocab:
         Zhang (heard 'jang') than Yang, though both share the loose key."""
         return max(JaroWinkler.normalized_similarity(word, form) for form in heard_forms(self.tokens[tid]))
 
-    def set_lexicon(self, lexicon: Lexicon) -> None:
-        """Use other name knowledge from now on (cached matches are dropped)."""
+    def set_lexicon(self, lexicon: Lexicon, *, learning: bool = True) -> None:
+        """Use other name knowledge from now on (cached matches are dropped); `learning=False` leaves out
+        the nicknames learned from the records (the benchmark's tables-only figures)."""
         self.lexicon = lexicon
+        self.learning = learning
         self._cache.clear()
         self._weighed.clear()
 
@@ -203,6 +222,8 @@ class Vocab:
             add(self.ids.get(other), WEIGHTS[LISTED] if closeness >= 1.0 else LISTED_SIBLING, LISTED)
         for other in self.lexicon.sound_alikes(word):
             add(self.ids.get(other), WEIGHTS[LISTED], LISTED)
+        for other in self._learned_for(word):
+            add(self.ids.get(other), LEARNED, LISTED)
         if len(word) >= 3:
             for tid in self.by_sound.get(sound_key(word), ()):
                 add(tid, WEIGHTS[PHONETIC], PHONETIC)
@@ -355,5 +376,9 @@ class Vocab:
     def _nickname_ids(self, word: str) -> np.ndarray:
         """Token ids listed as nicknames of `word` (or it of them) and not also its sound-alikes."""
         sounds = self.lexicon.sound_alikes(word)
-        found = [self.ids[n] for n in self.lexicon.nickname_variants(word) if n in self.ids and n not in sounds]
+        listed = (*self.lexicon.nickname_variants(word), *self._learned_for(word))
+        found = [self.ids[n] for n in listed if n in self.ids and n not in sounds]
         return np.asarray(found, dtype=np.int64)
+
+    def _learned_for(self, word: str) -> frozenset[str]:
+        return self.learned().get(word, frozenset()) if self.learning else frozenset()
