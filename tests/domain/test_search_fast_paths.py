@@ -71,25 +71,26 @@ def test_an_unknown_date_of_birth_is_never_near() -> None:
     assert not _near_dates(index, np.arange(2), query).any()
 
 
-def test_one_scan_for_a_word_inside_names_finds_what_a_search_per_name_finds() -> None:
-    """The 'inside the name' level ('tori' in Victoria) scans all candidate tokens at once; it must find
-    exactly the tokens a search from each token's second letter finds, overlapping matches included."""
+def test_the_trigram_table_finds_a_word_inside_names_as_a_search_per_name_finds() -> None:
+    """The 'inside the name' level ('tori' in Victoria) looks stems up in the vocabulary's trigram table;
+    it must find exactly the tokens a search from each token's second letter finds, overlapping matches
+    and stems longer than three letters included."""
     import re
 
-    from dutyline.domain.search.parts import _inside
+    from dutyline.domain.search.parts import inside_ids
+    from dutyline.domain.search.vocab import Vocab
 
     rng = random.Random(3)
     letters = "aeiortnsl"
     for _ in range(200):
-        texts = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 9))) for _ in range(rng.randint(0, 60))]
-        stems = {"".join(rng.choice(letters) for _ in range(rng.randint(3, 4))) for _ in range(rng.randint(1, 3))}
+        texts = {"".join(rng.choice(letters) for _ in range(rng.randint(1, 9))) for _ in range(rng.randint(0, 60))}
+        texts.add("aaaa")
+        words = sorted(texts)
+        stems = {"".join(rng.choice(letters) for _ in range(rng.randint(3, 5))) for _ in range(rng.randint(1, 3))}
         stems |= {"aaa"}  # overlaps itself: 'aaaa' holds it at the second letter
-        texts.append("aaaa")
-        positions = np.arange(len(texts)) * 2 + 1
         search = re.compile("|".join(sorted(stems))).search
-        want = [positions[i] for i, t in enumerate(texts) if search(t, 1)]
-        lengths = np.asarray([len(t) for t in texts])
-        assert _inside(stems, texts, lengths, positions).tolist() == want
+        want = [i for i, t in enumerate(words) if search(t, 1)]
+        assert inside_ids(Vocab(words), stems).tolist() == want
 
 
 def test_warm_builds_the_heard_table_the_first_search_would_build() -> None:

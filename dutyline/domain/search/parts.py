@@ -7,7 +7,6 @@ as levels by `Vocab.weigh_fields` to the tokens no spelling level met strongly.
 from __future__ import annotations
 
 import bisect
-import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,24 +49,18 @@ def pet_stem(word: str) -> str:
     return word
 
 
-def _inside(stems: set[str], texts: list[str], lengths: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """`positions[k]` for each text that has a stem starting at its second letter or later.
+def inside_ids(v: Vocab, stems: set[str]) -> np.ndarray:
+    """Ids (ascending) of the vocabulary tokens holding one of `stems` (3+ letters each) from their second
+    letter on.
 
-    One regular-expression scan over the texts joined by newlines (a stem holds no newline, so no match
-    spans two texts), with a look-ahead so overlapping matches are all seen, instead of a search call per
-    text: at a million cases a common name brings ~10,000 candidate tokens.
+    From `Vocab.trigrams` (which tokens hold each three letters after their first), checked by spelling:
+    the answer depends on the word alone, so it is looked up once for the vocabulary instead of scanning
+    every candidate token (a common name brings ~10,000 at a million cases).
     """
-    if not texts:
-        return positions[:0]
-    joined = "\n".join(texts)
-    pattern = re.compile("(?=(?:" + "|".join(re.escape(w) for w in sorted(stems)) + "))")
-    at = np.fromiter((m.start() for m in pattern.finditer(joined)), np.int64)
-    if not len(at):
-        return positions[:0]
-    starts = np.zeros(len(texts), np.int64)
-    starts[1:] = np.cumsum(lengths.astype(np.int64) + 1)[:-1]  # `lengths`: each text's, precomputed
-    k = np.searchsorted(starts, at, side="right") - 1
-    return positions[np.unique(k[at > starts[k]])]
+    table = v.trigrams()
+    tokens = v.tokens
+    found = {tid for stem in stems for tid in table.get(stem[:3], ()) if stem in tokens[tid][1:]}
+    return np.fromiter(sorted(found), np.int64, len(found))
 
 
 def _starting(ordered: list[str], ranks: np.ndarray, start: str) -> np.ndarray:
@@ -86,8 +79,8 @@ def part_levels(v: Vocab, word: str, tids: np.ndarray, weights: np.ndarray, leve
     low = np.flatnonzero(weights < INSIDE)
     if len(word) >= PREFIX_MIN and len(low):  # the word inside the name ('tori': Victoria, 'kuba': Jakub)
         stems = {w for w in (word, pet_stem(word), word[:-1] if word.endswith("a") else "") if len(w) >= 3}
-        low_ids = tids[low]
-        found = _inside(stems, v.token_array[low_ids].tolist(), v.token_len[low_ids], low)
+        inside = inside_ids(v, stems)
+        found = low[np.isin(tids[low], inside)] if len(inside) else low[:0]
         if len(found):
             weights[found] = INSIDE
             levels[found] = PREFIX

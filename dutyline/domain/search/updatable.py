@@ -164,11 +164,12 @@ class UpdatableIndex:
         self._reset(self.compacted().base)
 
     def warm(self) -> None:
-        """Build the lazily built tables now (heard name forms, nicknames learned from the records), so no
-        search has to (see `Vocab.heard`, `Vocab.learned`)."""
+        """Build the lazily built tables now (heard name forms, letters inside names, nicknames learned
+        from the records), so no search has to (see `Vocab.heard`, `Vocab.trigrams`, `Vocab.learned`)."""
         for segment in (self.base, self._delta):
             if segment is not None:
                 segment.vocab.heard("")
+                segment.vocab.trigrams()
                 segment.vocab.learned()
 
     def set_lexicon(self, lexicon: Lexicon, *, learning: bool = True) -> None:

@@ -139,6 +139,7 @@ class Vocab:
         self._cache: dict[tuple[str, bool], Strong] = {}
         self._weighed: dict[tuple[str, bool], _Weighed] = {}
         self._heard: dict[str, list[int]] | None = None
+        self._trigrams: dict[str, list[int]] | None = None
         #: Nicknames learned from the records' known-as names (`learned`), worked out on first use.
         self._learn: Callable[[], dict[str, frozenset[str]]] | None = None
         self._learned: dict[str, frozenset[str]] | None = None
@@ -169,6 +170,17 @@ class Vocab:
             self._heard = table
         found = [self._heard.get(k, ()) for k in word_keys(word)]
         return np.unique(np.concatenate([np.asarray(f, np.int64) for f in found])) if found else np.zeros(0, np.int64)
+
+    def trigrams(self) -> dict[str, list[int]]:
+        """Which tokens hold each three letters after their first letter ('tor': Victoria), for a word
+        inside a name (`parts.inside_ids`). Built on first use, like the heard table."""
+        if self._trigrams is None:
+            table: dict[str, list[int]] = {}
+            for i, t in enumerate(self.tokens):
+                for k in dict.fromkeys(t[j : j + 3] for j in range(1, len(t) - 2)):
+                    table.setdefault(k, []).append(i)
+            self._trigrams = table
+        return self._trigrams
 
     def heard_similarity(self, word: str, tid: int) -> float:
         """Jaro-Winkler of `word` to the nearest of a name's heard forms (the name itself among them): a
