@@ -39,7 +39,6 @@ from dutyline.domain.search.heard import heard_forms, name_keys, word_keys
 from dutyline.domain.search.levels import (
     EXACT,
     FUZZY,
-    JW70,
     JW85,
     JW92,
     JW_GRADE,
@@ -48,13 +47,11 @@ from dutyline.domain.search.levels import (
     LISTED,
     LISTED_SIBLING,
     NONE,
-    PART_GRADE,
     PHONETIC,
     PHONETIC_FLOOR,
     PREFIX,
     PREFIX_LIMIT,
     PREFIX_MIN,
-    RESIDUAL,
     TF_CAP,
     TF_SCALE,
     WEIGHTS,
@@ -64,7 +61,7 @@ from dutyline.domain.search.levels import (
 )
 from dutyline.domain.search.lexicon import Lexicon
 from dutyline.domain.search.names import sound_key
-from dutyline.domain.search.parts import SURNAME_PART, part_levels
+from dutyline.domain.search.weigh import weigh_tokens
 
 _CACHE_SIZE = 4096
 #: Memory for `weigh_fields` results kept per query word (about 10 bytes a vocabulary token a word).
@@ -109,7 +106,7 @@ class Vocab:
                         self.by_dm.setdefault(dk, []).append(i)
             dm0.append(hash(keys[0] or f"-{t}"))
             dm1.append(hash(keys[1] or keys[0] or f"-{t}"))
-        self._dm = np.array([dm0, dm1], dtype=np.int64).reshape(2, len(self.tokens))
+        self.dm_hashes = np.array([dm0, dm1], dtype=np.int64).reshape(2, len(self.tokens))
         # First letter and first three letters of each token, for vectorised comparison in `weigh`.
         self.first_letter = np.fromiter((ord(t[0]) if t else 0 for t in self.tokens), np.int64, len(self.tokens))
         self.start3 = np.fromiter((hash(t[:PREFIX_MIN]) for t in self.tokens), np.int64, len(self.tokens))
@@ -244,7 +241,7 @@ class Vocab:
                 loose = dk != keys[0] or (len(dk) < 2 and len(word) > 3)
                 h = hash(dk)
                 for tid in self.by_dm.get(dk, ()):
-                    if (not loose and self._dm[0, tid] == h) or self.first_letter[tid] == ord(word[0]):
+                    if (not loose and self.dm_hashes[0, tid] == h) or self.first_letter[tid] == ord(word[0]):
                         add(tid, WEIGHTS[PHONETIC], PHONETIC)
         for tid in self.heard(word).tolist():
             add(tid, WEIGHTS[PHONETIC], PHONETIC)
@@ -318,74 +315,11 @@ class Vocab:
         return got.weights[tids], got.levels[tids], got.surname[tids]
 
     def _weigh_fields(self, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, ...]:
-        """`weigh_fields` worked out (each token on its own: the result for one token never depends on the
-        others asked with it, which is what lets `weigh_fields` keep them)."""
-        n = len(tids)
-        weights = np.zeros(n, dtype=np.float32)
-        levels = np.full(n, NONE, dtype=np.int8)
-        if not n:
-            return weights, levels, weights.copy()
-        strings: list[str] = self.token_array[tids].tolist()
-        jw = process.cdist([word], strings, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
-        for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
-            hit = jw >= cut
-            weights[hit] = WEIGHTS[level]
-            levels[hit] = level
-        if len(word) >= 2:  # same Double Metaphone key ('ji' and Jai, 'kuo' and Guo); an alternate key only
-            k1, k2 = doublemetaphone(word)  # counts when the first letters agree too (Ayaan is not Jonny), and
-            if k1:  # so does a one-letter key of a longer word ('aaaaaa', key 'A', is not Wei): `_strong`'s rule
-                dm = self._dm[:, tids]
-                h1, h2 = hash(k1), hash(k2 or k1)
-                first = self.first_letter[tids] == ord(word[0])
-                same = ((dm[0] == h1) & (len(k1) > 1 or len(word) <= 3)) | (
-                    first & ((dm[0] == h1) | (dm[1] == h1) | (dm[0] == h2) | (dm[1] == h2))
-                )
-                better = same & (weights < WEIGHTS[PHONETIC])
-                weights[better] = WEIGHTS[PHONETIC]
-                levels[better] = PHONETIC
-        heard = self.heard(word)
-        jw_heard = jw
-        if len(heard):  # heard as written by a language's rules ('usheen' for Oisín, 'farm' for Pham)
-            met = np.isin(tids, heard)
-            better = met & (weights < WEIGHTS[PHONETIC])
-            weights[better] = WEIGHTS[PHONETIC]
-            levels[better] = PHONETIC
-            jw_heard = jw.copy()  # graded against how the name sounds, not only how it is written
-            for i in np.flatnonzero(met).tolist():
-                jw_heard[i] = max(float(jw[i]), self.heard_similarity(word, int(tids[i])))
-        spelling = weights.copy()  # the spelling levels alone, for surnames
-        part_levels(self, word, tids, weights, levels)  # leading, trailing, inside, pet form, by sound
-        nonexact = (weights > 0) & (levels != EXACT)
-        tf = np.float32(self.word_tf(word))
-        weights[nonexact] += tf * weights[nonexact] / WEIGHTS[EXACT]
-        fuzzy = (levels == JW92) | (levels == PHONETIC) | (levels == JW85) | (levels == JW70)
-        graded = np.where(levels == PHONETIC, np.maximum(jw_heard, PHONETIC_FLOOR), jw)  # as in `_strong`
-        weights[fuzzy] += JW_GRADE * (graded[fuzzy] - JW_GRADE_MID)
-        part = levels == PREFIX  # parts too, more gently: 'sarahp' is nearer Sarah than Sara-Louise
-        weights[part] += PART_GRADE * (jw[part] - JW_GRADE_MID)
-        s_ids, s_w, s_lv = self.strong(word, prefix=prefix)  # strong weights are graded already
-        if len(s_ids):
-            order = np.argsort(s_ids)
-            s_ids, s_w, s_lv = s_ids[order], s_w[order], s_lv[order]
-            pos = np.minimum(np.searchsorted(s_ids, tids), len(s_ids) - 1)
-            hit = (s_ids[pos] == tids) & (s_w[pos] > weights)
-            weights[hit] = s_w[pos[hit]]
-            levels[hit] = s_lv[pos[hit]]
-            part = levels == PREFIX
-        if word:  # nothing else, but the same first letter: a little, ordered by spelling ('teig', Tadhg)
-            faint = (levels == NONE) & (self.first_letter[tids] == ord(word[0]))
-            weights[faint] = RESIDUAL * jw[faint]
-        surname = weights.copy()
-        nick = (levels == LISTED) & np.isin(tids, self._nickname_ids(word))
-        if part.any() or nick.any():
-            near = (part | nick) & (spelling > 0)
-            spelling[near] += JW_GRADE * (jw[near] - JW_GRADE_MID)
-            spelling[near] += tf * spelling[near] / WEIGHTS[EXACT]
-            surname[part] = np.maximum(weights[part] * SURNAME_PART, spelling[part])
-            surname[nick] = spelling[nick]  # a nickname is forename knowledge: 'william' is no Bell family
-        return weights, levels, surname
+        """`weigh_fields` worked out (`weigh.weigh_tokens`: each token on its own, which is what lets
+        `weigh_fields` keep them)."""
+        return weigh_tokens(self, word, tids, prefix=prefix)
 
-    def _nickname_ids(self, word: str) -> np.ndarray:
+    def nickname_ids(self, word: str) -> np.ndarray:
         """Token ids listed as nicknames of `word` (or it of them) and not also its sound-alikes."""
         sounds = self.lexicon.sound_alikes(word)
         listed = (*self.lexicon.nickname_variants(word), *self._learned_for(word))

@@ -1,0 +1,107 @@
+"""A query word weighed against any name tokens at every agreement level (`Vocab.weigh_fields`).
+
+Kept apart from `vocab` (which holds the tokens, their look-ups and the candidate-bringing `strong`
+levels) because this is the model's arithmetic: spelling bands, sound keys, heard forms, parts of names,
+the term-frequency adjustment and the grading within a level, and the surname's own weights.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from doublemetaphone import doublemetaphone  # type: ignore[import-untyped]
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+from dutyline.domain.search.levels import (
+    EXACT,
+    JW70,
+    JW85,
+    JW92,
+    JW_GRADE,
+    JW_GRADE_MID,
+    LISTED,
+    NONE,
+    PART_GRADE,
+    PHONETIC,
+    PHONETIC_FLOOR,
+    PREFIX,
+    RESIDUAL,
+    WEIGHTS,
+)
+from dutyline.domain.search.parts import SURNAME_PART, part_levels
+
+if TYPE_CHECKING:
+    from dutyline.domain.search.vocab import Vocab
+
+
+def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, ...]:
+    """(weight, level, weight as a surname) of `word` against each token id in `tids`, at every level.
+
+    Each token on its own: the result for one token never depends on the others asked with it, which is
+    what lets `Vocab.weigh_fields` keep them per word."""
+    n = len(tids)
+    weights = np.zeros(n, dtype=np.float32)
+    levels = np.full(n, NONE, dtype=np.int8)
+    if not n:
+        return weights, levels, weights.copy()
+    strings: list[str] = v.token_array[tids].tolist()
+    jw = process.cdist([word], strings, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
+    for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
+        hit = jw >= cut
+        weights[hit] = WEIGHTS[level]
+        levels[hit] = level
+    if len(word) >= 2:  # same Double Metaphone key ('ji' and Jai, 'kuo' and Guo); an alternate key only
+        k1, k2 = doublemetaphone(word)  # counts when the first letters agree too (Ayaan is not Jonny), and
+        if k1:  # so does a one-letter key of a longer word ('aaaaaa', key 'A', is not Wei): `_strong`'s rule
+            dm = v.dm_hashes[:, tids]
+            h1, h2 = hash(k1), hash(k2 or k1)
+            first = v.first_letter[tids] == ord(word[0])
+            same = ((dm[0] == h1) & (len(k1) > 1 or len(word) <= 3)) | (
+                first & ((dm[0] == h1) | (dm[1] == h1) | (dm[0] == h2) | (dm[1] == h2))
+            )
+            better = same & (weights < WEIGHTS[PHONETIC])
+            weights[better] = WEIGHTS[PHONETIC]
+            levels[better] = PHONETIC
+    heard = v.heard(word)
+    jw_heard = jw
+    if len(heard):  # heard as written by a language's rules ('usheen' for Oisín, 'farm' for Pham)
+        met = np.isin(tids, heard)
+        better = met & (weights < WEIGHTS[PHONETIC])
+        weights[better] = WEIGHTS[PHONETIC]
+        levels[better] = PHONETIC
+        jw_heard = jw.copy()  # graded against how the name sounds, not only how it is written
+        for i in np.flatnonzero(met).tolist():
+            jw_heard[i] = max(float(jw[i]), v.heard_similarity(word, int(tids[i])))
+    spelling = weights.copy()  # the spelling levels alone, for surnames
+    part_levels(v, word, tids, weights, levels)  # leading, trailing, inside, pet form, by sound
+    nonexact = (weights > 0) & (levels != EXACT)
+    tf = np.float32(v.word_tf(word))
+    weights[nonexact] += tf * weights[nonexact] / WEIGHTS[EXACT]
+    fuzzy = (levels == JW92) | (levels == PHONETIC) | (levels == JW85) | (levels == JW70)
+    graded = np.where(levels == PHONETIC, np.maximum(jw_heard, PHONETIC_FLOOR), jw)  # as in `_strong`
+    weights[fuzzy] += JW_GRADE * (graded[fuzzy] - JW_GRADE_MID)
+    part = levels == PREFIX  # parts too, more gently: 'sarahp' is nearer Sarah than Sara-Louise
+    weights[part] += PART_GRADE * (jw[part] - JW_GRADE_MID)
+    s_ids, s_w, s_lv = v.strong(word, prefix=prefix)  # strong weights are graded already
+    if len(s_ids):
+        order = np.argsort(s_ids)
+        s_ids, s_w, s_lv = s_ids[order], s_w[order], s_lv[order]
+        pos = np.minimum(np.searchsorted(s_ids, tids), len(s_ids) - 1)
+        hit = (s_ids[pos] == tids) & (s_w[pos] > weights)
+        weights[hit] = s_w[pos[hit]]
+        levels[hit] = s_lv[pos[hit]]
+        part = levels == PREFIX
+    if word:  # nothing else, but the same first letter: a little, ordered by spelling ('teig', Tadhg)
+        faint = (levels == NONE) & (v.first_letter[tids] == ord(word[0]))
+        weights[faint] = RESIDUAL * jw[faint]
+    surname = weights.copy()
+    nick = (levels == LISTED) & np.isin(tids, v.nickname_ids(word))
+    if part.any() or nick.any():
+        near = (part | nick) & (spelling > 0)
+        spelling[near] += JW_GRADE * (jw[near] - JW_GRADE_MID)
+        spelling[near] += tf * spelling[near] / WEIGHTS[EXACT]
+        surname[part] = np.maximum(weights[part] * SURNAME_PART, spelling[part])
+        surname[nick] = spelling[nick]  # a nickname is forename knowledge: 'william' is no Bell family
+    return weights, levels, surname
