@@ -534,3 +534,23 @@ def test_a_sound_key_of_one_letter_or_an_alternate_key_needs_the_first_letter_to
     _w, levels = words.weigh("aaaaaa", np.arange(4))
     assert (levels == NONE).all()
     assert words.weigh("eoin", np.arange(4))[1][3] == PHONETIC
+
+
+def test_a_word_met_only_by_a_middle_name_counts_less_than_a_first_forename() -> None:
+    """ "Quillon Vasteen" is the parent named exactly that before a child Rayford Quillon Vasteen (the word is
+    the child's second forename); a child whose first forename it is comes first among children; and with
+    no rival the middle name still finds its child."""
+    middle, other = case(1, "Rayford Quillon", "Vasteen"), case(2, "Zinnia", "Borrowdale")
+    ix = index_of([middle, other], [(2, 1, "Quillon Vasteen", "07700 900002", "")])
+    assert names(ix, "quillon vasteen")[0] == "Zinnia Borrowdale"
+    ix = index_of([middle, case(3, "Quillon", "Vasteen")])
+    assert names(ix, "quillon vasteen") == ["Quillon Vasteen", "Rayford Quillon Vasteen"]
+    assert names(index_of([middle]), "quillon vasteen") == ["Rayford Quillon Vasteen"]
+
+
+def test_the_first_word_of_a_name_keeps_its_hyphenated_halves() -> None:
+    ix = index_of([case(1, "Anna-Maria Rose", "Vasteen"), case(2, "Quillon", "Vasteen")])
+    segment = ix.base
+    counts = segment.first_word_tokens()
+    by_name = {name: int(counts[code]) for code, name in enumerate(segment.cols.names)}
+    assert by_name["Anna-Maria Rose"] == 3 and by_name["Quillon"] == 1 and by_name["Vasteen"] == 1

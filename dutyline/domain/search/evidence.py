@@ -43,6 +43,10 @@ GAMMA = 0.3
 #: with another surname. Met means a weight of SURNAME_MET or more (a near spelling, a sound, a part).
 W_SURNAME_MISS = 2.0
 SURNAME_MET = 1.0
+#: A query word met only by a later forename (Arjun in 'Rayyan Arjun') counts this share: a caller names a
+#: child by the first forename, or by the known-as the record holds, far more often than by a middle name,
+#: so "Arjun Gill" is a parent named Arjun Gill before a child Rayyan Arjun Gill.
+W_MIDDLE = 0.8
 MAX_PERSON = 7
 #: Rows re-scored with one token per word (the best by the vectorised score, beyond those shown).
 RESCORE_EXTRA = 20

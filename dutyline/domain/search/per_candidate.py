@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dutyline.domain.search.columns import NO_DATE
-from dutyline.domain.search.evidence import W_DOB_NEAR
+from dutyline.domain.search.evidence import W_DOB_NEAR, W_MIDDLE
 from dutyline.domain.search.index import IndexSegment, _expand
 from dutyline.domain.search.levels import NONE
 from dutyline.domain.search.query import ParsedQuery
@@ -136,17 +136,22 @@ def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     has = counts > 0
     grid = dc_inv.reshape(codes.shape)  # each row's first, known-as and last name as positions in `dc`
+    # Tokens of a later forename ('arjun' in 'Rayyan Arjun') count W_MIDDLE in the first-name field.
+    later = np.arange(len(which)) - starts[which] >= index.first_word_tokens()[dc][which]
+    scale = np.where(later, np.float32(W_MIDDLE), np.float32(1.0)) if later.any() else None
     for ti, w in enumerate(names):
         weights[ti], levels[ti], as_surname = index.vocab.weigh_fields(
             w, tok_ids.astype(np.int64), prefix=ti == prefix_last
         )
         if not len(which):
             continue
-        per_code = _per_code(weights[ti][t_inv], starts, has, len(dc))
+        per_entry = weights[ti][t_inv]
+        per_code = _per_code(per_entry, starts, has, len(dc))
+        as_first = per_code if scale is None else _per_code(per_entry * scale, starts, has, len(dc))
         if ti != prefix_last:  # a surname's part or nickname is weaker (unless typing it)
             last[ti] = _per_code(as_surname[t_inv], starts, has, len(dc))[grid[2]]
         else:
             last[ti] = per_code[grid[2]]
-        best[ti] = np.maximum(per_code[grid[:2]].max(axis=0), last[ti])
+        best[ti] = np.maximum(np.maximum(as_first[grid[0]], per_code[grid[1]]), last[ti])
     has_last = has[grid[2]] if len(dc) else np.zeros(codes.shape[1], bool)
     return _ChildNames(tok_ids.tolist(), weights, levels, best, last, has_last)
