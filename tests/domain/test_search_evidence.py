@@ -507,6 +507,7 @@ def test_pinyin_final_u_is_heard_oo_and_ou_oe() -> None:
     from dutyline.domain.search.heard import heard_forms
 
     assert "joo" in heard_forms("zhu") and "woo" in heard_forms("wu") and "joe" in heard_forms("zhou")
+    assert "lo" in heard_forms("luo") and "go" in heard_forms("guo") and "long" not in heard_forms("luong")
     assert not any(f.endswith("oo") for f in (*heard_forms("xu"), *heard_forms("ju"), *heard_forms("zhou")))
     ix = index_of([case(1, "Ling", "Zhou"), case(2, "Ling", "Zhao"), case(3, "Ling", "Zhu")])
     assert names(ix, "ling joo")[0] == "Ling Zhu"
@@ -554,3 +555,9 @@ def test_the_first_word_of_a_name_keeps_its_hyphenated_halves() -> None:
     counts = segment.first_word_tokens()
     by_name = {name: int(counts[code]) for code, name in enumerate(segment.cols.names)}
     assert by_name["Anna-Maria Rose"] == 3 and by_name["Quillon"] == 1 and by_name["Vasteen"] == 1
+
+
+def test_a_final_pinyin_uo_is_heard_o() -> None:
+    """'lo' is Luo as a Cantonese speaker spells it: nearer than Li, which shares only the one-letter key."""
+    ix = index_of([case(1, "Ling", "Li"), case(2, "Ling", "Luo"), case(3, "Ling", "Lin")])
+    assert names(ix, "ling lo")[0] == "Ling Luo"

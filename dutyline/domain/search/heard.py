@@ -5,12 +5,12 @@ generic key gets there (Soundex and Double Metaphone read the letters as English
 someone thought of; these rules cover the ones nobody listed, because they are how the *language* is spelt,
 not how one name is: Irish slender s is "sh" and bh/mh are "v" (Siobhán, Niamh, Caoimhe), dh and gh fall
 silent (Tadhg); Welsh dd is "th" and ll is "thl" or "cl"; Polish w is "v", cz and ci are "ch", sz is "sh";
-pinyin zh is "j", x is "sh", q is "ch", a final u "oo" and ou "oe" (Zhu, Zhou); Vietnamese Ng(uy) is "w", Huy
-is "hwi", initial D is "z" or "y", Tr is "ch" or "j", final nh is "n"; English silent letters (gh in Leigh and
-Vaughan, the k of kn, the l of -olk and -alm). Each written name gets a few *heard forms*; each form and each
-query word is reduced to a loose sound key (`names.sound_key`, then h and a final vowel dropped, a vowel's w
-or r merged into the vowel as in British speech: "farm" for Pham, "vawn" for Vaughan). A word and a name whose
-loose keys meet agree at the phonetic level.
+pinyin zh is "j", x is "sh", q is "ch", a final u "oo", ou "oe" and uo "o" (Zhu, Zhou, Luo); Vietnamese
+Ng(uy) is "w", Huy is "hwi", initial D is "z" or "y", Tr is "ch" or "j", final nh is "n"; English silent
+letters (gh in Leigh and Vaughan, the k of kn, the l of -olk and -alm). Each written name gets a few
+*heard forms*; each form and each query word is reduced to a loose sound key (`names.sound_key`, then h and
+a final vowel dropped, a vowel's w or r merged into the vowel as in British speech: "farm" for Pham, "vawn"
+for Vaughan). A word and a name whose loose keys meet agree at the phonetic level.
 
 Rules, not a list: they reach names that are in no file (held-out benchmark runs remove the file's
 entries and these still match). They are alternatives, never replacements: the plain key still counts.
@@ -67,10 +67,11 @@ _RULESETS: tuple[tuple[tuple[str, str], ...], ...] = (
         (r"^c(?=[aeiou])", "ts"),
         (r"^([hgk])u(?=[aeo])", r"\1w"),
     ),
-    (  # Pinyin zh heard as ch
+    (  # Pinyin zh heard as ch, and a final uo as o (Luo "lo", Guo "go", as Cantonese spells them)
         (r"zh", "ch"),
         (r"^x", "sh"),
         (r"^q", "ch"),
+        (r"(?<=[bcdfghjklmnpqrstxz])uo$", "o"),
     ),
     (  # Vietnamese (northern)
         (r"^nguy", "wi"),
