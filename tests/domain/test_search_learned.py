@@ -101,3 +101,57 @@ def test_the_delta_searches_with_the_name_knowledge_the_base_was_given() -> None
     ix.apply([case(3, "Wojciech", "Kowalczyk")], [])
     hits = ix.search("wojtek kowalczyk", today=TODAY, complete=True, limit=1)
     assert hits and not any(m.kind == "nickname" for m in hits[0].matched)
+
+
+def _pairs_one_by_one(rows: list[tuple[str, str, str]]) -> dict[str, frozenset[str]]:
+    """The rule as plain loops over records, to check the vectorised `known_as_pairs` against."""
+    seen: dict[tuple[str, str], int] = {}
+    by_known: dict[str, int] = {}
+    for first, known, last in rows:
+        if not known or known in (first, last):
+            continue
+        own = set(first.lower().split())
+        for k in dict.fromkeys(known.lower().split()):
+            if k in own:
+                continue
+            by_known[k] = by_known.get(k, 0) + 1
+            for f in own:
+                seen[(f, k)] = seen.get((f, k), 0) + 1
+    out: dict[str, set[str]] = {}
+    for (f, k), n in seen.items():
+        if n >= 2 and n >= 0.25 * by_known[k]:
+            out.setdefault(f, set()).add(k)
+            out.setdefault(k, set()).add(f)
+    return {w: frozenset(p) for w, p in out.items()}
+
+
+def test_the_vectorised_pairs_are_the_rule_applied_record_by_record() -> None:
+    import random
+
+    rng = random.Random(5)
+    words = ["ann", "anna", "maria", "liv", "olivia", "tom", "tomek", "kit", "kat", "bo"]
+    for _ in range(100):
+        rows = []
+        for _ in range(rng.randint(0, 40)):
+            first = " ".join(rng.sample(words, rng.choice((1, 1, 1, 2))))
+            known = rng.choice(["", "", " ".join(rng.sample(words, rng.choice((1, 1, 2))))])
+            rows.append((first, known, rng.choice(["smith", "tom", "kat"])))
+        assert pairs(rows) == _pairs_one_by_one(rows)
+
+
+def test_a_million_distinct_known_as_names_take_no_loop_per_record() -> None:
+    """One distinct known-as per record (nothing to learn) must not cost a Python step per record: the
+    pairs are worked out under the search lock. Counted in steps, not timed: `_tokens` is the per-pair step."""
+    from unittest import mock
+
+    from dutyline.domain.search import learned
+
+    n = 200_000
+    first = np.arange(n, dtype=np.int32) % 500
+    known = 500 + np.arange(n, dtype=np.int32)
+    off = np.arange(n + 501, dtype=np.int64)
+    with mock.patch.object(learned, "_tokens", wraps=learned._tokens) as step:
+        got = known_as_pairs(
+            first, known, first, off, np.arange(n + 500, dtype=np.int32), [f"t{i}" for i in range(n + 500)]
+        )
+    assert got == {} and step.call_count == 0

@@ -14,8 +14,6 @@ written anywhere: they are derived from children's records.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 
 #: Records a (forename, known-as) pair must be seen on.
@@ -40,24 +38,48 @@ def known_as_pairs(
     has = (lengths[known] > 0) & (known != last) & (known != first)
     if not has.any():
         return {}
-    n_names = len(name_tok_off) - 1
+    n_names, n_tokens = len(name_tok_off) - 1, len(tokens)
     uniq, counts = np.unique(first[has].astype(np.int64) * n_names + known[has], return_counts=True)
-    by_known: Counter[int] = Counter()
-    pairs: Counter[tuple[int, int]] = Counter()
-    for combo, seen in zip(uniq.tolist(), counts.tolist(), strict=True):
-        first_code, known_code = divmod(combo, n_names)
-        own = set(_tokens(name_tok_off, name_tok, first_code))
-        for k in _tokens(name_tok_off, name_tok, known_code):
-            if k in own:
+    first_code, known_code = np.divmod(uniq, n_names)
+    # One-word forename and known-as (nearly every record): numpy. A record may hold a million of them.
+    single = (lengths[first_code] == 1) & (lengths[known_code] == 1)
+    f = name_tok[name_tok_off[first_code[single]]].astype(np.int64)
+    k = name_tok[name_tok_off[known_code[single]]].astype(np.int64)
+    keep = f != k
+    pair_f, pair_k, pair_n = [f[keep]], [k[keep]], [counts[single][keep]]
+    by_k, by_n = [k[keep]], [counts[single][keep]]
+    # The rest (two forenames, a hyphenated known-as): one pass each.
+    more_f: list[int] = []
+    more_k: list[int] = []
+    more_n: list[int] = []
+    alone_k: list[int] = []
+    alone_n: list[int] = []
+    rest = ~single
+    for fc, kc, seen in zip(first_code[rest].tolist(), known_code[rest].tolist(), counts[rest].tolist(), strict=True):
+        own = set(_tokens(name_tok_off, name_tok, fc))
+        for kt in _tokens(name_tok_off, name_tok, kc):
+            if kt in own:
                 continue
-            by_known[k] += seen
-            for f in own:
-                pairs[(f, k)] += seen
+            alone_k.append(kt)
+            alone_n.append(seen)
+            for ft in own:
+                more_f.append(ft)
+                more_k.append(kt)
+                more_n.append(seen)
+    pair_f.append(np.asarray(more_f, np.int64))
+    pair_k.append(np.asarray(more_k, np.int64))
+    pair_n.append(np.asarray(more_n, np.int64))
+    by_k.append(np.asarray(alone_k, np.int64))
+    by_n.append(np.asarray(alone_n, np.int64))
+    by_known = np.bincount(np.concatenate(by_k), weights=np.concatenate(by_n), minlength=n_tokens)
+    keys, at = np.unique(np.concatenate(pair_f) * n_tokens + np.concatenate(pair_k), return_inverse=True)
+    seen_n = np.bincount(at.reshape(-1), weights=np.concatenate(pair_n), minlength=len(keys))
+    partner_f, partner_k = np.divmod(keys, n_tokens)
+    learned = (seen_n >= MIN_SEEN) & (seen_n >= MIN_SHARE * by_known[partner_k])
     out: dict[str, set[str]] = {}
-    for (f, k), seen in pairs.items():
-        if seen >= MIN_SEEN and seen >= MIN_SHARE * by_known[k]:
-            out.setdefault(tokens[f], set()).add(tokens[k])
-            out.setdefault(tokens[k], set()).add(tokens[f])
+    for ft, kt in zip(partner_f[learned].tolist(), partner_k[learned].tolist(), strict=True):
+        out.setdefault(tokens[ft], set()).add(tokens[kt])
+        out.setdefault(tokens[kt], set()).add(tokens[ft])
     return {word: frozenset(partners) for word, partners in out.items()}
 
 
