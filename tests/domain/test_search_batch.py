@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dutyline.domain.search import UpdatableIndex
-from dutyline.domain.search import index as index_mod
+from dutyline.domain.search import derive as derive_mod
 from dutyline.domain.search.batch import (
     DATE_WIDTH,
     POSTCODE_WIDTH,
@@ -26,7 +26,8 @@ from dutyline.domain.search.batch import (
     uk_postcode_keys,
 )
 from dutyline.domain.search.columns import NO_DATE, ColumnBuilder, Columns, _postcode, date_days, phone_number
-from dutyline.domain.search.index import IndexSegment, derive, stable_order
+from dutyline.domain.search.derive import derive, stable_order
+from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.updatable import IndexBuilder
 from dutyline.domain.text import format_postcode, one_line
 from tests.domain.test_search import CASES, CONTACTS, TODAY
@@ -264,7 +265,7 @@ def test_the_two_thread_derive_builds_what_one_thread_builds(monkeypatch: pytest
     builder.add_contacts(CONTACTS)
     cols = builder.build()
     serial = derive(cols)
-    monkeypatch.setattr(index_mod, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(derive_mod, "PARALLEL_MIN", 1)
     parallel = IndexSegment(cols)
     for name, value in vars(serial).items():
         other = getattr(parallel.d, name)

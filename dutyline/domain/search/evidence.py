@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from dutyline.domain.search.columns import EPOCH
-from dutyline.domain.search.index import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES, IndexSegment
+from dutyline.domain.search.derive import F_CONTACT, F_FIRST, F_KNOWN, F_LAST, FIELD_NAMES
+from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.levels import EXACT, PHONETIC
 from dutyline.domain.search.names import PARTICLES
 from dutyline.domain.search.query import ParsedQuery

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from dutyline.domain.search.columns import NO_DATE
+from dutyline.domain.search.derive import expand
 from dutyline.domain.search.evidence import W_DOB_NEAR, W_MIDDLE
-from dutyline.domain.search.index import IndexSegment, _expand
+from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.levels import NONE
 from dutyline.domain.search.query import ParsedQuery
 
@@ -125,7 +126,7 @@ def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix
     cols, d = index.cols, index.d
     codes = np.stack([cols.first[uniq], cols.known[uniq], cols.last[uniq]])  # (3, rows)
     dc, dc_inv = _dense_unique(index, "codes", codes.reshape(-1), len(cols.names))
-    which, toks = _expand(dc, d.name_tok_off, d.name_tok)
+    which, toks = expand(dc, d.name_tok_off, d.name_tok)
     tok_ids, t_inv = _dense_unique(index, "tokens", toks, len(index.vocab.tokens))
     n_terms = len(names)
     weights = np.zeros((n_terms, len(tok_ids)), np.float32)

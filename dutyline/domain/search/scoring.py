@@ -29,6 +29,7 @@ from typing import cast
 
 import numpy as np
 
+from dutyline.domain.search.derive import F_CONTACT, FIELD_NAMES
 from dutyline.domain.search.evidence import (
     _CHILD_FIELDS,
     ALL_FIELDS,
@@ -44,7 +45,7 @@ from dutyline.domain.search.evidence import (
     merge_words,
     readings,
 )
-from dutyline.domain.search.index import F_CONTACT, FIELD_NAMES, IndexSegment
+from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.levels import KIND_OF_LEVEL
 from dutyline.domain.search.names import PARTICLES, words
 from dutyline.domain.search.per_candidate import _child_names, _ChildNames, _member

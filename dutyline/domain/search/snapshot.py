@@ -15,7 +15,8 @@ from typing import IO, Any
 import numpy as np
 
 from dutyline.domain.search.columns import Columns
-from dutyline.domain.search.index import Derived, IndexSegment
+from dutyline.domain.search.derive import Derived
+from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.updatable import UpdatableIndex
 
 FORMAT = 2  # 2: name-to-token CSR (per-candidate name evidence)
