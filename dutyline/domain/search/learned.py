@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dutyline.domain.search.derive import expand
+
 #: Records a (forename, known-as) pair must be seen on.
 MIN_SEEN = 2
 #: Share of the records known by a name that must have the forename, for the pair to count.
@@ -39,50 +41,22 @@ def known_as_pairs(
     if not has.any():
         return {}
     n_names, n_tokens = len(name_tok_off) - 1, len(tokens)
-    uniq, counts = np.unique(first[has].astype(np.int64) * n_names + known[has], return_counts=True)
-    first_code, known_code = np.divmod(uniq, n_names)
-    # One-word forename and known-as (nearly every record): numpy. A record may hold a million of them.
-    single = (lengths[first_code] == 1) & (lengths[known_code] == 1)
-    f = name_tok[name_tok_off[first_code[single]]].astype(np.int64)
-    k = name_tok[name_tok_off[known_code[single]]].astype(np.int64)
-    keep = f != k
-    pair_f, pair_k, pair_n = [f[keep]], [k[keep]], [counts[single][keep]]
-    by_k, by_n = [k[keep]], [counts[single][keep]]
-    # The rest (two forenames, a hyphenated known-as): one pass each.
-    more_f: list[int] = []
-    more_k: list[int] = []
-    more_n: list[int] = []
-    alone_k: list[int] = []
-    alone_n: list[int] = []
-    rest = ~single
-    for fc, kc, seen in zip(first_code[rest].tolist(), known_code[rest].tolist(), counts[rest].tolist(), strict=True):
-        own = set(_tokens(name_tok_off, name_tok, fc))
-        for kt in _tokens(name_tok_off, name_tok, kc):
-            if kt in own:
-                continue
-            alone_k.append(kt)
-            alone_n.append(seen)
-            for ft in own:
-                more_f.append(ft)
-                more_k.append(kt)
-                more_n.append(seen)
-    pair_f.append(np.asarray(more_f, np.int64))
-    pair_k.append(np.asarray(more_k, np.int64))
-    pair_n.append(np.asarray(more_n, np.int64))
-    by_k.append(np.asarray(alone_k, np.int64))
-    by_n.append(np.asarray(alone_n, np.int64))
-    by_known = np.bincount(np.concatenate(by_k), weights=np.concatenate(by_n), minlength=n_tokens)
-    keys, at = np.unique(np.concatenate(pair_f) * n_tokens + np.concatenate(pair_k), return_inverse=True)
-    seen_n = np.bincount(at.reshape(-1), weights=np.concatenate(pair_n), minlength=len(keys))
+    combos, seen = np.unique(first[has].astype(np.int64) * n_names + known[has], return_counts=True)
+    first_code, known_code = np.divmod(combos, n_names)
+    # Each known-as token of each distinct (forename, known-as) pair of strings, then each forename token
+    # beside it: numpy throughout, as a table may hold a million distinct pairs.
+    k_at, k_tok = expand(known_code, name_tok_off, name_tok)
+    f_at, f_tok = expand(first_code[k_at], name_tok_off, name_tok)
+    own = np.zeros(len(k_tok), bool)  # the known-as token is one of the record's own forenames
+    own[f_at[f_tok == k_tok[f_at]]] = True
+    by_known = np.bincount(k_tok[~own], weights=seen[k_at[~own]], minlength=n_tokens)
+    pair = ~own[f_at]
+    keys, at = np.unique(f_tok[pair].astype(np.int64) * n_tokens + k_tok[f_at[pair]], return_inverse=True)
+    count = np.bincount(at.reshape(-1), weights=seen[k_at[f_at[pair]]], minlength=len(keys))
     partner_f, partner_k = np.divmod(keys, n_tokens)
-    learned = (seen_n >= MIN_SEEN) & (seen_n >= MIN_SHARE * by_known[partner_k])
+    learned = (count >= MIN_SEEN) & (count >= MIN_SHARE * by_known[partner_k])
     out: dict[str, set[str]] = {}
     for ft, kt in zip(partner_f[learned].tolist(), partner_k[learned].tolist(), strict=True):
         out.setdefault(tokens[ft], set()).add(tokens[kt])
         out.setdefault(tokens[kt], set()).add(tokens[ft])
     return {word: frozenset(partners) for word, partners in out.items()}
-
-
-def _tokens(name_tok_off: np.ndarray, name_tok: np.ndarray, code: int) -> list[int]:
-    found: list[int] = name_tok[int(name_tok_off[code]) : int(name_tok_off[code + 1])].tolist()
-    return found
