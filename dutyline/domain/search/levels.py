@@ -56,3 +56,11 @@ def dm_keys(word: str) -> tuple[str, ...]:
     if len(word) < 2:
         return ()
     return tuple(k for k in dict.fromkeys(doublemetaphone(word)) if k)
+
+
+def primary_key_suffices(word: str, key: str) -> bool:
+    """Whether `word`'s primary Double Metaphone `key`, met by a name's primary key, is a sound match on its
+    own. Otherwise (an alternate key either side, or the one-letter key of a word longer than three
+    letters) the first letters must agree too: Ayaan is not Jonny, and 'aaaaaa' (key 'A') is not Wei, but
+    'kuo' is Guo. `Vocab.strong` and `weigh.weigh_tokens` both ask this, so they bring and weigh alike."""
+    return len(key) > 1 or len(word) <= 3

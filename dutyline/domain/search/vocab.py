@@ -58,6 +58,7 @@ from dutyline.domain.search.levels import (
     Strong,
     dm_keys,
     max_edits,
+    primary_key_suffices,
 )
 from dutyline.domain.search.lexicon import Lexicon
 from dutyline.domain.search.names import sound_key
@@ -237,8 +238,8 @@ class Vocab:
             for tid in self.by_sound.get(sound_key(word), ()):
                 add(tid, WEIGHTS[PHONETIC], PHONETIC)
             keys = dm_keys(word)
-            for dk in keys:  # as in `weigh_fields`: primary meets primary, or the first letters agree too
-                loose = dk != keys[0] or (len(dk) < 2 and len(word) > 3)
+            for dk in keys:  # primary meets primary, or the first letters agree too (`primary_key_suffices`)
+                loose = dk != keys[0] or not primary_key_suffices(word, dk)
                 h = hash(dk)
                 for tid in self.by_dm.get(dk, ()):
                     if (not loose and self.dm_hashes[0, tid] == h) or self.first_letter[tid] == ord(word[0]):

@@ -29,6 +29,7 @@ from dutyline.domain.search.levels import (
     PREFIX,
     RESIDUAL,
     WEIGHTS,
+    primary_key_suffices,
 )
 from dutyline.domain.search.parts import SURNAME_PART, part_levels
 
@@ -52,13 +53,13 @@ def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False)
         hit = jw >= cut
         weights[hit] = WEIGHTS[level]
         levels[hit] = level
-    if len(word) >= 2:  # same Double Metaphone key ('ji' and Jai, 'kuo' and Guo); an alternate key only
-        k1, k2 = doublemetaphone(word)  # counts when the first letters agree too (Ayaan is not Jonny), and
-        if k1:  # so does a one-letter key of a longer word ('aaaaaa', key 'A', is not Wei): `_strong`'s rule
+    if len(word) >= 2:  # same Double Metaphone key ('ji' and Jai), by `primary_key_suffices`
+        k1, k2 = doublemetaphone(word)
+        if k1:
             dm = v.dm_hashes[:, tids]
             h1, h2 = hash(k1), hash(k2 or k1)
             first = v.first_letter[tids] == ord(word[0])
-            same = ((dm[0] == h1) & (len(k1) > 1 or len(word) <= 3)) | (
+            same = ((dm[0] == h1) & primary_key_suffices(word, k1)) | (
                 first & ((dm[0] == h1) | (dm[1] == h1) | (dm[0] == h2) | (dm[1] == h2))
             )
             better = same & (weights < WEIGHTS[PHONETIC])
