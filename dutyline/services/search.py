@@ -217,10 +217,11 @@ class SearchService:
         return [int(i) for i in ids[~np.isin(ids, live)]]
 
     def warm(self) -> None:
-        """Build what the index leaves to its first search: the table of heard name forms, a Python pass
-        over every name token (about 0.5 s at a million cases). It is kept out of the build so the index
-        is ready sooner; the app calls this just after, so the first search typed does not pay for it.
-        No query and no result: nothing to audit."""
+        """Build what the index leaves to its first search (`UpdatableIndex.warm`: the heard name forms,
+        letters inside names, learned nicknames, where each name's first word ends, the postcodes in
+        order; up to 2 s at a million cases). It is kept out of the build so the index is ready sooner;
+        the app calls this just after, so the first search typed does not pay for it. No query and no
+        result: nothing to audit."""
         index = self._ensure()
         with self._lock:
             index.warm()
