@@ -89,7 +89,6 @@ class Vocab:
         self.ids = {t: i for i, t in enumerate(self.tokens)}
         #: The tokens as an array, so a candidate set's strings are one C-level gather, not a loop.
         self.token_array = np.asarray(self.tokens, dtype=object)
-        self.token_len = np.fromiter(map(len, self.tokens), np.int32, len(self.tokens))
         self.by_sound: dict[str, list[int]] = {}
         self.by_dm: dict[str, list[int]] = {}
         # Each token's Double Metaphone keys as two hashes, for vectorised comparison in `weigh`; the keys
