@@ -104,5 +104,12 @@ def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False)
         spelling[near] += JW_GRADE * (jw[near] - JW_GRADE_MID)
         spelling[near] += tf * spelling[near] / WEIGHTS[EXACT]
         surname[part] = np.maximum(weights[part] * SURNAME_PART, spelling[part])
+        # ... and a surname that leads the other by two letters or more is another family, however near the
+        # spellings look to Jaro-Winkler ('smith' and Smithson, 'harris' and Harrison, 'carter' and the
+        # joined 'carterwright'): a leading part, not a near spelling. One letter apart is a slip (Roberts).
+        for i in np.flatnonzero(part).tolist():
+            other = strings[i]
+            if abs(len(other) - len(word)) >= 2 and (other.startswith(word) or word.startswith(other)):
+                surname[i] = weights[i] * SURNAME_PART
         surname[nick] = spelling[nick]  # a nickname is forename knowledge: 'william' is no Bell family
     return weights, levels, surname
