@@ -186,7 +186,7 @@ def collect(index: IndexSegment, q: ParsedQuery, names: list[str], prefix_last: 
         e.add(rows, 0, len(terms) - 1, W_REF, F_REF)
     for frag in q.fragments:
         terms.append(frag)
-        if frag in years:
+        if frag in years and names:  # 'smith 2015' is a birth year; '2015' alone may be part of a reference
             e.add(index.rows_ref_suffix(frag), 0, len(terms) - 1, W_FRAGMENT_YEAR, F_REF)
             continue
         e.add(index.rows_ref_infix(frag), 0, len(terms) - 1, W_INFIX, F_REF)  # anywhere, below ...
