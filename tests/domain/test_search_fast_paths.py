@@ -165,6 +165,8 @@ def test_skipping_candidates_by_their_bound_changes_nothing(monkeypatch: Any) ->
         queries += [f"{first} {last}", f"{first} {last.replace('-', ' ')}"]
     for r in rows[:200]:  # two words meeting one name ('anay anaya'): re-scoring takes the second away
         queries.append(f"{r['first_name'][:-1]} {r['first_name']}")
+    for r in rows[:100]:  # a word said twice: every row with it over-claims until re-scored, past the first
+        queries += [f"{r['last_name']} {r['last_name']}", f"{r['first_name']} {r['first_name']} {r['last_name']}"]
     ix.apply([], [], deleted_ids=range(1, 4000, 7))
     today = dt.date(2026, 12, 6)
 

@@ -9,6 +9,42 @@ from __future__ import annotations
 from tests.domain.test_search_evidence import TODAY, case, index_of, names, refs
 
 
+def test_a_name_holding_a_word_twice_meets_a_query_saying_it_twice() -> None:
+    """"li li" is Li Li, not any child with one Li: a word typed twice is two words, and her two 'li's
+    serve both (before, the query kept one 'li' and the three tied)."""
+    cases = [case(1, "Li", "Wang"), case(2, "Mei", "Li"), case(3, "Li", "Li")]
+    ix = index_of(cases)
+    hits = ix.search("li li", today=TODAY, complete=True)
+    assert [f"{h.first_name} {h.last_name}" for h in hits][0] == "Li Li"
+    assert hits[0].score > hits[1].score + 1.0
+
+
+def test_one_token_of_a_parent_does_not_serve_two_words() -> None:
+    """"darragh darragh daly" (a joined 'DarraghDarragh' split): the child Darragh Darragh Daly, not the
+    child of a parent Darragh Daly whose one 'darragh' was counted for both words."""
+    cases = [case(1, "Tadhg", "Daly"), case(2, "Darragh Darragh", "Daly")]
+    ix = index_of(cases, [(1, 1, "Darragh Daly", "07700 900001", "")])
+    assert names(ix, "darragh darragh daly")[0] == "Darragh Darragh Daly"
+    assert names(ix, "darraghdarragh daly")[0] == "Darragh Darragh Daly"
+
+
+def test_a_parent_who_explains_the_query_counts_when_the_child_over_claims() -> None:
+    """Li Wang's own 'li' cannot serve both words of "li li", but her parent Li Li explains both: she
+    ranks as her parent's child, above Mei Li (one 'li'), not below her."""
+    cases = [case(1, "Li", "Wang"), case(2, "Mei", "Li"), case(3, "Li", "Li")]
+    ix = index_of(cases, [(1, 1, "Li Li", "07700 900001", "")])
+    assert names(ix, "li li") == ["Li Li", "Li Wang", "Mei Li"]
+
+
+def test_rows_past_the_first_re_scored_are_reached_when_they_could_still_be_shown() -> None:
+    """Every Quarrington scores as if both words of "quarrington quarrington" met her until she is
+    re-scored; the one child who holds the name twice comes after 40 of them and must still be first."""
+    cases = [case(i, f"Ola{chr(97 + i % 26)}{chr(97 + i // 26)}", "Quarrington") for i in range(1, 41)]
+    cases.append(case(99, "Quarrington", "Quarrington"))
+    ix = index_of(cases)
+    assert names(ix, "quarrington quarrington", limit=5)[0] == "Quarrington Quarrington"
+
+
 def test_a_year_alone_is_also_a_reference_fragment() -> None:
     """'2015' alone found only references ending 2015; it is part of EHC-920150 too. With a name
     ('ng 2015') it stays a birth year."""

@@ -94,27 +94,28 @@ class _Entries:
 def merge_words(index: IndexSegment, words: list[str]) -> list[str]:
     """Split 'asante-sei' (+ joined 'asantesei'); join 'o brien' -> 'obrien', 'mc donald' -> 'mcdonald'."""
     vocab = index.vocab
-    split: list[str] = []
+    split: list[tuple[str, bool]] = []  # (word, made here rather than typed)
     for w in words:  # 'asante-sei': both halves, plus the joined form when it meets an indexed name
         if "-" in w:
             joined = w.replace("-", "")
-            split.extend(w.split("-") + ([joined] if vocab.match(joined) else []))
+            split.extend([(h, False) for h in w.split("-")] + ([(joined, True)] if vocab.match(joined) else []))
         else:
-            split.append(w)
-    words = split
-    out: list[str] = []
+            split.append((w, False))
+    out: list[tuple[str, bool]] = []
     i = 0
-    while i < len(words):
-        if i + 1 < len(words):
-            a, b = words[i], words[i + 1]
+    while i < len(split):
+        if i + 1 < len(split):
+            a, b = split[i][0], split[i + 1][0]
             joined = a + b
             if joined in vocab and (a not in vocab or b not in vocab or a in PARTICLES):
-                out.append(joined)
+                out.append((joined, True))
                 i += 2
                 continue
-        out.append(words[i])
+        out.append(split[i])
         i += 1
-    return list(dict.fromkeys(out))  # 'al-sayed' gives 'alsayed' twice (joined, then particle + word)
+    # 'al-sayed' gives 'alsayed' twice (joined, then particle + word): a word made here is kept once. A word
+    # typed twice stays twice, since the child may be named so ("li li" for Li Li, "babatunde babatu nde").
+    return [w for i, (w, made) in enumerate(out) if not (made and (w, True) in out[:i])]
 
 
 def readings(index: IndexSegment, words: list[str]) -> tuple[list[str], list[list[int]]]:

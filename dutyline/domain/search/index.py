@@ -110,6 +110,7 @@ class IndexSegment:
         days = cols.dob.astype("datetime64[D]")
         self.dob_year = days.astype("datetime64[Y]").astype(np.int64) + 1970
         self._pc_sorted: tuple[list[str], list[int]] | None = None  # postcodes in order, and their codes
+        self._by_row: tuple[np.ndarray, np.ndarray] | None = None  # contacts by case row (`contacts_of`)
         #: Small per-index caches for the scorer (the service serialises searches).
         self.scratch: dict[str, dict[int, object]] = {}
         self.arrays: dict[str, np.ndarray] = {}
@@ -190,6 +191,15 @@ class IndexSegment:
             order = sorted(range(len(table)), key=table.__getitem__)
             self._pc_sorted = ([table[i] for i in order], order)
         return self._pc_sorted
+
+    def contacts_of(self, row: int) -> np.ndarray:
+        """Contact indexes of the case at `row`. The re-scoring of the rows shown needs a contact's own
+        name; the order is made on first use (0.1 s at a million cases) or by `UpdatableIndex.warm`."""
+        if self._by_row is None:
+            order = np.argsort(self.cols.c_row, kind="stable")
+            self._by_row = (order, self.cols.c_row[order])
+        order, rows = self._by_row
+        return order[np.searchsorted(rows, row, "left") : np.searchsorted(rows, row, "right")]
 
     def outward_codes(self, outward: str) -> list[int]:
         """Postcode codes whose outward part is `outward` (folded, 'al8').

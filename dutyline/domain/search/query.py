@@ -183,5 +183,5 @@ def parse_query(
         if 6 <= len(digits) <= 10:
             out.phone_tails.append(digits)
     found = [w for w in query_words(s) if w not in ref_prefixes and w not in TITLES]
-    out.words = list(dict.fromkeys(found))[:MAX_WORDS]
+    out.words = found[:MAX_WORDS]  # a word typed twice stays twice: Li Li, Wei Wei Chen
     return out

@@ -15,8 +15,9 @@ Per row, the person (the child, or one contact) explaining most of the query cou
 other people explain count at GAMMA, so a child whose own names explain the query beats a child matched
 half through a parent. Split and joined words are tried as alternative readings ("smith son" read as
 'smithson', "ellacarter" as 'ella carter'), and each row keeps its best reading. The best rows are then
-re-scored with each name token used by one word at most, and a surname only partly explained (Carter for
-Carter-Wright) loses W_PARTIAL, so an exact surname beats a double-barrelled superset.
+re-scored (`rescore`) with each person's name tokens used by one word each, as often as the name holds
+them, and a surname only partly explained (Carter for Carter-Wright) loses W_PARTIAL, so an exact surname
+beats a double-barrelled superset.
 
 Everything before the re-scoring is numpy over the candidates (typically thousands), never over all cases.
 """
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field, replace
-from typing import cast
 
 import numpy as np
 
@@ -38,7 +38,6 @@ from dutyline.domain.search.evidence import (
     MAX_PERSON,
     RESCORE_EXTRA,
     W_OUTWARD,
-    W_PARTIAL,
     W_YEAR,
     _Entries,
     collect,
@@ -47,9 +46,9 @@ from dutyline.domain.search.evidence import (
 )
 from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.levels import KIND_OF_LEVEL
-from dutyline.domain.search.names import PARTICLES, words
 from dutyline.domain.search.per_candidate import _child_names, _ChildNames, _member
 from dutyline.domain.search.query import ParsedQuery
+from dutyline.domain.search.rescore import name_tokens_of, rescore
 from dutyline.domain.search.totals import PLAUSIBLE, Candidates, survivors, totals
 
 
@@ -73,6 +72,9 @@ class Ranked:
 
 
 MAX_COUNTED = 100_000
+#: Rows re-scored at most per query (`_shown`): the first `limit` + RESCORE_EXTRA, and then only rows whose
+#: vectorised score is still above the shown ones'.
+MAX_RESCORED = 300
 
 
 def rank(
@@ -117,16 +119,19 @@ def rank(
     child = c.child
     memo: dict[tuple[int, int], float] = {}
 
-    def floor(sel: np.ndarray, total: np.ndarray, chosen: np.ndarray, grid: np.ndarray) -> float:
-        """A score some row surely keeps after re-scoring: the best of these rows' re-scored ones."""
-        got = _shown(index, uniq[sel], total.copy(), chosen, grid, _some(child, sel), reads, limit, n_names, memo)[1]
-        return max(got, default=-np.inf)
+    def floor(sel: np.ndarray, total: np.ndarray, chosen: np.ndarray, grid: np.ndarray) -> tuple[float, float]:
+        """Scores rows surely keep after re-scoring: the best of these rows' re-scored ones, and the
+        `limit`-th best (-inf when fewer were re-scored; +inf when nothing is, as nothing reaches further)."""
+        some = _some(child, sel)
+        got = _shown(index, uniq[sel], total.copy(), chosen, grid, some, reads, limit, names, last, memo)[1]
+        shown = (sorted(got)[-limit] if len(got) >= limit else -np.inf) if names else np.inf
+        return max(got, default=-np.inf), shown
 
     sel = survivors(c, min(limit + RESCORE_EXTRA, len(uniq)), floor)
     total, chosen, grid = totals(c, sel)
     if sel is not None:  # the rest can be neither shown nor counted: carry on with these alone
         uniq, child = uniq[sel], _some(child, sel)
-    top, _ = _shown(index, uniq, total, chosen, grid, child, reads, limit, n_names, memo)
+    top, _ = _shown(index, uniq, total, chosen, grid, child, reads, limit, names, last, memo)
     finite = total[np.isfinite(total)]
     best = float(finite.max()) if len(finite) else 0.0
     plausible = finite[finite >= best * PLAUSIBLE] if best > 0 else finite
@@ -150,24 +155,30 @@ def _shown(
     child: _ChildNames,
     reads: list[list[int]],
     limit: int,
-    n_names: int,
+    names: list[str],
+    prefix_last: int,
     memo: dict[tuple[int, int], float],
 ) -> tuple[np.ndarray, list[float]]:
     """Positions of the rows shown, best first, after re-scoring the best (in `total`, in place); and the
     scores of the rows re-scored, or the best score when there are no name words to re-score by. `memo`
     keeps each (row, reading)'s correction: the rows `survivors` re-scored are mostly the ones shown."""
-    top = _best(total, min(limit + RESCORE_EXTRA, len(uniq)))
+    first = min(limit + RESCORE_EXTRA, len(uniq))
+    top = _best(total, min(MAX_RESCORED, len(uniq)) if names else first)
     top = top[np.lexsort((uniq[top], -total[top]))]
     done: list[float] = []
-    if n_names:  # re-scoring only lowers a score: stop once no later row can reach the shown ones
+    if names:  # re-scoring only lowers a score: stop once no later row can reach the shown ones
         for n_done, i in enumerate(top.tolist()):
-            if not np.isfinite(total[i]) or (len(done) >= limit and total[i] < sorted(done)[-limit]):
+            # Past the first rows, go on only while a row could still overtake one shown: "li li" scores
+            # every Li as if both words met her name until she is re-scored, so Li Li may come later.
+            kth = sorted(done)[-limit] if len(done) >= limit else -np.inf
+            if not np.isfinite(total[i]) or total[i] < kth or (n_done >= first and total[i] <= kth):
                 top = top[:n_done]
                 break
             key = (int(uniq[i]), int(chosen[i]))
             delta = memo.get(key)
             if delta is None:
-                delta = memo[key] = _rescore(index, key[0], child, reads[key[1]], grid[:, :, i], i)
+                read = reads[key[1]]
+                delta = memo[key] = rescore(index, key[0], child, read, grid[:, :, i], i, names, prefix_last)
             total[i] += delta
             done.append(float(total[i]))
     elif np.isfinite(total).any():
@@ -184,87 +195,6 @@ def _best(total: np.ndarray, k: int) -> np.ndarray:
     cut = total[np.argpartition(-total, k - 1)[:k]].min()
     above = np.flatnonzero(total > cut)
     return np.concatenate([above, np.flatnonzero(total == cut)[: k - len(above)]])
-
-
-def _name_tokens(index: IndexSegment, code: int) -> list[int]:
-    """Token ids of one name string (cached per index: the same names recur in every result list)."""
-    cache = index.scratch.setdefault("tokens", {})
-    hit = cache.get(code)
-    if hit is None:
-        if len(cache) > 65536:
-            cache.clear()
-        d = index.d
-        hit = cache[code] = d.name_tok[int(d.name_tok_off[code]) : int(d.name_tok_off[code + 1])].tolist()
-    return cast(list[int], hit)
-
-
-def _surname_pieces(index: IndexSegment, code: int) -> list[str]:
-    """The words of a surname that must each be met for it to count as wholly explained."""
-    cache = index.scratch.setdefault("pieces", {})
-    hit = cache.get(code)
-    if hit is None:
-        if len(cache) > 65536:
-            cache.clear()
-        hit = cache[code] = [p for p in words(index.cols.names[code]) if len(p) > 1 and p not in PARTICLES]
-    return cast(list[str], hit)
-
-
-def _overlaps(tokens: list[str], t: int, used: set[int], names: tuple[list[int], ...]) -> bool:
-    """Whether token `t` is a particle's joined form of a token already used from the same name string, or
-    the other way round ('sayed' and 'alsayed' are one surname: two query words must not each take one).
-    Double-barrelled halves ('ashby', 'cole', 'ashbycole') are left alone: the query counts them alike."""
-    text = tokens[t]
-    return any(
-        u in used
-        and u != t
-        and (
-            (text.endswith(tokens[u]) and text[: -len(tokens[u])] in PARTICLES)
-            or (tokens[u].endswith(text) and tokens[u][: -len(text)] in PARTICLES)
-        )
-        for toks in names
-        if t in toks
-        for u in toks
-    )
-
-
-def _rescore(index: IndexSegment, row: int, child: _ChildNames, read: list[int], cell: np.ndarray, r: int) -> float:
-    """Correction to a row's vectorised score: each of the child's tokens used by one word at most, and
-    W_PARTIAL off when a surname is only partly explained (Carter for Carter-Wright).
-
-    Only when the child is the best-explaining person (contacts are left as scored)."""
-    if cell[0].sum() < cell.sum(axis=1).max():
-        return 0.0
-    cols = index.cols
-    first = _name_tokens(index, int(cols.first[row]))
-    known = _name_tokens(index, int(cols.known[row]))
-    last = _name_tokens(index, int(cols.last[row]))
-    pos = {t: bisect.bisect_left(child.tokens, t) for t in (*first, *known, *last)}
-    pairs: list[tuple[float, int, int]] = []
-    for ti in read:
-        for t in dict.fromkeys((*first, *known, *last)):
-            w = float(child.weights[ti, pos[t]])
-            if w > 0:
-                pairs.append((w, ti, t))
-    pairs.sort(reverse=True)
-    used_w: set[int] = set()
-    used_t: set[int] = set()
-    got = 0.0
-    vocab = index.vocab
-    for w, ti, t in pairs:
-        if ti in used_w or t in used_t or _overlaps(vocab.tokens, t, used_t, (first, known, last)):
-            continue
-        used_w.add(ti)
-        used_t.add(t)
-        got += w
-    vector = float(sum(child.best[ti, r] for ti in read))
-    delta = min(0.0, got - vector)
-    # Surname pieces: every letter word of the surname should be met by a used token that contains it.
-    used_text = [vocab.tokens[t] for t in used_t if t in last]
-    if used_text:
-        pieces = _surname_pieces(index, int(cols.last[row]))
-        if any(not any(p in u for u in used_text) for p in pieces):
-            delta -= W_PARTIAL
-    return delta
 
 
 def _explain(
@@ -306,7 +236,7 @@ def _explain(
             best: tuple[float, Match] | None = None
             if t < len(names):
                 for f, code in zip(_CHILD_FIELDS, codes, strict=True):
-                    for tok in _name_tokens(index, code):
+                    for tok in name_tokens_of(index, code):
                         p = bisect.bisect_left(child.tokens, tok)
                         w = float(child.weights[t, p])
                         if w > 0 and (best is None or w > best[0]):

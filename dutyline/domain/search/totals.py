@@ -36,8 +36,9 @@ PRUNE_FIRST = 1024
 SLACK = 1e-3
 
 
-#: (positions, their scores, readings chosen, grids) -> a score one of those rows surely keeps.
-Floor = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], float]
+#: (positions, their scores, readings chosen, grids) -> (a score one of those rows surely keeps, a score
+#: as many of them as are shown surely keep).
+Floor = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], tuple[float, float]]
 
 
 @dataclass
@@ -115,7 +116,8 @@ def survivors(c: Candidates, k: int, floor: Floor) -> np.ndarray | None:
     when every candidate must be scored.
 
     Plausible is measured against the best score *after* re-scoring (which only lowers the best rows), so
-    the cut takes `floor`: given some scored rows, a score one of them surely keeps."""
+    the cut takes `floor`: given some scored rows, a score one of them surely keeps, and one as many of
+    them as are shown keep (re-scoring may reach past the first k rows: `scoring._shown`)."""
     n = len(c.uniq)
     first_n = max(4 * k, PRUNE_FIRST)
     if n < PRUNE_MIN or first_n * 2 > n:
@@ -141,9 +143,10 @@ def survivors(c: Candidates, k: int, floor: Floor) -> np.ndarray | None:
     if len(scored) < k:
         return None
     kth = float(np.partition(scored, len(scored) - k)[len(scored) - k])
-    low = floor(first, total, chosen, grid)
+    low, shown = floor(first, total, chosen, grid)
     if not low > 0:
         return None  # no cut to go by: every finite row counts as plausible
-    cut = min(kth, low * PLAUSIBLE) - SLACK
+    # A row below the k-th score is past the rows re-scored first; below `shown`, it can overtake none shown.
+    cut = min(kth, shown, low * PLAUSIBLE) - SLACK
     keep = np.flatnonzero(bound >= cut)
     return None if len(keep) * 2 > n else keep

@@ -165,9 +165,9 @@ class UpdatableIndex:
 
     def warm(self) -> None:
         """Build the lazily built tables now (heard name forms, letters inside names, nicknames learned
-        from the records, where each name's first word ends, the postcodes in order), so no search has to
-        (see `Vocab.heard`, `Vocab.trigrams`, `Vocab.learned`, `IndexSegment.first_word_tokens`,
-        `IndexSegment.postcodes_in_order`)."""
+        from the records, where each name's first word ends, the postcodes in order, the contacts by
+        case), so no search has to (see `Vocab.heard`, `Vocab.trigrams`, `Vocab.learned`,
+        `IndexSegment.first_word_tokens`, `IndexSegment.postcodes_in_order`, `IndexSegment.contacts_of`)."""
         for segment in (self.base, self._delta):
             if segment is not None:
                 segment.vocab.heard("")
@@ -175,6 +175,7 @@ class UpdatableIndex:
                 segment.vocab.learned()
                 segment.first_word_tokens()
                 segment.postcodes_in_order()
+                segment.contacts_of(0)
 
     def set_lexicon(self, lexicon: Lexicon, *, learning: bool = True) -> None:
         """Search with other name knowledge from now on (the benchmark's held-out runs); `learning=False`
