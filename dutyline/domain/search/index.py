@@ -199,7 +199,8 @@ class IndexSegment:
             order = np.argsort(self.cols.c_row, kind="stable")
             self._by_row = (order, self.cols.c_row[order])
         order, rows = self._by_row
-        return order[np.searchsorted(rows, row, "left") : np.searchsorted(rows, row, "right")]
+        key = rows.dtype.type(row)  # a Python int would make numpy cast all 1.75M rows at each call (1 ms)
+        return order[np.searchsorted(rows, key, "left") : np.searchsorted(rows, key, "right")]
 
     def outward_codes(self, outward: str) -> list[int]:
         """Postcode codes whose outward part is `outward` (folded, 'al8').

@@ -145,15 +145,18 @@ def rescore(
             if w > 0:
                 child_w[ti, t] = w
     got, used = _assign(child_w, read, room, (first, known, last), vocab.tokens)
-    for i, ti in enumerate(read):  # a term the child met other than by name (a school word) keeps that
-        if old[0, i] <= child.best[ti, r] + 1e-6:
+    # A word's weight only falls: a later forename was weighed at W_MIDDLE, and a term the child met other
+    # than by name (a school word) keeps that. A word that kept its token keeps its weight exactly.
+    for i, ti in enumerate(read):
+        if old[0, i] <= child.best[ti, r] + 1e-6 and got[i] < old[0, i] - 1e-4:
             new[0, i] = got[i]
     for p in range(1, min(old.shape[0], MAX_PERSON)):  # the last place holds every later contact at once
         if (old[p, : len(read)] > 0).sum() >= 2:
             got_p = _contact_weights(index, row, p, read, names, prefix_last)
-            if got_p is not None:  # a word that kept its token keeps its weight exactly (no float noise)
-                new[p, : len(read)] = np.where(np.abs(got_p - old[p, : len(read)]) < 1e-4, old[p, : len(read)], got_p)
-    delta = _score(new, len(read)) - _score(old, len(read))
+            if got_p is not None:
+                now = old[p, : len(read)]
+                new[p, : len(read)] = np.where(got_p < now - 1e-4, got_p, now)
+    delta = 0.0 if np.array_equal(new, old) else _score(new, len(read)) - _score(old, len(read))
     per_person = new.sum(axis=1)
     used_text = [vocab.tokens[t] for t in used if t in last]
     pieces = _surname_pieces(index, codes[2]) if used_text and per_person[0] >= per_person.max() else []
@@ -176,8 +179,7 @@ def _contact_weights(
     tokens = [ids[t] for t in name_tokens(text) if t in ids]
     weights: dict[tuple[int, int], float] = {}
     for ti in read:
-        tids, ws, _levels = index.vocab.strong(names[ti], prefix=ti == prefix_last)
-        on = dict(zip(tids.tolist(), ws.tolist(), strict=True))
+        on = index.vocab.strong_weights(names[ti], prefix=ti == prefix_last)
         for t in tokens:
             if t in on:
                 weights[ti, t] = W_CONTACT * on[t]

@@ -134,6 +134,7 @@ class Vocab:
         self.tf = np.clip(TF_SCALE * np.log2(typical / f), -TF_CAP, TF_CAP).astype(np.float32)
         self.exact_w = WEIGHTS[EXACT] + self.tf
         self._cache: dict[tuple[str, bool], Strong] = {}
+        self._maps: dict[tuple[str, bool], dict[int, float]] = {}
         self._weighed: dict[tuple[str, bool], _Weighed] = {}
         self._heard: dict[str, list[int]] | None = None
         self._trigrams: dict[str, list[int]] | None = None
@@ -191,6 +192,7 @@ class Vocab:
         self.lexicon = lexicon
         self.learning = learning
         self._cache.clear()
+        self._maps.clear()
         self._weighed.clear()
 
     def __contains__(self, word: str) -> bool:
@@ -211,6 +213,17 @@ class Vocab:
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.clear()
             self._cache[key] = hit
+        return hit
+
+    def strong_weights(self, word: str, *, prefix: bool = False) -> dict[int, float]:
+        """`strong` as a token -> weight map (the re-scoring of a contact looks up a few tokens in it)."""
+        key = (word, prefix)
+        hit = self._maps.get(key)
+        if hit is None:
+            tids, weights, _levels = self.strong(word, prefix=prefix)
+            if len(self._maps) >= _CACHE_SIZE:
+                self._maps.clear()
+            hit = self._maps[key] = dict(zip(tids.tolist(), weights.tolist(), strict=True))
         return hit
 
     def match(self, word: str, *, prefix: bool = False) -> bool:
