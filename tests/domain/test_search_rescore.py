@@ -10,7 +10,7 @@ from tests.domain.test_search_evidence import TODAY, case, index_of, names, refs
 
 
 def test_a_name_holding_a_word_twice_meets_a_query_saying_it_twice() -> None:
-    """"li li" is Li Li, not any child with one Li: a word typed twice is two words, and her two 'li's
+    """ "li li" is Li Li, not any child with one Li: a word typed twice is two words, and her two 'li's
     serve both (before, the query kept one 'li' and the three tied)."""
     cases = [case(1, "Li", "Wang"), case(2, "Mei", "Li"), case(3, "Li", "Li")]
     ix = index_of(cases)
@@ -20,7 +20,7 @@ def test_a_name_holding_a_word_twice_meets_a_query_saying_it_twice() -> None:
 
 
 def test_one_token_of_a_parent_does_not_serve_two_words() -> None:
-    """"darragh darragh daly" (a joined 'DarraghDarragh' split): the child Darragh Darragh Daly, not the
+    """ "darragh darragh daly" (a joined 'DarraghDarragh' split): the child Darragh Darragh Daly, not the
     child of a parent Darragh Daly whose one 'darragh' was counted for both words."""
     cases = [case(1, "Tadhg", "Daly"), case(2, "Darragh Darragh", "Daly")]
     ix = index_of(cases, [(1, 1, "Darragh Daly", "07700 900001", "")])
@@ -56,7 +56,7 @@ def test_a_year_alone_is_also_a_reference_fragment() -> None:
 
 
 def test_a_surname_leading_the_query_word_is_another_family() -> None:
-    """"teddie harrison": Theodora Harrison, though Theodora Harris is known as Teddie. Harris is a
+    """ "teddie harrison": Theodora Harrison, though Theodora Harris is known as Teddie. Harris is a
     leading part of Harrison, not a near spelling of it: another family. And the other way round."""
     for cases in (
         [case(1, "Theodora", "Harris", known="Teddie"), case(2, "Theodora", "Harrison")],
@@ -72,3 +72,11 @@ def test_a_surname_one_letter_longer_is_still_a_slip() -> None:
     """'robert' for Roberts is a dropped letter, not another family: it keeps its near-spelling weight."""
     cases = [case(1, "Quenby", "Roberts"), case(2, "Oswin", "Roberts")]
     assert names(index_of(cases), "quenby robert")[0] == "Quenby Roberts"
+
+
+def test_a_heard_spelling_no_file_lists_still_orders_the_forenames() -> None:
+    """Rule 3's fallback: 'voyjeck' is Wojciech as heard (Polish w is v, ci is ch), in no file and meeting
+    no sound key. The surname brings the Szymańskis; Wojciech, heard 'vojcheh', is the nearest and first,
+    ahead of a Vytautas who shares the written first letter."""
+    cases = [case(1, "Vytautas", "Szymański"), case(2, "Bożena", "Szymański"), case(3, "Wojciech", "Szymański")]
+    assert names(index_of(cases), "voyjeck szymanski")[0] == "Wojciech Szymański"

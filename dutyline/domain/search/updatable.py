@@ -164,13 +164,15 @@ class UpdatableIndex:
         self._reset(self.compacted().base)
 
     def warm(self) -> None:
-        """Build the lazily built tables now (heard name forms, letters inside names, nicknames learned
-        from the records, where each name's first word ends, the postcodes in order, the contacts by
-        case), so no search has to (see `Vocab.heard`, `Vocab.trigrams`, `Vocab.learned`,
-        `IndexSegment.first_word_tokens`, `IndexSegment.postcodes_in_order`, `IndexSegment.contacts_of`)."""
+        """Build the lazily built tables now (heard name forms and spellings, letters inside names,
+        nicknames learned from the records, where each name's first word ends, the postcodes in order, the
+        contacts by case), so no search has to (see `Vocab.heard`, `Vocab.heard_spellings`,
+        `Vocab.trigrams`, `Vocab.learned`, `IndexSegment.first_word_tokens`,
+        `IndexSegment.postcodes_in_order`, `IndexSegment.contacts_of`)."""
         for segment in (self.base, self._delta):
             if segment is not None:
                 segment.vocab.heard("")
+                segment.vocab.heard_spellings()
                 segment.vocab.trigrams()
                 segment.vocab.learned()
                 segment.first_word_tokens()

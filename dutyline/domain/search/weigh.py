@@ -37,6 +37,23 @@ if TYPE_CHECKING:
     from dutyline.domain.search.vocab import Vocab
 
 
+def _heard_jw(v: Vocab, word: str, tids: np.ndarray) -> np.ndarray:
+    """Jaro-Winkler of `word` to the nearest heard form of each token ('voyjeck' and Wojciech, heard
+    'vojcheh': 0.79; 'prothero' and Prydderch, heard 'prytherch': 0.87), 0 where a token has none. A heard
+    spelling no sound-alike file lists and no loose sound key meets still lands in a spelling band, so the
+    surname decides and this orders the forenames (issue 13, rule 3)."""
+    off, forms = v.heard_spellings()
+    counts = off[tids + 1] - off[tids]
+    out = np.zeros(len(tids), np.float32)
+    some = np.flatnonzero(counts)
+    if not len(some):
+        return out
+    flat = [forms[j] for i in some.tolist() for j in range(int(off[tids[i]]), int(off[tids[i] + 1]))]
+    sims = process.cdist([word], flat, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
+    np.maximum.at(out, np.repeat(some, counts[some]), sims)
+    return out
+
+
 def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, ...]:
     """(weight, level, weight as a surname) of `word` against each token id in `tids`, at every level.
 
@@ -49,8 +66,9 @@ def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False)
         return weights, levels, weights.copy()
     strings: list[str] = v.token_array[tids].tolist()
     jw = process.cdist([word], strings, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
+    spelt = np.maximum(jw, _heard_jw(v, word, tids))  # as written, or as the name is heard
     for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
-        hit = jw >= cut
+        hit = spelt >= cut
         weights[hit] = WEIGHTS[level]
         levels[hit] = level
     if len(word) >= 2:  # same Double Metaphone key ('ji' and Jai), by `primary_key_suffices`
@@ -81,7 +99,7 @@ def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False)
     tf = np.float32(v.word_tf(word))
     weights[nonexact] += tf * weights[nonexact] / WEIGHTS[EXACT]
     fuzzy = (levels == JW92) | (levels == PHONETIC) | (levels == JW85) | (levels == JW70)
-    graded = np.where(levels == PHONETIC, np.maximum(jw_heard, PHONETIC_FLOOR), jw)  # as in `_strong`
+    graded = np.where(levels == PHONETIC, np.maximum(jw_heard, PHONETIC_FLOOR), spelt)  # as in `_strong`
     weights[fuzzy] += JW_GRADE * (graded[fuzzy] - JW_GRADE_MID)
     part = levels == PREFIX  # parts too, more gently: 'sarahp' is nearer Sarah than Sara-Louise
     weights[part] += PART_GRADE * (jw[part] - JW_GRADE_MID)
