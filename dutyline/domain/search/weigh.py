@@ -37,6 +37,13 @@ if TYPE_CHECKING:
     from dutyline.domain.search.vocab import Vocab
 
 
+def _near_known(v: Vocab, word: str) -> bool:
+    """Whether `word` is itself a name in the index: then it is a name as written, not one heard, and it
+    is not made to pay for the heard spellings of its candidates on its first query (at a million cases
+    ~20,000 strings, 3-5 ms)."""
+    return word in v.ids
+
+
 def _heard_jw(v: Vocab, word: str, tids: np.ndarray) -> np.ndarray:
     """Jaro-Winkler of `word` to the nearest heard form of each token ('voyjeck' and Wojciech, heard
     'vojcheh': 0.79; 'prothero' and Prydderch, heard 'prytherch': 0.87), 0 where a token has none. A heard
@@ -66,7 +73,7 @@ def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False)
         return weights, levels, weights.copy()
     strings: list[str] = v.token_array[tids].tolist()
     jw = process.cdist([word], strings, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
-    spelt = np.maximum(jw, _heard_jw(v, word, tids))  # as written, or as the name is heard
+    spelt = jw if _near_known(v, word) else np.maximum(jw, _heard_jw(v, word, tids))  # or as the name is heard
     for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
         hit = spelt >= cut
         weights[hit] = WEIGHTS[level]
