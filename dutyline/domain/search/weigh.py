@@ -73,7 +73,9 @@ def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False)
         return weights, levels, weights.copy()
     strings: list[str] = v.token_array[tids].tolist()
     jw = process.cdist([word], strings, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
-    spelt = jw if _near_known(v, word) else np.maximum(jw, _heard_jw(v, word, tids))  # or as the name is heard
+    # As written, or as the name is heard: not for a word still being typed (its candidates are the names
+    # it begins), nor for a name the index holds as written.
+    spelt = jw if prefix or _near_known(v, word) else np.maximum(jw, _heard_jw(v, word, tids))
     for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
         hit = spelt >= cut
         weights[hit] = WEIGHTS[level]
