@@ -25,46 +25,32 @@ from dutyline.domain.search.names import PARTICLES, name_tokens, words
 from dutyline.domain.search.per_candidate import _ChildNames
 
 
-def _cached(index: IndexSegment, name: str, code: int, make: object) -> object:
-    cache = index.scratch.setdefault(name, {})
+def _facts(index: IndexSegment, code: int) -> tuple[list[int], Counter[int], list[str]]:
+    """Of one name string, cached per index (the same names recur in every result list): its token ids;
+    how many words each may serve (as often as the name holds the word, Darragh Darragh: two; once for a
+    joined form); and, read as a surname, the words that must each be met for it to count as wholly
+    explained."""
+    cache = index.scratch.setdefault("facts", {})
     hit = cache.get(code)
     if hit is None:
         if len(cache) > 65536:
             cache.clear()
-        hit = cache[code] = make() if callable(make) else make
-    return hit
+        d, text = index.d, index.cols.names[code]
+        tokens = d.name_tok[int(d.name_tok_off[code]) : int(d.name_tok_off[code + 1])].tolist()
+        said = words(text)
+        pieces = [p for p in said if len(p) > 1 and p not in PARTICLES]
+        hit = cache[code] = (tokens, _room(said, tokens, index.vocab.tokens), pieces)
+    return cast(tuple[list[int], Counter[int], list[str]], hit)
 
 
 def name_tokens_of(index: IndexSegment, code: int) -> list[int]:
-    """Token ids of one name string (cached per index: the same names recur in every result list)."""
-    d = index.d
-    start, end = int(d.name_tok_off[code]), int(d.name_tok_off[code + 1])
-    return cast(list[int], _cached(index, "tokens", code, lambda: d.name_tok[start:end].tolist()))
+    """Token ids of one name string."""
+    return _facts(index, code)[0]
 
 
-def _room(text: str, tokens: list[int], vocab_tokens: list[str]) -> Counter[int]:
-    """How many words each token may serve: as often as the name holds the word (Darragh Darragh: two),
-    once for a joined form."""
-    held = Counter(words(text))
+def _room(said: list[str], tokens: list[int], vocab_tokens: list[str]) -> Counter[int]:
+    held = Counter(said)
     return Counter({t: max(1, held[vocab_tokens[t]]) for t in tokens})
-
-
-def _child_room(index: IndexSegment, code: int) -> Counter[int]:
-    text, tokens = index.cols.names[code], name_tokens_of(index, code)
-    return cast(Counter[int], _cached(index, "room", code, lambda: _room(text, tokens, index.vocab.tokens)))
-
-
-def _surname_pieces(index: IndexSegment, code: int) -> list[str]:
-    """The words of a surname that must each be met for it to count as wholly explained."""
-    return cast(
-        list[str],
-        _cached(
-            index,
-            "pieces",
-            code,
-            lambda: [p for p in words(index.cols.names[code]) if len(p) > 1 and p not in PARTICLES],
-        ),
-    )
 
 
 def _overlaps(tokens: list[str], t: int, used: set[int], names: tuple[list[int], ...]) -> bool:
@@ -126,15 +112,15 @@ def rescore(
 ) -> float:
     """Correction (zero or less) to the vectorised score of candidate `r` (case `row`) for one reading,
     from its person x term weights `cell`."""
-    n_names = len(names)
-    extra = list(range(n_names, cell.shape[1]))
-    old = cell[:, read + extra]
+    n_names, n_read = len(names), len(read)
+    old = cell[:, read + list(range(n_names, cell.shape[1]))]
     new = old.copy()
     vocab = index.vocab
     cols = index.cols
-    codes = (int(cols.first[row]), int(cols.known[row]), int(cols.last[row]))
-    first, known, last = (name_tokens_of(index, c) for c in codes)
-    room = _child_room(index, codes[0]) + _child_room(index, codes[2])
+    first, first_room, _ = _facts(index, int(cols.first[row]))
+    known = name_tokens_of(index, int(cols.known[row]))
+    last, last_room, pieces = _facts(index, int(cols.last[row]))
+    room = first_room + last_room
     for t in known:  # a known-as is another form of the first name, not one more name
         room[t] = max(room[t], 1)
     child_w: dict[tuple[int, int], float] = {}
@@ -150,18 +136,18 @@ def rescore(
     for i, ti in enumerate(read):
         if old[0, i] <= child.best[ti, r] + 1e-6 and got[i] < old[0, i] - 1e-4:
             new[0, i] = got[i]
-    for p in range(1, min(old.shape[0], MAX_PERSON)):  # the last place holds every later contact at once
-        if (old[p, : len(read)] > 0).sum() >= 2:
-            got_p = _contact_weights(index, row, p, read, names, prefix_last)
-            if got_p is not None:
-                now = old[p, : len(read)]
-                new[p, : len(read)] = np.where(got_p < now - 1e-4, got_p, now)
-    delta = 0.0 if np.array_equal(new, old) else _score(new, len(read)) - _score(old, len(read))
-    per_person = new.sum(axis=1)
+    # Contacts meeting two words or more (the last place holds every later contact at once: left alone).
+    for p in (np.flatnonzero((old[1:MAX_PERSON, :n_read] > 0).sum(axis=1) >= 2) + 1).tolist():
+        got_p = _contact_weights(index, row, p, read, names, prefix_last)
+        if got_p is not None:
+            now = old[p, :n_read]
+            new[p, :n_read] = np.where(got_p < now - 1e-4, got_p, now)
+    delta = 0.0 if np.array_equal(new, old) else _score(new, n_read) - _score(old, n_read)
     used_text = [vocab.tokens[t] for t in used if t in last]
-    pieces = _surname_pieces(index, codes[2]) if used_text and per_person[0] >= per_person.max() else []
-    if any(not any(piece in u for u in used_text) for piece in pieces):
-        delta -= W_PARTIAL
+    if used_text and pieces and any(not any(piece in u for u in used_text) for piece in pieces):
+        per_person = new.sum(axis=1)
+        if per_person[0] >= per_person.max():
+            delta -= W_PARTIAL
     return min(0.0, delta)
 
 
@@ -171,17 +157,29 @@ def _contact_weights(
     """Each read word's weight against contact `p` of case `row`, a token to one word (None when two
     contacts share the place: they are left as scored)."""
     cols = index.cols
-    which = [int(c) for c in index.contacts_of(row) if min(int(cols.c_pos[c]), MAX_PERSON) == p]
+    here = index.contacts_of(row)
+    which = here[np.minimum(cols.c_pos[here], MAX_PERSON) == p]
     if len(which) != 1:
         return None
-    text = cols.contact_names[int(cols.c_name[which[0]])]
-    ids = index.vocab.ids
-    tokens = [ids[t] for t in name_tokens(text) if t in ids]
+    tokens, room = _contact_facts(index, int(cols.c_name[which[0]]))
     weights: dict[tuple[int, int], float] = {}
     for ti in read:
         on = index.vocab.strong_weights(names[ti], prefix=ti == prefix_last)
         for t in tokens:
             if t in on:
                 weights[ti, t] = W_CONTACT * on[t]
-    got, _used = _assign(weights, read, _room(text, tokens, index.vocab.tokens), (tokens,), index.vocab.tokens)
+    got, _used = _assign(weights, read, room.copy(), (tokens,), index.vocab.tokens)
     return np.asarray(got, np.float32)
+
+
+def _contact_facts(index: IndexSegment, code: int) -> tuple[list[int], Counter[int]]:
+    """A contact name's token ids and how many words each may serve (cached like `_facts`)."""
+    cache = index.scratch.setdefault("contact_facts", {})
+    hit = cache.get(code)
+    if hit is None:
+        if len(cache) > 65536:
+            cache.clear()
+        text, ids = index.cols.contact_names[code], index.vocab.ids
+        tokens = [ids[t] for t in name_tokens(text) if t in ids]
+        hit = cache[code] = (tokens, _room(words(text), tokens, index.vocab.tokens))
+    return cast(tuple[list[int], Counter[int]], hit)

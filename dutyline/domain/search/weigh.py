@@ -31,7 +31,7 @@ from dutyline.domain.search.levels import (
     WEIGHTS,
     primary_key_suffices,
 )
-from dutyline.domain.search.parts import SURNAME_PART, part_levels
+from dutyline.domain.search.parts import SURNAME_PART, _starting, part_levels
 
 if TYPE_CHECKING:
     from dutyline.domain.search.vocab import Vocab
@@ -134,9 +134,10 @@ def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False)
         # ... and a surname that leads the other by two letters or more is another family, however near the
         # spellings look to Jaro-Winkler ('smith' and Smithson, 'harris' and Harrison, 'carter' and the
         # joined 'carterwright'): a leading part, not a near spelling. One letter apart is a slip (Roberts).
-        for i in np.flatnonzero(part).tolist():
-            other = strings[i]
-            if abs(len(other) - len(word)) >= 2 and (other.startswith(word) or word.startswith(other)):
+        led = [t for t in (v.ids.get(word[:k]) for k in range(1, len(word) - 1)) if t is not None]
+        leading = part & (_starting(v.alpha_tokens, v.alpha_rank[tids], word) | np.isin(tids, led))
+        for i in np.flatnonzero(leading).tolist():  # a handful: found by a binary search, not a scan
+            if abs(len(strings[i]) - len(word)) >= 2:
                 surname[i] = weights[i] * SURNAME_PART
         surname[nick] = spelling[nick]  # a nickname is forename knowledge: 'william' is no Bell family
     return weights, levels, surname
