@@ -74,7 +74,7 @@ class Ranked:
 MAX_COUNTED = 100_000
 #: Rows re-scored at most per query (`_shown`): the first `limit` + RESCORE_EXTRA, and then only rows whose
 #: vectorised score is still above the shown ones'.
-MAX_RESCORED = 300
+MAX_RESCORED = 100
 
 
 def rank(
