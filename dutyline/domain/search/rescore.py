@@ -114,13 +114,18 @@ def rescore(
     from its person x term weights `cell`."""
     n_names, n_read = len(names), len(read)
     old = cell[:, read + list(range(n_names, cell.shape[1]))]
+    cols = index.cols
+    last, last_room, pieces = _facts(index, int(cols.last[row]))
+    met = old[:, :n_read] > 0
+    contacts = (np.flatnonzero(met[1:MAX_PERSON].sum(axis=1) >= 2) + 1).tolist() if len(old) > 1 else []
+    if len(pieces) <= 1 and not len(contacts) and int(met[0].sum()) <= 1:
+        return 0.0  # one word met per person, and no surname to be partly explained: nothing to correct
     new = old.copy()
     vocab = index.vocab
-    cols = index.cols
     first, first_room, _ = _facts(index, int(cols.first[row]))
     known = name_tokens_of(index, int(cols.known[row]))
-    last, last_room, pieces = _facts(index, int(cols.last[row]))
-    room = first_room + last_room
+    room = first_room.copy()
+    room.update(last_room)
     for t in known:  # a known-as is another form of the first name, not one more name
         room[t] = max(room[t], 1)
     child_w: dict[tuple[int, int], float] = {}
@@ -137,7 +142,7 @@ def rescore(
         if old[0, i] <= child.best[ti, r] + 1e-6 and got[i] < old[0, i] - 1e-4:
             new[0, i] = got[i]
     # Contacts meeting two words or more (the last place holds every later contact at once: left alone).
-    for p in (np.flatnonzero((old[1:MAX_PERSON, :n_read] > 0).sum(axis=1) >= 2) + 1).tolist():
+    for p in contacts:
         got_p = _contact_weights(index, row, p, read, names, prefix_last)
         if got_p is not None:
             now = old[p, :n_read]

@@ -137,7 +137,7 @@ class Vocab:
         self._maps: dict[tuple[str, bool], dict[int, float]] = {}
         self._weighed: dict[tuple[str, bool], _Weighed] = {}
         self._heard: dict[str, list[int]] | None = None
-        self._forms: tuple[np.ndarray, list[str]] | None = None
+        self._forms: tuple[np.ndarray, np.ndarray] | None = None
         self._trigrams: dict[str, list[int]] | None = None
         #: Nicknames learned from the records' known-as names (`learned`), worked out on first use.
         self._learn: Callable[[], dict[str, frozenset[str]]] | None = None
@@ -170,7 +170,7 @@ class Vocab:
         found = [self._heard.get(k, ()) for k in word_keys(word)]
         return np.unique(np.concatenate([np.asarray(f, np.int64) for f in found])) if found else np.zeros(0, np.int64)
 
-    def heard_spellings(self) -> tuple[np.ndarray, list[str]]:
+    def heard_spellings(self) -> tuple[np.ndarray, np.ndarray]:
         """(offsets by token, spellings): each token's heard forms other than itself ('vojcheh' for
         Wojciech), for the spelling bands (`weigh.weigh_tokens`). Built on first use, like the heard table."""
         if self._forms is None:
@@ -179,7 +179,7 @@ class Vocab:
             for i, t in enumerate(self.tokens):
                 forms.extend(f for f in heard_forms(t)[1:] if f != t)
                 off[i + 1] = len(forms)
-            self._forms = (off, forms)
+            self._forms = (off, np.asarray(forms, dtype=object))
         return self._forms
 
     def trigrams(self) -> dict[str, list[int]]:

@@ -55,9 +55,11 @@ def _heard_jw(v: Vocab, word: str, tids: np.ndarray) -> np.ndarray:
     some = np.flatnonzero(counts)
     if not len(some):
         return out
-    flat = [forms[j] for i in some.tolist() for j in range(int(off[tids[i]]), int(off[tids[i] + 1]))]
-    sims = process.cdist([word], flat, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
-    np.maximum.at(out, np.repeat(some, counts[some]), sims)
+    lens = counts[some]
+    starts = off[tids[some]]
+    idx = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()), dtype=np.int64)
+    sims = process.cdist([word], forms[idx].tolist(), scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
+    np.maximum.at(out, np.repeat(some, lens), sims)
     return out
 
 
