@@ -80,3 +80,13 @@ def test_a_heard_spelling_no_file_lists_still_orders_the_forenames() -> None:
     ahead of a Vytautas who shares the written first letter."""
     cases = [case(1, "Vytautas", "Szymański"), case(2, "Bożena", "Szymański"), case(3, "Wojciech", "Szymański")]
     assert names(index_of(cases), "voyjeck szymanski")[0] == "Wojciech Szymański"
+
+
+def test_a_parent_with_the_exact_surname_beats_a_double_barrelled_one() -> None:
+    """Rule 5 for parents too: "jamie bell" asks for Jamie Bell's child before Jamie Parker-Bell's (they
+    tied: only the child's own surname lost W_PARTIAL for being partly explained)."""
+    for order in ((1, 2), (2, 1)):
+        cases = [case(1, "Harry", "Parker-Bell"), case(2, "Oscar", "Bell")]
+        contacts = {1: (1, 1, "Jamie Parker-Bell", "07700 900001", ""), 2: (2, 1, "Jamie Bell", "07700 900002", "")}
+        ix = index_of(cases, [contacts[i] for i in order])
+        assert names(ix, "jamie bell") == ["Oscar Bell", "Harry Parker-Bell"]

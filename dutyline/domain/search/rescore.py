@@ -142,43 +142,56 @@ def rescore(
         if old[0, i] <= child.best[ti, r] + 1e-6 and got[i] < old[0, i] - 1e-4:
             new[0, i] = got[i]
     # Contacts meeting two words or more (the last place holds every later contact at once: left alone).
+    partly: set[int] = set()  # persons a double-barrelled name of whose is only partly met
     for p in contacts:
-        got_p = _contact_weights(index, row, p, read, names, prefix_last)
-        if got_p is not None:
+        found = _contact_weights(index, row, p, read, names, prefix_last)
+        if found is not None:
+            got_p, partial = found
             now = old[p, :n_read]
             new[p, :n_read] = np.where(got_p < now - 1e-4, got_p, now)
+            if partial:
+                partly.add(p)
     delta = 0.0 if np.array_equal(new, old) else _score(new, n_read) - _score(old, n_read)
     used_text = [vocab.tokens[t] for t in used if t in last]
     if used_text and pieces and any(not any(piece in u for u in used_text) for piece in pieces):
+        partly.add(0)
+    if partly:  # the person explaining the row loses W_PARTIAL: "jamie bell" is not Jamie Parker-Bell
         per_person = new.sum(axis=1)
-        if per_person[0] >= per_person.max():
+        if (0 if per_person[0] >= per_person.max() else int(per_person.argmax())) in partly:
             delta -= W_PARTIAL
     return min(0.0, delta)
 
 
 def _contact_weights(
     index: IndexSegment, row: int, p: int, read: list[int], names: list[str], prefix_last: int
-) -> np.ndarray | None:
-    """Each read word's weight against contact `p` of case `row`, a token to one word (None when two
-    contacts share the place: they are left as scored)."""
+) -> tuple[np.ndarray, bool] | None:
+    """Each read word's weight against contact `p` of case `row`, a token to one word, and whether a
+    double-barrelled part of the contact's name is only partly met (None when two contacts share the
+    place: they are left as scored)."""
     cols = index.cols
     here = index.contacts_of(row)
     which = here[np.minimum(cols.c_pos[here], MAX_PERSON) == p]
     if len(which) != 1:
         return None
-    tokens, room = _contact_facts(index, int(cols.c_name[which[0]]))
+    tokens, room, groups = _contact_facts(index, int(cols.c_name[which[0]]))
     weights: dict[tuple[int, int], float] = {}
     for ti in read:
         on = index.vocab.strong_weights(names[ti], prefix=ti == prefix_last)
         for t in tokens:
             if t in on:
                 weights[ti, t] = W_CONTACT * on[t]
-    got, _used = _assign(weights, read, room.copy(), (tokens,), index.vocab.tokens)
-    return np.asarray(got, np.float32)
+    got, used = _assign(weights, read, room.copy(), (tokens,), index.vocab.tokens)
+    met = [index.vocab.tokens[t] for t in used]
+    partly = any(
+        any(piece in u for u in met for piece in group) and not all(any(piece in u for u in met) for piece in group)
+        for group in groups
+    )
+    return np.asarray(got, np.float32), partly
 
 
-def _contact_facts(index: IndexSegment, code: int) -> tuple[list[int], Counter[int]]:
-    """A contact name's token ids and how many words each may serve (cached like `_facts`)."""
+def _contact_facts(index: IndexSegment, code: int) -> tuple[list[int], Counter[int], list[list[str]]]:
+    """A contact name's token ids, how many words each may serve (cached like `_facts`), and the words of
+    each double-barrelled part ('Jamie Parker-Bell': parker, bell), which must all be met or none."""
     cache = index.scratch.setdefault("contact_facts", {})
     hit = cache.get(code)
     if hit is None:
@@ -186,5 +199,6 @@ def _contact_facts(index: IndexSegment, code: int) -> tuple[list[int], Counter[i
             cache.clear()
         text, ids = index.cols.contact_names[code], index.vocab.ids
         tokens = [ids[t] for t in name_tokens(text) if t in ids]
-        hit = cache[code] = (tokens, _room(words(text), tokens, index.vocab.tokens))
-    return cast(tuple[list[int], Counter[int]], hit)
+        groups = [g for g in (words(chunk) for chunk in text.split() if "-" in chunk) if len(g) > 1]
+        hit = cache[code] = (tokens, _room(words(text), tokens, index.vocab.tokens), groups)
+    return cast(tuple[list[int], Counter[int], list[list[str]]], hit)
