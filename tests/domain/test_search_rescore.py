@@ -52,7 +52,7 @@ def test_a_year_alone_is_also_a_reference_fragment() -> None:
     ix = index_of(cases)
     assert refs(ix, "2015") == ["EHC-112015", "EHC-920150"]
     with_name = ix.search("ng 2015", today=TODAY, complete=True)
-    assert not any(m.field == "reference" for h in with_name if h.case_ref == "EHC-920150" for m in h.matched)
+    assert not any(m.field == "case_ref" for h in with_name if h.case_ref == "EHC-920150" for m in h.matched)
 
 
 def test_a_surname_leading_the_query_word_is_another_family() -> None:
