@@ -6,6 +6,10 @@ Names here are in no name file (the tests run with an empty lexicon), as issue 1
 
 from __future__ import annotations
 
+import numpy as np
+
+from dutyline.domain.search.levels import JW85, WEIGHTS
+from dutyline.domain.search.weigh import weigh_tokens
 from tests.domain.test_search_evidence import TODAY, case, index_of, names, refs
 
 
@@ -90,3 +94,37 @@ def test_a_parent_with_the_exact_surname_beats_a_double_barrelled_one() -> None:
         contacts = {1: (1, 1, "Jamie Parker-Bell", "07700 900001", ""), 2: (2, 1, "Jamie Bell", "07700 900002", "")}
         ix = index_of(cases, [contacts[i] for i in order])
         assert names(ix, "jamie bell") == ["Oscar Bell", "Harry Parker-Bell"]
+
+
+def test_a_surname_heard_with_silent_letters_no_file_lists_orders_the_forename_matches() -> None:
+    """ "leo kirkoobry" for Leo Kirkcudbright (no file links them, no sound key meets): the forename
+    decides and the surname's spelling (Jaro-Winkler 0.83) orders the Leos. Before, a faint surname paid
+    the whole W_SURNAME_MISS, and a row whose one 'leo' met a forename and was also counted as meeting
+    the surname (Leo Lee) tied with him; Charlie Leigh, whose parent is Leo Leigh, is the same case."""
+    cases = [
+        case(1, "Leo", "Lee"),
+        case(2, "Charlie", "Leigh"),
+        case(3, "Leo", "Wilson"),
+        case(4, "Leo", "Kirkcudbright"),
+    ]
+    ix = index_of(cases, [(1, 2, "Leo Leigh", "07700 900001", "")])
+    assert names(ix, "leo kirkoobry")[0] == "Leo Kirkcudbright"
+
+
+def test_one_word_meeting_a_forename_does_not_also_meet_the_surname() -> None:
+    """ "leo quarrington" with no Quarrington: Leo Lee's 'leo' is his forename or his surname, not both.
+    Leo Wilson and he meet the query alike (a forename, no surname), so Lee may not rank far above."""
+    ix = index_of([case(1, "Leo", "Lee"), case(2, "Leo", "Wilson")])
+    hits = ix.search("leo quarrington", today=TODAY, complete=True)
+    assert hits[0].score - hits[1].score < 1.0
+
+
+def test_a_short_heard_form_is_no_spelling_of_a_long_word() -> None:
+    """Zhu is heard 'chu', and Jaro-Winkler rates 'chumley' 0.87 against it for the shared start alone:
+    that put a Zhu in the Jaro-Winkler 0.85 band for "chumley". A heard form is compared only when the
+    two lengths are within a factor of 5/3."""
+    ix = index_of([case(1, "Amy", "Zhu"), case(2, "Amy", "Chumbo")])
+    vocab = ix.base.vocab
+    tid = np.asarray([vocab.ids["zhu"]])
+    weights, _levels, _surname = weigh_tokens(vocab, "chumley", tid)
+    assert float(weights[0]) < WEIGHTS[JW85]

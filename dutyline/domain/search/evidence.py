@@ -44,6 +44,12 @@ GAMMA = 0.3
 #: with another surname. Met means a weight of SURNAME_MET or more (a near spelling, a sound, a part).
 W_SURNAME_MISS = 2.0
 SURNAME_MET = 1.0
+#: A surname met only faintly (a Jaro-Winkler 0.70 spelling: 'chumley' for Cholmondeley, 'cahoon' for
+#: Colquhoun, heard spellings no file lists) loses a share of W_SURNAME_MISS, falling from all of it at
+#: SURNAME_FAINT (below it: no more than the same first letter) to none at SURNAME_MET. So "Leo chumley"
+#: lists the Leos by how near their surnames sound, before rows whose other names meet the words more
+#: loosely still (issue 13, rule 3: the forename decides and the surname's spelling orders).
+SURNAME_FAINT = 0.25
 #: A query word met only by a later forename (Arjun in 'Rayyan Arjun') counts this share: a caller names a
 #: child by the first forename, or by the known-as the record holds, far more often than by a middle name,
 #: so "Arjun Gill" is a parent named Arjun Gill before a child Rayyan Arjun Gill.

@@ -19,7 +19,16 @@ from typing import cast
 
 import numpy as np
 
-from dutyline.domain.search.evidence import GAMMA, MAX_PERSON, W_CONTACT, W_NONE, W_PARTIAL
+from dutyline.domain.search.evidence import (
+    GAMMA,
+    MAX_PERSON,
+    SURNAME_FAINT,
+    SURNAME_MET,
+    W_CONTACT,
+    W_NONE,
+    W_PARTIAL,
+    W_SURNAME_MISS,
+)
 from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.names import PARTICLES, name_tokens, words
 from dutyline.domain.search.per_candidate import _ChildNames
@@ -77,19 +86,45 @@ def _assign(
     room: Counter[int],
     overlap: tuple[list[int], ...],
     vocab_tokens: list[str],
-) -> tuple[list[float], set[int]]:
+) -> tuple[list[float], set[int], list[int]]:
     """Each word's weight when the best (word, token) pairs are taken first and a token serves at most
-    `room` words; and the tokens used."""
+    `room` words; the tokens used; and the token each word took (-1: none)."""
     got = [0.0] * len(read)
+    took = [-1] * len(read)
     at = {ti: i for i, ti in enumerate(read)}
     used_t: set[int] = set()
     for (ti, t), w in sorted(weights.items(), key=lambda kv: -kv[1]):
         if got[at[ti]] > 0 or room[t] == 0 or _overlaps(vocab_tokens, t, used_t, overlap):
             continue
         got[at[ti]] = w
+        took[at[ti]] = t
         used_t.add(t)
         room[t] -= 1
-    return got, used_t
+    return got, used_t, took
+
+
+def _best_of(child: _ChildNames, ti: int, tokens: tuple[int, ...] | list[int]) -> float:
+    """Word `ti`'s best weight over some of the child's name tokens."""
+    at = [bisect.bisect_left(child.tokens, t) for t in tokens]
+    return max((float(child.weights[ti, p]) for p in at if p < len(child.tokens)), default=0.0)
+
+
+def _miss_share(near: float) -> float:
+    """The share of W_SURNAME_MISS a surname met at `near` loses (as `totals` applies it)."""
+    return min(1.0, max(0.0, (SURNAME_MET - near) / (SURNAME_MET - SURNAME_FAINT)))
+
+
+def _surname_taken(
+    old: np.ndarray, new: np.ndarray, i: int, as_surname: float, near: float, after: float, n_read: int
+) -> float:
+    """Correction when each word has one token and the surname is met less (`after`) than the vectorised
+    score assumed (`near`): the better of the words keeping what they met and the row paying for the
+    surname, and word `i` (the one nearest the surname) serving the surname instead at `as_surname`."""
+    base = _score(old, n_read)
+    keep = _score(new, n_read) - base - W_SURNAME_MISS * (_miss_share(after) - _miss_share(near))
+    moved = new.copy()
+    moved[:, i] = np.minimum(moved[:, i], as_surname)  # the word is the child's surname, and no one's more
+    return min(0.0, max(keep, _score(moved, n_read) - base))
 
 
 def _score(sub: np.ndarray, n_read: int) -> float:
@@ -118,12 +153,24 @@ def rescore(
     last, last_room, pieces = _facts(index, int(cols.last[row]))
     met = old[:, :n_read] > 0
     contacts = (np.flatnonzero(met[1:MAX_PERSON].sum(axis=1) >= 2) + 1).tolist() if len(old) > 1 else []
-    if len(pieces) <= 1 and not len(contacts) and int(met[0].sum()) <= 1:
-        return 0.0  # one word met per person, and no surname to be partly explained: nothing to correct
-    new = old.copy()
-    vocab = index.vocab
+    # The vectorised score let any word meet the surname, even the one that took a forename ("leo chumley":
+    # 'leo' is Leo Lee's forename and sounds like his surname): how near the surname was met, to check.
+    near = float(child.last[read, r].max()) if n_read >= 2 and child.has_last[r] else 0.0
     first, first_room, _ = _facts(index, int(cols.first[row]))
     known = name_tokens_of(index, int(cols.known[row]))
+    if len(pieces) <= 1 and not len(contacts) and int(met[0].sum()) <= 1:
+        # One word met per person, and no surname to be partly explained: nothing to correct, unless the
+        # one word the child met takes a forename and was also what met the surname.
+        if near < SURNAME_FAINT or not met[0].any():
+            return 0.0
+        i = int(np.flatnonzero(met[0])[0])
+        ti = read[i]
+        credited = len(old) == 1 or old[0, i] >= old[1:, i].max()  # else a contact is credited with it
+        if credited and _best_of(child, ti, last) >= _best_of(child, ti, (*first, *known)):
+            return 0.0
+        return _surname_taken(old, old, i, float(child.last[ti, r]), near, 0.0, n_read)
+    new = old.copy()
+    vocab = index.vocab
     room = first_room.copy()
     room.update(last_room)
     for t in known:  # a known-as is another form of the first name, not one more name
@@ -135,7 +182,7 @@ def rescore(
             w = float(child.weights[ti, p])
             if w > 0:
                 child_w[ti, t] = w
-    got, used = _assign(child_w, read, room, (first, known, last), vocab.tokens)
+    got, used, got_tokens = _assign(child_w, read, room, (first, known, last), vocab.tokens)
     # A word's weight only falls: a later forename was weighed at W_MIDDLE, and a term the child met other
     # than by name (a school word) keeps that. A word that kept its token keeps its weight exactly.
     for i, ti in enumerate(read):
@@ -152,6 +199,22 @@ def rescore(
             if partial:
                 partly.add(p)
     delta = 0.0 if np.array_equal(new, old) else _score(new, n_read) - _score(old, n_read)
+    if near >= SURNAME_FAINT:  # the surname as met once each word has one token
+        # ... by a word the child is credited with: not one a contact meets better ('leo' for a parent Leo).
+        after = max(
+            (
+                float(child.last[ti, r])
+                for i, (ti, t) in enumerate(zip(read, got_tokens, strict=True))
+                if t in last and (len(new) == 1 or new[0, i] >= new[1:, i].max())
+            ),
+            default=0.0,
+        )
+        if after < near - 1e-6:
+            per_person = new.sum(axis=1)
+            p = int(per_person.argmax())
+            if p == 0 or not (new[p, :n_read] > 0).all():  # a contact meeting every word is not penalised
+                i = int(np.argmax(child.last[read, r]))
+                delta = _surname_taken(old, new, i, float(child.last[read[i], r]), near, after, n_read)
     used_text = [vocab.tokens[t] for t in used if t in last]
     if used_text and pieces and any(not any(piece in u for u in used_text) for piece in pieces):
         partly.add(0)
@@ -180,7 +243,7 @@ def _contact_weights(
         for t in tokens:
             if t in on:
                 weights[ti, t] = W_CONTACT * on[t]
-    got, used = _assign(weights, read, room.copy(), (tokens,), index.vocab.tokens)
+    got, used, _took = _assign(weights, read, room.copy(), (tokens,), index.vocab.tokens)
     met = [index.vocab.tokens[t] for t in used]
     partly = any(
         any(piece in u for u in met for piece in group) and not all(any(piece in u for u in met) for piece in group)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dutyline.domain.search.evidence import GAMMA, SURNAME_MET, W_DOB_NEAR, W_NONE, W_SURNAME_MISS
+from dutyline.domain.search.evidence import GAMMA, SURNAME_FAINT, SURNAME_MET, W_DOB_NEAR, W_NONE, W_SURNAME_MISS
 from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.per_candidate import _ChildNames, _near_dates
 from dutyline.domain.search.query import ParsedQuery
@@ -91,14 +91,15 @@ def totals(c: Candidates, sel: np.ndarray | None = None) -> tuple[np.ndarray, np
         s = best_person + GAMMA * others
         s += W_NONE * (sub[:, : len(read)].max(axis=0) <= 0).sum(axis=0)
         if len(read) >= 2:  # two name words or more: one of them is likely the surname ...
-            missed = has_last & (last[read].max(axis=0) < SURNAME_MET)
+            near = last[read].max(axis=0)
+            missed = has_last & (near < SURNAME_MET)
             # ... unless a contact (a parent asked for) explains most and meets every word. Only rows where
             # a contact beats the child need the contact found: the rest are penalised as they are.
             some = np.flatnonzero(missed & (per_person[0] < best_person))
             if len(some):
                 who = per_person[:, some].argmax(axis=0)
                 missed[some] = ~(sub[who, : len(read), some] > 0).all(axis=1)
-            s -= W_SURNAME_MISS * missed
+            s -= W_SURNAME_MISS * missed * np.clip((SURNAME_MET - near) / (SURNAME_MET - SURNAME_FAINT), 0, 1)
         better = s > total
         total[better] = s[better]
         chosen[better] = ri

@@ -58,7 +58,12 @@ def _heard_jw(v: Vocab, word: str, tids: np.ndarray) -> np.ndarray:
     lens = counts[some]
     starts = off[tids[some]]
     idx = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()), dtype=np.int64)
-    sims = process.cdist([word], forms[idx].tolist(), scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
+    heard = forms[idx].tolist()
+    sims = process.cdist([word], heard, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
+    # A heard form much shorter or longer than the word is not a spelling of it, however Jaro-Winkler's
+    # bonus for a shared start rates them ('chumley' and Zhu heard 'chu': 0.87).
+    sizes = np.fromiter((len(f) for f in heard), np.int64, len(heard))
+    sims[(sizes * 5 < len(word) * 3) | (len(word) * 5 < sizes * 3)] = 0
     np.maximum.at(out, np.repeat(some, lens), sims)
     return out
 
