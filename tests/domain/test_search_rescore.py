@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dutyline.domain.search.levels import JW85, WEIGHTS
+from dutyline.domain.search import lexicon
+from dutyline.domain.search.levels import JW85, LISTED_GRADE, WEIGHTS
 from dutyline.domain.search.weigh import weigh_tokens
 from tests.domain.test_search_evidence import TODAY, case, index_of, names, refs
 
@@ -128,3 +129,17 @@ def test_a_short_heard_form_is_no_spelling_of_a_long_word() -> None:
     tid = np.asarray([vocab.ids["zhu"]])
     weights, _levels, _surname = weigh_tokens(vocab, "chumley", tid)
     assert float(weights[0]) < WEIGHTS[JW85]
+
+
+def test_a_short_form_two_spellings_share_leans_to_the_one_spelt_like_it() -> None:
+    """'kitty' is listed for Katherine and Catherine alike, and the two tied (row order chose). Within the
+    listed level the spelling now orders them, by no more than LISTED_GRADE: 'kitty' gives Katherine,
+    'cathy' Catherine, whichever row comes first."""
+    lex = lexicon.parse([("nicknames_test.txt", "katherine: kitty cathy\ncatherine: kitty cathy\n")])
+    for order in ((1, 2), (2, 1)):
+        cases = [case(order[0], "Catherine", "Wood"), case(order[1], "Katherine", "Wood")]
+        ix = index_of(cases, lex=lex)
+        assert names(ix, "kitty wood")[0] == "Katherine Wood"
+        assert names(ix, "cathy wood")[0] == "Catherine Wood"
+        hits = ix.search("kitty wood", today=TODAY, complete=True)
+        assert hits[0].score - hits[1].score < LISTED_GRADE

@@ -32,6 +32,9 @@ RESIDUAL = 0.35
 JW_GRADE = 2.0
 JW_GRADE_MID = 0.85
 PART_GRADE = 0.5
+#: Within the listed level, bits per unit of Jaro-Winkler: only enough to order two formal names one short
+#: form serves ('kitty' and 'kate' lean to Katherine, 'cathy' to Catherine), never to cross a level.
+LISTED_GRADE = 0.05
 #: A sound match graded down for its spelling stays above a bare Jaro-Winkler >= 0.85 ('keelin' is
 #: Caoilfhionn, spelt nothing alike, before Kevin): the Jaro-Winkler it is graded by is floored here.
 PHONETIC_FLOOR = JW_GRADE_MID - (2.3 - 1.8 - 0.05) / JW_GRADE

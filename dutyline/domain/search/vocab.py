@@ -45,6 +45,7 @@ from dutyline.domain.search.levels import (
     JW_GRADE_MID,
     LEARNED,
     LISTED,
+    LISTED_GRADE,
     LISTED_SIBLING,
     NONE,
     PHONETIC,
@@ -300,6 +301,12 @@ class Vocab:
                 if level == PHONETIC:
                     sim = max(sim, PHONETIC_FLOOR, self.heard_similarity(word, tid))
                 best[tid] = (weight + JW_GRADE * (sim - JW_GRADE_MID), level)
+        listed = [tid for tid, (_w, level) in best.items() if level == LISTED]
+        if listed:  # a short form shared by two spellings leans to the one it is spelt like: Kitty, Katherine
+            jw = process.cdist([word], [self.tokens[t] for t in listed], scorer=JaroWinkler.normalized_similarity)[0]
+            for tid, sim in zip(listed, jw.tolist(), strict=True):
+                weight, level = best[tid]
+                best[tid] = (weight + LISTED_GRADE * sim, level)
         return best
 
     def word_tf(self, word: str) -> float:
