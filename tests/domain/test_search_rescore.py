@@ -143,3 +143,12 @@ def test_a_short_form_two_spellings_share_leans_to_the_one_spelt_like_it() -> No
         assert names(ix, "cathy wood")[0] == "Catherine Wood"
         hits = ix.search("kitty wood", today=TODAY, complete=True)
         assert hits[0].score - hits[1].score < LISTED_GRADE
+
+
+def test_a_space_keyed_inside_a_name_is_joined_even_when_both_halves_are_names() -> None:
+    """ "blake smith son" for Blake Smithson: Smith and Son are surnames too, and two names as typed were
+    never joined, so Blake Smith (two words of three met exactly) came first. Now the two words are also
+    read joined when together they are an indexed name as they stand."""
+    cases = [case(1, "Blake", "Smith"), case(2, "Blake", "Smithson"), case(3, "Mei", "Son")]
+    assert names(index_of(cases), "blake smith son")[0] == "Blake Smithson"
+    assert names(index_of(cases), "blake smith")[0] == "Blake Smith"

@@ -135,9 +135,11 @@ def readings(index: IndexSegment, words: list[str]) -> tuple[list[str], list[lis
     terms = list(words)
     reads = [list(range(len(words)))]
     for i in range(len(words) - 1):
-        if words[i] in vocab and words[i + 1] in vocab:  # two names as typed: no join (and no look-up for one)
-            continue
         joined = words[i] + words[i + 1]
+        # Two names as typed are not joined ('tom white'; and no look-up for one), unless the two together
+        # are a name as they stand ('smith son' for Smithson, though Smith and Son are names too).
+        if words[i] in vocab and words[i + 1] in vocab and joined not in vocab:
+            continue
         _ids, _w, levels = vocab.strong(joined)
         if len(levels) and int(levels.min()) <= PHONETIC:
             terms.append(joined)
