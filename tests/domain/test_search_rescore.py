@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from dutyline.domain.search import lexicon
-from dutyline.domain.search.levels import JW85, LISTED_GRADE, WEIGHTS
+from dutyline.domain.search.levels import JW70, JW85, LISTED_GRADE, NONE, WEIGHTS
 from dutyline.domain.search.weigh import weigh_tokens
 from tests.domain.test_search_evidence import TODAY, case, index_of, names, refs
 
@@ -152,3 +152,15 @@ def test_a_space_keyed_inside_a_name_is_joined_even_when_both_halves_are_names()
     cases = [case(1, "Blake", "Smith"), case(2, "Blake", "Smithson"), case(3, "Mei", "Son")]
     assert names(index_of(cases), "blake smith son")[0] == "Blake Smithson"
     assert names(index_of(cases), "blake smith")[0] == "Blake Smith"
+
+
+def test_a_short_word_meets_no_long_name_it_does_not_begin_by_jaro_winkler_alone() -> None:
+    """Jaro's matching window makes 'shai' and Harrison 0.71 alike, which put Harrison Leung above Shai
+    Leon for "shai leung" (FEBRL 4). A word of four letters or fewer is no spelling of a name twice its
+    length unless the name begins with it: 'ru' keeps its band for Ruairi."""
+    ix = index_of([case(1, "Harrison", "Leung"), case(2, "Ruairi", "Leon")])
+    vocab = ix.base.vocab
+    far = weigh_tokens(vocab, "shai", np.asarray([vocab.ids["harrison"]]))[1]
+    near = weigh_tokens(vocab, "ru", np.asarray([vocab.ids["ruairi"]]))[1]
+    assert int(far[0]) == NONE
+    assert int(near[0]) == JW70

@@ -83,6 +83,10 @@ def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False)
     # As written, or as the name is heard: not for a word still being typed (its candidates are the names
     # it begins), nor for a name the index holds as written.
     spelt = jw if prefix or _near_known(v, word) else np.maximum(jw, _heard_jw(v, word, tids))
+    if len(word) <= 4:  # a short word and a name twice its length it does not begin: Jaro's window, not a
+        # spelling ('shai', Harrison: 0.71). 'ru' for Ruairi keeps its band; longer parts are weighed below.
+        far = np.fromiter((len(t) >= 2 * len(word) and not t.startswith(word) for t in strings), bool, n)
+        spelt = np.where(far, 0, spelt)
     for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
         hit = spelt >= cut
         weights[hit] = WEIGHTS[level]
