@@ -164,3 +164,13 @@ def test_a_short_word_meets_no_long_name_it_does_not_begin_by_jaro_winkler_alone
     near = weigh_tokens(vocab, "ru", np.asarray([vocab.ids["ruairi"]]))[1]
     assert int(far[0]) == NONE
     assert int(near[0]) == JW70
+
+
+def test_two_words_read_joined_do_not_credit_a_name_for_the_first_word_alone() -> None:
+    """ "koula eiseaqe" is also read joined ('koulaeiseaqe' shares a sound key with Kluske), and the joined
+    term credited every Koula with a leading part of it: the first word as typed, scored as if it had met
+    both. A joined term is now weighed without parts of names."""
+    cases = [case(1, "Koula", "Haggett"), case(2, "Ana", "Kluske")]
+    hits = index_of(cases).search("koula eiseaqe", today=TODAY, complete=True)
+    koula = next(h for h in hits if h.first_name == "Koula")
+    assert all("koulaeiseaqe" not in m.query_terms for m in koula.matched)

@@ -124,16 +124,19 @@ def merge_words(index: IndexSegment, words: list[str]) -> list[str]:
     return [w for i, (w, made) in enumerate(out) if not (made and (w, True) in out[:i])]
 
 
-def readings(index: IndexSegment, words: list[str]) -> tuple[list[str], list[list[int]]]:
+def readings(index: IndexSegment, words: list[str]) -> tuple[list[str], list[list[int]], set[int]]:
     """Name terms (the words, then alternative words) and the readings: which terms each reading uses.
 
     Reading 0 is the words as typed. Two neighbours joined ('smith son' -> smithson) are a reading when the
     join means an indexed name (exact, listed, phonetic or one typo); a word found nowhere that splits into
-    two indexed names ('ellacarter') is a reading with the two halves.
+    two indexed names ('ellacarter') is a reading with the two halves. Also returned: which terms are two
+    typed words joined (weighed without parts of names: 'koula eiseaqe' joined must not credit every Koula
+    with a leading part, when 'koula' alone is the first word as typed).
     """
     vocab = index.vocab
     terms = list(words)
     reads = [list(range(len(words)))]
+    made: set[int] = set()
     for i in range(len(words) - 1):
         joined = words[i] + words[i + 1]
         # Two names as typed are not joined ('tom white'; and no look-up for one), unless the two together
@@ -142,6 +145,7 @@ def readings(index: IndexSegment, words: list[str]) -> tuple[list[str], list[lis
             continue
         _ids, _w, levels = vocab.strong(joined)
         if len(levels) and int(levels.min()) <= PHONETIC:
+            made.add(len(terms))
             terms.append(joined)
             reads.append([*range(i), len(terms) - 1, *range(i + 2, len(words))])
     for i, w in enumerate(words):
@@ -152,7 +156,7 @@ def readings(index: IndexSegment, words: list[str]) -> tuple[list[str], list[lis
             k = max(cuts, key=lambda c: min(c, len(w) - c))
             terms += [w[:k], w[k:]]
             reads.append([*range(i), len(terms) - 2, len(terms) - 1, *range(i + 1, len(words))])
-    return terms, reads
+    return terms, reads, made
 
 
 def collect(index: IndexSegment, q: ParsedQuery, names: list[str], prefix_last: int) -> tuple[_Entries, list[str]]:

@@ -122,7 +122,13 @@ def _per_code(per_entry: np.ndarray, starts: np.ndarray, has: np.ndarray, n: int
     return out
 
 
-def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix_last: int) -> _ChildNames:
+def _child_names(
+    index: IndexSegment,
+    uniq: np.ndarray,
+    names: list[str],
+    prefix_last: int,
+    joined: set[int] | frozenset[int] = frozenset(),
+) -> _ChildNames:
     cols, d = index.cols, index.d
     codes = np.stack([cols.first[uniq], cols.known[uniq], cols.last[uniq]])  # (3, rows)
     dc, dc_inv = _dense_unique(index, "codes", codes.reshape(-1), len(cols.names))
@@ -142,7 +148,7 @@ def _child_names(index: IndexSegment, uniq: np.ndarray, names: list[str], prefix
     scale = np.where(later, np.float32(W_MIDDLE), np.float32(1.0)) if later.any() else None
     for ti, w in enumerate(names):
         weights[ti], levels[ti], as_surname = index.vocab.weigh_fields(
-            w, tok_ids.astype(np.int64), prefix=ti == prefix_last
+            w, tok_ids.astype(np.int64), prefix=ti == prefix_last, parts=ti not in joined
         )
         if not len(which):
             continue

@@ -82,7 +82,7 @@ def rank(
 ) -> Ranked:
     """The best `limit` rows of `index` for `q`, best first, with why each matched."""
     words_ = merge_words(index, q.words)
-    names, reads = readings(index, words_)
+    names, reads, joined = readings(index, words_)
     last = len(words_) - 1 if prefix_last else -1
     e, terms = collect(index, q, names, last)
     outward_rows = [index.rows_outward(o) for o in q.outwards]
@@ -108,7 +108,7 @@ def rank(
         term,
         score,
         (person > 0) | (term >= n_names) | (fields == F_SCHOOL),
-        _child_names(index, uniq, names, last),
+        _child_names(index, uniq, names, last, joined),
         reads,
         len(terms),
         n_names,

@@ -136,7 +136,7 @@ class Vocab:
         self.exact_w = WEIGHTS[EXACT] + self.tf
         self._cache: dict[tuple[str, bool], Strong] = {}
         self._maps: dict[tuple[str, bool], dict[int, float]] = {}
-        self._weighed: dict[tuple[str, bool], _Weighed] = {}
+        self._weighed: dict[tuple[str, bool, bool], _Weighed] = {}
         self._heard: dict[str, list[int]] | None = None
         self._forms: tuple[np.ndarray, np.ndarray] | None = None
         self._trigrams: dict[str, list[int]] | None = None
@@ -324,7 +324,9 @@ class Vocab:
         weights, levels, _ = self.weigh_fields(word, tids, prefix=prefix)
         return weights, levels
 
-    def weigh_fields(self, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, ...]:
+    def weigh_fields(
+        self, word: str, tids: np.ndarray, *, prefix: bool = False, parts: bool = True
+    ) -> tuple[np.ndarray, ...]:
         """`weigh`, plus the weights against the same tokens as *surnames*: a part of a surname (leading,
         trailing, pet form, shared beginning) counts SURNAME_PART of its weight, or its spelling level
         (Jaro-Winkler, phonetic) if that is more ('agyemang' for Agyeman is a near spelling).
@@ -332,7 +334,7 @@ class Vocab:
         Kept per query word, token by token: a common name ('jamie', 'smith') brings thousands of the
         same tokens on every call of the day, and each token's weights depend on it and the word alone.
         """
-        key = (word, prefix)
+        key = (word, prefix, parts)
         got = self._weighed.pop(key, None)  # re-inserted below: the dict's order is least recently used first
         if got is None:
             if len(self._weighed) >= min(_WEIGHED_MAX, max(8, _WEIGHED_BYTES // max(1, 10 * len(self.tokens)))):
@@ -343,14 +345,18 @@ class Vocab:
         need = tids[~got.done[tids]]
         if len(need):
             need = np.unique(need)
-            got.weights[need], got.levels[need], got.surname[need] = self._weigh_fields(word, need, prefix=prefix)
+            got.weights[need], got.levels[need], got.surname[need] = self._weigh_fields(
+                word, need, prefix=prefix, parts=parts
+            )
             got.done[need] = True
         return got.weights[tids], got.levels[tids], got.surname[tids]
 
-    def _weigh_fields(self, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, ...]:
+    def _weigh_fields(
+        self, word: str, tids: np.ndarray, *, prefix: bool = False, parts: bool = True
+    ) -> tuple[np.ndarray, ...]:
         """`weigh_fields` worked out (`weigh.weigh_tokens`: each token on its own, which is what lets
         `weigh_fields` keep them)."""
-        return weigh_tokens(self, word, tids, prefix=prefix)
+        return weigh_tokens(self, word, tids, prefix=prefix, parts=parts)
 
     def nickname_ids(self, word: str) -> np.ndarray:
         """Token ids listed as nicknames of `word` (or it of them) and not also its sound-alikes."""

@@ -68,7 +68,9 @@ def _heard_jw(v: Vocab, word: str, tids: np.ndarray) -> np.ndarray:
     return out
 
 
-def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False) -> tuple[np.ndarray, ...]:
+def weigh_tokens(
+    v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False, parts: bool = True
+) -> tuple[np.ndarray, ...]:
     """(weight, level, weight as a surname) of `word` against each token id in `tids`, at every level.
 
     Each token on its own: the result for one token never depends on the others asked with it, which is
@@ -83,10 +85,15 @@ def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False)
     # As written, or as the name is heard: not for a word still being typed (its candidates are the names
     # it begins), nor for a name the index holds as written.
     spelt = jw if prefix or _near_known(v, word) else np.maximum(jw, _heard_jw(v, word, tids))
-    if len(word) <= 4:  # a short word and a name twice its length it does not begin: Jaro's window, not a
-        # spelling ('shai', Harrison: 0.71). 'ru' for Ruairi keeps its band; longer parts are weighed below.
-        far = np.fromiter((len(t) >= 2 * len(word) and not t.startswith(word) for t in strings), bool, n)
-        spelt = np.where(far, 0, spelt)
+    # Lengths twice apart are no spelling of each other, whatever Jaro-Winkler says: a short word and a name
+    # it does not begin ('shai', Harrison: 0.71, Jaro's window), or a name no longer than half the word
+    # ('koulaeiseaqe', two words read joined, and Koula: 0.88, Winkler's bonus for the shared start). 'ru'
+    # for Ruairi keeps its band; parts of names are weighed as parts below.
+    size = len(word)
+    far = np.fromiter(
+        ((size <= 4 and len(t) >= 2 * size and not t.startswith(word)) or 2 * len(t) <= size for t in strings), bool, n
+    )
+    spelt = np.where(far, 0, spelt)
     for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
         hit = spelt >= cut
         weights[hit] = WEIGHTS[level]
@@ -114,7 +121,8 @@ def weigh_tokens(v: Vocab, word: str, tids: np.ndarray, *, prefix: bool = False)
         for i in np.flatnonzero(met).tolist():
             jw_heard[i] = max(float(jw[i]), v.heard_similarity(word, int(tids[i])))
     spelling = weights.copy()  # the spelling levels alone, for surnames
-    part_levels(v, word, tids, weights, levels)  # leading, trailing, inside, pet form, by sound
+    if parts:  # not for two typed words joined: their parts are the words themselves, already weighed
+        part_levels(v, word, tids, weights, levels)  # leading, trailing, inside, pet form, by sound
     nonexact = (weights > 0) & (levels != EXACT)
     tf = np.float32(v.word_tf(word))
     weights[nonexact] += tf * weights[nonexact] / WEIGHTS[EXACT]
