@@ -50,6 +50,14 @@ SURNAME_MET = 1.0
 #: lists the Leos by how near their surnames sound, before rows whose other names meet the words more
 #: loosely still (issue 13, rule 3: the forename decides and the surname's spelling orders).
 SURNAME_FAINT = 0.25
+
+
+def surname_miss_share(near: np.ndarray) -> np.ndarray:
+    """The share of W_SURNAME_MISS a surname met at `near` (its best weight from any word) loses: one
+    formula for the vectorised score (`totals`) and the re-scoring (`rescore`)."""
+    return np.clip((SURNAME_MET - near) / (SURNAME_MET - SURNAME_FAINT), 0.0, 1.0)
+
+
 #: A query word met only by a later forename (Arjun in 'Rayyan Arjun') counts this share: a caller names a
 #: child by the first forename, or by the known-as the record holds, far more often than by a middle name,
 #: so "Arjun Gill" is a parent named Arjun Gill before a child Rayyan Arjun Gill.

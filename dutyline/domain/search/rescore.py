@@ -23,11 +23,11 @@ from dutyline.domain.search.evidence import (
     GAMMA,
     MAX_PERSON,
     SURNAME_FAINT,
-    SURNAME_MET,
     W_CONTACT,
     W_NONE,
     W_PARTIAL,
     W_SURNAME_MISS,
+    surname_miss_share,
 )
 from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.names import PARTICLES, name_tokens, words
@@ -109,11 +109,6 @@ def _best_of(child: _ChildNames, ti: int, tokens: tuple[int, ...] | list[int]) -
     return max((float(child.weights[ti, p]) for p in at if p < len(child.tokens)), default=0.0)
 
 
-def _miss_share(near: float) -> float:
-    """The share of W_SURNAME_MISS a surname met at `near` loses (as `totals` applies it)."""
-    return min(1.0, max(0.0, (SURNAME_MET - near) / (SURNAME_MET - SURNAME_FAINT)))
-
-
 def _surname_taken(
     old: np.ndarray, new: np.ndarray, i: int, as_surname: float, near: float, after: float, n_read: int
 ) -> float:
@@ -121,7 +116,8 @@ def _surname_taken(
     score assumed (`near`): the better of the words keeping what they met and the row paying for the
     surname, and word `i` (the one nearest the surname) serving the surname instead at `as_surname`."""
     base = _score(old, n_read)
-    keep = _score(new, n_read) - base - W_SURNAME_MISS * (_miss_share(after) - _miss_share(near))
+    shares = surname_miss_share(np.asarray([after, near], np.float32))
+    keep = _score(new, n_read) - base - W_SURNAME_MISS * float(shares[0] - shares[1])
     moved = new.copy()
     moved[:, i] = np.minimum(moved[:, i], as_surname)  # the word is the child's surname, and no one's more
     return min(0.0, max(keep, _score(moved, n_read) - base))
@@ -156,13 +152,12 @@ def rescore(
     # The vectorised score let any word meet the surname, even the one that took a forename ("leo chumley":
     # 'leo' is Leo Lee's forename and sounds like his surname): how near the surname was met, to check.
     near = float(child.last[read, r].max()) if n_read >= 2 and child.has_last[r] else 0.0
+    fast = len(pieces) <= 1 and not len(contacts) and int(met[0].sum()) <= 1
+    if fast and (near < SURNAME_FAINT or not met[0].any()):
+        return 0.0  # one word met per person, and no surname to be partly explained: nothing to correct ...
     first, first_room, _ = _facts(index, int(cols.first[row]))
     known = name_tokens_of(index, int(cols.known[row]))
-    if len(pieces) <= 1 and not len(contacts) and int(met[0].sum()) <= 1:
-        # One word met per person, and no surname to be partly explained: nothing to correct, unless the
-        # one word the child met takes a forename and was also what met the surname.
-        if near < SURNAME_FAINT or not met[0].any():
-            return 0.0
+    if fast:  # ... unless the one word the child met takes a forename and was also what met the surname
         i = int(np.flatnonzero(met[0])[0])
         ti = read[i]
         credited = len(old) == 1 or old[0, i] >= old[1:, i].max()  # else a contact is credited with it

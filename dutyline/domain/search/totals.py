@@ -21,7 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dutyline.domain.search.evidence import GAMMA, SURNAME_FAINT, SURNAME_MET, W_DOB_NEAR, W_NONE, W_SURNAME_MISS
+from dutyline.domain.search.evidence import (
+    GAMMA,
+    SURNAME_MET,
+    W_DOB_NEAR,
+    W_NONE,
+    W_SURNAME_MISS,
+    surname_miss_share,
+)
 from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.per_candidate import _ChildNames, _near_dates
 from dutyline.domain.search.query import ParsedQuery
@@ -99,7 +106,7 @@ def totals(c: Candidates, sel: np.ndarray | None = None) -> tuple[np.ndarray, np
             if len(some):
                 who = per_person[:, some].argmax(axis=0)
                 missed[some] = ~(sub[who, : len(read), some] > 0).all(axis=1)
-            s -= W_SURNAME_MISS * missed * np.clip((SURNAME_MET - near) / (SURNAME_MET - SURNAME_FAINT), 0, 1)
+            s -= W_SURNAME_MISS * missed * surname_miss_share(near)
         better = s > total
         total[better] = s[better]
         chosen[better] = ri
