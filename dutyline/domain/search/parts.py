@@ -66,7 +66,12 @@ def inside_ids(v: Vocab, stems: set[str]) -> np.ndarray:
 def _starting(ordered: list[str], ranks: np.ndarray, start: str) -> np.ndarray:
     """Which tokens (by their `ranks` in the sorted texts `ordered`) have a text beginning with `start`."""
     lo = bisect.bisect_left(ordered, start)
-    return (ranks >= lo) & (ranks < bisect.bisect_left(ordered, start + "\x7f"))
+    if not start:
+        return ranks >= lo
+    # The texts beginning with `start` sort before its successor (its last letter's next code point),
+    # whatever letters follow: 'ø' or a CJK character after the start as well as ASCII.
+    after = start[:-1] + chr(min(ord(start[-1]) + 1, 0x10FFFF))
+    return (ranks >= lo) & (ranks < bisect.bisect_left(ordered, after))
 
 
 def part_levels(v: Vocab, word: str, tids: np.ndarray, weights: np.ndarray, levels: np.ndarray) -> None:

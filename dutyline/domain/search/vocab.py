@@ -90,6 +90,8 @@ class Vocab:
         self.ids = {t: i for i, t in enumerate(self.tokens)}
         #: The tokens as an array, so a candidate set's strings are one C-level gather, not a loop.
         self.token_array = np.asarray(self.tokens, dtype=object)
+        #: Each token's length, for `weigh`'s length tests without a Python pass over a candidate set.
+        self.token_len = np.fromiter((len(t) for t in self.tokens), np.int64, len(self.tokens))
         self.by_sound: dict[str, list[int]] = {}
         self.by_dm: dict[str, list[int]] = {}
         # Each token's Double Metaphone keys as two hashes, for vectorised comparison in `weigh`; the keys
@@ -138,7 +140,7 @@ class Vocab:
         self._maps: dict[tuple[str, bool], dict[int, float]] = {}
         self._weighed: dict[tuple[str, bool, bool], _Weighed] = {}
         self._heard: dict[str, list[int]] | None = None
-        self._forms: tuple[np.ndarray, np.ndarray] | None = None
+        self._forms: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._trigrams: dict[str, list[int]] | None = None
         #: Nicknames learned from the records' known-as names (`learned`), worked out on first use.
         self._learn: Callable[[], dict[str, frozenset[str]]] | None = None
@@ -171,16 +173,18 @@ class Vocab:
         found = [self._heard.get(k, ()) for k in word_keys(word)]
         return np.unique(np.concatenate([np.asarray(f, np.int64) for f in found])) if found else np.zeros(0, np.int64)
 
-    def heard_spellings(self) -> tuple[np.ndarray, np.ndarray]:
-        """(offsets by token, spellings): each token's heard forms other than itself ('vojcheh' for
-        Wojciech), for the spelling bands (`weigh.weigh_tokens`). Built on first use, like the heard table."""
+    def heard_spellings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(offsets by token, spellings, their lengths): each token's heard forms other than itself
+        ('vojcheh' for Wojciech), for the spelling bands (`weigh.weigh_tokens`). Built on first use, like
+        the heard table."""
         if self._forms is None:
             forms: list[str] = []
             off = np.zeros(len(self.tokens) + 1, np.int64)
             for i, t in enumerate(self.tokens):
                 forms.extend(f for f in heard_forms(t)[1:] if f != t)
                 off[i + 1] = len(forms)
-            self._forms = (off, np.asarray(forms, dtype=object))
+            sizes = np.fromiter((len(f) for f in forms), np.int64, len(forms))
+            self._forms = (off, np.asarray(forms, dtype=object), sizes)
         return self._forms
 
     def trigrams(self) -> dict[str, list[int]]:

@@ -49,7 +49,7 @@ def _heard_jw(v: Vocab, word: str, tids: np.ndarray) -> np.ndarray:
     'vojcheh': 0.79; 'prothero' and Prydderch, heard 'prytherch': 0.87), 0 where a token has none. A heard
     spelling no sound-alike file lists and no loose sound key meets still lands in a spelling band, so the
     surname decides and this orders the forenames (issue 13, rule 3)."""
-    off, forms = v.heard_spellings()
+    off, forms, form_len = v.heard_spellings()
     counts = off[tids + 1] - off[tids]
     out = np.zeros(len(tids), np.float32)
     some = np.flatnonzero(counts)
@@ -62,7 +62,7 @@ def _heard_jw(v: Vocab, word: str, tids: np.ndarray) -> np.ndarray:
     sims = process.cdist([word], heard, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
     # A heard form much shorter or longer than the word is not a spelling of it, however Jaro-Winkler's
     # bonus for a shared start rates them ('chumley' and Zhu heard 'chu': 0.87).
-    sizes = np.fromiter((len(f) for f in heard), np.int64, len(heard))
+    sizes = form_len[idx]
     sims[(sizes * 5 < len(word) * 3) | (len(word) * 5 < sizes * 3)] = 0
     np.maximum.at(out, np.repeat(some, lens), sims)
     return out
@@ -89,10 +89,10 @@ def weigh_tokens(
     # it does not begin ('shai', Harrison: 0.71, Jaro's window), or a name no longer than half the word
     # ('koulaeiseaqe', two words read joined, and Koula: 0.88, Winkler's bonus for the shared start). 'ru'
     # for Ruairi keeps its band; parts of names are weighed as parts below.
-    size = len(word)
-    far = np.fromiter(
-        ((size <= 4 and len(t) >= 2 * size and not t.startswith(word)) or 2 * len(t) <= size for t in strings), bool, n
-    )
+    size, lens = len(word), v.token_len[tids]
+    far = 2 * lens <= size
+    if size <= 4:
+        far |= (lens >= 2 * size) & ~_starting(v.alpha_tokens, v.alpha_rank[tids], word)
     spelt = np.where(far, 0, spelt)
     for level, cut in ((JW70, 0.70), (JW85, 0.85), (JW92, 0.92)):
         hit = spelt >= cut
