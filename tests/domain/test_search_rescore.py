@@ -10,6 +10,7 @@ import numpy as np
 
 from dutyline.domain.search import lexicon
 from dutyline.domain.search.levels import JW70, JW85, LISTED_GRADE, NONE, WEIGHTS
+from dutyline.domain.search.parts import _starting
 from dutyline.domain.search.weigh import weigh_tokens
 from tests.domain.test_search_evidence import TODAY, case, index_of, names, refs
 
@@ -174,3 +175,25 @@ def test_two_words_read_joined_do_not_credit_a_name_for_the_first_word_alone() -
     hits = index_of(cases).search("koula eiseaqe", today=TODAY, complete=True)
     koula = next(h for h in hits if h.first_name == "Koula")
     assert all("koulaeiseaqe" not in m.query_terms for m in koula.matched)
+
+
+def test_letters_unicode_does_not_decompose_are_spelt_with_latin_ones() -> None:
+    """Turkish dotless i is no accented i, so folding kept it and the letters-only split cut the name at
+    it: 'Yıldız Kılıç' was indexed as 'y', 'ld', 'z' and 'klc', and "yildiz kilic" met her by spelling
+    only. Dotless i, eth, thorn, schwa and the like are now spelt as a caller says them, in the index and
+    the query alike."""
+    ix = index_of([case(1, "Yıldız", "Kılıç"), case(2, "Þórunn", "Guðmundsdóttir"), case(3, "Yildiz", "Kaya")])
+    for query, want in (
+        ("yildiz kilic", "Kılıç"),
+        ("Yıldız Kılıç", "Kılıç"),
+        ("thorunn gudmundsdottir", "Guðmundsdóttir"),
+    ):
+        top = ix.search(query, today=TODAY, complete=True)[0]
+        assert top.last_name == want
+        assert {m.kind for m in top.matched} == {"exact"}, query
+
+
+def test_a_name_beginning_with_the_word_then_a_letter_past_ascii_still_begins_with_it() -> None:
+    """Names sorted by text put 'bjø…' after 'bj\\x7f', where the search for texts beginning 'bj' stopped."""
+    ordered = ["bj", "bjz", "bjørn", "bk"]
+    assert _starting(ordered, np.arange(4), "bj").tolist() == [True, True, True, False]

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from dutyline.domain.policy import PolicyError
-from dutyline.domain.text import fold
+from dutyline.domain.search.names import fold_name
 
 _WORD = re.compile(r"[a-z]+")
 
@@ -68,7 +68,7 @@ class Lexicon:
         """A copy with every link between each pair's two names removed (held-out benchmark runs)."""
         cut: set[tuple[str, str]] = set()
         for a, b in pairs:
-            a, b = fold(a), fold(b)
+            a, b = fold_name(a), fold_name(b)
             cut |= {(a, b), (b, a)}
 
         def drop(table: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
@@ -90,7 +90,7 @@ class Lexicon:
 def _words(text: str, where: str) -> list[str]:
     out: list[str] = []
     for raw in text.split():
-        w = fold(raw)
+        w = fold_name(raw)
         if not _WORD.fullmatch(w):
             raise NameDataError(f"{where}: a name must be letters only (one word)")
         out.append(w)

@@ -15,7 +15,15 @@ from functools import lru_cache
 
 from dutyline.domain.text import fold
 
-_APOSTROPHES = re.compile("['\u2019\u2018`\u00b4\u02bc]")
+_APOSTROPHES = re.compile("['\u2019\u2018`\u00b4\u02bb\u02bc\u00b7]")
+#: Letters that Unicode does not decompose into a Latin letter and an accent, so `fold` keeps them and the
+#: letters-only split below would cut the name at them: Turkish dotless i ('Yıldız' fell apart into 'y',
+#: 'ld', 'z'), Icelandic eth and thorn, Azerbaijani schwa, and a few more. Each becomes the letters a
+#: caller would spell it with. (The middle dot of Catalan 'l·l' and the Uzbek okina join like apostrophes.)
+_UNDECOMPOSED = str.maketrans(
+    {"ı": "i", "ð": "d", "þ": "th", "œ": "oe", "ə": "e", "ǝ": "e", "ħ": "h", "ŧ": "t", "ŀ": "l", "ĸ": "k"}
+    | {"ŋ": "ng", "ɖ": "d", "ƒ": "f", "ɛ": "e", "ɔ": "o"}
+)
 _NON_LETTER = re.compile(r"[^a-z]+")
 _VOWELS = frozenset("aeiouy")
 
@@ -60,9 +68,15 @@ PARTICLES = frozenset(
 TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "prof", "rev", "sir", "lady", "master"})
 
 
+def fold_name(text: str) -> str:
+    """`fold`, and the letters it keeps that are spelt with Latin ones (`_UNDECOMPOSED`): the one key names are
+    compared by, in the index, in queries and in the name files alike."""
+    return fold(text).translate(_UNDECOMPOSED)
+
+
 def words(text: str) -> list[str]:
     """Folded letter-only words: accents dropped, apostrophes joined (O'Brien -> obrien), others split."""
-    return _NON_LETTER.sub(" ", _APOSTROPHES.sub("", fold(text))).split()
+    return _NON_LETTER.sub(" ", _APOSTROPHES.sub("", fold_name(text))).split()
 
 
 def query_words(text: str) -> list[str]:
@@ -72,7 +86,7 @@ def query_words(text: str) -> list[str]:
     double-barrelled name still meets the joined token 'asanteosei'), then falls back to the halves.
     """
     out: list[str] = []
-    for chunk in _APOSTROPHES.sub("", fold(text)).split():
+    for chunk in _APOSTROPHES.sub("", fold_name(text)).split():
         pieces = [p for p in (_NON_LETTER.sub(" ", part).strip() for part in chunk.split("-")) if p]
         if len(pieces) > 1 and all(" " not in p for p in pieces):
             out.append("-".join(pieces))
@@ -91,7 +105,7 @@ def name_tokens(text: str) -> list[str]:
     """
     if text.isascii() and text.replace(" ", "").isalpha():  # plain letters and spaces: most names
         return _plain_name_tokens(text.lower().split())
-    folded = text.lower() if text.isascii() else fold(text)  # ASCII: casefold is lower(), and 5x faster
+    folded = text.lower() if text.isascii() else fold_name(text)  # ASCII: casefold is lower(), and 5x faster
     parts = _APOSTROPHES.sub("", folded).split()
     if len(parts) > 1 and _NON_LETTER.sub("", parts[0]) in TITLES:
         parts = parts[1:]

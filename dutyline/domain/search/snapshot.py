@@ -19,7 +19,7 @@ from dutyline.domain.search.derive import Derived
 from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.updatable import UpdatableIndex
 
-FORMAT = 2  # 2: name-to-token CSR (per-candidate name evidence)
+FORMAT = 3  # 2: name-to-token CSR (per-candidate name evidence); 3: letters fold does not decompose (names.fold_name)
 _TABLES_COLS = ("names", "postcodes", "schools", "stages", "officers", "contact_names")
 _TABLES_DERIVED = ("vocab", "ref_prefixes")
 
