@@ -197,3 +197,31 @@ def test_a_name_beginning_with_the_word_then_a_letter_past_ascii_still_begins_wi
     """Names sorted by text put 'bjø…' after 'bj\\x7f', where the search for texts beginning 'bj' stopped."""
     ordered = ["bj", "bjz", "bjørn", "bk"]
     assert _starting(ordered, np.arange(4), "bj").tolist() == [True, True, True, False]
+
+
+def test_polish_l_is_heard_as_w_in_a_name_spelt_the_polish_way() -> None:
+    """Folding makes Polish ł an l, and "meekowai" met Mikołaj only as a Jaro-Winkler 0.70 spelling, as it
+    met Mihai and Maciej. In a name spelt the Polish way an l may now be heard as w, with no name file
+    listing the name: Mikołaj is met by sound, ahead of the others by more than a spelling grade."""
+    ix = index_of([case(1, "Mikołaj", "Wrona"), case(2, "Mihai", "Wrona"), case(3, "Maciej", "Wrona")])
+    hits = ix.search("meekowai wrona", today=TODAY, complete=True)
+    assert hits[0].first_name == "Mikołaj"
+    assert ("first_name", "phonetic") in {(m.field, m.kind) for m in hits[0].matched}
+
+
+def test_a_name_is_heard_by_the_letters_it_is_written_with() -> None:
+    """Folding makes Ş an s, ł an l and ch plain: "shookroo" met Şükrü no better than Sükran, and "meehow"
+    met Michał no better than Mikael (Jaro-Winkler spellings each). A name written with letters folding
+    loses is now also heard by them (ş "sh", ü "u", ł "w", Polish ch "h"), with no name file listing it."""
+    ix = index_of(
+        [
+            case(1, "Şükrü", "Yılmaz"),
+            case(2, "Sükran", "Yılmaz"),
+            case(3, "Michał", "Nowak"),
+            case(4, "Mikael", "Nowak"),
+        ]
+    )
+    for query, want in (("shookroo yilmaz", "Şükrü"), ("meehow nowak", "Michał")):
+        top = ix.search(query, today=TODAY, complete=True)[0]
+        assert top.first_name == want
+        assert ("first_name", "phonetic") in {(m.field, m.kind) for m in top.matched}, query

@@ -4,7 +4,7 @@ Why rules as well as the sound-alike files: a handler who hears "Oisín" on the 
 generic key gets there (Soundex and Double Metaphone read the letters as English). The files list the names
 someone thought of; these rules cover the ones nobody listed, because they are how the *language* is spelt,
 not how one name is: Irish slender s is "sh" and bh/mh are "v" (Siobhán, Niamh, Caoimhe), dh and gh fall
-silent (Tadhg); Welsh dd is "th" and ll is "thl" or "cl"; Polish w is "v", cz and ci are "ch", sz is "sh";
+silent (Tadhg); Welsh dd is "th" and ll is "thl" or "cl"; Polish w is "v", cz and ci are "ch", sz is "sh", ł is "w";
 pinyin zh is "j", x is "sh", q is "ch", a final u "oo", ou "oe" and uo "o" (Zhu, Zhou, Luo); Vietnamese
 Ng(uy) is "w", Huy is "hwi", initial D is "z" or "y", Tr is "ch" or "j", final nh is "n"; English silent
 letters (gh in Leigh and Vaughan, the k of kn, the l of -olk and -alm). Each written name gets a few
@@ -19,9 +19,10 @@ entries and these still match). They are alternatives, never replacements: the p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
-from dutyline.domain.search.names import sound_key
+from dutyline.domain.search.names import fold_name, sound_key, words
 
 _VOWEL = "aeiouy"
 
@@ -100,6 +101,12 @@ _RULESETS: tuple[tuple[tuple[str, str], ...], ...] = (
     ),
 )
 _COMPILED = tuple(tuple((re.compile(p), r) for p, r in rules) for rules in _RULESETS)
+#: Polish ł is said "w" (Łukasz "wookash", Małgorzata "mawgozhata", Mikołaj "meekowai"), but folding makes
+#: it an l, which most names say as an l. So an l is heard as w only in a name spelt the Polish way (sz, cz,
+#: rz, dz, -ski, -cki, -wicz, a final -aj or -ej): one more alternative, the plain forms still count.
+_POLISH_SHAPE = re.compile(r"sz|cz|rz|dz|[sc]ki$|wicz$|[ae]j$")
+#: (The same names' ck is "tsk": Głowacki "gwovatski"; in English names it is k, so that too waits for them.)
+_POLISH_L = tuple((re.compile(p), r) for p, r in ((r"c(?=k)", "ts"), *_RULESETS[3], (r"l", "w")))
 _VOWEL_W = re.compile(r"(?<=a)w(?=[^a]|$)")  # in a key, vowels are 'a': 'aw' + consonant is a vowel
 #: A handler's r after a or o before a consonant is often no sound at all ('farm' for Pham, 'vorn' for
 #: Vaughan); only after a and o, so 'murphy' keeps its r (and meets no Méabh).
@@ -120,7 +127,8 @@ def loose(key: str) -> str:
 def heard_forms(word: str) -> tuple[str, ...]:
     """Spellings a written (folded) name may be heard as, by each language's rules (the word first)."""
     out = [word]
-    for rules in _COMPILED:
+    polish = (_POLISH_L,) if "l" in word and _POLISH_SHAPE.search(word) else ()
+    for rules in (*_COMPILED, *polish):
         form = word
         for pattern, replacement in rules:
             form = pattern.sub(replacement, form)
@@ -134,12 +142,45 @@ def _kept(key: str, plain: str) -> bool:
     return len(key) >= max(2, len(plain) - 2)
 
 
-def name_keys(word: str) -> frozenset[str]:
-    """Loose sound keys of a written name's heard forms (empty for one-letter words)."""
+def name_keys(word: str, spoken: tuple[str, ...] = ()) -> frozenset[str]:
+    """Loose sound keys of a written name's heard forms, and of the forms its own letters say (`spoken`,
+    from `spoken_forms`); empty for one-letter words."""
     if len(word) < 2:
         return frozenset()
     plain = sound_key(word)
-    return frozenset(k for f in heard_forms(word) if _kept(k := loose(sound_key(f)), plain))
+    return frozenset(k for f in (*heard_forms(word), *spoken) if _kept(k := loose(sound_key(f)), plain))
+
+
+#: Letters whose sound folding loses (`names.fold_name` makes ł an l and ş an s), as a caller hears them:
+#: Łukasz "wookash", Mikołaj "meekowai", Wójcik "voochik", Şükrü "shookroo", Çağla "chala", Wiśniewski
+#: "vishnevski", Žukauskas "zhukauskas", Muñoz "moonyoz". Upper case, so the language rules in
+#: `heard_forms` leave the sound alone (Polish w is "v", but a ł said "w" is not).
+_SPOKEN = str.maketrans(
+    {"ł": "W", "ó": "U", "ç": "CH", "ş": "SH", "ș": "SH", "ţ": "TS", "ț": "TS", "ğ": "", "ñ": "NY", "ř": "RZH"}
+    | {"č": "CH", "š": "SH", "ž": "ZH", "ć": "CH", "ś": "SH", "ź": "ZH", "ż": "ZH"}
+)
+_SPOKEN_LETTERS = re.compile("[" + "".join(chr(c) for c in _SPOKEN) + "]")
+_NOT_LETTER = re.compile(r"[^a-zA-Z]+")
+_CH_IS_H = re.compile("[łóśćźżřčšž]")
+#: Polish ó is "u" (Wójcik "voochik", Józef "yoozef"); in Irish, Spanish, Czech or Hungarian it is a long o.
+_POLISH_WORD = re.compile("[łśćźżńąę]|ój|jó|sz|cz|rz|dz|[sc]ki$|wicz$")
+_BETWEEN_WORDS = re.compile(r"[\s\-]+")
+
+
+def spoken_forms(written: str) -> tuple[str, ...]:
+    """Heard forms of one name word as written with its own letters ('Łukasz': 'wukasz', 'wukash'), when
+    one of them is a letter folding loses (`_SPOKEN`); none otherwise. The folded token keeps its own
+    forms (`heard_forms`); these are more alternatives, never replacements."""
+    low = written.lower()
+    if not _SPOKEN_LETTERS.search(low):
+        return ()
+    if _CH_IS_H.search(low):  # Polish, Czech and Lithuanian ch is "h" (Michał "meehow")
+        low = low.replace("ch", "H")
+    if "ó" in low and not _POLISH_WORD.search(low):  # Ramón, Róisín: a long o, not Polish ó
+        low = low.replace("ó", "o")
+    said = "".join(ch if ch.isupper() else fold_name(ch) for ch in low.translate(_SPOKEN))
+    said = _NOT_LETTER.sub("", said)
+    return tuple(dict.fromkeys(f.lower() for f in heard_forms(said))) if said else ()
 
 
 def word_keys(word: str) -> frozenset[str]:
@@ -149,3 +190,19 @@ def word_keys(word: str) -> frozenset[str]:
     plain = sound_key(word)
     keys = {loose(plain), loose(sound_key(_NON_RHOTIC.sub("", word)))}
     return frozenset(k for k in keys if _kept(k, plain))
+
+
+def spoken_by_token(texts: Iterable[str], ids: dict[str, int]) -> dict[int, tuple[str, ...]]:
+    """`spoken_forms` of every name word in `texts` that has any, by the id (in `ids`) of the token the
+    word folds to: 'Łukasz' gives 'lukasz' its forms 'wukasz' and 'wukash'. Only names that are not plain
+    ASCII are looked at: a few per cent of a county's."""
+    found: dict[int, dict[str, None]] = {}
+    for text in texts:
+        if text.isascii():
+            continue
+        for written in _BETWEEN_WORDS.split(text):
+            forms = spoken_forms(written)
+            said = words(written) if forms else []
+            if len(said) == 1 and (tid := ids.get(said[0])) is not None:
+                found.setdefault(tid, {}).update(dict.fromkeys(forms))
+    return {tid: tuple(forms) for tid, forms in found.items()}

@@ -6,12 +6,14 @@ postcode, reference) are binary searches over sorted arrays, never scans.
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 
 import numpy as np
 
 from dutyline.domain.search.columns import Columns
 from dutyline.domain.search.derive import Derived, derive_with
+from dutyline.domain.search.heard import spoken_by_token
 from dutyline.domain.search.learned import known_as_pairs
 from dutyline.domain.search.names import name_tokens, words
 from dutyline.domain.search.vocab import Vocab
@@ -106,6 +108,7 @@ class IndexSegment:
         # A delta learns no nicknames of its own: a few hundred changed cases teach little, and the base's
         # pairs are the county's.
         self.vocab.learn_from(counts_from.vocab.learned if counts_from is not None else self._known_as_pairs)
+        self.vocab.spoken_from(self._spoken_forms)
         self.ref_prefixes = frozenset(self.d.ref_prefixes)
         days = cols.dob.astype("datetime64[D]")
         self.dob_year = days.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -143,6 +146,10 @@ class IndexSegment:
                     got[code] = min(int(got[code]), len(name_tokens(text.split()[0])))
             self.arrays["first_word_tokens"] = got
         return got
+
+    def _spoken_forms(self) -> dict[int, tuple[str, ...]]:
+        """Heard forms of this segment's tokens written with letters folding loses (Łukasz, Şükrü)."""
+        return spoken_by_token(itertools.chain(self.cols.names, self.cols.contact_names), self.vocab.ids)
 
     def _known_as_pairs(self) -> dict[str, frozenset[str]]:
         cols, d = self.cols, self.d

@@ -146,6 +146,9 @@ class Vocab:
         self._learn: Callable[[], dict[str, frozenset[str]]] | None = None
         self._learned: dict[str, frozenset[str]] | None = None
         self.learning = True
+        #: Heard forms of tokens written with letters folding loses (`heard.spoken_forms`), by token id.
+        self._spoken_from: Callable[[], dict[int, tuple[str, ...]]] | None = None
+        self._spoken: dict[int, tuple[str, ...]] | None = None
 
     def learn_from(self, source: Callable[[], dict[str, frozenset[str]]]) -> None:
         """Where `learned` comes from: the index's own columns (or, for a delta, the base's pairs)."""
@@ -159,6 +162,19 @@ class Vocab:
             self._learned = self._learn() if self._learn is not None else {}
         return self._learned
 
+    def spoken_from(self, source: Callable[[], dict[int, tuple[str, ...]]]) -> None:
+        """Where `spoken` comes from: the index's own name strings, as written."""
+        self._spoken_from = source
+        self._spoken = None
+        self._heard = self._forms = None
+
+    def spoken(self) -> dict[int, tuple[str, ...]]:
+        """Heard forms of the tokens some name writes with a letter folding loses ('lukasz' from Łukasz:
+        'wukasz', 'wukash'). Built on first use, before the heard tables that take them in."""
+        if self._spoken is None:
+            self._spoken = self._spoken_from() if self._spoken_from is not None else {}
+        return self._spoken
+
     def heard(self, word: str) -> np.ndarray:
         """Token ids whose heard forms (`heard.name_keys`) meet `word`'s loose sound key ('usheen': Oisín).
 
@@ -166,8 +182,9 @@ class Vocab:
         token, and a cold start should not wait for it."""
         if self._heard is None:
             table: dict[str, list[int]] = {}
+            spoken = self.spoken()
             for i, t in enumerate(self.tokens):
-                for k in name_keys(t):
+                for k in name_keys(t, spoken.get(i, ())):
                     table.setdefault(k, []).append(i)
             self._heard = table
         found = [self._heard.get(k, ()) for k in word_keys(word)]
@@ -180,8 +197,9 @@ class Vocab:
         if self._forms is None:
             forms: list[str] = []
             off = np.zeros(len(self.tokens) + 1, np.int64)
+            spoken = self.spoken()
             for i, t in enumerate(self.tokens):
-                forms.extend(f for f in heard_forms(t)[1:] if f != t)
+                forms.extend(dict.fromkeys(f for f in (*heard_forms(t)[1:], *spoken.get(i, ())) if f != t))
                 off[i + 1] = len(forms)
             sizes = np.fromiter((len(f) for f in forms), np.int64, len(forms))
             self._forms = (off, np.asarray(forms, dtype=object), sizes)
@@ -202,7 +220,8 @@ class Vocab:
         """Jaro-Winkler of `word` to the nearest of a name's heard forms (the name itself among them): a
         sound match is graded by how the name sounds as well as how it is written, so 'jang' is nearer
         Zhang (heard 'jang') than Yang, though both share the loose key."""
-        return max(JaroWinkler.normalized_similarity(word, form) for form in heard_forms(self.tokens[tid]))
+        forms = (*heard_forms(self.tokens[tid]), *self.spoken().get(tid, ()))
+        return max(JaroWinkler.normalized_similarity(word, form) for form in forms)
 
     def set_lexicon(self, lexicon: Lexicon, *, learning: bool = True) -> None:
         """Use other name knowledge from now on (cached matches are dropped); `learning=False` leaves out
