@@ -212,7 +212,8 @@ def test_polish_l_is_heard_as_w_in_a_name_spelt_the_polish_way() -> None:
 def test_a_name_is_heard_by_the_letters_it_is_written_with() -> None:
     """Folding makes Ş an s, ł an l and ch plain: "shookroo" met Şükrü no better than Sükran, and "meehow"
     met Michał no better than Mikael (Jaro-Winkler spellings each). A name written with letters folding
-    loses is now also heard by them (ş "sh", ü "u", ł "w", Polish ch "h"), with no name file listing it."""
+    loses is now also heard by them (ş "sh", ü "u", ł "w", Polish ch "h", Turkish c "j"), with no name file
+    listing it."""
     ix = index_of(
         [
             case(1, "Şükrü", "Yılmaz"),
@@ -225,3 +226,6 @@ def test_a_name_is_heard_by_the_letters_it_is_written_with() -> None:
         top = ix.search(query, today=TODAY, complete=True)[0]
         assert top.first_name == want
         assert ("first_name", "phonetic") in {(m.field, m.kind) for m in top.matched}, query
+    # Turkish c is "j": "janbash" is said as Canbaş is, and only spelt like Janbas.
+    ix = index_of([case(1, "Ali", "Canbaş"), case(2, "Ali", "Janbas"), case(3, "Ali", "Kanbas")])
+    assert names(ix, "ali janbash")[0] == "Ali Canbaş"

@@ -165,6 +165,7 @@ _CH_IS_H = re.compile("[łóśćźżřčšž]")
 #: Polish ó is "u" (Wójcik "voochik", Józef "yoozef"); in Irish, Spanish, Czech or Hungarian it is a long o.
 _POLISH_WORD = re.compile("[łśćźżńąę]|ój|jó|sz|cz|rz|dz|[sc]ki$|wicz$")
 _BETWEEN_WORDS = re.compile(r"[\s\-]+")
+_TURKISH = re.compile("[çşğı]")
 
 
 def spoken_forms(written: str) -> tuple[str, ...]:
@@ -178,6 +179,8 @@ def spoken_forms(written: str) -> tuple[str, ...]:
         low = low.replace("ch", "H")
     if "ó" in low and not _POLISH_WORD.search(low):  # Ramón, Róisín: a long o, not Polish ó
         low = low.replace("ó", "o")
+    if _TURKISH.search(low):  # Turkish c is "j" (Ağca "aaja", Cengiz "jengiz")
+        low = low.replace("c", "J")
     said = "".join(ch if ch.isupper() else fold_name(ch) for ch in low.translate(_SPOKEN))
     said = _NOT_LETTER.sub("", said)
     return tuple(dict.fromkeys(f.lower() for f in heard_forms(said))) if said else ()
