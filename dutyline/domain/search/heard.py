@@ -168,6 +168,7 @@ _BETWEEN_WORDS = re.compile(r"[\s\-]+")
 _TURKISH = re.compile("[çşğı]")
 
 
+@lru_cache(maxsize=65536)
 def spoken_forms(written: str) -> tuple[str, ...]:
     """Heard forms of one name word as written with its own letters ('Łukasz': 'wukasz', 'wukash'), when
     one of them is a letter folding loses (`_SPOKEN`); none otherwise. The folded token keeps its own
