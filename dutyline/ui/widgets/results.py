@@ -9,12 +9,15 @@ enquiries are normal calls, not failures.
 
 from __future__ import annotations
 
+import unicodedata
+
 from rich.text import Text
 from textual.widgets import DataTable
 
 from dutyline.domain.call_record import EarlierCaller
 from dutyline.domain.model import Stage
 from dutyline.domain.search import SearchHit
+from dutyline.domain.search.names import fold_name
 from dutyline.domain.text import one_line
 from dutyline.ui.safe import local_time, plain
 
@@ -44,20 +47,38 @@ def highlighted(value: str, terms: tuple[str, ...], *, whole: bool, limit: int =
     if limit and len(clean) > limit:
         clean = clean[: limit - 1] + "…"
     text = Text(clean, end="")
-    lowered = clean.casefold()
+    folded, origin = _folded(clean)
     found = False
     for term in terms:
-        needle = one_line(term).casefold()
+        needle = fold_name(one_line(term))
         if len(needle) < 1:
             continue
-        start = lowered.find(needle)
+        start = folded.find(needle)
         while start >= 0:
-            text.stylize(HIGHLIGHT, start, start + len(needle))
+            first, end = origin[start], origin[start + len(needle) - 1] + 1
+            while end < len(clean) and unicodedata.combining(clean[end]):
+                end += 1  # an accent written as a separate mark stays with its letter
+            text.stylize(HIGHLIGHT, first, end)
             found = True
-            start = lowered.find(needle, start + len(needle))
+            start = folded.find(needle, start + len(needle))
     if whole and not found and clean:
         text.stylize("underline")
     return text
+
+
+def _folded(clean: str) -> tuple[str, list[int]]:
+    """`clean` folded as search folds names ('Zoë' -> 'zoe', 'Yıldız' -> 'yildiz', 'ß' -> 'ss'), and for
+    each folded character the position of the character it came from. The query terms are folded, so the
+    highlight must find them in folded text and mark the letters they came from, whatever the lengths."""
+    if clean.isascii():  # most names: folding is lower case, one letter for one
+        return clean.lower(), list(range(len(clean)))
+    parts: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(clean):
+        f = fold_name(ch)
+        parts.append(f)
+        origin.extend([i] * len(f))
+    return "".join(parts), origin
 
 
 #: Short stage words for the results table, so name, date of birth, postcode, school, stage and what
