@@ -83,11 +83,18 @@ class SearchScreen(DeskScreen[None]):
         self.index_count = count
         box = self.query_one("#search", Input)
         box.placeholder = "Name, date of birth, postcode, phone, school or case ref"
-        actor = self.desk.actor
-        who = actor.display_name or actor.login
-        self.set_status(f"{count:,} cases · signed in as {who} · type to search · {hint('open', 'no_case')}")
+        self._idle_status()
         if box.value.strip():
             self.run_search(box.value)
+
+    def _idle_status(self) -> None:
+        """The line shown while the box is empty: how many cases, who is signed in, what to do."""
+        if self.index_count is None:
+            self.set_status("Loading the case list…")
+            return
+        actor = self.desk.actor
+        who = actor.display_name or actor.login
+        self.set_status(f"{self.index_count:,} cases · signed in as {who} · type to search · {hint('open', 'no_case')}")
 
     # --- searching --------------------------------------------------------------------------------------
     @on(Input.Changed, "#search")
@@ -132,6 +139,8 @@ class SearchScreen(DeskScreen[None]):
             if callers:
                 found = f"{found} · {len(callers)} earlier caller{'s' if len(callers) != 1 else ''} (no case)"
             self.set_status(f"{found} · ↑↓ choose · {hint('open', 'no_case', 'clear', 'safeguarding')}")
+        else:  # the box was cleared: the last search's "30 of 212 shown" no longer describes anything
+            self._idle_status()
 
     # --- choosing ---------------------------------------------------------------------------------------
     def action_cursor(self, step: int) -> None:
