@@ -229,3 +229,14 @@ def test_a_name_is_heard_by_the_letters_it_is_written_with() -> None:
     # Turkish c is "j": "janbash" is said as Canbaş is, and only spelt like Janbas.
     ix = index_of([case(1, "Ali", "Canbaş"), case(2, "Ali", "Janbas"), case(3, "Ali", "Kanbas")])
     assert names(ix, "ali janbash")[0] == "Ali Canbaş"
+
+
+def test_a_word_opening_with_a_vowel_does_not_sound_like_a_name_opening_with_w() -> None:
+    """Double Metaphone keys an initial W before a vowel as a vowel, so 'edw' (Edwards being typed) had
+    Wood's primary key, 'AT', and every Wood was credited "sounds like" for it. A caller who hears a W
+    writes one: across a vowel and a consonant opening, the first letters must agree, as for an
+    alternate key."""
+    ix = index_of([case(1, "Zoe", "Wood"), case(2, "Zoe", "Edwards")])
+    wood = next(h for h in ix.search("zoe edw", today=TODAY) if h.last_name == "Wood")
+    assert "last_name" not in wood.matched_fields
+    assert names(ix, "zoe edwards")[0] == "Zoe Edwards"

@@ -67,3 +67,11 @@ def primary_key_suffices(word: str, key: str) -> bool:
     letters) the first letters must agree too: Ayaan is not Jonny, and 'aaaaaa' (key 'A') is not Wei, but
     'kuo' is Guo. `Vocab.strong` and `weigh.weigh_tokens` both ask this, so they bring and weigh alike."""
     return len(key) > 1 or len(word) <= 3
+
+
+def opens_alike(a: str, b: str) -> bool:
+    """Whether two names do not differ by one opening with W and the other with a vowel. Double Metaphone
+    keys an initial W before a vowel as a vowel ('edw' and Wood are both 'AT'), and a caller who hears a
+    W writes one: there the first letters must agree, as for an alternate key. (An initial Y is left
+    alone: Welsh Iestyn is heard "Yestin", and Yusuf is written Usuf.)"""
+    return (a[:1] == "w") == (b[:1] == "w")

@@ -59,6 +59,7 @@ from dutyline.domain.search.levels import (
     Strong,
     dm_keys,
     max_edits,
+    opens_alike,
     primary_key_suffices,
 )
 from dutyline.domain.search.lexicon import Lexicon
@@ -291,7 +292,8 @@ class Vocab:
                 loose = dk != keys[0] or not primary_key_suffices(word, dk)
                 h = hash(dk)
                 for tid in self.by_dm.get(dk, ()):
-                    if (not loose and self.dm_hashes[0, tid] == h) or self.first_letter[tid] == ord(word[0]):
+                    primary = not loose and self.dm_hashes[0, tid] == h and opens_alike(word, self.tokens[tid])
+                    if primary or self.first_letter[tid] == ord(word[0]):
                         add(tid, WEIGHTS[PHONETIC], PHONETIC)
         for tid in self.heard(word).tolist():
             add(tid, WEIGHTS[PHONETIC], PHONETIC)

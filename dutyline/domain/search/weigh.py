@@ -104,7 +104,8 @@ def weigh_tokens(
             dm = v.dm_hashes[:, tids]
             h1, h2 = hash(k1), hash(k2 or k1)
             first = v.first_letter[tids] == ord(word[0])
-            same = ((dm[0] == h1) & primary_key_suffices(word, k1)) | (
+            alike = (v.first_letter[tids] == ord("w")) == (word[0] == "w")  # `opens_alike`
+            same = ((dm[0] == h1) & primary_key_suffices(word, k1) & alike) | (
                 first & ((dm[0] == h1) | (dm[1] == h1) | (dm[0] == h2) | (dm[1] == h2))
             )
             better = same & (weights < WEIGHTS[PHONETIC])
