@@ -163,7 +163,7 @@ _SPOKEN_LETTERS = re.compile("[" + "".join(chr(c) for c in _SPOKEN) + "]")
 _NOT_LETTER = re.compile(r"[^a-zA-Z]+")
 _CH_IS_H = re.compile("[łóśćźżřčšž]")
 #: Polish ó is "u" (Wójcik "voochik", Józef "yoozef"); in Irish, Spanish, Czech or Hungarian it is a long o.
-_POLISH_WORD = re.compile("[łśćźżńąę]|ój|jó|sz|cz|rz|dz|[sc]ki$|wicz$")
+_POLISH_WORD = re.compile("[łśćźżńąę]|ój|jó|" + _POLISH_SHAPE.pattern)
 _BETWEEN_WORDS = re.compile(r"[\s\-]+")
 _TURKISH = re.compile("[çşğı]")
 

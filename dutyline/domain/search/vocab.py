@@ -176,6 +176,11 @@ class Vocab:
             self._spoken = self._spoken_from() if self._spoken_from is not None else {}
         return self._spoken
 
+    def forms_of(self, tid: int) -> tuple[str, ...]:
+        """Every way token `tid` may be heard: the token itself and its language rules' forms
+        (`heard_forms`), then the forms of the letters some name writes it with (`spoken`)."""
+        return (*heard_forms(self.tokens[tid]), *self.spoken().get(tid, ()))
+
     def heard(self, word: str) -> np.ndarray:
         """Token ids whose heard forms (`heard.name_keys`) meet `word`'s loose sound key ('usheen': Oisín).
 
@@ -198,9 +203,8 @@ class Vocab:
         if self._forms is None:
             forms: list[str] = []
             off = np.zeros(len(self.tokens) + 1, np.int64)
-            spoken = self.spoken()
             for i, t in enumerate(self.tokens):
-                forms.extend(dict.fromkeys(f for f in (*heard_forms(t)[1:], *spoken.get(i, ())) if f != t))
+                forms.extend(dict.fromkeys(f for f in self.forms_of(i) if f != t))
                 off[i + 1] = len(forms)
             sizes = np.fromiter((len(f) for f in forms), np.int64, len(forms))
             self._forms = (off, np.asarray(forms, dtype=object), sizes)
@@ -221,8 +225,7 @@ class Vocab:
         """Jaro-Winkler of `word` to the nearest of a name's heard forms (the name itself among them): a
         sound match is graded by how the name sounds as well as how it is written, so 'jang' is nearer
         Zhang (heard 'jang') than Yang, though both share the loose key."""
-        forms = (*heard_forms(self.tokens[tid]), *self.spoken().get(tid, ()))
-        return max(JaroWinkler.normalized_similarity(word, form) for form in forms)
+        return max(JaroWinkler.normalized_similarity(word, form) for form in self.forms_of(tid))
 
     def set_lexicon(self, lexicon: Lexicon, *, learning: bool = True) -> None:
         """Use other name knowledge from now on (cached matches are dropped); `learning=False` leaves out
