@@ -210,3 +210,45 @@ def test_weights_kept_per_word_are_the_weights_worked_out() -> None:
                 fresh = vocab._weigh_fields(word, tids, prefix=prefix)
                 for a, b in zip(got, fresh, strict=True):
                     assert np.array_equal(a, b)
+
+
+def test_rows_alike_share_a_correction_only_when_their_contacts_are_alike_too(monkeypatch: Any) -> None:
+    """`rescore` keeps one query's corrections under what they depend on, so rows alike are re-scored once.
+    Two children both named Amy Bell, whose parents (Jamie Parker-Bell and Jamie Bell) meet "jamie bell"
+    with the same weights, must still be told apart: the double-barrelled parent is only partly met.
+    Every query must give what re-scoring each row afresh gives."""
+    from dutyline.domain.search import UpdatableIndex, rescore
+
+    cases = [
+        (i, f"EHC-{i:06d}", "Amy", "Bell", "", "2015-03-0{}".format(1 + i % 9), "SG1 1AA", "", "", "")
+        for i in range(1, 13)
+    ]
+    contacts = [(i, 1, "Jamie Parker-Bell" if i % 2 else "Jamie Bell", "", "") for i in range(1, 13)]
+    ix = UpdatableIndex.from_rows(cases, contacts)
+    today = dt.date(2026, 12, 6)
+    queries = ["jamie bell", "amy bell", "bell jamie", "jamie parker bell", "amy jamie bell", "jamie bel"]
+
+    def run() -> list[tuple[object, ...]]:
+        return [
+            (q, [(h.case_id, h.score) for h in r.hits], r.total, r.band, r.ask)
+            for q in queries
+            for r in [ix.search_results(q, limit=12, today=today, complete=True)]
+        ]
+
+    shared = run()
+    by_parent = {case_id % 2: score for case_id, score in shared[0][1]}  # type: ignore[attr-defined]
+    assert by_parent[0] > by_parent[1]  # "jamie bell" is Jamie Bell's child before Jamie Parker-Bell's
+    real = rescore._rescore
+    calls: list[int] = []
+
+    def counted(*args: Any) -> float:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(rescore, "_rescore", counted)
+    assert run() == shared
+    alone = len(calls)
+    monkeypatch.setattr(rescore, "_depends", lambda *args: object())  # every row its own key: no sharing
+    calls.clear()
+    assert run() == shared
+    assert alone < len(calls)  # the sharing really ran

@@ -140,9 +140,61 @@ def rescore(
     r: int,
     names: list[str],
     prefix_last: int,
+    alike: dict[tuple[object, ...], float] | None = None,
 ) -> float:
     """Correction (zero or less) to the vectorised score of candidate `r` (case `row`) for one reading,
-    from its person x term weights `cell`."""
+    from its person x term weights `cell`.
+
+    `alike` (one query's) keeps each correction under what it depends on (`_depends`): at a million cases
+    a common name's rows near the top are mostly children of the same name whose families meet the query
+    alike, and six re-scorings in ten were repeats."""
+    if alike is None:
+        return _rescore(index, row, child, read, cell, r, names, prefix_last)
+    key = _depends(index, row, child, read, cell, r)
+    delta = alike.get(key)
+    if delta is None:
+        delta = alike[key] = _rescore(index, row, child, read, cell, r, names, prefix_last)
+    return delta
+
+
+def _depends(
+    index: IndexSegment, row: int, child: _ChildNames, read: list[int], cell: np.ndarray, r: int
+) -> tuple[object, ...]:
+    """Everything `_rescore` reads of one row, beyond the query itself: the reading, the child's three name
+    strings, the person x term weights, the child's weights from `_child_names`, and the names of the
+    contacts it re-scores (those meeting two read words or more: see `contacts` there)."""
+    cols = index.cols
+    talk: tuple[tuple[int, ...], ...] = ()
+    if len(cell) > 1:
+        two = np.flatnonzero((cell[1:MAX_PERSON][:, read] > 0).sum(axis=1) >= 2) + 1
+        if len(two):
+            here = index.contacts_of(row)
+            place = np.minimum(cols.c_pos[here], MAX_PERSON)
+            talk = tuple(tuple(cols.c_name[here[place == p]].tolist()) for p in two.tolist())
+    return (
+        tuple(read),
+        int(cols.first[row]),
+        int(cols.known[row]),
+        int(cols.last[row]),
+        cell.shape,
+        cell.tobytes(),
+        child.best[:, r].tobytes(),
+        child.last[:, r].tobytes(),
+        bool(child.has_last[r]),
+        talk,
+    )
+
+
+def _rescore(
+    index: IndexSegment,
+    row: int,
+    child: _ChildNames,
+    read: list[int],
+    cell: np.ndarray,
+    r: int,
+    names: list[str],
+    prefix_last: int,
+) -> float:
     n_names, n_read = len(names), len(read)
     old = cell[:, read + list(range(n_names, cell.shape[1]))]
     cols = index.cols

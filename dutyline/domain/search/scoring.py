@@ -117,7 +117,7 @@ def rank(
         alive[uniq] if alive is not None else None,
     )
     child = c.child
-    memo: dict[tuple[int, int], float] = {}
+    memo = _Memo()
 
     def floor(sel: np.ndarray, total: np.ndarray, chosen: np.ndarray, grid: np.ndarray) -> tuple[float, float]:
         """Scores rows surely keep after re-scoring: the best of these rows' re-scored ones, and the
@@ -157,7 +157,7 @@ def _shown(
     limit: int,
     names: list[str],
     prefix_last: int,
-    memo: dict[tuple[int, int], float],
+    memo: _Memo,
 ) -> tuple[np.ndarray, list[float]]:
     """Positions of the rows shown, best first, after re-scoring the best (in `total`, in place); and the
     scores of the rows re-scored, or the best score when there are no name words to re-score by. `memo`
@@ -175,16 +175,26 @@ def _shown(
                 top = top[:n_done]
                 break
             key = (int(uniq[i]), int(chosen[i]))
-            delta = memo.get(key)
+            delta = memo.rows.get(key)
             if delta is None:
                 read = reads[key[1]]
-                delta = memo[key] = rescore(index, key[0], child, read, grid[:, :, i], i, names, prefix_last)
+                cell = grid[:, :, i]
+                delta = memo.rows[key] = rescore(index, key[0], child, read, cell, i, names, prefix_last, memo.alike)
             total[i] += delta
             done.append(float(total[i]))
     elif np.isfinite(total).any():
         done = [float(total[np.isfinite(total)].max())]  # nothing is re-scored: the best is kept as it is
     top = top[np.lexsort((uniq[top], -total[top]))][:limit]
     return top[np.isfinite(total[top])], done
+
+
+@dataclass
+class _Memo:
+    """One query's re-scoring corrections: by (row, reading), as `survivors` re-scores the rows that are
+    then mostly shown; and by what a correction depends on, shared by rows alike (`rescore`)."""
+
+    rows: dict[tuple[int, int], float] = field(default_factory=dict)
+    alike: dict[tuple[object, ...], float] = field(default_factory=dict)
 
 
 def _best(total: np.ndarray, k: int) -> np.ndarray:
