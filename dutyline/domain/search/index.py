@@ -16,7 +16,7 @@ from dutyline.domain.search.derive import Derived, derive_with
 from dutyline.domain.search.heard import spoken_by_token
 from dutyline.domain.search.learned import known_as_pairs
 from dutyline.domain.search.names import name_tokens, words
-from dutyline.domain.search.vocab import Vocab
+from dutyline.domain.search.vocab import Vocab, distinct
 
 #: Words in school names that say nothing about which school (matching them would match half the county).
 SCHOOL_STOP = frozenset(
@@ -125,10 +125,10 @@ class IndexSegment:
         self.school_words: dict[str, list[int]] = {}
         self.school_weight = np.zeros(len(cols.schools), dtype=np.float32)
         for i, name in enumerate(cols.schools):
-            distinct = [w for w in dict.fromkeys(words(name)) if w not in SCHOOL_STOP and len(w) > 1]
-            for w in distinct:
+            kept = [w for w in dict.fromkeys(words(name)) if w not in SCHOOL_STOP and len(w) > 1]
+            for w in kept:
                 self.school_words.setdefault(w, []).append(i)
-            self.school_weight[i] = 1.0 / max(1, len(distinct))
+            self.school_weight[i] = 1.0 / max(1, len(kept))
 
     def __len__(self) -> int:
         return len(self.cols)
@@ -262,7 +262,7 @@ class IndexSegment:
     def rows_ref_infix(self, digits: str) -> np.ndarray:
         """Rows whose reference holds `digits` (3+) anywhere ('3395' finds EHC-339552)."""
         bucket = int(digits[:3])
-        rows = np.unique(self.d.tri_row[self.d.tri_off[bucket] : self.d.tri_off[bucket + 1]])
+        rows = distinct(self.d.tri_row[self.d.tri_off[bucket] : self.d.tri_off[bucket + 1]])
         if len(digits) > 3 and len(rows):
             needle = digits.encode()
             refs = self.cols.ref[rows]

@@ -165,12 +165,12 @@ def _depends(
     contacts it re-scores (those meeting two read words or more: see `contacts` there)."""
     cols = index.cols
     talk: tuple[tuple[int, ...], ...] = ()
-    if len(cell) > 1:
-        two = np.flatnonzero((cell[1:MAX_PERSON][:, read] > 0).sum(axis=1) >= 2) + 1
-        if len(two):
+    if len(cell) > 1:  # (in Python: a few numbers, where numpy's calls cost more than the sums)
+        two = [p for p, w in enumerate(cell[1:MAX_PERSON].tolist(), 1) if sum(w[t] > 0 for t in read) >= 2]
+        if two:
             here = index.contacts_of(row)
             place = np.minimum(cols.c_pos[here], MAX_PERSON)
-            talk = tuple(tuple(cols.c_name[here[place == p]].tolist()) for p in two.tolist())
+            talk = tuple(tuple(cols.c_name[here[place == p]].tolist()) for p in two)
     return (
         tuple(read),
         int(cols.first[row]),

@@ -82,6 +82,13 @@ class _Weighed:
         self.done = np.zeros(size, bool)
 
 
+def distinct(ids: np.ndarray) -> np.ndarray:
+    """`np.unique(ids)` by a sort. numpy 2's `unique` hashes plain integer arrays first, which is about
+    nine times slower for the few thousand token ids of a query (0.44 against 0.05 ms for 3,000)."""
+    out = np.sort(ids)
+    return out[np.concatenate(([True], out[1:] != out[:-1]))] if len(out) else out
+
+
 class Vocab:
     """Distinct folded name tokens with look-ups by spelling, sound, length and prefix."""
 
@@ -194,7 +201,7 @@ class Vocab:
                     table.setdefault(k, []).append(i)
             self._heard = table
         found = [self._heard.get(k, ()) for k in word_keys(word)]
-        return np.unique(np.concatenate([np.asarray(f, np.int64) for f in found])) if found else np.zeros(0, np.int64)
+        return distinct(np.concatenate([np.asarray(f, np.int64) for f in found])) if found else np.zeros(0, np.int64)
 
     def heard_spellings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(offsets by token, spellings, their lengths): each token's heard forms other than itself
@@ -372,7 +379,7 @@ class Vocab:
         tids = np.asarray(tids, dtype=np.int64)
         need = tids[~got.done[tids]]
         if len(need):
-            need = np.unique(need)
+            need = distinct(need)
             got.weights[need], got.levels[need], got.surname[need] = self._weigh_fields(
                 word, need, prefix=prefix, parts=parts
             )
