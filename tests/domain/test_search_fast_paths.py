@@ -220,8 +220,7 @@ def test_rows_alike_share_a_correction_only_when_their_contacts_are_alike_too(mo
     from dutyline.domain.search import UpdatableIndex, rescore
 
     cases = [
-        (i, f"EHC-{i:06d}", "Amy", "Bell", "", "2015-03-0{}".format(1 + i % 9), "SG1 1AA", "", "", "")
-        for i in range(1, 13)
+        (i, f"EHC-{i:06d}", "Amy", "Bell", "", f"2015-03-0{1 + i % 9}", "SG1 1AA", "", "", "") for i in range(1, 13)
     ]
     contacts = [(i, 1, "Jamie Parker-Bell" if i % 2 else "Jamie Bell", "", "") for i in range(1, 13)]
     ix = UpdatableIndex.from_rows(cases, contacts)
