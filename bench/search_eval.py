@@ -8,6 +8,7 @@ and a given name starting with the same letter as either the true or the queried
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 import unicodedata
@@ -76,7 +77,9 @@ class Population:
             self.by_last[_letters(p.last)].append(p)
         self.parents = Counter(_letters(p.parent) for p in people)
         self.children = Counter(_letters(f"{p.first} {p.last}") for p in people)
-        self.last_dob = Counter((_letters(p.last), p.dob) for p in people)
+        self.by_dob: dict[dt.date, list[Person]] = defaultdict(list)
+        for p in people:
+            self.by_dob[p.dob].append(p)
         self.first_pc = Counter((_letters(p.first), p.postcode) for p in people)
         self.name_out = Counter((_letters(f"{p.first.split()[0]} {p.last}"), p.postcode.split()[0]) for p in people)
         self.phones = Counter(p.phone for p in people)
@@ -95,6 +98,14 @@ class Population:
             if o is not p and ({w[:1] for w in _letters(f"{o.first} {o.known_as}").split()} & initials)
         ]
         return not others
+
+    def dob_unique(self, p: Person) -> bool:
+        """No other child born the same day has the surname's words among any of its names: "Thomas
+        27/12/02" has two answers when Thomas Noah Yardley shares Thomas Thomas's birthday."""
+        said = set(_letters(p.last).split())
+        return not any(
+            o is not p and said <= set(_letters(f"{o.first} {o.known_as} {o.last}").split()) for o in self.by_dob[p.dob]
+        )
 
     def surname_free(self, p: Person, spellings: list[str]) -> bool:
         """No other child has one of `spellings` as a surname and a given-name initial in common with `p`:
@@ -183,7 +194,7 @@ def make_queries(pop: Population, rng: random.Random, per_kind: int) -> list[Que
             put("accents", p, f"{fold(p.first)} {fold(p.last)}", uniq)
         pl = _letters(p.parent)
         put("parent", p, p.parent, pop.parents[pl] == 1 and pop.children[pl] == 0)
-        put("dob", p, f"{p.last} {_dob_form(rng, p.dob)}", pop.last_dob[(_letters(p.last), p.dob)] == 1)
+        put("dob", p, f"{p.last} {_dob_form(rng, p.dob)}", pop.dob_unique(p))
         spaced = rng.choice((f"{p.phone[:5]} {p.phone[5:]}", p.phone, f"+44 {p.phone[1:5]} {p.phone[5:]}"))
         put("phone", p, spaced, pop.phones[p.phone] == 1)
         put("phone_tail", p, p.phone[-6:], pop.tails[p.phone[-6:]] == 1 and pop.ref_count(p.phone[-6:]) == 0)
