@@ -213,11 +213,12 @@ def test_weights_kept_per_word_are_the_weights_worked_out() -> None:
 
 
 def test_rows_alike_share_a_correction_only_when_their_contacts_are_alike_too(monkeypatch: Any) -> None:
-    """`rescore` keeps one query's corrections under what they depend on, so rows alike are re-scored once.
+    """`_shown` keeps one query's re-scoring corrections under what they depend on (`rescore.depends`), so
+    rows alike are re-scored once.
     Two children both named Amy Bell, whose parents (Jamie Parker-Bell and Jamie Bell) meet "jamie bell"
     with the same weights, must still be told apart: the double-barrelled parent is only partly met.
     Every query must give what re-scoring each row afresh gives."""
-    from dutyline.domain.search import UpdatableIndex, rescore
+    from dutyline.domain.search import UpdatableIndex, rescore, scoring
 
     cases = [
         (i, f"EHC-{i:06d}", "Amy", "Bell", "", f"2015-03-0{1 + i % 9}", "SG1 1AA", "", "", "") for i in range(1, 13)
@@ -237,17 +238,17 @@ def test_rows_alike_share_a_correction_only_when_their_contacts_are_alike_too(mo
     shared = run()
     by_parent = {case_id % 2: score for case_id, score in shared[0][1]}  # type: ignore[attr-defined]
     assert by_parent[0] > by_parent[1]  # "jamie bell" is Jamie Bell's child before Jamie Parker-Bell's
-    real = rescore._rescore
+    real = rescore.rescore
     calls: list[int] = []
 
     def counted(*args: Any) -> float:
         calls.append(1)
         return real(*args)
 
-    monkeypatch.setattr(rescore, "_rescore", counted)
+    monkeypatch.setattr(scoring, "rescore", counted)
     assert run() == shared
     alone = len(calls)
-    monkeypatch.setattr(rescore, "_depends", lambda *args: object())  # every row its own key: no sharing
+    monkeypatch.setattr(scoring, "depends", lambda *args: object())  # every row its own key: no sharing
     calls.clear()
     assert run() == shared
     assert alone < len(calls)  # the sharing really ran

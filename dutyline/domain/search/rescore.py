@@ -131,38 +131,14 @@ def _score(sub: np.ndarray, n_read: int) -> float:
     return best + GAMMA * others + W_NONE * int((sub[:, :n_read].max(axis=0) <= 0).sum())
 
 
-def rescore(
-    index: IndexSegment,
-    row: int,
-    child: _ChildNames,
-    read: list[int],
-    cell: np.ndarray,
-    r: int,
-    names: list[str],
-    prefix_last: int,
-    alike: dict[tuple[object, ...], float] | None = None,
-) -> float:
-    """Correction (zero or less) to the vectorised score of candidate `r` (case `row`) for one reading,
-    from its person x term weights `cell`.
-
-    `alike` (one query's) keeps each correction under what it depends on (`_depends`): at a million cases
-    a common name's rows near the top are mostly children of the same name whose families meet the query
-    alike, and six re-scorings in ten were repeats."""
-    if alike is None:
-        return _rescore(index, row, child, read, cell, r, names, prefix_last)
-    key = _depends(index, row, child, read, cell, r)
-    delta = alike.get(key)
-    if delta is None:
-        delta = alike[key] = _rescore(index, row, child, read, cell, r, names, prefix_last)
-    return delta
-
-
-def _depends(
+def depends(
     index: IndexSegment, row: int, child: _ChildNames, read: list[int], cell: np.ndarray, r: int
 ) -> tuple[object, ...]:
-    """Everything `_rescore` reads of one row, beyond the query itself: the reading, the child's three name
+    """Everything `rescore` reads of one row, beyond the query itself: the reading, the child's three name
     strings, the person x term weights, the child's weights from `_child_names`, and the names of the
-    contacts it re-scores (those meeting two read words or more: see `contacts` there)."""
+    contacts it re-scores (those meeting two read words or more: see `contacts` there). At a million cases a
+    common name's rows near the top are mostly children of the same name whose families meet the query
+    alike: six re-scorings in ten were repeats, and rows with equal keys share one (`scoring._shown`)."""
     cols = index.cols
     talk: tuple[tuple[int, ...], ...] = ()
     if len(cell) > 1:  # (in Python: a few numbers, where numpy's calls cost more than the sums)
@@ -185,7 +161,7 @@ def _depends(
     )
 
 
-def _rescore(
+def rescore(
     index: IndexSegment,
     row: int,
     child: _ChildNames,
@@ -195,6 +171,8 @@ def _rescore(
     names: list[str],
     prefix_last: int,
 ) -> float:
+    """Correction (zero or less) to the vectorised score of candidate `r` (case `row`) for one reading,
+    from its person x term weights `cell`."""
     n_names, n_read = len(names), len(read)
     old = cell[:, read + list(range(n_names, cell.shape[1]))]
     cols = index.cols

@@ -48,7 +48,7 @@ from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.levels import KIND_OF_LEVEL
 from dutyline.domain.search.per_candidate import _child_names, _ChildNames, _member
 from dutyline.domain.search.query import ParsedQuery
-from dutyline.domain.search.rescore import name_tokens_of, rescore
+from dutyline.domain.search.rescore import depends, name_tokens_of, rescore
 from dutyline.domain.search.totals import PLAUSIBLE, Candidates, survivors, totals
 
 
@@ -177,9 +177,12 @@ def _shown(
             key = (int(uniq[i]), int(chosen[i]))
             delta = memo.rows.get(key)
             if delta is None:
-                read = reads[key[1]]
-                cell = grid[:, :, i]
-                delta = memo.rows[key] = rescore(index, key[0], child, read, cell, i, names, prefix_last, memo.alike)
+                read, cell = reads[key[1]], grid[:, :, i]
+                alike = depends(index, key[0], child, read, cell, i)
+                delta = memo.alike.get(alike)
+                if delta is None:
+                    delta = memo.alike[alike] = rescore(index, key[0], child, read, cell, i, names, prefix_last)
+                memo.rows[key] = delta
             total[i] += delta
             done.append(float(total[i]))
     elif np.isfinite(total).any():
@@ -191,7 +194,7 @@ def _shown(
 @dataclass
 class _Memo:
     """One query's re-scoring corrections: by (row, reading), as `survivors` re-scores the rows that are
-    then mostly shown; and by what a correction depends on, shared by rows alike (`rescore`)."""
+    then mostly shown; and by what a correction depends on (`rescore.depends`), shared by rows alike."""
 
     rows: dict[tuple[int, int], float] = field(default_factory=dict)
     alike: dict[tuple[object, ...], float] = field(default_factory=dict)
