@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,47 @@ def test_migrations_match_models(db: Database) -> None:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
     assert migrate.current_revision(db) == migrate.head_revision()
+
+
+def test_revisions_read_without_alembic_are_alembics(db: Database) -> None:
+    assert migrate._scripts_head() == migrate._alembic_head() is not None
+    with db.engine.connect() as conn:
+        assert migrate.current_revision(db) == MigrationContext.configure(conn).get_current_revision()
+
+
+def test_scripts_that_are_not_one_chain_are_left_to_alembic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "a.py").write_text("revision = 'a'\ndown_revision = None\n")
+    (versions / "b.py").write_text("revision: str = 'b'\ndown_revision: str | None = 'a'\n")
+    monkeypatch.setattr(migrate, "script_location", lambda: tmp_path)
+    migrate._scripts_head.cache_clear()
+    try:
+        assert migrate._scripts_head() == "b"
+        (versions / "c.py").write_text("revision = 'c'\ndown_revision = 'a'\n")  # two heads
+        migrate._scripts_head.cache_clear()
+        assert migrate._scripts_head() is None
+        (versions / "c.py").write_text("revision = 'c'\ndown_revision = ('a', 'b')\n")  # a merge
+        migrate._scripts_head.cache_clear()
+        assert migrate._scripts_head() is None
+    finally:
+        migrate._scripts_head.cache_clear()
+
+
+def test_opening_a_database_at_head_does_not_import_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'head.db'}"
+    db = Database(url, create=True)
+    migrate.upgrade(db)
+    db.dispose()
+    code = (
+        "import sys\n"
+        "from dutyline.store import migrate\n"
+        "from dutyline.store.engine import Database\n"
+        f"assert migrate.upgrade(Database({url!r})) is None\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_upgrade_is_idempotent_and_says_what_it_did(tmp_path: Path) -> None:
