@@ -91,15 +91,20 @@ def run_queries(
     texts: list[str],
     lat: list[float] | None = None,
     tied: list[list[str]] | None = None,
+    bands: list[str | None] | None = None,
 ) -> list[list[str]]:
-    """Each query's refs, best first; `tied` (if given) gets the refs sharing the best score."""
+    """Each query's refs, best first; `tied` (if given) gets the refs sharing the best score, `bands` the
+    result set's band."""
     got: list[list[str]] = []
     for text in texts:
         t = time.perf_counter()
-        hits = index.search(text, limit=10, today=TODAY, complete=True)
+        results = index.search_results(text, limit=10, today=TODAY, complete=True)
         if lat is not None:
             lat.append((time.perf_counter() - t) * 1000)
+        hits = results.hits
         got.append([h.case_ref for h in hits])
+        if bands is not None:
+            bands.append(results.band)
         if tied is not None:
             tied.append([h.case_ref for h in hits if hits and h.score >= hits[0].score - 1e-6])
     return got
@@ -125,6 +130,18 @@ def naive(
         if tied is not None:
             tied.append([refs[r[2]] for r in res if r[1] >= res[0][1]])
     return got
+
+
+def band_report(bands: list[str | None], expected: list[str], got: list[list[str]]) -> dict[str, float]:
+    """How often the engine says Match, and how often a Match is the wrong child (the error a handler
+    cannot see: every query here has one right answer, so a wrong first row called Match is a false one)."""
+    matched = [g[:1] == [e] for b, e, g in zip(bands, expected, got, strict=True) if b == "match"]
+    right_top = [b for b, e, g in zip(bands, expected, got, strict=True) if g[:1] == [e]]
+    return {
+        "match_share": round(len(matched) / max(1, len(bands)), 4),
+        "right_called_match": round(sum(b == "match" for b in right_top) / max(1, len(right_top)), 4),
+        "wrong_called_match": len(matched) - sum(matched),
+    }
 
 
 def ties_won(expected: list[str], tied: list[list[str]]) -> float:
@@ -171,9 +188,10 @@ def in_memory(n: int, per_kind: int, baseline_n: int, seed: int, folds: int) -> 
     kinds = [q[0] for q in queries]
     expected = [q[3] for q in queries]
     lat: list[float] = []
+    bands: list[str | None] = []
     index.warm()  # as the app does just after its index is ready
     run_queries(index, [q[2] for q in queries[:50]])  # warm the caches as a desk's first minute does
-    got = run_queries(index, [q[2] for q in queries], lat)
+    got = run_queries(index, [q[2] for q in queries], lat, bands=bands)
     misses = [(q[0], q[1], q[2], q[3], g[:3]) for q, g in zip(queries, got, strict=True) if g[:1] != [q[3]]][:60]
     choices = [f"{c[2]} {c[3]}" for c in cases]
     refs = [c[1] for c in cases]
@@ -196,6 +214,7 @@ def in_memory(n: int, per_kind: int, baseline_n: int, seed: int, folds: int) -> 
             "held_out": held_out(index, queries, folds),
             "held_out_tables_only": held_out(index, queries, folds, learning=False),
             "by_culture": score_run([q[1] for q in queries], expected, got),
+            "bands": band_report(bands, expected, got),
         },
         "baseline": {
             "queries": len(sample),
@@ -225,12 +244,14 @@ def febrl() -> dict:
         texts = [q[col] for q in queries]
         e_tied: list[list[str]] = []
         b_tied: list[list[str]] = []
-        got = run_queries(index, texts, tied=e_tied)
+        bands: list[str | None] = []
+        got = run_queries(index, texts, tied=e_tied, bands=bands)
         base = naive(choices, refs, texts, tied=b_tied)
         out[label] = {
             "engine": {
                 **score_run(["all"] * len(texts), expected, got)["all"],
                 "top1_ties_won": ties_won(expected, e_tied),
+                "bands": band_report(bands, expected, got),
             },
             "baseline": {
                 **score_run(["all"] * len(texts), expected, base)["all"],
@@ -352,6 +373,13 @@ def db_path_run(n: int, seed: int, batch_queries: list[str] | None) -> dict:
         return result
 
 
+def band_line(b: dict[str, float]) -> str:
+    return (
+        f"bands: Match on {b['match_share']:.3f} of queries, on {b['right_called_match']:.3f} of right first "
+        f"rows; {b['wrong_called_match']} wrong first rows called Match"
+    )
+
+
 def startup_line(r: dict) -> str:
     c, w = r["cold"], r["warm"]
     return (
@@ -427,6 +455,7 @@ def main() -> None:
             print(f"held-out, name files only {kind:14} {acc['n']:>4} {acc['top1']:>6.3f} {acc['top5']:>6.3f}")
         for culture, acc in e["by_culture"].items():
             print(f"culture {culture:14} {acc['n']:>4} {acc['top1']:>6.3f} {acc['top5']:>6.3f}")
+        print(band_line(e["bands"]))
         if args.show_misses:
             for m in r["misses"]:
                 print("  miss", m)
@@ -442,6 +471,7 @@ def main() -> None:
                 f" | baseline top1 {b['top1']:.3f} ({b['top1_ties_won']:.3f} if ties won) top5 {b['top5']:.3f}"
                 f" | top-1 ceiling {f[label]['ceiling']:.3f}"
             )
+            print(f"{label:10} {band_line(e['bands'])}")
             if args.show_misses:
                 for m in f[f"{label}_misses"]:
                     print("  miss", m)

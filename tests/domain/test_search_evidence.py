@@ -177,6 +177,26 @@ def test_match_and_possible() -> None:
     assert ix.search_results("qqqq", today=TODAY, complete=True).band is None
 
 
+def test_a_date_of_birth_alone_is_not_a_match_for_a_name_it_does_not_explain() -> None:
+    # The only child born that day is far ahead on the date, but the caller said Thomas and he is not one.
+    cases = [case(1, "Quentin", "Oyelaran", dob="2002-12-27"), case(2, "Thomas", "Quenby", dob="2011-05-04")]
+    ix = index_of(cases)
+    r = ix.search_results("thomas 27/12/02", today=TODAY, complete=True)
+    assert r.hits[0].first_name == "Quentin"
+    assert r.band == "possible"
+    # Every word met (a name and the date): a Match as before.
+    assert ix.search_results("quentin 27/12/02", today=TODAY, complete=True).band == "match"
+
+
+def test_words_met_joined_split_or_through_a_contact_still_make_a_match() -> None:
+    cases = [case(1, "Amelia", "Smithson"), case(2, "Tom", "Ng", dob="2011-05-04")]
+    contacts = [(1, 1, "Quenby Smithson", "07700 900123", "")]
+    ix = index_of(cases, contacts)
+    for query in ("amelia smith son 2/3/2015", "ameliasmithson 2/3/2015", "quenby smithson 2/3/2015"):
+        r = ix.search_results(query, today=TODAY, complete=True)
+        assert (r.hits[0].first_name, r.band) == ("Amelia", "match"), query
+
+
 def test_question_prefers_a_field_the_caller_has_not_given() -> None:
     parsed = parse_query("amelia 2/3/2015", today=TODAY)
     ix = index_of([case(1, "Amelia", "A", pc="SG1 1AA"), case(2, "Amelia", "B", pc="AL8 6AB", dob="2014-01-01")])

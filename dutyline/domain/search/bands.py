@@ -1,10 +1,11 @@
 """How sure a result set is, in words a handler can act on: Match, Possible, or Several alike.
 
 Scores are bits of evidence (`scoring`), so the thresholds are in bits too: the best row is a **Match**
-when it has at least MATCH_MIN bits (a whole name, or a name word and a date of birth, or any exact key)
-and no other row is within TIE_MARGIN of it; **Several alike** when another row is within TIE_MARGIN (two
-children equally well explained: the handler must ask something more); **Possible** otherwise (the best
-is plausible but weak: one common name word, or only fuzzy agreement).
+when it has at least MATCH_MIN bits (a whole name, or a name word and a date of birth, or any exact key),
+every name word typed meets something of it, and no other row is within TIE_MARGIN of it; **Several
+alike** when another row is within TIE_MARGIN (two children equally well explained: the handler must ask
+something more); **Possible** otherwise (the best is plausible but weak: one common name word, only fuzzy
+agreement, or a name word that meets nothing of the best child).
 
 The question for Several alike is chosen from the fields that actually differ among the tied children
 shown, preferring one the caller has not already given: the date of birth, else the postcode.
@@ -23,15 +24,22 @@ TIE_MARGIN = 0.75
 MATCH_MIN = 5.0
 
 
-def band_for(scores: np.ndarray, hits: list[SearchHit], parsed: ParsedQuery) -> tuple[Band | None, Ask | None, int]:
-    """(band, question, how many alike) for plausible `scores` (best first) and the `hits` shown."""
+def band_for(
+    scores: np.ndarray, hits: list[SearchHit], parsed: ParsedQuery, *, named: bool = True
+) -> tuple[Band | None, Ask | None, int]:
+    """(band, question, how many alike) for plausible `scores` (best first) and the `hits` shown.
+
+    `named` False: a name word typed meets nothing of the best child (its names, contacts or school), so
+    it is at most Possible however far ahead it is. "Thomas 27/12/02" must not call the only child born
+    that day a Match when he is not called Thomas.
+    """
     if not len(scores) or not hits:
         return None, None, 0
     best = float(scores[0])
     alike = int((scores >= best - TIE_MARGIN).sum())
     if alike >= 2:
         return "several_alike", _question(hits[: min(alike, len(hits))], parsed), alike
-    return ("match" if best >= MATCH_MIN else "possible"), None, 1
+    return ("match" if best >= MATCH_MIN and named else "possible"), None, 1
 
 
 def _question(tied: list[SearchHit], parsed: ParsedQuery) -> Ask | None:

@@ -69,6 +69,8 @@ class Ranked:
     matches: dict[int, list[Match]] = field(default_factory=dict)
     #: Scores of every plausible row (at least PLAUSIBLE of the best), best first, at most MAX_COUNTED.
     plausible: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    #: Rows shown that leave a typed name word meeting nothing of theirs (not a Match, however they score).
+    unmet: set[int] = field(default_factory=set)
 
 
 MAX_COUNTED = 100_000
@@ -137,7 +139,7 @@ def rank(
     plausible = finite[finite >= best * PLAUSIBLE] if best > 0 else finite
     plausible = -np.sort(-plausible)[:MAX_COUNTED]
     ranked = Ranked(uniq[top], total[top], plausible=plausible)
-    ranked.matches = _explain(index, ranked.rows, uniq, child, reads, chosen, e, terms, names, q.years)
+    ranked.matches, ranked.unmet = _explain(index, ranked.rows, uniq, child, reads, chosen, e, terms, names, q.years)
     return ranked
 
 
@@ -221,9 +223,12 @@ def _explain(
     terms: list[str],
     names: list[str],
     years: list[int],
-) -> dict[int, list[Match]]:
-    """Which term matched which field of the few rows shown, at what level."""
+) -> tuple[dict[int, list[Match]], set[int]]:
+    """Which term matched which field of the few rows shown, at what level; and which of those rows leave
+    a name term of their reading unmatched (a date of birth can put such a row first, and it is still not
+    the child the caller named)."""
     out: dict[int, list[Match]] = {}
+    unmet: set[int] = set()
     cols = index.cols
     if e.rows:
         rows, person, term, score, fields, kinds = e.arrays()
@@ -263,8 +268,10 @@ def _explain(
                 best = (float(score[j]), Match(ALL_FIELDS[f], terms[t], kind, contact))
             if best is not None:
                 out.setdefault(row, []).append(best[1])
+            elif t < len(names):
+                unmet.add(row)
     if years:
         for row in top_rows.tolist():
             if int(index.dob_year[row]) in years:
                 out.setdefault(row, []).append(Match("birth_year", str(index.dob_year[row]), "exact", None))
-    return out
+    return out, unmet

@@ -219,7 +219,7 @@ class UpdatableIndex:
         if parsed.empty:
             return SearchResults()
         prefix_last = not complete and not (query or "").endswith((" ", "\t"))
-        found: list[tuple[float, int, IndexSegment, int, list[Match]]] = []
+        found: list[tuple[float, int, IndexSegment, int, list[Match], bool]] = []
         plausible: list[np.ndarray] = []
         parts = [(self.base, self._alive)] + ([(self._delta, None)] if self._delta is not None else [])
         for index, alive in parts:
@@ -228,13 +228,14 @@ class UpdatableIndex:
             r = rank(index, parsed, limit=limit, prefix_last=prefix_last, alive=alive)
             plausible.append(r.plausible)
             for row, score in zip(r.rows.tolist(), r.scores.tolist(), strict=True):
-                found.append((score, int(index.cols.case_id[row]), index, row, r.matches.get(row, [])))
+                case_id = int(index.cols.case_id[row])
+                found.append((score, case_id, index, row, r.matches.get(row, []), row in r.unmet))
         found.sort(key=lambda f: (-f[0], f[1]))
-        hits = [_hit(index, row, score, matches, today) for score, _, index, row, matches in found[:limit]]
+        hits = [_hit(index, row, score, matches, today) for score, _, index, row, matches, _ in found[:limit]]
         scores = -np.sort(-np.concatenate(plausible)) if plausible else np.zeros(0, np.float32)
         if len(scores):
             scores = scores[scores >= float(scores[0]) * PLAUSIBLE]
-        band, ask, alike = band_for(scores, hits, parsed)
+        band, ask, alike = band_for(scores, hits, parsed, named=bool(found) and not found[0][5])
         return SearchResults(hits=tuple(hits), total=max(len(scores), len(hits)), band=band, ask=ask, alike=alike)
 
 
