@@ -211,6 +211,15 @@ def test_no_silent_cap_says_how_many_are_not_shown() -> None:
     assert "30 of 212 shown — add a date of birth or postcode" in r.header()
 
 
+def test_too_many_to_show_asks_for_a_key_the_query_has_not_given() -> None:
+    cases = [case(i, "Tom", "Quenby", pc=f"SG{1 + i % 3} 1AA", dob="2015-03-02") for i in range(1, 41)]
+    ix = index_of(cases)
+    with_dob = ix.search_results("quenby 2/3/2015", today=TODAY, complete=True, limit=5)
+    assert with_dob.header().endswith("5 of 40 shown — add the postcode")
+    with_both = ix.search_results("quenby 2/3/2015 SG1 1AA", today=TODAY, complete=True, limit=5)
+    assert with_both.total > 5 and with_both.header().endswith("add a parent's name or the school")
+
+
 # --- the other gaps --------------------------------------------------------------------------------------
 def test_reference_fragment_anywhere_ranked_below_an_exact_suffix() -> None:
     cases = [case(1, "Amy", "Ng", ref="EHC-339552"), case(2, "Bo", "Ng", ref="EHC-103395"), case(3, "Cy", "Ng")]

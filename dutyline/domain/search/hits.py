@@ -93,6 +93,13 @@ Band = Literal["match", "possible", "several_alike"]
 Ask = Literal["date_of_birth", "postcode"]
 _BAND_WORDS = {"match": "Match", "possible": "Possible", "several_alike": "Several alike"}
 _ASK_WORDS = {"date_of_birth": "the date of birth", "postcode": "the postcode"}
+#: What to add when more match than are shown, by which keys the query has not given yet.
+_NARROW_WORDS: dict[tuple[Ask, ...], str] = {
+    ("date_of_birth", "postcode"): "a date of birth or postcode",
+    ("date_of_birth",): "the date of birth",
+    ("postcode",): "the postcode",
+    (): "a parent's name or the school",
+}
 
 
 class SearchResults(Frozen):
@@ -109,6 +116,8 @@ class SearchResults(Frozen):
     ask: Ask | None = None
     #: How many children are within the tie margin of the best (several alike when 2 or more).
     alike: int = 0
+    #: Keys the query did not give, which would narrow it (for "30 of 212 shown — add ...").
+    narrow: tuple[Ask, ...] = ("date_of_birth", "postcode")
 
     @property
     def shown(self) -> int:
@@ -128,5 +137,5 @@ class SearchResults(Frozen):
         else:
             parts.append(_BAND_WORDS[self.band])
         if self.total > self.shown:
-            parts.append(f"{self.shown} of {self.total} shown — add a date of birth or postcode")
+            parts.append(f"{self.shown} of {self.total} shown — add {_NARROW_WORDS[self.narrow]}")
         return " · ".join(parts)

@@ -16,7 +16,15 @@ import numpy as np
 from dutyline.domain.search.bands import band_for
 from dutyline.domain.search.batch import CaseBatch, ContactBatch
 from dutyline.domain.search.columns import EPOCH, NO_DATE, ColumnBuilder, Columns
-from dutyline.domain.search.hits import RESULTS_DEFAULT, RESULTS_MAX, MatchedField, SearchHit, SearchResults, age_on
+from dutyline.domain.search.hits import (
+    RESULTS_DEFAULT,
+    RESULTS_MAX,
+    Ask,
+    MatchedField,
+    SearchHit,
+    SearchResults,
+    age_on,
+)
 from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.lexicon import Lexicon
 from dutyline.domain.search.merge import concat, prune
@@ -236,7 +244,11 @@ class UpdatableIndex:
         if len(scores):
             scores = scores[scores >= float(scores[0]) * PLAUSIBLE]
         band, ask, alike = band_for(scores, hits, parsed, named=bool(found) and not found[0][5])
-        return SearchResults(hits=tuple(hits), total=max(len(scores), len(hits)), band=band, ask=ask, alike=alike)
+        narrow: tuple[Ask, ...] = (("date_of_birth",) if not parsed.dates else ()) + (
+            ("postcode",) if not parsed.postcodes else ()
+        )
+        total = max(len(scores), len(hits))
+        return SearchResults(hits=tuple(hits), total=total, band=band, ask=ask, alike=alike, narrow=narrow)
 
 
 def _hit(index: IndexSegment, row: int, score: float, matches: list[Match], today: dt.date) -> SearchHit:
