@@ -244,9 +244,11 @@ class UpdatableIndex:
         if len(scores):
             scores = scores[scores >= float(scores[0]) * PLAUSIBLE]
         band, ask, alike = band_for(scores, hits, parsed, named=bool(found) and not found[0][5])
-        narrow: tuple[Ask, ...] = (("date_of_birth",) if not parsed.dates else ()) + (
-            ("postcode",) if not parsed.postcodes else ()
+        given: tuple[tuple[Ask, bool], ...] = (
+            ("date_of_birth", bool(parsed.dates)),
+            ("postcode", bool(parsed.postcodes)),
         )
+        narrow = tuple(key for key, typed in given if not typed)
         total = max(len(scores), len(hits))
         return SearchResults(hits=tuple(hits), total=total, band=band, ask=ask, alike=alike, narrow=narrow)
 
