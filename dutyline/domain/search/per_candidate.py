@@ -75,7 +75,10 @@ def _near_dates(index: IndexSegment, uniq: np.ndarray, q: ParsedQuery) -> np.nda
 
 def _dense_unique(index: IndexSegment, name: str, values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """`np.unique(values, return_inverse=True)` for small non-negative ints below `size`, without a sort:
-    flags in a scratch array the size of the table (the service serialises searches)."""
+    flags in a scratch array the size of the table (the service serialises searches).
+
+    The values (int32 codes) are widened to the platform's index type first: numpy widens an int32 index
+    anyway, element by element inside each scatter and gather, which made this twice as slow at 300k."""
     if len(values) * 16 < size:
         uniq, inv = np.unique(values, return_inverse=True)
         return uniq, inv.reshape(-1)
@@ -83,10 +86,11 @@ def _dense_unique(index: IndexSegment, name: str, values: np.ndarray, size: int)
     flags = arrays.get(name)
     if flags is None or len(flags) < size:
         flags = arrays[name] = np.zeros(size, dtype=np.int64)
-    flags[values] = 1
+    at = values.astype(np.intp, copy=False)
+    flags[at] = 1
     uniq = np.flatnonzero(flags[:size])
     flags[uniq] = np.arange(len(uniq))
-    inv = flags[values]
+    inv = np.take(flags, at)
     flags[uniq] = 0
     return uniq, inv
 
