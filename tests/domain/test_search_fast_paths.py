@@ -252,3 +252,76 @@ def test_rows_alike_share_a_correction_only_when_their_contacts_are_alike_too(mo
     calls.clear()
     assert run() == shared
     assert alone < len(calls)  # the sharing really ran
+
+
+def test_contact_weights_kept_per_query_are_the_weights_worked_out(monkeypatch: Any) -> None:
+    """`rescore` keeps one query's contact-name weights by (name, reading): many rows' parents share a
+    name. Re-scoring with the kept weights must give what working each contact out afresh gives, for
+    readings that differ (a joined word) and for two contacts of one name on different rows."""
+    from dutyline.domain.search import UpdatableIndex, rescore
+
+    lasts = ["Bell", "Smith", "Smithson", "Son"]
+    cases = [
+        (i, f"EHC-{i:06d}", first, lasts[i % 4], "", f"2015-03-0{1 + i % 9}", "SG1 1AA", "", "", "")
+        for i, first in enumerate(["Amy", "Jo", "Amy", "Ted", "Amy", "Jo"] * 4, 1)
+    ]
+    parents = ["Jamie Parker-Bell", "Jamie Bell", "Smith Son", "Jamie Smith-Son", "Jamie Smithson"]
+    contacts = [(i, 1, parents[i % 5], "", "") for i in range(1, 25)]
+    ix = UpdatableIndex.from_rows(cases, contacts)
+    today = dt.date(2026, 12, 6)
+    queries = [
+        "jamie bell",
+        "jamie parker bell",
+        "jamie smith son",
+        "amy jamie bell",
+        "smith son bell",
+        "jamie smiths on",
+    ]
+
+    def run() -> list[tuple[object, ...]]:
+        return [
+            (q, [(h.case_id, h.score) for h in r.hits], r.total, r.band)
+            for q in queries
+            for r in [ix.search_results(q, limit=24, today=today, complete=True)]
+        ]
+
+    kept = run()
+    worked: list[int] = []
+    real = rescore._name_weights
+
+    def afresh(*args: Any) -> Any:
+        worked.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(rescore, "_name_weights", afresh)
+    assert run() == kept
+    kept_calls = len(worked)
+    plain = rescore._contact_weights
+    monkeypatch.setattr(rescore, "_contact_weights", lambda *a: plain(*a[:-1], {}))  # nothing kept
+    worked.clear()
+    assert run() == kept
+    assert kept_calls < len(worked)  # the keeping really ran
+    # One contact under two readings of one query ('smith son' as typed, and joined): kept apart.
+    monkeypatch.undo()
+    names = ["jamie", "smith", "son", "smithson"]
+    row = int(np.flatnonzero(ix.base.cols.case_id == 3)[0])  # a child whose parent is Jamie Smith-Son
+    heard: rescore.ContactMemo = {}
+    for read in ([0, 1, 2], [0, 3], [0, 1, 2]):
+        got = plain(ix.base, row, 1, read, names, -1, heard)
+        fresh = plain(ix.base, row, 1, read, names, -1, {})
+        assert got is not None and fresh is not None
+        assert got[0].tolist() == fresh[0].tolist() and got[1] == fresh[1]
+
+
+def test_best_positions_are_the_k_largest_and_the_first_of_a_tie() -> None:
+    from dutyline.domain.search.totals import best_positions
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        values = rng.integers(0, 6, int(rng.integers(1, 60))).astype(np.float32)
+        values[rng.random(len(values)) < 0.1] = -np.inf
+        k = int(rng.integers(1, len(values) + 2))
+        got = sorted(best_positions(values, k).tolist())
+        # The plain way: a stable sort by value, largest first, so ties keep their order.
+        want = sorted(np.argsort(-values, kind="stable")[:k].tolist())
+        assert got == want

@@ -33,6 +33,9 @@ from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.names import PARTICLES, name_tokens, words
 from dutyline.domain.search.per_candidate import _ChildNames
 
+#: One query's contact-name weights: (contact name code, reading) -> (weights, partly met).
+ContactMemo = dict[tuple[int, tuple[int, ...]], tuple[np.ndarray, bool]]
+
 
 def _facts(index: IndexSegment, code: int) -> tuple[list[int], Counter[int], list[str]]:
     """Of one name string, cached per index (the same names recur in every result list): its token ids;
@@ -170,9 +173,11 @@ def rescore(
     r: int,
     names: list[str],
     prefix_last: int,
+    heard: ContactMemo | None = None,
 ) -> float:
     """Correction (zero or less) to the vectorised score of candidate `r` (case `row`) for one reading,
-    from its person x term weights `cell`."""
+    from its person x term weights `cell`. `heard` keeps one query's contact-name weights (by name and
+    reading): three in four contacts re-scored in a query share a name with one re-scored before."""
     n_names, n_read = len(names), len(read)
     old = cell[:, read + list(range(n_names, cell.shape[1]))]
     cols = index.cols
@@ -216,7 +221,7 @@ def rescore(
     # Contacts meeting two words or more (the last place holds every later contact at once: left alone).
     partly: set[int] = set()  # persons a double-barrelled name of whose is only partly met
     for p in contacts:
-        found = _contact_weights(index, row, p, read, names, prefix_last)
+        found = _contact_weights(index, row, p, read, names, prefix_last, {} if heard is None else heard)
         if found is not None:
             got_p, partial = found
             now = old[p, :n_read]
@@ -251,7 +256,13 @@ def rescore(
 
 
 def _contact_weights(
-    index: IndexSegment, row: int, p: int, read: list[int], names: list[str], prefix_last: int
+    index: IndexSegment,
+    row: int,
+    p: int,
+    read: list[int],
+    names: list[str],
+    prefix_last: int,
+    heard: ContactMemo,
 ) -> tuple[np.ndarray, bool] | None:
     """Each read word's weight against contact `p` of case `row`, a token to one word, and whether a
     double-barrelled part of the contact's name is only partly met (None when two contacts share the
@@ -261,7 +272,19 @@ def _contact_weights(
     which = here[np.minimum(cols.c_pos[here], MAX_PERSON) == p]
     if len(which) != 1:
         return None
-    tokens, room, groups = _contact_facts(index, int(cols.c_name[which[0]]))
+    code = int(cols.c_name[which[0]])
+    key = (code, tuple(read))
+    found = heard.get(key)
+    if found is None:
+        found = heard[key] = _name_weights(index, code, read, names, prefix_last)
+    return found
+
+
+def _name_weights(
+    index: IndexSegment, code: int, read: list[int], names: list[str], prefix_last: int
+) -> tuple[np.ndarray, bool]:
+    """`_contact_weights` for the contact name `code`: it depends on the name and the query alone."""
+    tokens, room, groups = _contact_facts(index, code)
     weights: dict[tuple[int, int], float] = {}
     for ti in read:
         on = index.vocab.strong_weights(names[ti], prefix=ti == prefix_last)

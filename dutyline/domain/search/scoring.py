@@ -48,8 +48,8 @@ from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.levels import KIND_OF_LEVEL
 from dutyline.domain.search.per_candidate import _child_names, _ChildNames, _member
 from dutyline.domain.search.query import ParsedQuery
-from dutyline.domain.search.rescore import depends, name_tokens_of, rescore
-from dutyline.domain.search.totals import PLAUSIBLE, Candidates, survivors, totals
+from dutyline.domain.search.rescore import ContactMemo, depends, name_tokens_of, rescore
+from dutyline.domain.search.totals import PLAUSIBLE, Candidates, best_positions, survivors, totals
 
 
 @dataclass
@@ -165,7 +165,7 @@ def _shown(
     scores of the rows re-scored, or the best score when there are no name words to re-score by. `memo`
     keeps each (row, reading)'s correction: the rows `survivors` re-scored are mostly the ones shown."""
     first = min(limit + RESCORE_EXTRA, len(uniq))
-    top = _best(total, min(MAX_RESCORED, len(uniq)) if names else first)
+    top = best_positions(total, min(MAX_RESCORED, len(uniq)) if names else first)
     top = top[np.lexsort((uniq[top], -total[top]))]
     done: list[float] = []
     if names:  # re-scoring only lowers a score: stop once no later row can reach the shown ones
@@ -183,7 +183,8 @@ def _shown(
                 alike = depends(index, key[0], child, read, cell, i)
                 delta = memo.alike.get(alike)
                 if delta is None:
-                    delta = memo.alike[alike] = rescore(index, key[0], child, read, cell, i, names, prefix_last)
+                    delta = rescore(index, key[0], child, read, cell, i, names, prefix_last, memo.contacts)
+                    memo.alike[alike] = delta
                 memo.rows[key] = delta
             total[i] += delta
             done.append(float(total[i]))
@@ -196,20 +197,12 @@ def _shown(
 @dataclass
 class _Memo:
     """One query's re-scoring corrections: by (row, reading), as `survivors` re-scores the rows that are
-    then mostly shown; and by what a correction depends on (`rescore.depends`), shared by rows alike."""
+    then mostly shown; and by what a correction depends on (`rescore.depends`), shared by rows alike;
+    and the contact names' weights the corrections are made of (`rescore.ContactMemo`)."""
 
     rows: dict[tuple[int, int], float] = field(default_factory=dict)
     alike: dict[tuple[object, ...], float] = field(default_factory=dict)
-
-
-def _best(total: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the `k` best scores; of rows tied at the last place, the first rows (so the same rows
-    are chosen whichever other rows were scored beside them)."""
-    if k >= len(total):
-        return np.arange(len(total))
-    cut = total[np.argpartition(-total, k - 1)[:k]].min()
-    above = np.flatnonzero(total > cut)
-    return np.concatenate([above, np.flatnonzero(total == cut)[: k - len(above)]])
+    contacts: ContactMemo = field(default_factory=dict)
 
 
 def _explain(

@@ -119,6 +119,21 @@ def totals(c: Candidates, sel: np.ndarray | None = None) -> tuple[np.ndarray, np
     return total, chosen, grid
 
 
+def best_positions(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the `k` largest `values` (not sorted); of those tied at the last place, the first (so
+    the same rows are chosen whichever other rows were scored beside them).
+
+    By the k-th largest value (`np.partition`) and two scans, not `np.argpartition`: scores tie a great
+    deal (a thousand Jamies met alike), and argpartition over 100k tied float32 values took 1 ms, this
+    0.6 ms."""
+    n = len(values)
+    if k >= n:
+        return np.arange(n)
+    cut = np.partition(values, n - k)[n - k]
+    above = np.flatnonzero(values > cut)
+    return np.concatenate([above, np.flatnonzero(values == cut)[: k - len(above)]])
+
+
 def survivors(c: Candidates, k: int, floor: Floor) -> np.ndarray | None:
     """Positions (ascending) of the candidates that could be among the best `k` or plausible, or None
     when every candidate must be scored.
@@ -145,7 +160,7 @@ def survivors(c: Candidates, k: int, floor: Floor) -> np.ndarray | None:
         bound += W_DOB_NEAR
     if c.alive is not None:
         bound[~c.alive] = -np.inf
-    first = np.sort(np.argpartition(-bound, first_n - 1)[:first_n])
+    first = np.sort(best_positions(bound, first_n))
     total, chosen, grid = totals(c, first)
     scored = total[np.isfinite(total)]
     if len(scored) < k:
