@@ -297,7 +297,13 @@ def test_contact_weights_kept_per_query_are_the_weights_worked_out(monkeypatch: 
     assert run() == kept
     kept_calls = len(worked)
     plain = rescore._contact_weights
-    monkeypatch.setattr(rescore, "_contact_weights", lambda *a: plain(*a[:-1], {}))  # nothing kept
+
+    def nothing_kept(
+        index: Any, row: int, p: int, read: list[int], names: list[str], prefix_last: int, _heard: Any
+    ) -> Any:
+        return plain(index, row, p, read, names, prefix_last, {})
+
+    monkeypatch.setattr(rescore, "_contact_weights", nothing_kept)
     worked.clear()
     assert run() == kept
     assert kept_calls < len(worked)  # the keeping really ran
