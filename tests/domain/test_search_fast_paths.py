@@ -212,45 +212,51 @@ def test_weights_kept_per_word_are_the_weights_worked_out() -> None:
                     assert np.array_equal(a, b)
 
 
+def outcomes(ix: Any, queries: list[str], limit: int) -> list[tuple[object, ...]]:
+    """Each query's ranked (case, score) pairs, total, band and question: what a fast path must keep."""
+    today = dt.date(2026, 12, 6)
+    return [
+        (q, [(h.case_id, h.score) for h in r.hits], r.total, r.band, r.ask)
+        for q in queries
+        for r in [ix.search_results(q, limit=limit, today=today, complete=True)]
+    ]
+
+
+def counting(monkeypatch: Any, module: Any, name: str) -> list[int]:
+    """Replace `module.name` by a wrapper that notes each call in the list returned."""
+    real, calls = getattr(module, name), []
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
 def test_rows_alike_share_a_correction_only_when_their_contacts_are_alike_too(monkeypatch: Any) -> None:
     """`_shown` keeps one query's re-scoring corrections under what they depend on (`rescore.depends`), so
     rows alike are re-scored once.
     Two children both named Amy Bell, whose parents (Jamie Parker-Bell and Jamie Bell) meet "jamie bell"
     with the same weights, must still be told apart: the double-barrelled parent is only partly met.
     Every query must give what re-scoring each row afresh gives."""
-    from dutyline.domain.search import UpdatableIndex, rescore, scoring
+    from dutyline.domain.search import UpdatableIndex, scoring
 
     cases = [
         (i, f"EHC-{i:06d}", "Amy", "Bell", "", f"2015-03-0{1 + i % 9}", "SG1 1AA", "", "", "") for i in range(1, 13)
     ]
     contacts = [(i, 1, "Jamie Parker-Bell" if i % 2 else "Jamie Bell", "", "") for i in range(1, 13)]
     ix = UpdatableIndex.from_rows(cases, contacts)
-    today = dt.date(2026, 12, 6)
     queries = ["jamie bell", "amy bell", "bell jamie", "jamie parker bell", "amy jamie bell", "jamie bel"]
-
-    def run() -> list[tuple[object, ...]]:
-        return [
-            (q, [(h.case_id, h.score) for h in r.hits], r.total, r.band, r.ask)
-            for q in queries
-            for r in [ix.search_results(q, limit=12, today=today, complete=True)]
-        ]
-
-    shared = run()
+    shared = outcomes(ix, queries, 12)
     by_parent = {case_id % 2: score for case_id, score in shared[0][1]}  # type: ignore[attr-defined]
     assert by_parent[0] > by_parent[1]  # "jamie bell" is Jamie Bell's child before Jamie Parker-Bell's
-    real = rescore.rescore
-    calls: list[int] = []
-
-    def counted(*args: Any) -> float:
-        calls.append(1)
-        return real(*args)
-
-    monkeypatch.setattr(scoring, "rescore", counted)
-    assert run() == shared
+    calls = counting(monkeypatch, scoring, "rescore")
+    assert outcomes(ix, queries, 12) == shared
     alone = len(calls)
     monkeypatch.setattr(scoring, "depends", lambda *args: object())  # every row its own key: no sharing
     calls.clear()
-    assert run() == shared
+    assert outcomes(ix, queries, 12) == shared
     assert alone < len(calls)  # the sharing really ran
 
 
@@ -268,7 +274,6 @@ def test_contact_weights_kept_per_query_are_the_weights_worked_out(monkeypatch: 
     parents = ["Jamie Parker-Bell", "Jamie Bell", "Smith Son", "Jamie Smith-Son", "Jamie Smithson"]
     contacts = [(i, 1, parents[i % 5], "", "") for i in range(1, 25)]
     ix = UpdatableIndex.from_rows(cases, contacts)
-    today = dt.date(2026, 12, 6)
     queries = [
         "jamie bell",
         "jamie parker bell",
@@ -277,24 +282,9 @@ def test_contact_weights_kept_per_query_are_the_weights_worked_out(monkeypatch: 
         "smith son bell",
         "jamie smiths on",
     ]
-
-    def run() -> list[tuple[object, ...]]:
-        return [
-            (q, [(h.case_id, h.score) for h in r.hits], r.total, r.band)
-            for q in queries
-            for r in [ix.search_results(q, limit=24, today=today, complete=True)]
-        ]
-
-    kept = run()
-    worked: list[int] = []
-    real = rescore._name_weights
-
-    def afresh(*args: Any) -> Any:
-        worked.append(1)
-        return real(*args)
-
-    monkeypatch.setattr(rescore, "_name_weights", afresh)
-    assert run() == kept
+    kept = outcomes(ix, queries, 24)
+    worked = counting(monkeypatch, rescore, "_name_weights")
+    assert outcomes(ix, queries, 24) == kept
     kept_calls = len(worked)
     plain = rescore._contact_weights
 
@@ -305,7 +295,7 @@ def test_contact_weights_kept_per_query_are_the_weights_worked_out(monkeypatch: 
 
     monkeypatch.setattr(rescore, "_contact_weights", nothing_kept)
     worked.clear()
-    assert run() == kept
+    assert outcomes(ix, queries, 24) == kept
     assert kept_calls < len(worked)  # the keeping really ran
     # One contact under two readings of one query ('smith son' as typed, and joined): kept apart.
     monkeypatch.undo()
