@@ -2,10 +2,11 @@
 
 Scores are bits of evidence (`scoring`), so the thresholds are in bits too: the best row is a **Match**
 when it has at least MATCH_MIN bits (a whole name, or a name word and a date of birth, or any exact key),
-every name word typed meets something of it, and no other row is within TIE_MARGIN of it; **Several
-alike** when another row is within TIE_MARGIN (two children equally well explained: the handler must ask
-something more); **Possible** otherwise (the best is plausible but weak: one common name word, only fuzzy
-agreement, or a name word that meets nothing of the best child).
+every name word typed meets something of it better than the weakest spelling level (Jaro-Winkler
+0.70-0.85), and no other row is within TIE_MARGIN of it; **Several alike** when another row is within
+TIE_MARGIN (two children equally well explained: the handler must ask something more); **Possible**
+otherwise (the best is plausible but weak: one common name word, only fuzzy agreement, or a name word
+that meets nothing of the best child, or barely).
 
 The question for Several alike is chosen from the fields that actually differ among the tied children
 shown, preferring one the caller has not already given: the date of birth, else the postcode.
@@ -29,9 +30,10 @@ def band_for(
 ) -> tuple[Band | None, Ask | None, int]:
     """(band, question, how many alike) for plausible `scores` (best first) and the `hits` shown.
 
-    `named` False: a name word typed meets nothing of the best child (its names, contacts or school), so
-    it is at most Possible however far ahead it is. "Thomas 27/12/02" must not call the only child born
-    that day a Match when he is not called Thomas.
+    `named` False: a name word typed meets nothing of the best child (its names, contacts or school), or
+    only at the weakest spelling level, so it is at most Possible however far ahead it is. "Thomas
+    27/12/02" must not call the only child born that day a Match when he is not called Thomas, nor "kiana
+    huxley" the only Huxley, Tanar.
     """
     if not len(scores) or not hits:
         return None, None, 0

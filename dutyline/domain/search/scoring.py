@@ -45,7 +45,7 @@ from dutyline.domain.search.evidence import (
     readings,
 )
 from dutyline.domain.search.index import IndexSegment
-from dutyline.domain.search.levels import KIND_OF_LEVEL
+from dutyline.domain.search.levels import EXACT, JW70, KIND_OF_LEVEL
 from dutyline.domain.search.per_candidate import _child_names, _ChildNames, _member
 from dutyline.domain.search.query import ParsedQuery
 from dutyline.domain.search.rescore import ContactMemo, depends, name_tokens_of, rescore
@@ -69,7 +69,8 @@ class Ranked:
     matches: dict[int, list[Match]] = field(default_factory=dict)
     #: Scores of every plausible row (at least PLAUSIBLE of the best), best first, at most MAX_COUNTED.
     plausible: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
-    #: Rows shown that leave a typed name word meeting nothing of theirs (not a Match, however they score).
+    #: Rows shown that leave a typed name word meeting nothing of theirs, or only at the weakest spelling
+    #: level (not a Match, however they score).
     unmet: set[int] = field(default_factory=set)
 
 
@@ -218,8 +219,9 @@ def _explain(
     years: list[int],
 ) -> tuple[dict[int, list[Match]], set[int]]:
     """Which term matched which field of the few rows shown, at what level; and which of those rows leave
-    a name term of their reading unmatched (a date of birth can put such a row first, and it is still not
-    the child the caller named)."""
+    a name term of their reading unmatched, or met only at the weakest level (Jaro-Winkler 0.70-0.85): a
+    date of birth or a rare surname can put such a row first, and it is still not the child the caller
+    named ('kiana huxley' is not Tanar Huxley)."""
     out: dict[int, list[Match]] = {}
     unmet: set[int] = set()
     cols = index.cols
@@ -244,24 +246,24 @@ def _explain(
         for t in range(len(terms)):
             if t < len(names) and t not in read:
                 continue
-            best: tuple[float, Match] | None = None
+            best: tuple[float, Match, int] | None = None  # (weight, why, agreement level)
             if t < len(names):
                 for f, code in zip(_CHILD_FIELDS, codes, strict=True):
                     for tok in name_tokens_of(index, code):
                         p = bisect.bisect_left(child.tokens, tok)
                         w = float(child.weights[t, p])
                         if w > 0 and (best is None or w > best[0]):
-                            kind = KIND_OF_LEVEL[int(child.levels[t, p])]
-                            best = (w, Match(FIELD_NAMES[f], terms[t], kind, None))
+                            level = int(child.levels[t, p])
+                            best = (w, Match(FIELD_NAMES[f], terms[t], KIND_OF_LEVEL[level], None), level)
             j = other.get((row, t))
             if j is not None and (best is None or float(score[j]) > best[0]):
                 f = int(fields[j])
-                kind = KIND_OF_LEVEL[int(kinds[j])] if f == F_CONTACT else "exact"
+                level = int(kinds[j]) if f == F_CONTACT else EXACT
                 contact = int(person[j]) if f in (F_CONTACT, F_PHONE) else None
-                best = (float(score[j]), Match(ALL_FIELDS[f], terms[t], kind, contact))
+                best = (float(score[j]), Match(ALL_FIELDS[f], terms[t], KIND_OF_LEVEL[level], contact), level)
             if best is not None:
                 out.setdefault(row, []).append(best[1])
-            elif t < len(names):
+            if t < len(names) and (best is None or best[2] >= JW70):
                 unmet.add(row)
     if years:
         for row in top_rows.tolist():
