@@ -200,6 +200,21 @@ def test_a_rare_surname_is_not_a_match_for_a_forename_it_barely_resembles() -> N
     assert ix.search_results("tanr huxley 2/3/2015", today=TODAY, complete=True).band == "match"  # JW >= 0.85
 
 
+def test_a_word_saying_who_calls_does_not_keep_a_child_from_a_match() -> None:
+    cases = [case(1, "Amelia", "Joness"), case(2, "Tom", "Joness", dob="2014-01-01"), case(3, "Zed", "Ng")]
+    ix = index_of(cases)
+    assert ix.search_results("amelia joness mum", today=TODAY, complete=True).band == "match"
+    assert ix.search_results("amelia joness quxby", today=TODAY, complete=True).band == "possible"
+
+
+def test_rows_shown_when_penalties_outweigh_all_evidence_are_possible_not_unbanded() -> None:
+    # Eight words, one barely met: every row scores below zero, and is still shown as a guess.
+    ix = index_of([case(1, "Zuzanna", "Quenby", known="Zuzia"), case(2, "Tom", "Ng")])
+    r = ix.search_results("zz zz zz zz zz zz zz zz", today=TODAY, complete=True)
+    assert r.hits and r.hits[0].score < 0
+    assert (r.band, r.header()) == ("possible", "Possible")
+
+
 def test_words_met_joined_split_or_through_a_contact_still_make_a_match() -> None:
     cases = [case(1, "Amelia", "Smithson"), case(2, "Tom", "Ng", dob="2011-05-04")]
     contacts = [(1, 1, "Quenby Smithson", "07700 900123", "")]

@@ -35,9 +35,11 @@ def band_for(
     27/12/02" must not call the only child born that day a Match when he is not called Thomas, nor "kiana
     huxley" the only Huxley, Tanar.
     """
-    if not len(scores) or not hits:
+    if not hits:
         return None, None, 0
-    best = float(scores[0])
+    best = float(scores[0]) if len(scores) else 0.0
+    if best <= 0:  # penalties outweigh every row's evidence ("zz zz zz ..."): shown, but only a guess
+        return "possible", None, 1
     alike = int((scores >= best - TIE_MARGIN).sum())
     if alike >= 2:
         return "several_alike", _question(hits[: min(alike, len(hits))], parsed), alike

@@ -66,6 +66,12 @@ PARTICLES = frozenset(
     {"o", "mc", "mac", "de", "da", "di", "du", "la", "le", "van", "von", "der", "den", "al", "el", "st", "ter", "ten"}
 )
 TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "prof", "rev", "sir", "lady", "master"})
+#: Words a handler may type beside a name that say who is calling or link it ("amelia jones mum"). They
+#: are still searched (a name may be one), but one left unmet does not keep the best child from a Match.
+FILLERS = frozenset(
+    {"mum", "mom", "mother", "dad", "father", "parent", "carer", "gran", "grandma", "grandad", "nan", "nanny"}
+    | {"aunt", "auntie", "uncle", "brother", "sister", "daughter", "child", "about", "re", "for", "and", "the"}
+)
 
 
 def fold_name(text: str) -> str:

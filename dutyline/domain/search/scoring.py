@@ -46,6 +46,7 @@ from dutyline.domain.search.evidence import (
 )
 from dutyline.domain.search.index import IndexSegment
 from dutyline.domain.search.levels import EXACT, JW70, KIND_OF_LEVEL
+from dutyline.domain.search.names import FILLERS
 from dutyline.domain.search.per_candidate import _child_names, _ChildNames, _member
 from dutyline.domain.search.query import ParsedQuery
 from dutyline.domain.search.rescore import ContactMemo, depends, name_tokens_of, rescore
@@ -263,7 +264,7 @@ def _explain(
                 best = (float(score[j]), Match(ALL_FIELDS[f], terms[t], KIND_OF_LEVEL[level], contact), level)
             if best is not None:
                 out.setdefault(row, []).append(best[1])
-            if t < len(names) and (best is None or best[2] >= JW70):
+            if t < len(names) and (best is None or best[2] >= JW70) and terms[t] not in FILLERS:
                 unmet.add(row)
     if years:
         for row in top_rows.tolist():
