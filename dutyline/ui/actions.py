@@ -429,8 +429,11 @@ def help_text() -> str:
                 lines.append(f"  {a.key_text:<12} {a.help}")
         lines.append("")
     lines += [
-        "In the search box, type any of: name (misspellings are fine), date of birth, postcode, phone, school,",
-        "case ref. Checking the caller: Space picks who is calling, Tab moves, Space ticks each check.",
+        # One paragraph a line: the help screen wraps them to its width (80 columns or 120 alike).
+        "In the search box, type any of: name (misspellings are fine), date of birth, postcode, phone, school, "
+        "case ref. Above the results: Match (one child clearly ahead), Possible (weak, or a name you typed "
+        "fits the best child barely or not at all: check it), or 'N children alike' with the question to ask.",
+        "Checking the caller: Space picks who is calling, Tab moves, Space ticks each check.",
         "Ctrl+P opens the command palette (every action, and 'open case' by name). Ctrl+Q quits.",
         "Your typing is saved as a draft every few seconds; if the app stops, the next start offers the call back.",
         "The screen locks after a few minutes without typing; a warning comes 30 seconds before.",
