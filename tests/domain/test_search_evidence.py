@@ -224,6 +224,14 @@ def test_words_met_joined_split_or_through_a_contact_still_make_a_match() -> Non
         assert (r.hits[0].first_name, r.band) == ("Amelia", "match"), query
 
 
+def test_the_question_is_asked_even_when_one_child_is_shown() -> None:
+    cases = [case(i, "Amelia", "Joness", dob=f"201{i}-03-02") for i in range(1, 4)] + [case(9, "Tom", "Ng")]
+    ix = index_of(cases)
+    one = ix.search_results("amelia joness", today=TODAY, complete=True, limit=1)
+    assert (one.shown, one.band, one.ask, one.alike) == (1, "several_alike", "date_of_birth", 3)
+    assert one.hits == ix.search_results("amelia joness", today=TODAY, complete=True).hits[:1]
+
+
 def test_question_prefers_a_field_the_caller_has_not_given() -> None:
     parsed = parse_query("amelia 2/3/2015", today=TODAY)
     ix = index_of([case(1, "Amelia", "A", pc="SG1 1AA"), case(2, "Amelia", "B", pc="AL8 6AB", dob="2014-01-01")])

@@ -9,7 +9,8 @@ otherwise (the best is plausible but weak: one common name word, only fuzzy agre
 that meets nothing of the best child, or barely).
 
 The question for Several alike is chosen from the fields that actually differ among the tied children
-shown, preferring one the caller has not already given: the date of birth, else the postcode.
+ranked (at least ten, however few are shown), preferring one the caller has not already given: the date
+of birth, else the postcode.
 """
 
 from __future__ import annotations

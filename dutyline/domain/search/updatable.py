@@ -233,17 +233,21 @@ class UpdatableIndex:
         for index, alive in parts:
             if not len(index):
                 continue
-            r = rank(index, parsed, limit=limit, prefix_last=prefix_last, alive=alive)
+            r = rank(index, parsed, limit=max(limit, ASK_FROM), prefix_last=prefix_last, alive=alive)
             plausible.append(r.plausible)
             for row, score in zip(r.rows.tolist(), r.scores.tolist(), strict=True):
                 case_id = int(index.cols.case_id[row])
                 found.append((score, case_id, index, row, r.matches.get(row, []), row in r.unmet))
         found.sort(key=lambda f: (-f[0], f[1]))
-        hits = [_hit(index, row, score, matches, today) for score, _, index, row, matches, _ in found[:limit]]
+        ranked = [
+            _hit(index, row, score, matches, today)
+            for score, _, index, row, matches, _ in found[: max(limit, ASK_FROM)]
+        ]
+        hits = ranked[:limit]
         scores = -np.sort(-np.concatenate(plausible)) if plausible else np.zeros(0, np.float32)
         if len(scores):
             scores = scores[scores >= float(scores[0]) * PLAUSIBLE]
-        band, ask, alike = band_for(scores, hits, parsed, named=bool(found) and not found[0][5])
+        band, ask, alike = band_for(scores, ranked, parsed, named=bool(found) and not found[0][5])
         given: tuple[tuple[Ask, bool], ...] = (
             ("date_of_birth", bool(parsed.dates)),
             ("postcode", bool(parsed.postcodes)),
@@ -251,6 +255,11 @@ class UpdatableIndex:
         narrow = tuple(key for key, typed in given if not typed)
         total = max(len(scores), len(hits))
         return SearchResults(hits=tuple(hits), total=total, band=band, ask=ask, alike=alike, narrow=narrow)
+
+
+#: Rows ranked however few are asked for: the question that splits children alike is chosen from the
+#: fields that differ among them, so `--limit 1` must still see the others tied with the first.
+ASK_FROM = 10
 
 
 def _hit(index: IndexSegment, row: int, score: float, matches: list[Match], today: dt.date) -> SearchHit:
