@@ -173,7 +173,7 @@ def rescore(
     r: int,
     names: list[str],
     prefix_last: int,
-    heard: ContactMemo | None = None,
+    heard: ContactMemo,
 ) -> float:
     """Correction (zero or less) to the vectorised score of candidate `r` (case `row`) for one reading,
     from its person x term weights `cell`. `heard` keeps one query's contact-name weights (by name and
@@ -221,7 +221,7 @@ def rescore(
     # Contacts meeting two words or more (the last place holds every later contact at once: left alone).
     partly: set[int] = set()  # persons a double-barrelled name of whose is only partly met
     for p in contacts:
-        found = _contact_weights(index, row, p, read, names, prefix_last, {} if heard is None else heard)
+        found = _contact_weights(index, row, p, read, names, prefix_last, heard)
         if found is not None:
             got_p, partial = found
             now = old[p, :n_read]
