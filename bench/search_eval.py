@@ -77,6 +77,13 @@ class Population:
             self.by_last[_letters(p.last)].append(p)
         self.parents = Counter(_letters(p.parent) for p in people)
         self.children = Counter(_letters(f"{p.first} {p.last}") for p in people)
+        # Every name a child answers to, one forename (or the known-as) and the surname: a parent's name
+        # query has no unique answer while a child is called it ("Charlie Hill": Charlotte, known as
+        # Charlie, Hill; "Eimear Gallagher": Eimear Cormac Gallagher). Such a child explains the whole
+        # query and rightly comes first (issue 13, rule 5).
+        self.called = Counter(
+            n for p in people for n in {_letters(f"{w} {p.last}") for w in [*p.first.split(), *p.known_as.split()[:1]]}
+        )
         self.by_dob: dict[dt.date, list[Person]] = defaultdict(list)
         for p in people:
             self.by_dob[p.dob].append(p)
@@ -193,7 +200,7 @@ def make_queries(pop: Population, rng: random.Random, per_kind: int) -> list[Que
         if fold(f"{p.first} {p.last}") != f"{p.first} {p.last}".lower():
             put("accents", p, f"{fold(p.first)} {fold(p.last)}", uniq)
         pl = _letters(p.parent)
-        put("parent", p, p.parent, pop.parents[pl] == 1 and pop.children[pl] == 0)
+        put("parent", p, p.parent, pop.parents[pl] == 1 and pop.children[pl] == 0 and pop.called[pl] == 0)
         put("dob", p, f"{p.last} {_dob_form(rng, p.dob)}", pop.dob_unique(p))
         spaced = rng.choice((f"{p.phone[:5]} {p.phone[5:]}", p.phone, f"+44 {p.phone[1:5]} {p.phone[5:]}"))
         put("phone", p, spaced, pop.phones[p.phone] == 1)
