@@ -28,7 +28,8 @@ printed per line, in order ([] when nothing matches); the database is opened and
 With --with-band, each result (each query's, in batch mode) is preceded by one JSON line saying how sure
 it is: {"band": "match"|"possible"|"several_alike"|null, "shown": N, "total": M, "ask":
 "date_of_birth"|"postcode"|null}: "several_alike" means two or more children are about equally likely and
-"ask" names the question that splits them; "total" counts every plausible match, shown or not.
+"ask" names the question that splits them; "total" counts every plausible match, shown or not (it
+may be fewer than "shown": the list goes on past the plausible rows).
 
 With --callers, callers with no case who rang before (matched by their number, its last digits, or the
 caller's or child's name) are listed too: after the table, or, with --json and in batch mode, as one more

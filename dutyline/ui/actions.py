@@ -432,7 +432,8 @@ def help_text() -> str:
         # One paragraph a line: the help screen wraps them to its width (80 columns or 120 alike).
         "In the search box, type any of: name (misspellings are fine), date of birth, postcode, phone, school, "
         "case ref. Above the results: Match (one child clearly ahead), Possible (weak, or a name you typed "
-        "fits the best child barely or not at all: check it), or 'N children alike' with the question to ask.",
+        "fits the best child barely or not at all: check it), or 'N children alike' with the question to ask. "
+        "'30 shown, 9 likely': rows after the ninth are further off, listed to choose from.",
         "Checking the caller: Space picks who is calling, Tab moves, Space ticks each check.",
         "Ctrl+P opens the command palette (every action, and 'open case' by name). Ctrl+Q quits.",
         "Your typing is saved as a draft every few seconds; if the app stops, the next start offers the call back.",

@@ -7,11 +7,14 @@ for a search that was gone. With the box empty the line is the idle one again.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from textual.app import App
 from textual.widgets import Static
 
+from dutyline.domain.search.hits import SearchHit
+from dutyline.ui.screens.search import SearchScreen
 from tests.ui.conftest import AppFactory, enter_text, settle
 from tests.ui.seed import Seeded
 
@@ -28,7 +31,7 @@ async def test_clearing_the_box_clears_the_last_searchs_line(make_app: AppFactor
         assert "cases · signed in as" in idle
         await enter_text(pilot, "olivia smith")
         await settle(pilot)
-        assert "found" in status(app)
+        assert status(app).startswith("2 shown, 1 likely · Match")
         await pilot.press("escape")
         await settle(pilot)
         assert status(app) == idle
@@ -37,3 +40,37 @@ async def test_clearing_the_box_clears_the_last_searchs_line(make_app: AppFactor
         await pilot.press("ctrl+u")  # the input's own delete-to-start
         await settle(pilot)
         assert status(app) == idle
+
+
+def _hit(i: int) -> SearchHit:
+    return SearchHit(
+        case_id=i,
+        case_ref=f"EHC-{100000 + i}",
+        score=1.0,
+        first_name="Jamie",
+        last_name=f"Bell{i}",
+        date_of_birth=dt.date(2014, 7, 3),
+        age=12,
+        postcode="AL1 3AB",
+        stage="assessment",
+    )
+
+
+async def test_the_line_counts_the_likely_rows_apart_from_the_rest(make_app: AppFactory, seeded: Seeded) -> None:
+    """30 rows shown of which 9 are plausible said "30 cases found": a handler read thirty candidates
+    for what was nine, and the rest only filling the list. It says "30 shown, 9 likely"; all likely, it
+    says "N cases found"; more likely than shown, the header's "30 of 212 shown" says it once."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        hits = [_hit(i) for i in range(30)]
+        screen.show_hits(hits, "jamie bell", header="Match", likely=9)
+        assert status(app).startswith("30 shown, 9 likely · Match · ")
+        screen.show_hits(hits[:2], "jamie bell", header="Match", likely=2)
+        assert status(app).startswith("2 cases found · Match · ")
+        header = "30 of 212 shown — add a date of birth or postcode"
+        screen.show_hits(hits, "jamie bell", header=f"Possible · {header}", likely=212)
+        assert status(app).startswith(f"Possible · {header} · ")
+        assert "found" not in status(app) and "likely" not in status(app)

@@ -253,8 +253,9 @@ class UpdatableIndex:
             ("postcode", bool(parsed.postcodes)),
         )
         narrow = tuple(key for key, typed in given if not typed)
-        total = max(len(scores), len(hits))
-        return SearchResults(hits=tuple(hits), total=total, band=band, ask=ask, alike=alike, narrow=narrow)
+        # Plausible rows only: the shown list goes on past them (the handler chooses from it), and counting
+        # those too said "30 cases found" of nine likely ones.
+        return SearchResults(hits=tuple(hits), total=len(scores), band=band, ask=ask, alike=alike, narrow=narrow)
 
 
 #: Rows ranked however few are asked for: the question that splits children alike is chosen from the

@@ -111,8 +111,7 @@ class SearchScreen(DeskScreen[None]):
         callers = await asyncio.to_thread(self.desk.find_callers, query)
         if get_current_worker().is_cancelled or query != self.query_one("#search", Input).value:
             return  # the handler has typed on; a newer search is coming
-        capped = results.total > results.shown
-        self.show_hits(list(results.hits), query, header=results.header(), callers=callers, capped=capped)
+        self.show_hits(list(results.hits), query, header=results.header(), callers=callers, likely=results.total)
 
     def show_hits(
         self,
@@ -121,10 +120,12 @@ class SearchScreen(DeskScreen[None]):
         *,
         header: str = "",
         callers: list[EarlierCaller] | None = None,
-        capped: bool = False,
+        likely: int | None = None,
     ) -> None:
-        """`header`: how sure the results are, and what is not shown (`SearchResults.header`); when
-        `capped` it already says "30 of 166 shown", so the count is not said twice.
+        """`header`: how sure the results are, and what is not shown (`SearchResults.header`).
+        `likely`: how many rows are plausible matches (`SearchResults.total`). More than are shown, the
+        header already says "30 of 166 shown"; fewer, the line says "30 shown, 9 likely", because the
+        rows below the likely ones are there to choose from, not because they answer the query.
         `callers`: no-case callers who rang before, matching the same query."""
         self.query_one(ResultsTable).show_hits(hits, callers)
         self._shown_query = query
@@ -134,7 +135,10 @@ class SearchScreen(DeskScreen[None]):
                 self.call_after_refresh(self.action_open)
         if query.strip():
             found = f"{len(hits)} case{'s' if len(hits) != 1 else ''} found" if hits else "No case found"
+            if hits and likely is not None and 0 < likely < len(hits):
+                found = f"{len(hits)} shown, {likely} likely"
             if header and hits:
+                capped = likely is not None and likely > len(hits)
                 found = header if capped else f"{found} · {header}"
             if callers:
                 found = f"{found} · {len(callers)} earlier caller{'s' if len(callers) != 1 else ''} (no case)"
