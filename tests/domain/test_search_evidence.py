@@ -15,7 +15,7 @@ import pytest
 
 from dutyline.domain.search import UpdatableIndex, lexicon
 from dutyline.domain.search.bands import band_for
-from dutyline.domain.search.levels import EXACT, JW70, JW85, JW92, LISTED, NONE, PHONETIC, PREFIX, WEIGHTS
+from dutyline.domain.search.levels import EXACT, JW70, JW85, JW92, LISTED, LOOSE_JW70, NONE, PHONETIC, PREFIX, WEIGHTS
 from dutyline.domain.search.lexicon import Lexicon, NameDataError
 from dutyline.domain.search.query import parse_query
 from dutyline.domain.search.vocab import Vocab
@@ -362,6 +362,30 @@ def test_pet_form_stem_leads_the_name() -> None:
     """'thaddy' less its pet ending is 'thad', which leads Thaddeus; a shared beginning (Thalia) is less."""
     ix = index_of([case(1, "Thalia", "Quarrie"), case(2, "Thaddeus", "Quarrie"), case(3, "Sabine", "Quarrie")])
     assert names(ix, "thaddy quarrie")[0] == "Thaddeus Quarrie"
+
+
+def test_pet_endings_i_and_ek() -> None:
+    """'lexi' less its '-i' sits inside Alexandra (it met nothing before, and Leona's first letter put her
+    first); 'tomek' less the Polish '-ek' leads Tomasz, as a pet form and no longer only as three shared
+    letters (2.0 bits before, a pet stem's 2.4 now)."""
+    ix = index_of([case(1, "Leona", "Nowak"), case(2, "Alexandra", "Nowak"), case(3, "Albert", "Nowak")])
+    assert names(ix, "lexi nowak")[0] == "Alexandra Nowak"
+    vocab = Vocab(["tomasz"], lexicon=EMPTY)
+    weights, levels = vocab.weigh("tomek", np.asarray([0], dtype=np.int64))
+    assert int(levels[0]) == PREFIX and float(weights[0]) > 2.3
+
+
+def test_a_far_spelling_that_loses_the_first_letter_is_worth_no_more_than_the_letter() -> None:
+    """'kasia' (Katarzyna's, in no table here) shares only the K with Katarzyna, and more letters with
+    Aušra and Łukasz, none of them first (Jaro-Winkler 0.70-0.85): short forms keep the first letter, so
+    Katarzyna comes first. A far spelling that keeps the first letter keeps its band."""
+    ix = index_of([case(1, "Aušra", "Zielińska"), case(2, "Katarzyna", "Zielińska"), case(3, "Łukasz", "Zielińska")])
+    assert names(ix, "kasia zielinska")[0] == "Katarzyna Zielińska"
+    vocab = Vocab(["ausra", "quenby"], lexicon=EMPTY)
+    weights, levels = vocab.weigh("kaska", np.asarray([0], dtype=np.int64))
+    assert int(levels[0]) == JW70 and float(weights[0]) == pytest.approx(LOOSE_JW70)
+    weights, levels = vocab.weigh("qeubnx", np.asarray([1], dtype=np.int64))
+    assert int(levels[0]) == JW70 and float(weights[0]) > 0.4
 
 
 def test_first_letter_alone_orders_candidates_and_beats_one_word_exact() -> None:

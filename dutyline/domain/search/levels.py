@@ -26,6 +26,12 @@ LEARNED = 2.7
 #: level), so candidates another word brought are ranked by how close their names are to this one
 #: ('teig' for Tadhg, 'meg' for Margaret when no table lists them), and it beats disagreeing outright.
 RESIDUAL = 0.35
+#: A Jaro-Winkler 0.70-0.85 spelling *as written* that does not keep the word's first letter is worth at
+#: most this, about what the same first letter alone is worth: short forms keep the first letter far more
+#: often than they share scattered letters ('kasia' for Katarzyna: only the K; Aušra shares more letters
+#: and none first), and a slip that far off rarely falls on the first letter too. A heard form ('prothero'
+#: for Rhydderch, heard 'prytherch') keeps its band.
+LOOSE_JW70 = 0.2
 #: Within the fuzzy levels (phonetic key, Jaro-Winkler bands), bits per unit of Jaro-Winkler similarity
 #: around JW_GRADE_MID: two spellings on one level are not equally close ('hakq' is nearer Haak than Hick,
 #: though all three share a phonetic key), and the nearer should rank first.

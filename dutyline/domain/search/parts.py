@@ -28,10 +28,12 @@ INSIDE = 1.6
 #: A leading, trailing or pet-form part matching a *surname* counts this share of its weight: a forename's
 #: leading part is how nicknames work ('Tomi' for Tomiwa), but 'Wright' is another family than Cartwright.
 SURNAME_PART = 0.5
-#: A pet form: the word less a pet ending ('-s', '-y', '-ie', '-o', and a doubled last consonant) leads the
-#: name, 3+ letters ('wills' -> will: William; 'danny' -> dan: Daniel). Weaker than a leading part.
+#: A pet form: the word less a pet ending ('-s', '-y', '-ie', '-o', '-i', the Polish '-ek', and a doubled
+#: last consonant) leads the name, 3+ letters ('wills' -> will: William; 'danny' -> dan: Daniel; 'bartek'
+#: -> bart: Bartłomiej; 'tomek' -> tom: Tomasz) or sits inside it ('lexi' -> lex: Alexandra). Weaker than a
+#: leading part.
 PET_STEM = 2.4
-PET_ENDINGS = ("ie", "y", "s", "o")
+PET_ENDINGS = ("ie", "y", "s", "o", "i", "ek")
 #: The word (or its pet stem) leads the name *by sound* (the vowel-keeping key of `names.sound_key`), with
 #: the same first letter: 'tommy' (tom) and Thomas, 'teddy' (ted) and Theodore, 'lucky' (luck) and Lakshmi.
 #: Just above a shared beginning: vowels are folded, so it also meets Timothy.

@@ -22,6 +22,7 @@ from dutyline.domain.search.levels import (
     JW_GRADE,
     JW_GRADE_MID,
     LISTED,
+    LOOSE_JW70,
     NONE,
     PART_GRADE,
     PHONETIC,
@@ -142,8 +143,12 @@ def weigh_tokens(
         levels[hit] = s_lv[pos[hit]]
         part = levels == PREFIX
     if word:  # nothing else, but the same first letter: a little, ordered by spelling ('teig', Tadhg)
-        faint = (levels == NONE) & (v.first_letter[tids] == ord(word[0]))
+        first_same = v.first_letter[tids] == ord(word[0])
+        faint = (levels == NONE) & first_same
         weights[faint] = RESIDUAL * jw[faint]
+        # ... and a far spelling that does not keep it is worth barely more ('kasia': Katarzyna before Aušra).
+        loose = (levels == JW70) & ~first_same & (jw >= spelt)  # as written: a heard form keeps its band
+        weights[loose] = np.minimum(weights[loose], LOOSE_JW70)
     surname = weights.copy()
     nick = (levels == LISTED) & np.isin(tids, v.nickname_ids(word))
     if part.any() or nick.any():
