@@ -280,6 +280,18 @@ def test_outward_postcode_alone_lists_and_with_a_name_narrows() -> None:
     assert refs(ix, "amy ng AL8")[0] == "EHC-100001"
     r = ix.search_results("al8", today=TODAY, complete=True, limit=1)
     assert (r.shown, r.total) == (1, 2)
+    # A list of the children there, not children alike: it said "2 children alike: ask for the date of
+    # birth · 1 of 2 shown — add a date of birth or postcode", a postcode having just been given.
+    assert r.header() == "2 children in AL8 · 1 of 2 shown — add a name or date of birth"
+    assert ix.search_results("al8", today=TODAY, complete=True).header() == "2 children in AL8"
+    assert "children in" not in ix.search_results("amy al8", today=TODAY, complete=True).header()
+    # What matched is said ("Matched on" was blank for a list by area).
+    assert all("postcode_area" in h.matched_fields for h in ix.search("al8", today=TODAY, complete=True))
+    assert ix.search("amy ng al8", today=TODAY, complete=True)[0].matched_fields == (
+        "first_name",
+        "last_name",
+        "postcode_area",
+    )
 
 
 # --- name files ------------------------------------------------------------------------------------------

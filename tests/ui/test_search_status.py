@@ -74,3 +74,5 @@ async def test_the_line_counts_the_likely_rows_apart_from_the_rest(make_app: App
         screen.show_hits(hits, "jamie bell", header=f"Possible · {header}", likely=212)
         assert status(app).startswith(f"Possible · {header} · ")
         assert "found" not in status(app) and "likely" not in status(app)
+        screen.show_hits(hits[:3], "al8", header="3 children in AL8", likely=3, counted=True)
+        assert status(app).startswith("3 children in AL8 · ↑↓ choose")

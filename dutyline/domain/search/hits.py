@@ -30,6 +30,7 @@ FieldName = Literal[
     "birth_year",
     "phone",
     "postcode",
+    "postcode_area",  # the outward code alone ('AL8'): the area, not the address
     "case_ref",
     "school",
 ]
@@ -118,6 +119,9 @@ class SearchResults(Frozen):
     alike: int = 0
     #: Keys the query did not give, which would narrow it (for "30 of 212 shown — add ...").
     narrow: tuple[Ask, ...] = ("date_of_birth", "postcode")
+    #: The outward postcode ('AL8') when the query was that alone: the rows are the children there, a
+    #: list to narrow, not children alike in how well they answer a question.
+    area: str = ""
 
     @property
     def shown(self) -> int:
@@ -127,6 +131,12 @@ class SearchResults(Frozen):
         """One line for the results header: the band, the splitting question, what is not shown."""
         if not self.hits or self.band is None:
             return ""
+        if self.area:  # "AL8" alone: how many live there, and what would pick one out
+            total = max(self.total, self.shown)
+            head = f"{total} child{'ren' if total != 1 else ''} in {self.area}"
+            return (
+                f"{head} · {self.shown} of {total} shown — add a name or date of birth" if total > self.shown else head
+            )
         parts: list[str] = []
         if self.band == "several_alike":
             tied = self.hits[: self.alike]

@@ -141,7 +141,10 @@ def rank(
     plausible = finite[finite >= best * PLAUSIBLE] if best > 0 else finite
     plausible = -np.sort(-plausible)[:MAX_COUNTED]
     ranked = Ranked(uniq[top], total[top], plausible=plausible)
-    ranked.matches, ranked.unmet = _explain(index, ranked.rows, uniq, child, reads, chosen, e, terms, names, q.years)
+    areas = list(zip(q.outwards, outward_rows, strict=True))
+    ranked.matches, ranked.unmet = _explain(
+        index, ranked.rows, uniq, child, reads, chosen, e, terms, names, q.years, areas
+    )
     return ranked
 
 
@@ -218,6 +221,7 @@ def _explain(
     terms: list[str],
     names: list[str],
     years: list[int],
+    areas: list[tuple[str, np.ndarray]],
 ) -> tuple[dict[int, list[Match]], set[int]]:
     """Which term matched which field of the few rows shown, at what level; and which of those rows leave
     a name term of their reading unmatched, or met only at the weakest level (Jaro-Winkler 0.70-0.85): a
@@ -270,4 +274,7 @@ def _explain(
         for row in top_rows.tolist():
             if int(index.dob_year[row]) in years:
                 out.setdefault(row, []).append(Match("birth_year", str(index.dob_year[row]), "exact", None))
+    for outward, area_rows in areas:  # 'al8': said, so the Matched on column is not blank for a list by area
+        for row in top_rows[np.isin(top_rows, area_rows)].tolist():
+            out.setdefault(row, []).append(Match("postcode_area", outward, "exact", None))
     return out, unmet

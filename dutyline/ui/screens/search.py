@@ -111,7 +111,14 @@ class SearchScreen(DeskScreen[None]):
         callers = await asyncio.to_thread(self.desk.find_callers, query)
         if get_current_worker().is_cancelled or query != self.query_one("#search", Input).value:
             return  # the handler has typed on; a newer search is coming
-        self.show_hits(list(results.hits), query, header=results.header(), callers=callers, likely=results.total)
+        self.show_hits(
+            list(results.hits),
+            query,
+            header=results.header(),
+            callers=callers,
+            likely=results.total,
+            counted=bool(results.area),
+        )
 
     def show_hits(
         self,
@@ -121,11 +128,13 @@ class SearchScreen(DeskScreen[None]):
         header: str = "",
         callers: list[EarlierCaller] | None = None,
         likely: int | None = None,
+        counted: bool = False,
     ) -> None:
         """`header`: how sure the results are, and what is not shown (`SearchResults.header`).
         `likely`: how many rows are plausible matches (`SearchResults.total`). More than are shown, the
         header already says "30 of 166 shown"; fewer, the line says "30 shown, 9 likely", because the
         rows below the likely ones are there to choose from, not because they answer the query.
+        `counted`: the header says how many on its own ("361 children in AL8").
         `callers`: no-case callers who rang before, matching the same query."""
         self.query_one(ResultsTable).show_hits(hits, callers)
         self._shown_query = query
@@ -138,8 +147,8 @@ class SearchScreen(DeskScreen[None]):
             if hits and likely is not None and 0 < likely < len(hits):
                 found = f"{len(hits)} shown, {likely} likely"
             if header and hits:
-                capped = likely is not None and likely > len(hits)
-                found = header if capped else f"{found} · {header}"
+                counted = counted or (likely is not None and likely > len(hits))
+                found = header if counted else f"{found} · {header}"
             if callers:
                 found = f"{found} · {len(callers)} earlier caller{'s' if len(callers) != 1 else ''} (no case)"
             self.set_status(f"{found} · ↑↓ choose · {hint('open', 'no_case', 'clear', 'safeguarding')}")

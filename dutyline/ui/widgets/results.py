@@ -34,6 +34,7 @@ _FIELD_WORDS = {
     "birth_year": "birth year",
     "phone": "phone",
     "postcode": "postcode",
+    "postcode_area": "postcode area",
     "case_ref": "case ref",
     "school": "school",
 }
@@ -125,7 +126,11 @@ def hit_row(hit: SearchHit) -> list[Text]:
     return [
         highlighted(hit.display_name, name_terms, whole=name_hit, limit=NAME_WIDTH),
         born_cell,
-        highlighted(hit.postcode, by_field.get("postcode", ()), whole="postcode" in by_field),
+        highlighted(
+            hit.postcode,
+            by_field.get("postcode", ()) + by_field.get("postcode_area", ()),
+            whole="postcode" in by_field,
+        ),
         highlighted(hit.school, by_field.get("school", ()), whole="school" in by_field, limit=20),
         plain(_stage(hit.stage)),
         Text(matched if len(matched) <= 24 else matched[:23] + "…", style="italic", end=""),
