@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dutyline.domain.search.names import TITLES, query_words
 from dutyline.domain.text import fold, phone_digits, postcode_key, sanitize, valid_uk_phone
@@ -78,6 +78,12 @@ class ParsedQuery:
             or self.phone_tails
             or self.outwards
         )
+
+    @property
+    def area(self) -> str:
+        """The outward postcode ('AL8') when the query is that and nothing else, else ''."""
+        only = len(self.outwards) == 1 and replace(self, outwards=[]).empty
+        return self.outwards[0].upper() if only else ""
 
 
 def _year(text: str, today: dt.date) -> int:

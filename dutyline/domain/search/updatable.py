@@ -255,11 +255,8 @@ class UpdatableIndex:
         narrow = tuple(key for key, typed in given if not typed)
         # Plausible rows only: the shown list goes on past them (the handler chooses from it), and counting
         # those too said "30 cases found" of nine likely ones.
-        alone = not (parsed.words or parsed.dates or parsed.years or parsed.phones or parsed.postcodes)
-        alone = alone and not (parsed.refs or parsed.fragments or parsed.phone_tails) and len(parsed.outwards) == 1
-        area = parsed.outwards[0].upper() if alone else ""
         return SearchResults(
-            hits=tuple(hits), total=len(scores), area=area, band=band, ask=ask, alike=alike, narrow=narrow
+            hits=tuple(hits), total=len(scores), area=parsed.area, band=band, ask=ask, alike=alike, narrow=narrow
         )
 
 
