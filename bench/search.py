@@ -153,7 +153,7 @@ def ties_won(expected: list[str], tied: list[list[str]]) -> float:
 
 
 def held_out(
-    index: UpdatableIndex, queries: list[Query], folds: int, *, learning: bool = True
+    index: UpdatableIndex, queries: list[Query], folds: int, *, learning: bool = True, misses: list | None = None
 ) -> dict[str, dict[str, float]]:
     """Nickname and heard-spelling queries, each run with its own pair removed from the engine's tables.
 
@@ -161,7 +161,8 @@ def held_out(
     two names of each pair in fold k, and only fold k's queries are run. Every query runs exactly once.
     With `learning` the engine still knows the nicknames it learns from the population's own known-as
     names (other children recorded as known by the nickname: what a council's records would teach it);
-    without, only its name files (minus the fold) and its generic rules are left.
+    without, only its name files (minus the fold) and its generic rules are left. `misses`, when given,
+    gets each query whose answer was not first: (kind, culture, text, expected, first three, pair).
     """
     full = lexicon.default()
     picked = [q for q in queries if q[0] in HELD_OUT_KINDS and q[4]]
@@ -173,6 +174,8 @@ def held_out(
             got[i] = g
     index.set_lexicon(full)
     order = sorted(got)
+    if misses is not None:
+        misses += [(*picked[i][:4], got[i][:3], picked[i][4]) for i in order if got[i][:1] != [picked[i][3]]]
     return score_run([picked[i][0] for i in order], [picked[i][3] for i in order], [got[i] for i in order])
 
 
@@ -195,6 +198,7 @@ def in_memory(n: int, per_kind: int, baseline_n: int, seed: int, folds: int) -> 
     run_queries(index, [q[2] for q in queries[:50]])  # warm the caches as a desk's first minute does
     got = run_queries(index, [q[2] for q in queries], lat, bands=bands)
     misses = [(q[0], q[1], q[2], q[3], g[:3]) for q, g in zip(queries, got, strict=True) if g[:1] != [q[3]]][:60]
+    held_misses: list = []
     choices = [f"{c[2]} {c[3]}" for c in cases]
     refs = [c[1] for c in cases]
     sample = rng.sample(range(len(queries)), min(baseline_n, len(queries)))
@@ -214,7 +218,7 @@ def in_memory(n: int, per_kind: int, baseline_n: int, seed: int, folds: int) -> 
             "max_ms": round(max(lat), 3),
             "accuracy": score_run(kinds, expected, got),
             "held_out": held_out(index, queries, folds),
-            "held_out_tables_only": held_out(index, queries, folds, learning=False),
+            "held_out_tables_only": held_out(index, queries, folds, learning=False, misses=held_misses),
             "by_culture": score_run([q[1] for q in queries], expected, got),
             "bands": band_report(bands, expected, got),
         },
@@ -228,6 +232,7 @@ def in_memory(n: int, per_kind: int, baseline_n: int, seed: int, folds: int) -> 
         "speedup_p95": round(pct(b_lat, 95) / pct(lat, 95), 1),
         "speedup_p50": round(pct(b_lat, 50) / pct(lat, 50), 1),
         "misses": misses,
+        "held_out_misses": held_misses[:60],  # the name files alone: the run that shows what generalises
         "batch_queries": [q[2] for q in queries],
     }
 
@@ -461,6 +466,8 @@ def main() -> None:
         if args.show_misses:
             for m in r["misses"]:
                 print("  miss", m)
+            for m in r["held_out_misses"]:
+                print("  held-out miss (name files only)", m)
         sys.stdout.flush()
     if args.febrl:
         f = febrl()
