@@ -13,7 +13,7 @@ from typing import Any
 from textual.app import App
 from textual.widgets import Static
 
-from dutyline.domain.search.hits import SearchHit
+from dutyline.domain.search.hits import SearchHit, SearchResults
 from dutyline.ui.screens.search import SearchScreen
 from tests.ui.conftest import AppFactory, enter_text, settle
 from tests.ui.seed import Seeded
@@ -59,20 +59,21 @@ def _hit(i: int) -> SearchHit:
 async def test_the_line_counts_the_likely_rows_apart_from_the_rest(make_app: AppFactory, seeded: Seeded) -> None:
     """30 rows shown of which 9 are plausible said "30 cases found": a handler read thirty candidates
     for what was nine, and the rest only filling the list. It says "30 shown, 9 likely"; all likely, it
-    says "N cases found"; more likely than shown, the header's "30 of 212 shown" says it once."""
+    says "N cases found"; more likely than shown, the header's "30 of 212 shown" says it once; an outward
+    code alone, the header's "N children in AL8" does."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SearchScreen)
-        hits = [_hit(i) for i in range(30)]
-        screen.show_hits(hits, "jamie bell", header="Match", likely=9)
+        hits = tuple(_hit(i) for i in range(30))
+        screen.show_hits(SearchResults(hits=hits, total=9, band="match"), "jamie bell")
         assert status(app).startswith("30 shown, 9 likely · Match · ")
-        screen.show_hits(hits[:2], "jamie bell", header="Match", likely=2)
+        screen.show_hits(SearchResults(hits=hits[:2], total=2, band="match"), "jamie bell")
         assert status(app).startswith("2 cases found · Match · ")
-        header = "30 of 212 shown — add a date of birth or postcode"
-        screen.show_hits(hits, "jamie bell", header=f"Possible · {header}", likely=212)
-        assert status(app).startswith(f"Possible · {header} · ")
+        screen.show_hits(SearchResults(hits=hits, total=212, band="possible"), "jamie bell")
+        assert status(app).startswith("Possible · 30 of 212 shown — add a date of birth or postcode · ")
         assert "found" not in status(app) and "likely" not in status(app)
-        screen.show_hits(hits[:3], "al8", header="3 children in AL8", likely=3, counted=True)
+        area = SearchResults(hits=hits[:3], total=3, band="several_alike", alike=3, area="AL8")
+        screen.show_hits(area, "al8")
         assert status(app).startswith("3 children in AL8 · ↑↓ choose")

@@ -131,12 +131,10 @@ class SearchResults(Frozen):
         """One line for the results header: the band, the splitting question, what is not shown."""
         if not self.hits or self.band is None:
             return ""
-        if self.area:  # "AL8" alone: how many live there, and what would pick one out
-            total = max(self.total, self.shown)
-            head = f"{total} child{'ren' if total != 1 else ''} in {self.area}"
-            return (
-                f"{head} · {self.shown} of {total} shown — add a name or date of birth" if total > self.shown else head
-            )
+        if self.area:  # "AL8" alone: how many live there (all alike, so all plausible), what picks one out
+            head = f"{self.total} child{'ren' if self.total != 1 else ''} in {self.area}"
+            more = f" · {self.shown} of {self.total} shown — add a name or date of birth"
+            return head + more if self.total > self.shown else head
         parts: list[str] = []
         if self.band == "several_alike":
             tied = self.hits[: self.alike]

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
 from dutyline.domain.call_record import EarlierCaller
-from dutyline.domain.search import SearchHit
+from dutyline.domain.search import SearchResults
 from dutyline.ui.actions import Where, bindings, hint
 from dutyline.ui.desk import Desk
 from dutyline.ui.messages import CaseChosen
@@ -105,37 +105,22 @@ class SearchScreen(DeskScreen[None]):
     async def run_search(self, query: str) -> None:
         await asyncio.sleep(DEBOUNCE_S)
         if not query.strip():
-            self.show_hits([], query)
+            self.show_hits(SearchResults(), query)
             return
         results = await asyncio.to_thread(self.desk.search_results, query)
         callers = await asyncio.to_thread(self.desk.find_callers, query)
         if get_current_worker().is_cancelled or query != self.query_one("#search", Input).value:
             return  # the handler has typed on; a newer search is coming
-        self.show_hits(
-            list(results.hits),
-            query,
-            header=results.header(),
-            callers=callers,
-            likely=results.total,
-            counted=bool(results.area),
-        )
+        self.show_hits(results, query, callers=callers)
 
-    def show_hits(
-        self,
-        hits: list[SearchHit],
-        query: str,
-        *,
-        header: str = "",
-        callers: list[EarlierCaller] | None = None,
-        likely: int | None = None,
-        counted: bool = False,
-    ) -> None:
-        """`header`: how sure the results are, and what is not shown (`SearchResults.header`).
-        `likely`: how many rows are plausible matches (`SearchResults.total`). More than are shown, the
-        header already says "30 of 166 shown"; fewer, the line says "30 shown, 9 likely", because the
-        rows below the likely ones are there to choose from, not because they answer the query.
-        `counted`: the header says how many on its own ("361 children in AL8").
+    def show_hits(self, results: SearchResults, query: str, *, callers: list[EarlierCaller] | None = None) -> None:
+        """The hits, and above them how sure they are and what is not shown (`SearchResults.header`).
+        `results.total` counts the plausible rows: more than are shown, the header already says "30 of
+        166 shown"; fewer, the line says "30 shown, 9 likely", because the rows below the likely ones are
+        there to choose from, not because they answer the query. For an outward code alone the header
+        says how many on its own ("361 children in AL8").
         `callers`: no-case callers who rang before, matching the same query."""
+        hits, header, likely = list(results.hits), results.header(), results.total
         self.query_one(ResultsTable).show_hits(hits, callers)
         self._shown_query = query
         if self._open_when_ready:
@@ -144,11 +129,10 @@ class SearchScreen(DeskScreen[None]):
                 self.call_after_refresh(self.action_open)
         if query.strip():
             found = f"{len(hits)} case{'s' if len(hits) != 1 else ''} found" if hits else "No case found"
-            if hits and likely is not None and 0 < likely < len(hits):
+            if hits and 0 < likely < len(hits):
                 found = f"{len(hits)} shown, {likely} likely"
             if header and hits:
-                counted = counted or (likely is not None and likely > len(hits))
-                found = header if counted else f"{found} · {header}"
+                found = header if results.area or likely > len(hits) else f"{found} · {header}"
             if callers:
                 found = f"{found} · {len(callers)} earlier caller{'s' if len(callers) != 1 else ''} (no case)"
             self.set_status(f"{found} · ↑↓ choose · {hint('open', 'no_case', 'clear', 'safeguarding')}")
